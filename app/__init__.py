@@ -1,0 +1,1 @@
+"""Kolo: the staff hub of a hospital or clinic."""

@@ -1,0 +1,141 @@
+"""The `kolo` command: serve, migrate, user add, token, demo (and each domain's own commands)."""
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.errors import AppError
+from app.migrations import upgrade
+from app.models.users import Role, UserCreate
+
+logger = logging.getLogger("kolo")
+
+
+def _session(settings: Settings) -> Session:
+    return Session(make_engine(settings.database_url))
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    """Bring the database schema up to date."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.database_url)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    """Migrate, then run the server (with N worker processes)."""
+    import uvicorn
+
+    cmd_migrate(args, settings)
+    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                proxy_headers=True, log_level="info")
+    return 0
+
+
+def read_password(prompt: str = "Password: ") -> str:
+    """The first line of stdin when piped (a second identical line is accepted), else asked twice."""
+    if not sys.stdin.isatty():
+        lines = sys.stdin.read().splitlines()
+        if not lines:
+            raise AppError("No password on standard input.")
+        if len(lines) > 1 and lines[1] and lines[1] != lines[0]:
+            raise AppError("The two passwords differ.")
+        return lines[0]
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Repeat: ") != first:
+        raise AppError("The two passwords differ.")
+    return first
+
+
+def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
+    """Create an account with a password; departments named for the first time are created."""
+    from app.services import users as users_service
+
+    password = read_password()
+    with _session(settings) as session:
+        ids = [users_service.ensure_department(session=session, name=d).id for d in args.department or []]
+        data = UserCreate(email=args.email, name=args.name, role=Role(args.role),
+                          department_ids=[i for i in ids if i is not None])
+        user = users_service.create_user(session=session, data=data, actor=None, password=password)
+        print(f"Created {user.email} (@{user.handle}, {user.role})")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
+    """Print a new personal API token for a user, alone on its line."""
+    from app.services import users as users_service
+
+    with _session(settings) as session:
+        user = users_service.get_user_by_email(session=session, email=args.email)
+        if user is None:
+            raise AppError("No user with the e-mail {email}.", email=args.email)
+        print(users_service.create_token(session=session, user=user, name="CLI"))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """Load the demo content (idempotent) and print the demo accounts."""
+    from app.demo import DEMO_PASSWORD, load_demo
+
+    cmd_migrate(args, settings)
+    with _session(settings) as session:
+        accounts = load_demo(session)
+    print("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    for email, name, role in accounts:
+        print(f"  {email:<28} {role:<8} {name}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    parser = argparse.ArgumentParser(prog="kolo", description="Kolo, the staff hub of a hospital.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="migrate and run the web server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    user = sub.add_parser("user", help="manage accounts").add_subparsers(dest="user_command", required=True)
+    add = user.add_parser("add", help="create an account (password from stdin or prompted)")
+    add.add_argument("email")
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", choices=[r.value for r in Role], default="staff")
+    add.add_argument("--department", action="append", help="repeatable; created when new")
+    add.set_defaults(func=cmd_user_add)
+    token = sub.add_parser("token", help="print a new personal API token")
+    token.add_argument("email")
+    token.set_defaults(func=cmd_token)
+    sub.add_parser("demo", help="load demo content").set_defaults(func=cmd_demo)
+    for register in EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+# Each domain that brings commands (reindex, import, …) adds its `register(subparsers)` here.
+EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `kolo` console script."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    settings = get_settings()
+    try:
+        return int(args.func(args, settings) or 0)
+    except AppError as exc:
+        print(f"kolo: {exc.detail('en')}", file=sys.stderr)
+        return 1
+    except ValueError as exc:  # pydantic validation of CLI input
+        print(f"kolo: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

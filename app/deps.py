@@ -1,0 +1,99 @@
+"""Annotated dependencies shared by every router."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlmodel import Session
+
+from app.config import Settings
+from app.db import get_session
+from app.errors import PermissionDenied, Unauthorized
+from app.models.users import User
+from app.security import csrf_valid
+from app.services import auth as auth_service
+from app.services.auth import SESSION_COOKIE, Auth
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_settings(request: Request) -> Settings:
+    """The running app's settings."""
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def client_ip(request: Request) -> str:
+    """The caller's address (uvicorn applies trusted proxy headers)."""
+    return request.client.host if request.client else ""
+
+
+def get_auth(request: Request, session: SessionDep, settings: SettingsDep) -> Auth | None:
+    """Who is calling: a Bearer token, else the session cookie; remembered on request.state."""
+    header = request.headers.get("authorization", "")
+    auth = None
+    if header.lower().startswith("bearer "):
+        auth = auth_service.authenticate_token(session=session, raw=header[7:].strip())
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        auth = auth_service.authenticate_cookie(session=session, settings=settings, raw=cookie)
+    request.state.user = auth.user if auth else None
+    request.state.csrf_seed = auth.raw_session if auth else None
+    return auth
+
+
+async def check_csrf(request: Request, auth: Annotated[Auth | None, Depends(get_auth)]) -> Auth | None:
+    """Writes from a browser (cookie or anonymous form) must carry the CSRF token."""
+    if request.method in SAFE_METHODS or (auth is not None and not auth.via_cookie):
+        return auth
+    candidate = request.headers.get("x-csrf-token")
+    if candidate is None and request.headers.get("content-type", "").startswith(FORM_TYPES):
+        candidate = (await request.form()).get("csrf_token")  # type: ignore[assignment]
+    seed = auth.raw_session if auth else request.state.anon_id
+    if not csrf_valid(request.app.state.settings.secret, seed or "", candidate):
+        raise PermissionDenied("The form has expired or the security token is missing. Reload the page and try again.")
+    return auth
+
+
+AuthDep = Annotated[Auth | None, Depends(check_csrf)]
+
+
+def get_optional_user(auth: AuthDep) -> User | None:
+    """The signed-in user, or None."""
+    return auth.user if auth else None
+
+
+def get_current_auth(auth: AuthDep) -> Auth:
+    """The caller's authentication, or 401."""
+    if auth is None:
+        raise Unauthorized("Please sign in to continue.")
+    return auth
+
+
+def get_current_user(auth: Annotated[Auth, Depends(get_current_auth)]) -> User:
+    """The signed-in user, or 401."""
+    return auth.user
+
+
+def get_manager_user(user: Annotated[User, Depends(get_current_user)]) -> User:
+    """A manager or admin, or 403."""
+    if not user.is_manager:
+        raise PermissionDenied("Only managers can do this.")
+    return user
+
+
+def get_admin_user(user: Annotated[User, Depends(get_current_user)]) -> User:
+    """An admin, or 403."""
+    if not user.is_admin:
+        raise PermissionDenied("Only administrators can do this.")
+    return user
+
+
+OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+CurrentAuth = Annotated[Auth, Depends(get_current_auth)]
+CurrentUser = Annotated[User, Depends(get_current_user)]
+ManagerUser = Annotated[User, Depends(get_manager_user)]
+AdminUser = Annotated[User, Depends(get_admin_user)]

@@ -1,0 +1,128 @@
+"""Kolo's errors and the one handler that answers them: JSON for the API, a page otherwise."""
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.i18n import gettext
+
+logger = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    """An error a user can be told about; `message` is an English msgid with `{name}` params."""
+
+    status_code = 400
+
+    def __init__(self, message: str, status_code: int | None = None, **params: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.params = params
+        if status_code is not None:
+            self.status_code = status_code
+
+    def detail(self, language: str) -> str:
+        """The message in the reader's language."""
+        return gettext(language, self.message, **self.params)
+
+
+class Unauthorized(AppError):
+    status_code = 401
+
+
+class PermissionDenied(AppError):
+    status_code = 403
+
+
+class NotFound(AppError):
+    status_code = 404
+
+
+class Conflict(AppError):
+    status_code = 409
+
+
+class InvalidInput(AppError):
+    status_code = 422
+
+
+class TooManyRequests(AppError):
+    status_code = 429
+
+
+HTTP_MESSAGES = {
+    400: "The request could not be understood.",
+    401: "Please sign in to continue.",
+    403: "You do not have permission to do this.",
+    404: "This page or item does not exist, or you cannot see it.",
+    405: "This action is not allowed here.",
+    409: "This conflicts with a newer change.",
+    413: "The request is too large.",
+    422: "Some of the data is not valid.",
+    429: "Too many attempts. Please wait a minute and try again.",
+    500: "Something went wrong on our side. Please try again.",
+}
+ERROR_NAMES = {400: "BadRequest", 401: "Unauthorized", 403: "PermissionDenied", 404: "NotFound",
+               405: "MethodNotAllowed", 409: "Conflict", 413: "TooLarge", 422: "InvalidInput",
+               429: "TooManyRequests", 500: "ServerError"}
+
+
+def is_api(request: Request) -> bool:
+    """Whether the request is for the JSON API."""
+    return request.url.path.startswith("/api/")
+
+
+def error_response(request: Request, status: int, name: str, detail: str) -> Response:
+    """The one shape of an error: JSON for the API, a localized page (or sign-in) otherwise."""
+    from app.templating import render  # the page layer imports errors; avoid the cycle
+
+    if is_api(request):
+        return JSONResponse({"error": name, "detail": detail}, status_code=status)
+    if status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    return render(request, "errors/error.html", {"status": status, "detail": detail}, status_code=status)
+
+
+def validation_detail(exc: RequestValidationError, language: str) -> str:
+    """A readable one-line summary of what was wrong in the request."""
+    parts = []
+    for error in exc.errors()[:5]:
+        field = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form"))
+        parts.append(f"{field}: {error.get('msg', '')}" if field else str(error.get("msg", "")))
+    return gettext(language, "Some of the data is not valid.") + " " + "; ".join(parts)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers for Kolo's errors, HTTP errors, bad input and crashes."""
+    from app.templating import request_language
+
+    @app.exception_handler(AppError)
+    async def app_error(request: Request, exc: AppError) -> Response:
+        return error_response(request, exc.status_code, type(exc).__name__, exc.detail(request_language(request)))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        status = exc.status_code
+        language = request_language(request)
+        detail = gettext(language, HTTP_MESSAGES.get(status, HTTP_MESSAGES[400]))
+        response = error_response(request, status, ERROR_NAMES.get(status, "Error"), detail)
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        detail = validation_detail(exc, request_language(request))
+        return error_response(request, 422, "InvalidInput", detail)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        detail = gettext(request_language(request), HTTP_MESSAGES[500])
+        return error_response(request, 500, "ServerError", detail)

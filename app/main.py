@@ -1,0 +1,42 @@
+"""The app factory: settings, database, routers, static files, error handlers, middleware."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.config import Settings, get_settings
+from app.db import make_engine
+from app.errors import install_error_handlers
+from app.middleware import SecurityMiddleware
+from app.routers import account, admin, auth, system, users
+from app.templating import ROOT
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the Kolo application for `settings` (read from the environment when omitted)."""
+    settings = settings or get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.upload_dir.mkdir(parents=True, exist_ok=True)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        app.state.engine.dispose()
+
+    app = FastAPI(title="Kolo", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  description="The staff hub of a hospital: feed, knowledge base, onboarding, search.")
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    for module in (system, auth, users, account, admin):
+        for name in ("api", "pages"):
+            if hasattr(module, name):
+                app.include_router(getattr(module, name))
+    install_error_handlers(app)
+    app.add_middleware(SecurityMiddleware)
+    return app

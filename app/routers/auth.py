@@ -1,0 +1,141 @@
+"""Signing in and out, invitations and the language switch."""
+
+from typing import Annotated
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
+
+from app.deps import AuthDep, CurrentAuth, SessionDep, SettingsDep, client_ip
+from app.errors import AppError
+from app.i18n import LANGUAGES
+from app.models.users import UserPublic
+from app.security import csrf_token
+from app.services import auth as auth_service
+from app.services import users as users_service
+from app.services.auth import SESSION_COOKIE
+from app.templating import render, request_language
+
+api = APIRouter(prefix="/api/v1/auth", tags=["auth"])
+pages = APIRouter(include_in_schema=False)
+
+
+class LoginRequest(BaseModel):
+    email: str
+    password: str
+
+
+class LoginAnswer(BaseModel):
+    user: UserPublic
+    csrf_token: str
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths are followed after sign-in."""
+    if not target or not target.startswith("/") or target.startswith("//") or urlparse(target).netloc:
+        return "/"
+    return target
+
+
+def set_session_cookie(request: Request, response: Response, raw: str, settings: SettingsDep) -> None:
+    """The session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS, lives as long as the session may."""
+    response.set_cookie(SESSION_COOKIE, raw, httponly=True, samesite="lax", secure=request.url.scheme == "https",
+                        max_age=int(settings.session_absolute_days * 86400), path="/")
+
+
+@api.post("/login", response_model=LoginAnswer)
+def login(request: Request, response: Response, session: SessionDep, settings: SettingsDep,
+          data: LoginRequest) -> LoginAnswer:
+    """Sign in with e-mail and password; sets the session cookie and returns the CSRF token."""
+    user, raw = auth_service.login(session=session, settings=settings, email=data.email, password=data.password,
+                                   ip=client_ip(request), user_agent=request.headers.get("user-agent", ""))
+    set_session_cookie(request, response, raw, settings)
+    department_ids = users_service.department_ids_of(session=session, user=user)
+    return LoginAnswer(user=users_service.to_public(user, department_ids), csrf_token=csrf_token(settings.secret, raw))
+
+
+@api.post("/logout", status_code=204)
+def logout(request: Request, session: SessionDep, auth: CurrentAuth) -> Response:
+    """End the current session."""
+    auth_service.logout(session=session, auth=auth, ip=client_ip(request))
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@pages.get("/login")
+def login_page(request: Request, auth: AuthDep, next: str = "/") -> Response:
+    """The sign-in form."""
+    if auth is not None:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return render(request, "auth/login.html", {"next": safe_next(next), "email": ""})
+
+
+@pages.post("/login")
+def login_submit(request: Request, session: SessionDep, settings: SettingsDep, _auth: AuthDep,
+                 email: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
+                 next: Annotated[str, Form()] = "/") -> Response:
+    """Check the credentials; on success open a session and go where the user was heading."""
+    try:
+        _user, raw = auth_service.login(session=session, settings=settings, email=email, password=password,
+                                        ip=client_ip(request), user_agent=request.headers.get("user-agent", ""))
+    except AppError as exc:
+        context = {"next": safe_next(next), "email": email, "error": exc.detail(request_language(request))}
+        status = 429 if exc.status_code == 429 else 401
+        return render(request, "auth/login.html", context, status_code=status)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    set_session_cookie(request, response, raw, settings)
+    return response
+
+
+@pages.post("/logout")
+def logout_submit(request: Request, session: SessionDep, auth: CurrentAuth) -> Response:
+    """Sign out and return to the sign-in page."""
+    auth_service.logout(session=session, auth=auth, ip=client_ip(request))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@pages.get("/invite/{token}")
+def invite_page(request: Request, session: SessionDep, token: str, _auth: AuthDep) -> Response:
+    """Where an invited person chooses their password."""
+    invite = users_service.get_open_invite(session=session, token=token)
+    user = users_service.get_user_or_raise(session=session, user_id=invite.user_id)
+    return render(request, "auth/invite.html", {"invited": user, "token": token})
+
+
+@pages.post("/invite/{token}")
+def invite_submit(request: Request, session: SessionDep, settings: SettingsDep, token: str, _auth: AuthDep,
+                  password: Annotated[str, Form()] = "", password2: Annotated[str, Form()] = "") -> Response:
+    """Set the password, use up the invite and sign the person in."""
+    invite = users_service.get_open_invite(session=session, token=token)
+    invited = users_service.get_user_or_raise(session=session, user_id=invite.user_id)
+    language = request_language(request)
+    try:
+        if password != password2:
+            raise AppError("The two passwords differ.")
+        user = users_service.accept_invite(session=session, token=token, password=password, ip=client_ip(request))
+    except AppError as exc:
+        return render(request, "auth/invite.html", {"invited": invited, "token": token,
+                                                    "error": exc.detail(language)}, status_code=422)
+    _user, raw = auth_service.login(session=session, settings=settings, email=user.email, password=password,
+                                    ip=client_ip(request), user_agent=request.headers.get("user-agent", ""))
+    response = RedirectResponse("/", status_code=303)
+    set_session_cookie(request, response, raw, settings)
+    return response
+
+
+@pages.post("/language")
+def choose_language(request: Request, session: SessionDep, auth: AuthDep,
+                    language: Annotated[str, Form()] = "uk", next: Annotated[str, Form()] = "/") -> Response:
+    """Switch the interface language: stored on the user, or in a cookie before sign-in."""
+    language = language if language in LANGUAGES else "uk"
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if auth is not None:
+        auth.user.language = language  # type: ignore[assignment]
+        session.add(auth.user)
+        session.commit()
+    response.set_cookie("kolo_lang", language, max_age=365 * 86400, samesite="lax", httponly=True, path="/")
+    return response

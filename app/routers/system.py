@@ -1,0 +1,42 @@
+"""Health check, API documentation and the home page."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import text
+
+from app.deps import OptionalUser, SessionDep
+from app.templating import render
+
+pages = APIRouter(include_in_schema=False)
+
+
+@pages.get("/healthz")
+def healthz(session: SessionDep) -> Response:
+    """200 once the database answers; 503 otherwise."""
+    try:
+        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+    except Exception:  # any database failure means "not ready"
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+@pages.get("/docs")
+def api_docs(request: Request) -> Response:
+    """Swagger UI from Kolo's own static files (no CDN)."""
+    response = render(request, "system/docs.html")
+    nonce = request.state.csp_nonce
+    # Swagger UI styles its widgets inline; this page alone allows inline styles.
+    response.headers["Content-Security-Policy"] = (
+        f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; frame-ancestors 'none'; object-src 'none'; base-uri 'self'")
+    return response
+
+
+@pages.get("/")
+def home_page(request: Request, user: OptionalUser) -> Response:
+    """The start page: the team feed once signed in."""
+    if user is None:
+        return RedirectResponse("/login", status_code=303)
+    return render(request, "home.html")
+
+

@@ -1,0 +1,130 @@
+"""People and departments: the JSON API (admins manage; everyone reads themselves and departments)."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel
+from sqlmodel import col, select
+
+from app.deps import AdminUser, CurrentUser, SessionDep, SettingsDep, client_ip
+from app.errors import InvalidInput
+from app.models.users import DepartmentCreate, DepartmentPublic, ProfileUpdate, User, UserCreate, UserPublic, UserUpdate
+from app.pagination import Page, clamp_limit, decode_cursor, encode_cursor
+from app.services import users as users_service
+
+api = APIRouter(prefix="/api/v1", tags=["users"])
+
+
+class UserCreated(UserPublic):
+    invite_url: str
+
+
+def _public(session: SessionDep, user: User) -> UserPublic:
+    return users_service.to_public(user, users_service.department_ids_of(session=session, user=user))
+
+
+@api.get("/users/me", response_model=UserPublic)
+def read_me(session: SessionDep, user: CurrentUser) -> UserPublic:
+    """The caller's own account."""
+    return _public(session, user)
+
+
+@api.patch("/users/me", response_model=UserPublic)
+def update_me(session: SessionDep, user: CurrentUser, data: ProfileUpdate) -> UserPublic:
+    """Change one's own name, handle, language and time zone."""
+    return _public(session, users_service.update_profile(session=session, user=user, data=data))
+
+
+@api.get("/users", response_model=Page[UserPublic])
+def read_users(session: SessionDep, _admin: AdminUser, cursor: str | None = None,
+               limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Page[UserPublic]:
+    """All accounts, by id (admins)."""
+    after = decode_cursor(cursor)
+    query = select(User).order_by(col(User.id)).limit(clamp_limit(limit) + 1)
+    if after:
+        query = query.where(col(User.id) > int(after[0]))
+    users = list(session.exec(query).all())
+    more = len(users) > limit
+    users = users[:limit]
+    departments = users_service.department_ids_by_user(session=session, user_ids=[u.id for u in users if u.id])
+    return Page(items=[users_service.to_public(u, departments.get(u.id or 0, [])) for u in users],
+                next_cursor=encode_cursor(users[-1].id) if more and users else None)
+
+
+@api.post("/users", response_model=UserCreated, status_code=201)
+def create_user(request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser,
+                data: UserCreate) -> UserCreated:
+    """Create an account and a one-time invite link where the person sets a password (admins)."""
+    user = users_service.create_user(session=session, data=data, actor=admin, ip=client_ip(request))
+    token = users_service.create_invite(session=session, user=user, actor=admin,
+                                        valid_days=settings.invite_valid_days, ip=client_ip(request))
+    public = _public(session, user)
+    return UserCreated(**public.model_dump(), invite_url=str(request.base_url).rstrip("/") + f"/invite/{token}")
+
+
+@api.get("/users/{user_id}", response_model=UserPublic)
+def read_user(session: SessionDep, _admin: AdminUser, user_id: int) -> UserPublic:
+    """One account (admins)."""
+    return _public(session, users_service.get_user_or_raise(session=session, user_id=user_id))
+
+
+@api.patch("/users/{user_id}", response_model=UserPublic)
+def update_user(request: Request, session: SessionDep, admin: AdminUser, user_id: int,
+                data: UserUpdate) -> UserPublic:
+    """Change role, departments, handle, name or deactivate (admins); deactivation ends sessions at once."""
+    user = users_service.get_user_or_raise(session=session, user_id=user_id)
+    return _public(session, users_service.update_user(session=session, user=user, data=data, actor=admin,
+                                                      ip=client_ip(request)))
+
+
+@api.delete("/users/{user_id}", status_code=204)
+def deactivate_user(request: Request, session: SessionDep, admin: AdminUser, user_id: int) -> Response:
+    """Deactivate an account (nothing is deleted; admins)."""
+    user = users_service.get_user_or_raise(session=session, user_id=user_id)
+    users_service.update_user(session=session, user=user, data=UserUpdate(is_active=False), actor=admin,
+                              ip=client_ip(request))
+    return Response(status_code=204)
+
+
+class InviteLink(BaseModel):
+    invite_url: str
+
+
+@api.post("/users/{user_id}/invite", response_model=InviteLink, status_code=201)
+def reinvite_user(request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser,
+                  user_id: int) -> InviteLink:
+    """A new one-time invite link for a person; earlier links stop working (admins)."""
+    user = users_service.get_user_or_raise(session=session, user_id=user_id)
+    token = users_service.create_invite(session=session, user=user, actor=admin,
+                                        valid_days=settings.invite_valid_days, ip=client_ip(request))
+    return InviteLink(invite_url=str(request.base_url).rstrip("/") + f"/invite/{token}")
+
+
+@api.get("/departments", response_model=Page[DepartmentPublic])
+def read_departments(session: SessionDep, _user: CurrentUser) -> Page[DepartmentPublic]:
+    """All departments in alphabetical order (a short list: one page)."""
+    return Page(items=[users_service.department_public(d) for d in users_service.list_departments(session=session)])
+
+
+@api.post("/departments", response_model=DepartmentPublic, status_code=201)
+def create_department(session: SessionDep, admin: AdminUser, data: DepartmentCreate) -> DepartmentPublic:
+    """Create a department (admins)."""
+    return users_service.department_public(users_service.create_department(session=session, data=data, actor=admin))
+
+
+@api.get("/departments/{department_id}", response_model=DepartmentPublic)
+def read_department(session: SessionDep, _user: CurrentUser, department_id: int) -> DepartmentPublic:
+    """One department."""
+    department = users_service.get_department_or_raise(session=session, department_id=department_id)
+    return users_service.department_public(department)
+
+
+@api.patch("/departments/{department_id}", response_model=DepartmentPublic)
+def rename_department(session: SessionDep, admin: AdminUser, department_id: int,
+                      data: DepartmentCreate) -> DepartmentPublic:
+    """Rename a department (admins)."""
+    department = users_service.get_department_or_raise(session=session, department_id=department_id)
+    if not data.name.strip():
+        raise InvalidInput("The name must not be empty.")
+    return users_service.department_public(
+        users_service.rename_department(session=session, department=department, data=data, actor=admin))

@@ -1,0 +1,370 @@
+"""People and departments: accounts, roles, invites, profiles and API tokens."""
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from app.errors import Conflict, InvalidInput, NotFound
+from app.i18n import zone
+from app.models.types import utcnow
+from app.models.users import (
+    ApiToken,
+    Department,
+    DepartmentCreate,
+    DepartmentPublic,
+    Invite,
+    ProfileUpdate,
+    Role,
+    User,
+    UserCreate,
+    UserDepartment,
+    UserPublic,
+    UserSession,
+    UserUpdate,
+)
+from app.security import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash, verify_password
+from app.services import audit
+from app.text import nfc, transliterate, uk_sort_key
+
+HANDLE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+
+
+def normalize_email(email: str) -> str:
+    """E-mail addresses compare case-insensitively."""
+    return email.strip().lower()
+
+
+def get_user_or_raise(*, session: Session, user_id: int) -> User:
+    """The user with this id, or NotFound."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("This person does not exist.")
+    return user
+
+
+def get_user_by_email(*, session: Session, email: str) -> User | None:
+    """The user with this e-mail, if any."""
+    return session.exec(select(User).where(User.email == normalize_email(email))).first()
+
+
+def list_users(*, session: Session, query: str = "", role: str | None = None,
+               department_id: int | None = None, include_inactive: bool = True) -> list[User]:
+    """People sorted by name in Ukrainian alphabetical order."""
+    statement = select(User)
+    if role:
+        statement = statement.where(User.role == role)
+    if department_id:
+        statement = statement.join(UserDepartment).where(UserDepartment.department_id == department_id)
+    if not include_inactive:
+        statement = statement.where(User.is_active)
+    users = list(session.exec(statement).all())
+    needle = nfc(query).strip().lower()
+    if needle:
+        users = [u for u in users if needle in u.name.lower() or needle in u.email or needle in u.handle]
+    return sorted(users, key=lambda u: uk_sort_key(u.name))
+
+
+def department_ids_by_user(*, session: Session, user_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Each user's department ids, in one query."""
+    ids = list(user_ids)
+    result: dict[int, list[int]] = defaultdict(list)
+    if ids:
+        rows = session.exec(select(UserDepartment).where(col(UserDepartment.user_id).in_(ids))).all()
+        for row in rows:
+            result[row.user_id].append(row.department_id)
+    return result
+
+
+def department_ids_of(*, session: Session, user: User) -> list[int]:
+    """The ids of the departments the user belongs to."""
+    assert user.id is not None
+    return department_ids_by_user(session=session, user_ids=[user.id]).get(user.id, [])
+
+
+def to_public(user: User, department_ids: list[int]) -> UserPublic:
+    """What the API shows of a user."""
+    assert user.id is not None
+    return UserPublic(id=user.id, email=user.email, name=user.name, handle=user.handle, role=user.role,
+                      is_active=user.is_active, language=user.language, timezone=user.timezone,
+                      department_ids=sorted(department_ids), url=f"/people/{user.handle}")
+
+
+def unique_handle(*, session: Session, wanted: str) -> str:
+    """A free handle close to `wanted` (Latin letters, digits, dots, hyphens)."""
+    base = re.sub(r"[^a-z0-9._-]+", "", transliterate(wanted).lower()).strip("._-")[:32] or "user"
+    if len(base) < 2:
+        base = f"{base}user"
+    candidate, n = base, 1
+    while session.exec(select(User.id).where(User.handle == candidate)).first() is not None:
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def _check_handle_free(*, session: Session, handle: str, user_id: int | None) -> str:
+    handle = handle.strip().lstrip("@").lower()
+    if not HANDLE_PATTERN.match(handle):
+        raise InvalidInput("A handle has 2–40 Latin letters, digits, dots, hyphens or underscores.")
+    taken = session.exec(select(User.id).where(User.handle == handle)).first()
+    if taken is not None and taken != user_id:
+        raise Conflict("The handle @{handle} is already taken.", handle=handle)
+    return handle
+
+
+def _set_departments(*, session: Session, user: User, department_ids: list[int]) -> None:
+    known = set(session.exec(select(Department.id).where(col(Department.id).in_(department_ids))).all())
+    missing = set(department_ids) - known
+    if missing:
+        raise InvalidInput("Unknown department: {ids}.", ids=", ".join(map(str, sorted(missing))))
+    for row in session.exec(select(UserDepartment).where(UserDepartment.user_id == user.id)).all():
+        session.delete(row)
+    session.flush()
+    for department_id in sorted(known):
+        session.add(UserDepartment(user_id=user.id, department_id=department_id))  # type: ignore[arg-type]
+
+
+def create_user(*, session: Session, data: UserCreate, actor: User | None, password: str | None = None,
+                ip: str = "") -> User:
+    """Create an account (active once it has a password or an accepted invite)."""
+    email = normalize_email(data.email)
+    if get_user_by_email(session=session, email=email) is not None:
+        raise Conflict("A person with the e-mail {email} already exists.", email=email)
+    handle = (_check_handle_free(session=session, handle=data.handle, user_id=None) if data.handle
+              else unique_handle(session=session, wanted=email.split("@")[0]))
+    user = User(email=email, name=nfc(data.name.strip()), handle=handle, role=data.role,
+                password_hash=hash_password(check_password_strength(password)) if password else None)
+    session.add(user)
+    session.flush()
+    _set_departments(session=session, user=user, department_ids=data.department_ids)
+    audit.record(session=session, action="user.created", actor=actor, subject=email, target_type="user",
+                 target_id=user.id, ip=ip, detail={"role": str(data.role), "departments": data.department_ids})
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def check_password_strength(password: str) -> str:
+    """Refuse passwords that are too short to be safe."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput("The password must have at least {n} characters.", n=MIN_PASSWORD_LENGTH)
+    return password
+
+
+def update_user(*, session: Session, user: User, data: UserUpdate, actor: User, ip: str = "") -> User:
+    """Change a person's name, role, handle, departments or active state (admins only)."""
+    changes = data.model_dump(exclude_unset=True)
+    detail: dict[str, object] = {}
+    if "handle" in changes and changes["handle"] is not None:
+        changes["handle"] = _check_handle_free(session=session, handle=changes["handle"], user_id=user.id)
+    if changes.get("role") is not None and changes["role"] != user.role:
+        if user.id == actor.id:
+            raise InvalidInput("You cannot change your own role.")
+        detail["role"] = [str(user.role), str(changes["role"])]
+    department_ids = changes.pop("department_ids", None)
+    if department_ids is not None:
+        _set_departments(session=session, user=user, department_ids=department_ids)
+        detail["departments"] = department_ids
+    active = changes.pop("is_active", None)
+    for field in ("name", "role", "handle"):
+        if changes.get(field) is not None:
+            setattr(user, field, nfc(changes[field]) if field == "name" else changes[field])
+    if active is not None and active != user.is_active:
+        _set_active(session=session, user=user, active=active, actor=actor)
+        detail["active"] = active
+    audit.record(session=session, action="user.updated", actor=actor, subject=user.email, target_type="user",
+                 target_id=user.id, ip=ip, detail=detail)
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def _set_active(*, session: Session, user: User, active: bool, actor: User) -> None:
+    if not active and user.id == actor.id:
+        raise InvalidInput("You cannot deactivate yourself.")
+    user.is_active = active
+    user.deactivated_at = None if active else utcnow()
+    if not active:  # their sessions end at once; tokens stop working because the user is inactive
+        now = utcnow()
+        for user_session in session.exec(select(UserSession).where(UserSession.user_id == user.id,
+                                                                    col(UserSession.revoked_at).is_(None))):
+            user_session.revoked_at = now
+            session.add(user_session)
+
+
+def create_invite(*, session: Session, user: User, actor: User, valid_days: int, ip: str = "") -> str:
+    """A one-time link token for a person to set their password; earlier links stop working."""
+    now = utcnow()
+    for earlier in session.exec(select(Invite).where(Invite.user_id == user.id, col(Invite.used_at).is_(None))):
+        earlier.used_at = now
+        session.add(earlier)
+    token = new_token()
+    session.add(Invite(token_hash=token_hash(token), user_id=user.id,  # type: ignore[arg-type]
+                       created_by_id=actor.id, expires_at=now + timedelta(days=valid_days)))
+    audit.record(session=session, action="user.invited", actor=actor, subject=user.email, target_type="user",
+                 target_id=user.id, ip=ip)
+    session.commit()
+    return token
+
+
+def get_open_invite(*, session: Session, token: str) -> Invite:
+    """The unused, unexpired invite for this token, or NotFound."""
+    invite = session.exec(select(Invite).where(Invite.token_hash == token_hash(token))).first()
+    if invite is None or invite.used_at is not None or invite.expires_at < utcnow():
+        raise NotFound("This invitation link is not valid any more. Ask an administrator for a new one.")
+    return invite
+
+
+def accept_invite(*, session: Session, token: str, password: str, ip: str = "") -> User:
+    """Set the invited person's password and use up the invite."""
+    invite = get_open_invite(session=session, token=token)
+    user = get_user_or_raise(session=session, user_id=invite.user_id)
+    user.password_hash = hash_password(check_password_strength(password))
+    invite.used_at = utcnow()
+    session.add_all([user, invite])
+    audit.record(session=session, action="user.invite_accepted", actor=user, subject=user.email,
+                 target_type="user", target_id=user.id, ip=ip)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def update_profile(*, session: Session, user: User, data: ProfileUpdate) -> User:
+    """Change one's own name, handle, language and time zone."""
+    if zone(data.timezone).key != data.timezone:
+        raise InvalidInput("Unknown time zone: {tz}.", tz=data.timezone)
+    user.handle = _check_handle_free(session=session, handle=data.handle, user_id=user.id)
+    user.name = nfc(data.name.strip())
+    user.language = data.language
+    user.timezone = data.timezone
+    session.add(user)
+    session.commit()
+    session.refresh(user)
+    return user
+
+
+def change_password(*, session: Session, user: User, current: str, new: str, keep_session_id: int | None,
+                    ip: str = "") -> None:
+    """Change one's password; every other session of the user ends."""
+    if not verify_password(current, user.password_hash):
+        raise InvalidInput("The current password is wrong.")
+    user.password_hash = hash_password(check_password_strength(new))
+    now = utcnow()
+    for other in session.exec(select(UserSession).where(UserSession.user_id == user.id,
+                                                        col(UserSession.revoked_at).is_(None))):
+        if other.id != keep_session_id:
+            other.revoked_at = now
+            session.add(other)
+    audit.record(session=session, action="user.password_changed", actor=user, subject=user.email,
+                 target_type="user", target_id=user.id, ip=ip)
+    session.add(user)
+    session.commit()
+
+
+def create_token(*, session: Session, user: User, name: str, ip: str = "") -> str:
+    """A new personal API token; only its hash is kept, so it is shown once."""
+    token = new_token("kolo_")
+    row = ApiToken(token_hash=token_hash(token), prefix=token[:12], name=nfc(name.strip())[:100] or "API",
+                   user_id=user.id)  # type: ignore[arg-type]
+    session.add(row)
+    session.flush()
+    audit.record(session=session, action="token.created", actor=user, subject=user.email,
+                 target_type="api_token", target_id=row.id, ip=ip, detail={"name": row.name})
+    session.commit()
+    return token
+
+
+def list_tokens(*, session: Session, user: User) -> Sequence[ApiToken]:
+    """The user's tokens that still work, newest first."""
+    return session.exec(select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None))
+                        .order_by(col(ApiToken.id).desc())).all()
+
+
+def revoke_token(*, session: Session, user: User, token_id: int, ip: str = "") -> None:
+    """Revoke one of the user's own tokens."""
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != user.id or row.revoked_at is not None:
+        raise NotFound("This token does not exist.")
+    row.revoked_at = utcnow()
+    session.add(row)
+    audit.record(session=session, action="token.revoked", actor=user, subject=user.email,
+                 target_type="api_token", target_id=row.id, ip=ip)
+    session.commit()
+
+
+def list_departments(*, session: Session) -> list[Department]:
+    """Departments in Ukrainian alphabetical order."""
+    return sorted(session.exec(select(Department)).all(), key=lambda d: uk_sort_key(d.name))
+
+
+def get_department_or_raise(*, session: Session, department_id: int) -> Department:
+    """The department with this id, or NotFound."""
+    department = session.get(Department, department_id)
+    if department is None:
+        raise NotFound("This department does not exist.")
+    return department
+
+
+def ensure_department(*, session: Session, name: str) -> Department:
+    """The department with this name, created if it is new (no commit)."""
+    name = nfc(name.strip())
+    department = session.exec(select(Department).where(Department.name == name)).first()
+    if department is None:
+        department = Department(name=name)
+        session.add(department)
+        session.flush()
+    return department
+
+
+def create_department(*, session: Session, data: DepartmentCreate, actor: User) -> Department:
+    """Create a department with a unique name."""
+    name = nfc(data.name.strip())
+    if not name:
+        raise InvalidInput("The name must not be empty.")
+    if session.exec(select(Department).where(Department.name == name)).first() is not None:
+        raise Conflict("A department named {name} already exists.", name=name)
+    department = Department(name=name)
+    session.add(department)
+    session.flush()
+    audit.record(session=session, action="department.created", actor=actor, subject=name,
+                 target_type="department", target_id=department.id)
+    session.commit()
+    session.refresh(department)
+    return department
+
+
+def rename_department(*, session: Session, department: Department, data: DepartmentCreate,
+                      actor: User) -> Department:
+    """Rename a department."""
+    name = nfc(data.name.strip())
+    other = session.exec(select(Department).where(Department.name == name)).first()
+    if other is not None and other.id != department.id:
+        raise Conflict("A department named {name} already exists.", name=name)
+    audit.record(session=session, action="department.renamed", actor=actor, subject=name,
+                 target_type="department", target_id=department.id, detail={"from": department.name})
+    department.name = name
+    session.add(department)
+    session.commit()
+    session.refresh(department)
+    return department
+
+
+def department_public(department: Department) -> DepartmentPublic:
+    """What the API shows of a department."""
+    return DepartmentPublic.model_validate(department)
+
+
+def is_privileged(user: User) -> bool:
+    """Admins and managers."""
+    return user.role in (Role.admin, Role.manager)
+
+
+def department_member_counts(*, session: Session) -> dict[int, int]:
+    """How many people each department has."""
+    from sqlalchemy import func
+
+    rows = session.exec(select(UserDepartment.department_id, func.count()).group_by(UserDepartment.department_id))
+    return {department_id: count for department_id, count in rows.all()}

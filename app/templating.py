@@ -1,0 +1,87 @@
+"""Jinja2 templates with Kolo's translations, formats and per-request values."""
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
+
+from app import i18n
+from app.security import csrf_token
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def request_language(request: Request) -> str:
+    """The signed-in user's language, else the visitor's chosen one, else the browser's, else Ukrainian."""
+    user = getattr(request.state, "user", None)
+    if user is not None and user.language:
+        return str(user.language)
+    chosen = request.cookies.get("kolo_lang")
+    if chosen in i18n.LANGUAGES:
+        return chosen
+    return i18n.negotiate(request.headers.get("accept-language"))
+
+
+def request_timezone(request: Request) -> str:
+    """The signed-in user's time zone, else Kyiv."""
+    user = getattr(request.state, "user", None)
+    return user.timezone if user is not None else "Europe/Kyiv"
+
+
+def request_csrf_token(request: Request) -> str:
+    """The CSRF token for the current session or anonymous visitor."""
+    seed = getattr(request.state, "csrf_seed", None) or request.state.anon_id
+    return csrf_token(request.app.state.settings.secret, seed)
+
+
+def _page_context(request: Request) -> dict[str, Any]:
+    return {
+        "current_user": getattr(request.state, "user", None),
+        "language": request_language(request),
+        "csp_nonce": getattr(request.state, "csp_nonce", ""),
+        "csrf_token": request_csrf_token(request),
+        "languages": i18n.LANGUAGE_NAMES,
+    }
+
+
+templates = Jinja2Templates(directory=str(ROOT / "templates"), context_processors=[_page_context])
+templates.env.autoescape = True
+
+
+@pass_context
+def _gettext(context: Context, message: str, **params: Any) -> str:
+    return i18n.gettext(context["language"], message, **params)
+
+
+@pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int, **params: Any) -> str:
+    return i18n.ngettext(context["language"], singular, plural, n, **params)
+
+
+@pass_context
+def _datetime(context: Context, value: Any) -> str:
+    return i18n.format_datetime(value, context["language"], request_timezone(context["request"]))
+
+
+@pass_context
+def _date(context: Context, value: Any) -> str:
+    return i18n.format_date(value, context["language"], request_timezone(context["request"]))
+
+
+@pass_context
+def _number(context: Context, value: float) -> str:
+    return i18n.format_number(value, context["language"])
+
+
+templates.env.globals.update(_=_gettext, ngettext=_ngettext)
+templates.env.filters.update(datetime=_datetime, date=_date, number=_number)
+
+
+def render(request: Request, name: str, context: dict[str, Any] | None = None,
+           status_code: int = 200) -> HTMLResponse:
+    """Render a page (or, for htmx requests, whatever the template decides)."""
+    return templates.TemplateResponse(request, name, context or {}, status_code=status_code)
