@@ -12,6 +12,15 @@ from app.db import make_engine
 from app.errors import install_error_handlers
 from app.middleware import SecurityMiddleware
 from app.routers import account, admin, auth, system, users
+
+# One line per domain; each module exposes `api` and/or `pages`.
+ROUTER_MODULES = [
+    system,
+    auth,
+    users,
+    account,
+    admin,
+]
 from app.templating import ROOT
 
 logger = logging.getLogger(__name__)
@@ -33,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    for module in (system, auth, users, account, admin):
+    for module in ROUTER_MODULES:
         for name in ("api", "pages"):
             if hasattr(module, name):
                 app.include_router(getattr(module, name))

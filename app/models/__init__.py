@@ -10,4 +10,9 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 
-from app.models import audit, search, users  # noqa: E402,F401
+# One line per domain.
+from app.models import (
+    audit,  # noqa: E402,F401
+    search,  # noqa: E402,F401
+    users,  # noqa: E402,F401
+)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlmodel import Session, col, select
 
+from app import events
 from app.errors import Conflict, InvalidInput, NotFound
 from app.i18n import zone
 from app.models.types import utcnow
@@ -119,11 +120,16 @@ def _set_departments(*, session: Session, user: User, department_ids: list[int])
     missing = set(department_ids) - known
     if missing:
         raise InvalidInput("Unknown department: {ids}.", ids=", ".join(map(str, sorted(missing))))
-    for row in session.exec(select(UserDepartment).where(UserDepartment.user_id == user.id)).all():
+    current = session.exec(select(UserDepartment).where(UserDepartment.user_id == user.id)).all()
+    before = {row.department_id for row in current}
+    for row in current:
         session.delete(row)
     session.flush()
     for department_id in sorted(known):
         session.add(UserDepartment(user_id=user.id, department_id=department_id))  # type: ignore[arg-type]
+    session.flush()
+    if known - before:
+        events.emit("user.departments_changed", session=session, user=user, added_department_ids=sorted(known - before))
 
 
 def create_user(*, session: Session, data: UserCreate, actor: User | None, password: str | None = None,
