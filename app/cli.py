@@ -86,7 +86,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     cmd_migrate(args, settings)
     with _session(settings) as session:
         accounts = load_demo(session)
-    print("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    print(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for email, name, role in accounts:
         print(f"  {email:<28} {role:<8} {name}")
     return 0

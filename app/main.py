@@ -12,6 +12,7 @@ from app.db import make_engine
 from app.errors import install_error_handlers
 from app.middleware import SecurityMiddleware
 from app.routers import account, admin, auth, system, users
+from app.templating import ROOT
 
 # One line per domain; each module exposes `api` and/or `pages`.
 ROUTER_MODULES = [
@@ -21,7 +22,6 @@ ROUTER_MODULES = [
     account,
     admin,
 ]
-from app.templating import ROOT
 
 logger = logging.getLogger(__name__)
 

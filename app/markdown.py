@@ -6,7 +6,7 @@ from collections.abc import Callable
 import nh3
 from markdown_it import MarkdownIt
 
-_md = MarkdownIt("commonmark", {"linkify": False, "html": False, "typographer": False}).enable(["table", "strikethrough"])
+_md = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code", "pre", "blockquote",

@@ -11,8 +11,6 @@ SQLModel.metadata.naming_convention = {
 }
 
 # One line per domain.
-from app.models import (
-    audit,  # noqa: E402,F401
-    search,  # noqa: E402,F401
-    users,  # noqa: E402,F401
-)
+import app.models.audit  # noqa: E402,F401
+import app.models.search  # noqa: E402,F401
+import app.models.users  # noqa: E402,F401

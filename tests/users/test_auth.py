@@ -16,8 +16,11 @@ def _login_form(client, email, password=PASSWORD, path="/login"):
     from app.security import csrf_token
 
     token = csrf_token(client.app.state.settings.secret, client.cookies["kolo_anon"])
-    return client.post(path, data={"email": email, "password": password, "csrf_token": token, "next": "/account"},
-                       follow_redirects=False)
+    return client.post(
+        path,
+        data={"email": email, "password": password, "csrf_token": token, "next": "/account"},
+        follow_redirects=False,
+    )
 
 
 class TestLogin:
@@ -56,8 +59,11 @@ class TestLogin:
         from app.security import csrf_token
 
         token = csrf_token(client.app.state.settings.secret, client.cookies["kolo_anon"])
-        response = client.post("/login", data={"email": staff.email, "password": PASSWORD, "csrf_token": token,
-                                               "next": "//evil.example/x"}, follow_redirects=False)
+        response = client.post(
+            "/login",
+            data={"email": staff.email, "password": PASSWORD, "csrf_token": token, "next": "//evil.example/x"},
+            follow_redirects=False,
+        )
         assert response.headers["location"] == "/"
 
     def test_logout_ends_the_session(self, staff_client):
@@ -116,7 +122,10 @@ class TestCsrf:
 class TestThrottling:
     def test_eleventh_failure_within_a_minute_is_429_even_with_the_right_password(self, client, staff):
         for _ in range(10):
-            assert client.post("/api/v1/auth/login", json={"email": staff.email, "password": "bad-pass-1"}).status_code == 401
+            assert (
+                client.post("/api/v1/auth/login", json={"email": staff.email, "password": "bad-pass-1"}).status_code
+                == 401
+            )
         response = client.post("/api/v1/auth/login", json={"email": staff.email, "password": PASSWORD})
         assert response.status_code == 429
         assert "хвилин" in response.json()["detail"]
