@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     default_language: str = "uk"
     default_timezone: str = "Europe/Kyiv"
     start_indexer: bool = True
+    run_scheduler: bool = True
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":

@@ -12,6 +12,7 @@ from app.db import make_engine
 from app.errors import install_error_handlers
 from app.middleware import SecurityMiddleware
 from app.routers import account, admin, auth, system, users
+from app.scheduler import Scheduler
 from app.templating import ROOT
 
 # One line per domain; each module exposes `api` and/or `pages`.
@@ -34,7 +35,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        scheduler = Scheduler(app.state.engine) if settings.run_scheduler else None
+        if scheduler:
+            scheduler.start()
         yield
+        if scheduler:
+            scheduler.stop()
         app.state.engine.dispose()
 
     app = FastAPI(title="Kolo", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,

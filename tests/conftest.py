@@ -68,7 +68,7 @@ def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Settings for a test: its own database, data folder and search index."""
     return Settings(database_url=database_url, data_dir=tmp_path / "data", index_dir=tmp_path / "index",
-                    secret_key="test-secret-key-that-is-long-enough-0123456789")
+                    secret_key="test-secret-key-that-is-long-enough-0123456789", run_scheduler=False)
 
 
 @pytest.fixture
