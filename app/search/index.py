@@ -1,0 +1,293 @@
+"""Whoosh schema, opening, writing and shared searchers for Kolo's search index.
+
+Public API:
+    SCHEMA_VERSION, build_schema() -> Schema
+    IndexUnavailable(Exception)        the folder holds an index we cannot open (corrupt,
+                                       unreadable or an older schema): run `kolo reindex`
+    open_or_create(index_dir) -> Index creates an empty index when none exists;
+                                       raises IndexUnavailable when one exists but is broken
+    recreate(index_dir) -> Index       wipes the folder's index files and creates an empty one
+    SearchDoc                          one searchable thing (post, comment, article, task, event)
+    writer(ix, *, last_applied=None)   context manager: retrying writer, commit on success,
+                                       cancel on error; writes last_applied in the same commit
+    add_documents(w, docs) / delete_keys(w, keys) / set_last_applied(w, outbox_id)
+    get_last_applied(ix) -> int        0 for a fresh index
+    Searchers(ix).searcher()           context manager lending the process's shared searcher,
+                                       reopened (never refresh()ed) when the index changed
+
+`add_documents` uses update_document, so replaying an outbox row is harmless.
+The "__meta__" document has no visibility keys, so no search can ever return it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import Index, LockError
+from whoosh.searching import Searcher
+from whoosh.writing import IndexWriter
+
+from app.search.analysis import kolo_analyzer, normalize_tag, surface_analyzer
+
+__all__ = [
+    "IndexUnavailable",
+    "LockError",
+    "META_KEY",
+    "SearchDoc",
+    "Searchers",
+    "add_documents",
+    "build_schema",
+    "delete_keys",
+    "get_last_applied",
+    "open_or_create",
+    "recreate",
+    "set_last_applied",
+    "writer",
+]
+
+logger = logging.getLogger(__name__)
+
+META_KEY = "__meta__"
+SCHEMA_VERSION = 1
+WRITER_TIMEOUT = 10.0
+WRITER_DELAY = 0.05
+
+
+class IndexUnavailable(Exception):
+    """The index folder holds an index that cannot be used; rebuild it (`kolo reindex`)."""
+
+
+def build_schema() -> Schema:
+    """Return Kolo's Whoosh schema."""
+    analyzer = kolo_analyzer()
+    return Schema(
+        key=ID(unique=True, stored=True),
+        kind=ID(stored=True, sortable=True),
+        title=TEXT(analyzer=analyzer, field_boost=3.0, stored=True),
+        body=TEXT(analyzer=analyzer, stored=True),
+        # surface words of title + body: the vocabulary for "did you mean" (see analysis.py)
+        words=TEXT(analyzer=surface_analyzer(), phrase=False),
+        # No vector=True on keyword fields: Whoosh's overlapping facets then open a .vps file
+        # that a segment without vectors never wrote (FileNotFoundError).
+        tags=KEYWORD(commas=True, lowercase=True, scorable=True, stored=True),
+        author=ID(stored=True),
+        author_id=ID(stored=True, sortable=True),
+        department_ids=KEYWORD(commas=True, stored=True),
+        visibility=KEYWORD(commas=True),
+        status=ID(stored=True),
+        created_at=DATETIME(stored=True, sortable=True),
+        updated_at=DATETIME(stored=True, sortable=True),
+        url=STORED(),
+        last_applied=NUMERIC(bits=64, stored=True),
+        schema_version=STORED(),
+    )
+
+
+def open_or_create(index_dir: Path | str) -> Index:
+    """Open the index in index_dir, creating an empty one when none exists."""
+    path = Path(index_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    try:
+        exists = whoosh_index.exists_in(str(path))
+    except Exception as exc:  # exists_in reads the TOC, which may itself be corrupt
+        raise IndexUnavailable(f"cannot read search index in {path}: {exc!r}") from exc
+    if not exists:
+        logger.info("creating search index in %s", path)
+        return _create(path)
+    try:
+        ix = whoosh_index.open_dir(str(path))
+        with ix.reader() as reader:
+            reader.doc_count()
+    except Exception as exc:  # unpickling, missing segment files, truncated TOC, ...
+        raise IndexUnavailable(f"cannot open search index in {path}: {exc!r}") from exc
+    if set(ix.schema.names()) != set(build_schema().names()):
+        raise IndexUnavailable(f"search index in {path} has an older schema; reindex")
+    return ix
+
+
+def recreate(index_dir: Path | str) -> Index:
+    """Delete the index files in index_dir and create an empty index."""
+    path = Path(index_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    for child in path.iterdir():
+        # Only Whoosh's own files: the folder may hold a .gitkeep or other tools' files.
+        if child.is_file() and child.suffix in {".toc", ".seg", ".pst", ".trm", ".lock"}:
+            child.unlink()
+    return _create(path)
+
+
+def _create(path: Path) -> Index:
+    ix = whoosh_index.create_in(str(path), build_schema())
+    with writer(ix) as w:
+        set_last_applied(w, 0)
+    return ix
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDoc:
+    """One searchable object as the index sees it."""
+
+    key: str  # "<kind>:<id>", e.g. "article:42"
+    kind: str
+    title: str
+    body: str
+    tags: list[str] = field(default_factory=list)
+    author: str = ""
+    author_id: int | str | None = None
+    department_ids: list[int | str] = field(default_factory=list)
+    visibility: list[str] = field(default_factory=list)  # e.g. ["all"], ["dept:2", "user:7"]
+    status: str = ""
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    url: str = ""
+
+
+def _naive_utc(value: datetime | None) -> datetime | None:
+    # Whoosh subtracts a naive datetime(1, 1, 1): aware datetimes would raise TypeError.
+    if value is None or value.tzinfo is None:
+        return value
+    return value.astimezone(UTC).replace(tzinfo=None)
+
+
+def _clean(value: str) -> str:
+    # KEYWORD(commas=True) splits on commas: a comma inside a tag would make two tags.
+    return value.replace(",", " ").strip()
+
+
+def _fields(doc: SearchDoc) -> dict[str, object]:
+    if doc.key == META_KEY:
+        raise ValueError(f"{META_KEY!r} is reserved")
+    fields: dict[str, object] = {
+        "key": doc.key,
+        "kind": doc.kind,
+        "title": doc.title,
+        "body": doc.body,
+        "words": f"{doc.title}\n{doc.body}",
+        "tags": ",".join(t for t in (normalize_tag(t) for t in doc.tags) if t),
+        "author": doc.author,
+        "department_ids": ",".join(str(d) for d in doc.department_ids),
+        "visibility": ",".join(_clean(v) for v in doc.visibility),
+        "status": doc.status,
+        "url": doc.url,
+    }
+    if doc.author_id is not None:
+        fields["author_id"] = str(doc.author_id)
+    for name in ("created_at", "updated_at"):
+        value = _naive_utc(getattr(doc, name))
+        if value is not None:
+            fields[name] = value
+    return fields
+
+
+def add_documents(w: IndexWriter, docs: Iterable[SearchDoc]) -> int:
+    """Add or replace documents by key; return how many were written."""
+    count = 0
+    for doc in docs:
+        w.update_document(**_fields(doc))
+        count += 1
+    return count
+
+
+def delete_keys(w: IndexWriter, keys: Iterable[str]) -> int:
+    """Delete documents by key; return how many keys were requested."""
+    count = 0
+    for key in keys:
+        if key != META_KEY:
+            w.delete_by_term("key", key)
+            count += 1
+    return count
+
+
+def set_last_applied(w: IndexWriter, outbox_id: int) -> None:
+    """Record the last applied outbox id; it is committed with the writer's other changes."""
+    w.update_document(
+        key=META_KEY, kind=META_KEY, last_applied=int(outbox_id), schema_version=SCHEMA_VERSION
+    )
+
+
+def get_last_applied(ix: Index) -> int:
+    """Return the last outbox id committed to the index (0 when none)."""
+    with ix.searcher() as s:
+        stored = s.document(key=META_KEY)
+    return int(stored.get("last_applied", 0)) if stored else 0
+
+
+@contextmanager
+def writer(ix: Index, *, last_applied: int | None = None) -> Iterator[IndexWriter]:
+    """Yield a writer that waits for the lock; commit on success, cancel on error.
+
+    Raises whoosh.index.LockError (re-exported here) when the lock is still held after
+    WRITER_TIMEOUT seconds.
+    """
+    w = ix.writer(timeout=WRITER_TIMEOUT, delay=WRITER_DELAY)
+    try:
+        yield w
+        if last_applied is not None:
+            set_last_applied(w, last_applied)
+    except BaseException:
+        w.cancel()
+        raise
+    w.commit()
+
+
+class _Lease:
+    __slots__ = ("searcher", "users", "retired")
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self.users = 0
+        self.retired = False
+
+
+class Searchers:
+    """One shared searcher per process, replaced when the index has a newer generation.
+
+    Never uses Searcher.refresh(): in whoosh-reloaded it can return deleted or outdated
+    documents (SEARCH.md). Usage: ``with searchers.searcher() as s: run_query(s, ...)``.
+    A replaced searcher is closed once the last thread using it has finished, so a
+    long query never has its files closed underneath it. Safe to share across threads.
+    """
+
+    def __init__(self, ix: Index) -> None:
+        self._ix = ix
+        self._lock = threading.Lock()
+        self._current: _Lease | None = None
+
+    @contextmanager
+    def searcher(self) -> Iterator[Searcher]:
+        """Lend a current searcher for one request (opening a fresh one if stale)."""
+        with self._lock:
+            lease = self._current
+            if lease is None or not lease.searcher.up_to_date():
+                if lease is not None:
+                    self._retire(lease)
+                lease = self._current = _Lease(self._ix.searcher())
+            lease.users += 1
+        try:
+            yield lease.searcher
+        finally:
+            with self._lock:
+                lease.users -= 1
+                if lease.retired and lease.users == 0:
+                    lease.searcher.close()
+
+    def close(self) -> None:
+        """Close the shared searcher once idle (at shutdown or in tests)."""
+        with self._lock:
+            if self._current is not None:
+                self._retire(self._current)
+                self._current = None
+
+    @staticmethod
+    def _retire(lease: _Lease) -> None:
+        lease.retired = True
+        if lease.users == 0:
+            lease.searcher.close()

@@ -1,0 +1,314 @@
+"""Parsing, filtering, fuzzy matching, suggestions, facets and highlights for Kolo search.
+
+Public API:
+    run_query(searcher, q, *, visibility_keys, kind=None, tags=(), department_id=None,
+              author_id=None, status=None, limit=20, offset=0, with_facets=True,
+              with_suggestion=True) -> QueryResult
+    QueryResult(hits, total, suggestion, facets)
+    Hit(key, kind, score, title_html, snippet_html, url)
+
+Query syntax (user input, never trusted): words (all should match; documents matching
+most words still rank), "exact phrase", -word to exclude, AND / OR / NOT and parentheses.
+Field names, wildcards, ranges and boosts are not syntax: they are plain text.
+
+Permissions: only documents carrying at least one of ``visibility_keys`` are matched,
+counted, faceted or used to validate a suggestion; the filter runs inside Whoosh. The
+service layer still rechecks every returned key against the database.
+
+``title_html`` and ``snippet_html`` are HTML-escaped text with matches in ``<mark>``.
+Pagination is by offset; a service may encode the offset in an opaque cursor.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from dataclasses import dataclass, field
+
+from whoosh import highlight, sorting
+from whoosh.qparser import (
+    AndGroup,
+    BoostPlugin,
+    EveryPlugin,
+    FieldsPlugin,
+    MultifieldParser,
+    OrGroup,
+    PlusMinusPlugin,
+    RangePlugin,
+    SingleQuotePlugin,
+    WildcardPlugin,
+)
+from whoosh.query import And, AndNot, FuzzyTerm, NullQuery, Or, Query, Term
+from whoosh.searching import Results, Searcher
+from whoosh.support.levenshtein import damerau_levenshtein
+
+from app.search.analysis import TOKEN_PATTERN, analyze, normalize_tag
+
+logger = logging.getLogger(__name__)
+
+TEXT_FIELDS = ("title", "body")
+VOCABULARY_FIELD = "words"
+FIELD_BOOSTS = {"title": 3.0, "body": 1.0}
+TAG_BOOST = 2.0
+MAX_QUERY_CHARS = 500
+SNIPPET_CHARS = 200
+# OrGroup.factory(0.9): documents matching more of the words score higher, and a
+# document missing one word is still found (measured on MedQuAD; see the module report).
+GROUP = OrGroup.factory(0.9)
+FACETS = {"kind": "kind", "tag": "tags", "department": "department_ids", "author": "author_id"}
+_OVERLAPPING = {"tags", "department_ids"}
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+_UNITS_RE = re.compile(r'"([^"]*)"|([^\s"]+)')
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search result, ready to display."""
+
+    key: str
+    kind: str
+    score: float
+    title_html: str
+    snippet_html: str
+    url: str = ""
+
+
+@dataclass(slots=True)
+class QueryResult:
+    """A page of hits plus totals, an optional suggestion and facet counts."""
+
+    hits: list[Hit] = field(default_factory=list)
+    total: int = 0
+    suggestion: str | None = None
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+class MarkFormatter(highlight.Formatter):
+    """Escape all text; wrap matched terms in <mark>."""
+
+    between = "…"
+
+    def _text(self, text: str) -> str:
+        return html.escape(text, quote=True)
+
+    def format_token(self, text: str, token: object, replace: bool = False) -> str:
+        """Return one matched token wrapped in <mark>."""
+        return "<mark>" + self._text(highlight.get_text(text, token, replace)) + "</mark>"
+
+
+def build_parser(schema: object, group: object | None = None) -> MultifieldParser:
+    """Return the free-text parser over title and body (tags are matched separately)."""
+    parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
+                              group=group or GROUP)
+    for plugin in (FieldsPlugin, WildcardPlugin, RangePlugin, BoostPlugin, EveryPlugin,
+                   SingleQuotePlugin):
+        parser.remove_plugin_class(plugin)
+    # "-" only at the start of a word, so "covid-19" stays one search term.
+    parser.add_plugin(PlusMinusPlugin(minusexpr=r"(?<![^\s(])-"))
+    return parser
+
+
+def run_query(
+    searcher: Searcher,
+    q: str,
+    *,
+    visibility_keys: list[str],
+    kind: str | None = None,
+    tags: tuple[str, ...] | list[str] = (),
+    department_id: int | str | None = None,
+    author_id: int | str | None = None,
+    status: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+    with_facets: bool = True,
+    with_suggestion: bool = True,
+) -> QueryResult:
+    """Search what the caller may see and return one page of highlighted hits."""
+    q = (q or "")[:MAX_QUERY_CHARS]
+    keys = [k for k in dict.fromkeys(visibility_keys) if k]
+    if not q.strip() or not keys or limit <= 0:
+        return QueryResult()
+    flt = _filter(keys, kind=kind, tags=tags, department_id=department_id,
+                  author_id=author_id, status=status)
+    parsed = _parse(searcher, q)
+    vocab = _Vocabulary(searcher)
+    text_query = parsed.accept(vocab.fuzzify)
+    query = _with_tags(text_query, q)
+    if _is_null(query):
+        return QueryResult()
+    groupedby = _facets() if with_facets else None
+    results = searcher.search(query, limit=offset + limit, filter=flt, groupedby=groupedby)
+    suggestion = None
+    if with_suggestion and vocab.unknown:
+        suggestion = _suggest(searcher, q, vocab, flt)
+    return QueryResult(
+        hits=_hits(results, offset, limit),
+        total=len(results),
+        suggestion=suggestion,
+        facets=_facet_counts(results) if with_facets else {},
+    )
+
+
+def _parse(searcher: Searcher, q: str, group: object | None = None) -> Query:
+    parser = build_parser(searcher.schema, group or GROUP)
+    try:
+        return parser.parse(q)
+    except Exception:  # the parser is robust, but user input must never become a 500
+        logger.warning("query parser failed on %r; searching plain words", q, exc_info=True)
+        return parser.parse(" ".join(_TOKEN_RE.findall(q)))
+
+
+def _filter(keys: list[str], *, kind: str | None, tags: tuple[str, ...] | list[str],
+            department_id: int | str | None, author_id: int | str | None,
+            status: str | None) -> Query:
+    parts: list[Query] = [Or([Term("visibility", k) for k in keys])]
+    if kind:
+        parts.append(Term("kind", kind))
+    parts.extend(Term("tags", normalize_tag(t)) for t in tags if normalize_tag(t))
+    if department_id is not None:
+        parts.append(Term("department_ids", str(department_id)))
+    if author_id is not None:
+        parts.append(Term("author_id", str(author_id)))
+    if status:
+        parts.append(Term("status", status))
+    return And(parts) if len(parts) > 1 else parts[0]
+
+
+class _Vocabulary:
+    """Replaces terms the index has never seen with fuzzy terms, remembering them."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.reader = searcher.reader()
+        self.unknown: set[str] = set()
+
+    def known(self, text: str) -> bool:
+        return any((name, text) in self.reader for name in TEXT_FIELDS)
+
+    def fuzzify(self, node: Query) -> Query:
+        if not isinstance(node, Term) or node.fieldname not in TEXT_FIELDS:
+            return node
+        text = node.text
+        if self.known(text):
+            return node
+        self.unknown.add(text)
+        maxdist = _max_edits(text)
+        if maxdist == 0:
+            return node
+        # prefixlength=1: typos rarely hit the first letter, and it makes expansion cheap.
+        return FuzzyTerm(node.fieldname, text, boost=node.boost * 0.8, maxdist=maxdist,
+                         prefixlength=1)
+
+
+def _max_edits(text: str) -> int:
+    if len(text) < 4 or text.isdigit():
+        return 0
+    return 1 if len(text) < 8 else 2
+
+
+def _with_tags(text_query: Query, q: str) -> Query:
+    # A quoted phrase is one tag candidate, never its separate words.
+    words = [phrase or word.strip("()+") for phrase, word in _UNITS_RE.findall(q)
+             if phrase or (not word.startswith("-") and word not in ("AND", "OR", "NOT"))]
+    candidates = {normalize_tag(w) for w in words} | {normalize_tag(q.replace('"', " "))}
+    terms = [Term("tags", t, boost=TAG_BOOST) for t in sorted(candidates) if t]
+    if not terms:
+        return text_query
+    tag_query = Or(terms)
+    if _is_null(text_query):
+        return tag_query
+    if isinstance(text_query, AndNot):
+        # Keep exclusions global: a tag match must not bring back an excluded document.
+        return AndNot(Or([text_query.a, tag_query]), text_query.b)
+    return Or([text_query, tag_query])
+
+
+def _is_null(query: Query) -> bool:
+    return query is NullQuery or isinstance(query, type(NullQuery))
+
+
+def _facets() -> sorting.Facets:
+    facets = sorting.Facets()
+    for name, fieldname in FACETS.items():
+        facets.add_facet(name, sorting.FieldFacet(
+            fieldname, allow_overlap=fieldname in _OVERLAPPING, maptype=sorting.Count))
+    return facets
+
+
+def _facet_counts(results: Results) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for name in FACETS:
+        groups = results.groups(name)
+        ordered = sorted(((str(k), int(v)) for k, v in groups.items() if k not in (None, "")),
+                         key=lambda kv: (-kv[1], kv[0]))
+        counts[name] = dict(ordered)
+    return counts
+
+
+def _hits(results: Results, offset: int, limit: int) -> list[Hit]:
+    body_hl = highlight.Highlighter(
+        fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=50),
+        formatter=MarkFormatter(), order=highlight.SCORE)
+    title_hl = highlight.Highlighter(fragmenter=highlight.WholeFragmenter(),
+                                     formatter=MarkFormatter())
+    hits = []
+    for hit in results[offset:offset + limit]:
+        stored = hit.fields()
+        title = stored.get("title", "")
+        body = stored.get("body", "")
+        title_html = title_hl.highlight_hit(hit, "title", text=title, top=1, minscore=1)
+        snippet = body_hl.highlight_hit(hit, "body", text=body, top=2, minscore=1)
+        hits.append(Hit(
+            key=stored["key"],
+            kind=stored.get("kind", ""),
+            score=float(hit.score or 0.0),
+            title_html=title_html or html.escape(title),
+            snippet_html=snippet or _lead(body),
+            url=stored.get("url", ""),
+        ))
+    return hits
+
+
+def _lead(body: str) -> str:
+    text = " ".join(body[: SNIPPET_CHARS * 2].split())
+    if len(text) > SNIPPET_CHARS:
+        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
+    return html.escape(text)
+
+
+def _suggest(searcher: Searcher, q: str, vocab: _Vocabulary, flt: Query) -> str | None:
+    """A corrected query string, only if it finds something the caller may see."""
+    reader = searcher.reader()
+    pieces: list[str] = []
+    last = 0
+    changed = False
+    for m in _TOKEN_RE.finditer(q):
+        analyzed = analyze(m.group(), mode="query")
+        if len(analyzed) != 1 or analyzed[0] not in vocab.unknown:
+            continue
+        word = analyze(m.group(), no_morph=True)
+        fix = _closest(reader, word[0]) if word else None
+        if fix:
+            pieces.append(q[last:m.start()] + fix)
+            last = m.end()
+            changed = True
+    if not changed:
+        return None
+    corrected = "".join(pieces) + q[last:]
+    strict = _parse(searcher, corrected, group=AndGroup)
+    if _is_null(strict) or not searcher.search(strict, limit=1, filter=flt).scored_length():
+        return None
+    return corrected
+
+
+def _closest(reader: object, word: str) -> str | None:
+    maxdist = max(_max_edits(word), 1)
+    best: tuple[int, int, str] | None = None
+    for cand in reader.terms_within(VOCABULARY_FIELD, word, maxdist, prefix=1):
+        if cand == word:
+            continue
+        rank = (damerau_levenshtein(word, cand), -reader.doc_frequency(VOCABULARY_FIELD, cand),
+                cand)
+        if best is None or rank < best:
+            best = rank
+    return best[2] if best else None
