@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     default_timezone: str = "Europe/Kyiv"
     start_indexer: bool = True
     run_scheduler: bool = True
+    kb_review_months: int = 12
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":
