@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.i18n import gettext
+from app.i18n import N_, gettext
 
 logger = logging.getLogger(__name__)
 
@@ -56,16 +56,16 @@ class TooManyRequests(AppError):
 
 
 HTTP_MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Please sign in to continue.",
-    403: "You do not have permission to do this.",
-    404: "This page or item does not exist, or you cannot see it.",
-    405: "This action is not allowed here.",
-    409: "This conflicts with a newer change.",
-    413: "The request is too large.",
-    422: "Some of the data is not valid.",
-    429: "Too many attempts. Please wait a minute and try again.",
-    500: "Something went wrong on our side. Please try again.",
+    400: N_("The request could not be understood."),
+    401: N_("Please sign in to continue."),
+    403: N_("You do not have permission to do this."),
+    404: N_("This page or item does not exist, or you cannot see it."),
+    405: N_("This action is not allowed here."),
+    409: N_("This conflicts with a newer change."),
+    413: N_("The request is too large."),
+    422: N_("Some of the data is not valid."),
+    429: N_("Too many attempts. Please wait a minute and try again."),
+    500: N_("Something went wrong on our side. Please try again."),
 }
 ERROR_NAMES = {400: "BadRequest", 401: "Unauthorized", 403: "PermissionDenied", 404: "NotFound",
                405: "MethodNotAllowed", 409: "Conflict", 413: "TooLarge", 422: "InvalidInput",

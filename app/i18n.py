@@ -36,6 +36,11 @@ def translations(language: str) -> gettext_module.NullTranslations:
     return merged
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
 def gettext(language: str, message: str, **params: object) -> str:
     """Translate `message` into `language` and fill in `{name}` placeholders."""
     text = translations(language).gettext(message)
