@@ -77,8 +77,19 @@ def _number(context: Context, value: float) -> str:
     return i18n.format_number(value, context["language"])
 
 
+def device_label(user_agent: str) -> str:
+    """"Chrome · Android" from a User-Agent header, enough to recognise one's own devices."""
+    browsers = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+                ("Safari/", "Safari"))
+    systems = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
+               ("Mac OS X", "macOS"), ("Linux", "Linux"))
+    browser = next((name for marker, name in browsers if marker in user_agent), "")
+    system = next((name for marker, name in systems if marker in user_agent), "")
+    return " · ".join(part for part in (browser, system) if part) or (user_agent[:40] or "—")
+
+
 templates.env.globals.update(_=_gettext, ngettext=_ngettext)
-templates.env.filters.update(datetime=_datetime, date=_date, number=_number)
+templates.env.filters.update(datetime=_datetime, date=_date, number=_number, device=device_label)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None,
