@@ -11,7 +11,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.middleware import SecurityMiddleware
-from app.routers import account, admin, auth, system, uploads, users
+from app.routers import account, admin, auth, feed, notifications, system, uploads, users
 from app.scheduler import Scheduler
 from app.templating import ROOT
 
@@ -23,6 +23,8 @@ ROUTER_MODULES = [
     account,
     admin,
     uploads,
+    feed,
+    notifications,
 ]
 
 logger = logging.getLogger(__name__)

@@ -12,6 +12,7 @@ SQLModel.metadata.naming_convention = {
 
 # One line per domain.
 import app.models.audit  # noqa: E402,F401
+import app.models.feed  # noqa: E402,F401
 import app.models.kb  # noqa: E402,F401
 import app.models.notifications  # noqa: E402,F401
 import app.models.search  # noqa: E402,F401

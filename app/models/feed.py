@@ -1,0 +1,278 @@
+"""The team feed: posts (tips, questions, announcements, events), comments, reactions, must-read
+acknowledgements, events with RSVPs."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.models.types import created_at_field, datetime_field
+
+MAX_BODY = 20_000
+MAX_TAGS = 10
+
+
+class PostKind(StrEnum):
+    tip = "tip"
+    question = "question"
+    announcement = "announcement"
+    event = "event"
+
+
+class EventFormat(StrEnum):
+    seminar = "seminar"
+    training = "training"
+    round_table = "round_table"
+    prevention_campaign = "prevention_campaign"
+
+
+class RsvpStatus(StrEnum):
+    going = "going"
+    maybe = "maybe"
+    declined = "declined"
+    waitlisted = "waitlisted"
+
+
+REACTIONS = ("👍", "❤️", "👏", "🙏", "💡", "😮")
+
+
+class Post(SQLModel, table=True):
+    """A post; `department_ids` live in PostDepartment (none means everyone)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    author_id: int = Field(foreign_key="user.id", index=True)
+    kind: PostKind = Field(sa_type=String(16), index=True)
+    body: str = Field(sa_type=Text)
+    html: str = Field(sa_type=Text)
+    must_read: bool = False
+    created_at: datetime = created_at_field(index=True)
+    edited_at: datetime | None = datetime_field()
+    pinned_at: datetime | None = datetime_field()
+    pinned_until: datetime | None = datetime_field()
+    deleted_at: datetime | None = datetime_field()
+    deleted_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class PostDepartment(SQLModel, table=True):
+    __tablename__ = "post_department"
+
+    post_id: int = Field(foreign_key="post.id", primary_key=True, ondelete="CASCADE")
+    department_id: int = Field(foreign_key="department.id", primary_key=True, index=True, ondelete="CASCADE")
+
+
+class PostTag(SQLModel, table=True):
+    __tablename__ = "post_tag"
+
+    post_id: int = Field(foreign_key="post.id", primary_key=True, ondelete="CASCADE")
+    tag: str = Field(max_length=60, primary_key=True, index=True)
+
+
+class PostRevision(SQLModel, table=True):
+    """An earlier version of a post, kept when it is edited."""
+
+    __tablename__ = "post_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id", index=True, ondelete="CASCADE")
+    body: str = Field(sa_type=Text)
+    written_at: datetime = created_at_field()
+    replaced_at: datetime = created_at_field()
+    editor_id: int = Field(foreign_key="user.id")
+
+
+class Comment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id", index=True, ondelete="CASCADE")
+    parent_id: int | None = Field(default=None, foreign_key="comment.id", ondelete="CASCADE")
+    author_id: int = Field(foreign_key="user.id", index=True)
+    body: str = Field(sa_type=Text)
+    html: str = Field(sa_type=Text)
+    created_at: datetime = created_at_field()
+    deleted_at: datetime | None = datetime_field()
+
+
+class Reaction(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("post_id", "user_id", "emoji"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    emoji: str = Field(max_length=16)
+    created_at: datetime = created_at_field()
+
+
+class PostRead(SQLModel, table=True):
+    """Someone pressed "I have read it" on a must-read announcement."""
+
+    __tablename__ = "post_read"
+
+    post_id: int = Field(foreign_key="post.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    read_at: datetime = created_at_field()
+
+
+class Event(SQLModel, table=True):
+    """The event details of a post of kind `event`."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="post.id", unique=True, ondelete="CASCADE")
+    title: str = Field(max_length=200)
+    format: EventFormat = Field(sa_type=String(32))
+    starts_at: datetime = created_at_field(index=True)
+    ends_at: datetime = created_at_field()
+    place: str = Field(default="", max_length=300)
+    link: str = Field(default="", max_length=500)
+    capacity: int | None = None
+
+
+class Rsvp(SQLModel, table=True):
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    status: RsvpStatus = Field(sa_type=String(16))
+    updated_at: datetime = created_at_field(index=True)
+
+
+class EventCreate(SQLModel):
+    title: str = Field(min_length=1, max_length=200)
+    format: EventFormat = EventFormat.seminar
+    starts_at: datetime
+    ends_at: datetime
+    place: str = Field(default="", max_length=300)
+    link: str = Field(default="", max_length=500)
+    capacity: int | None = Field(default=None, ge=1, le=100_000)
+
+
+class EventUpdate(SQLModel):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    format: EventFormat | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    place: str | None = Field(default=None, max_length=300)
+    link: str | None = Field(default=None, max_length=500)
+    capacity: int | None = Field(default=None, ge=1, le=100_000)
+
+
+class PostCreate(SQLModel):
+    body: str = ""
+    kind: PostKind = PostKind.tip
+    tags: list[str] = []
+    department_ids: list[int] = []
+    must_read: bool = False
+    upload_ids: list[int] = []
+    event: EventCreate | None = None
+
+
+class PostUpdate(SQLModel):
+    body: str | None = None
+    tags: list[str] | None = None
+
+
+class CommentCreate(SQLModel):
+    body: str = ""
+    parent_id: int | None = None
+
+
+class ReactionCreate(SQLModel):
+    emoji: str = Field(max_length=16)
+
+
+class PinRequest(SQLModel):
+    pinned_until: datetime | None = None
+
+
+class RsvpCreate(SQLModel):
+    status: RsvpStatus
+
+
+class AuthorPublic(SQLModel):
+    id: int
+    name: str
+    handle: str
+
+
+class ReactionCount(SQLModel):
+    emoji: str
+    count: int
+    mine: bool
+
+
+class AttachmentPublic(SQLModel):
+    id: int
+    url: str
+    filename: str
+    content_type: str
+    size: int
+    is_image: bool
+
+
+class EventPublic(SQLModel):
+    id: int
+    post_id: int
+    url: str
+    ics_url: str
+    title: str
+    format: EventFormat
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    link: str
+    capacity: int | None
+    going: int
+    maybe: int
+    waitlisted: int
+    my_status: RsvpStatus | None
+    is_full: bool
+
+
+class PostPublic(SQLModel):
+    id: int
+    url: str
+    kind: PostKind
+    body: str
+    html: str
+    tags: list[str]
+    department_ids: list[int]
+    author: AuthorPublic
+    created_at: datetime
+    edited_at: datetime | None
+    edited: bool
+    pinned: bool
+    pinned_until: datetime | None
+    must_read: bool
+    read_by_me: bool
+    reactions: list[ReactionCount]
+    comment_count: int
+    attachments: list[AttachmentPublic]
+    event: EventPublic | None
+    can_edit: bool
+    can_delete: bool
+
+
+class CommentPublic(SQLModel):
+    id: int
+    post_id: int
+    parent_id: int | None
+    url: str
+    body: str
+    html: str
+    author: AuthorPublic
+    created_at: datetime
+
+
+class RevisionPublic(SQLModel):
+    id: int
+    body: str
+    written_at: datetime
+    replaced_at: datetime
+
+
+class Reactor(SQLModel):
+    emoji: str
+    user: AuthorPublic
+
+
+class RsvpPublic(SQLModel):
+    user: AuthorPublic
+    status: RsvpStatus
+    updated_at: datetime

@@ -1,0 +1,83 @@
+"""Who may read, change and moderate posts: the one place these rules live."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, exists, or_, true
+from sqlmodel import Session, col, select
+
+from app.errors import NotFound, PermissionDenied
+from app.models.feed import Post, PostDepartment
+from app.models.users import User
+from app.services import users as users_service
+
+
+def readable_clause(*, user: User, department_ids: Iterable[int]) -> ColumnElement[bool]:
+    """SQL: the post is not deleted and is for everyone, for one of the user's departments, or theirs."""
+    alive = col(Post.deleted_at).is_(None)
+    if user.is_admin:
+        return alive & true()
+    for_someone = exists().where(PostDepartment.post_id == Post.id)
+    for_mine = exists().where(PostDepartment.post_id == Post.id,
+                              col(PostDepartment.department_id).in_(list(department_ids)))
+    return alive & or_(~for_someone, for_mine, Post.author_id == user.id)
+
+
+def readable_ids(*, session: Session, user: User, post_ids: Iterable[int]) -> set[int]:
+    """The ids among `post_ids` the user may read, in one query."""
+    ids = list(set(post_ids))
+    if not ids:
+        return set()
+    departments = users_service.department_ids_of(session=session, user=user)
+    clause = readable_clause(user=user, department_ids=departments)
+    return set(session.exec(select(Post.id).where(col(Post.id).in_(ids), clause)).all())  # type: ignore[arg-type]
+
+
+def can_read(*, session: Session, user: User, post_id: int) -> bool:
+    """Whether the user may read the post."""
+    return post_id in readable_ids(session=session, user=user, post_ids=[post_id])
+
+
+def get_post_or_raise(*, session: Session, user: User, post_id: int) -> Post:
+    """A post the user may read, or 404 (the same answer whether it is hidden or missing)."""
+    post = session.get(Post, post_id)
+    if post is None or not can_read(session=session, user=user, post_id=post_id):
+        raise NotFound("This post does not exist, or you cannot see it.")
+    return post
+
+
+def can_edit(user: User, post: Post) -> bool:
+    """Only the author edits a post."""
+    return post.author_id == user.id and post.deleted_at is None
+
+
+def can_delete(user: User, post: Post) -> bool:
+    """The author or a manager deletes a post."""
+    return post.deleted_at is None and (post.author_id == user.id or user.is_manager)
+
+
+def check_edit(user: User, post: Post) -> None:
+    """Raise unless the user may edit the post."""
+    if not can_edit(user, post):
+        raise PermissionDenied("Only the author can edit this post.")
+
+
+def check_delete(user: User, post: Post) -> None:
+    """Raise unless the user may delete the post."""
+    if not can_delete(user, post):
+        raise PermissionDenied("Only the author or a manager can delete this post.")
+
+
+def audience_user_ids(*, session: Session, department_ids: list[int]) -> list[int]:
+    """Active people who can read a post for these departments (everyone when none)."""
+    users = users_service.list_users(session=session, include_inactive=False)
+    if not department_ids:
+        return [u.id for u in users if u.id is not None]
+    by_user = users_service.department_ids_by_user(session=session, user_ids=[u.id for u in users if u.id])
+    wanted = set(department_ids)
+    return [u.id for u in users if u.id is not None and (u.is_admin or wanted & set(by_user.get(u.id, [])))]
+
+
+def department_ids_of_post(*, session: Session, post_id: int) -> list[int]:
+    """The departments a post is for (empty: everyone)."""
+    rows = session.exec(select(PostDepartment.department_id).where(PostDepartment.post_id == post_id)).all()
+    return sorted(rows)

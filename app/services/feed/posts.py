@@ -1,0 +1,154 @@
+"""Writing posts: create, edit (earlier versions kept), soft delete, pin, must-read acknowledgements."""
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from app.errors import InvalidInput, PermissionDenied
+from app.models.feed import Post, PostCreate, PostDepartment, PostKind, PostRead, PostRevision, PostTag, PostUpdate
+from app.models.types import utcnow
+from app.models.users import Department, User
+from app.search.outbox import enqueue
+from app.services import audit
+from app.services import notifications as notifications_service
+from app.services import uploads as uploads_service
+from app.services.feed import access, events, text
+
+
+def post_url(post_id: int | None) -> str:
+    """A post's page."""
+    return f"/posts/{post_id}"
+
+
+def _check_departments(*, session: Session, department_ids: list[int]) -> list[int]:
+    wanted = sorted(set(department_ids))
+    known = set(session.exec(select(Department.id).where(col(Department.id).in_(wanted))).all())
+    if missing := set(wanted) - known:
+        raise InvalidInput("Unknown department: {ids}.", ids=", ".join(map(str, sorted(missing))))
+    return wanted
+
+
+def _set_tags(*, session: Session, post: Post, tags: list[str]) -> None:
+    for row in session.exec(select(PostTag).where(PostTag.post_id == post.id)).all():
+        session.delete(row)
+    session.flush()
+    for tag in tags:
+        session.add(PostTag(post_id=post.id, tag=tag))  # type: ignore[arg-type]
+
+
+def _notify_mentions(*, session: Session, actor: User, post: Post, body: str, department_ids: list[int],
+                     already: set[int] | None = None) -> set[int]:
+    """Notify mentioned people who can read the post; returns who was notified."""
+    mentioned = text.mentioned_users(session=session, body=body)
+    audience = set(access.audience_user_ids(session=session, department_ids=department_ids))
+    ids = {u.id for u in mentioned if u.id is not None and u.id in audience and u.id not in (already or set())}
+    notifications_service.notify(session=session, recipient_ids=ids, kind="mention", actor=actor,
+                                 url=post_url(post.id), message="{actor} mentioned you in a post")
+    return ids
+
+
+def create_post(*, session: Session, author: User, data: PostCreate) -> Post:
+    """Publish a post (with its event, tags, departments and attachments), notify, and queue it for search."""
+    body = text.clean_body(data.body)
+    departments = _check_departments(session=session, department_ids=data.department_ids)
+    tags = text.collect_tags(body, data.tags)
+    if data.must_read and not (author.is_manager and data.kind == PostKind.announcement):
+        raise PermissionDenied("Only managers can make an announcement that must be read.")
+    if (data.kind == PostKind.event) != (data.event is not None):
+        raise InvalidInput("An event post needs the event details, and only an event post can have them.")
+    mentioned = text.mentioned_users(session=session, body=body)
+    post = Post(author_id=author.id, kind=data.kind, body=body, must_read=data.must_read,  # type: ignore[arg-type]
+                html=text.render(body, [u.handle for u in mentioned]))
+    session.add(post)
+    session.flush()
+    for department_id in departments:
+        session.add(PostDepartment(post_id=post.id, department_id=department_id))  # type: ignore[arg-type]
+    _set_tags(session=session, post=post, tags=tags)
+    uploads_service.attach_uploads(session=session, owner=author, upload_ids=data.upload_ids,
+                                   target_key=f"post:{post.id}")
+    if data.event is not None:
+        events.create_event(session=session, post=post, author=author, data=data.event)
+    _notify_mentions(session=session, actor=author, post=post, body=body, department_ids=departments)
+    if post.must_read:
+        notifications_service.notify(
+            session=session, recipient_ids=access.audience_user_ids(session=session, department_ids=departments),
+            kind="must_read", actor=author, url=post_url(post.id), message="New announcement that must be read")
+    enqueue(session, f"post:{post.id}")
+    session.commit()
+    session.refresh(post)
+    return post
+
+
+def update_post(*, session: Session, user: User, post: Post, data: PostUpdate) -> Post:
+    """Edit one's post: the earlier text is kept as a revision and the post shows "edited"."""
+    access.check_edit(user, post)
+    body = text.clean_body(data.body) if data.body is not None else post.body
+    tags = text.collect_tags(body, data.tags if data.tags is not None else [])
+    now = utcnow()
+    if body != post.body:
+        session.add(PostRevision(post_id=post.id, body=post.body, written_at=post.edited_at or post.created_at,  # type: ignore[arg-type]
+                                 replaced_at=now, editor_id=user.id))  # type: ignore[arg-type]
+        departments = access.department_ids_of_post(session=session, post_id=post.id)  # type: ignore[arg-type]
+        before = {u.id for u in text.mentioned_users(session=session, body=post.body)}
+        _notify_mentions(session=session, actor=user, post=post, body=body, department_ids=departments,
+                         already={i for i in before if i is not None})
+        mentioned = text.mentioned_users(session=session, body=body)
+        post.body, post.html, post.edited_at = body, text.render(body, [u.handle for u in mentioned]), now
+    _set_tags(session=session, post=post, tags=tags)
+    session.add(post)
+    enqueue(session, f"post:{post.id}")
+    session.commit()
+    session.refresh(post)
+    return post
+
+
+def delete_post(*, session: Session, user: User, post: Post) -> None:
+    """Soft-delete a post (its author or a manager); it disappears from the feed and search."""
+    access.check_delete(user, post)
+    post.deleted_at, post.deleted_by_id = utcnow(), user.id
+    session.add(post)
+    if user.id != post.author_id:
+        audit.record(session=session, action="post.deleted", actor=user, target_type="post", target_id=post.id)
+    enqueue(session, f"post:{post.id}", "delete")
+    events.enqueue_for_post(session=session, post_id=post.id)  # type: ignore[arg-type]
+    session.commit()
+
+
+def pin_post(*, session: Session, user: User, post: Post, pinned_until: datetime | None) -> Post:
+    """Pin a post at the top of the feed, until `pinned_until` when given (managers)."""
+    if not user.is_manager:
+        raise PermissionDenied("Only managers can pin posts.")
+    if pinned_until is not None and (pinned_until.tzinfo is None or pinned_until <= utcnow()):
+        raise InvalidInput("The pin must end in the future.")
+    post.pinned_at, post.pinned_until = utcnow(), pinned_until
+    session.add(post)
+    audit.record(session=session, action="post.pinned", actor=user, target_type="post", target_id=post.id)
+    session.commit()
+    session.refresh(post)
+    return post
+
+
+def unpin_post(*, session: Session, user: User, post: Post) -> Post:
+    """Take a post off the top of the feed (managers)."""
+    if not user.is_manager:
+        raise PermissionDenied("Only managers can pin posts.")
+    post.pinned_at = post.pinned_until = None
+    session.add(post)
+    session.commit()
+    session.refresh(post)
+    return post
+
+
+def mark_read(*, session: Session, user: User, post: Post) -> None:
+    """"I have read it" on a must-read announcement; pressing twice changes nothing."""
+    if not post.must_read:
+        raise InvalidInput("This post does not need to be marked as read.")
+    if session.get(PostRead, (post.id, user.id)) is None:
+        session.add(PostRead(post_id=post.id, user_id=user.id))  # type: ignore[arg-type]
+        session.commit()
+
+
+def list_revisions(*, session: Session, post: Post) -> list[PostRevision]:
+    """Earlier versions of a post, newest first."""
+    query = select(PostRevision).where(PostRevision.post_id == post.id).order_by(col(PostRevision.id).desc())
+    return list(session.exec(query).all())

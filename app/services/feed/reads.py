@@ -1,0 +1,63 @@
+"""Who has and has not read a must-read announcement, per department, and the CSV export."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from app.errors import InvalidInput, PermissionDenied
+from app.models.feed import Post, PostRead
+from app.models.users import Department, User
+from app.services import users as users_service
+from app.services.feed import access
+from app.text import uk_sort_key
+
+
+@dataclass
+class DepartmentReads:
+    name: str
+    read: list[tuple[User, datetime]] = field(default_factory=list)
+    unread: list[User] = field(default_factory=list)
+
+
+def read_report(*, session: Session, user: User, post: Post) -> list[DepartmentReads]:
+    """Per department of the audience: who pressed "I have read it" (and when) and who has not (managers)."""
+    if not user.is_manager:
+        raise PermissionDenied("Only managers can see who has read an announcement.")
+    if not post.must_read:
+        raise InvalidInput("This post does not need to be marked as read.")
+    departments = access.department_ids_of_post(session=session, post_id=post.id)  # type: ignore[arg-type]
+    audience = set(access.audience_user_ids(session=session, department_ids=departments))
+    people = [u for u in users_service.list_users(session=session, include_inactive=False) if u.id in audience]
+    read_at = dict(session.exec(select(PostRead.user_id, PostRead.read_at)  # type: ignore[call-overload]
+                                .where(PostRead.post_id == post.id)).all())
+    membership = users_service.department_ids_by_user(session=session, user_ids=audience)
+    names = {d.id: d.name for d in session.exec(select(Department).where(
+        col(Department.id).in_({d for ids in membership.values() for d in ids}))).all()}
+    groups: dict[str, DepartmentReads] = {}
+    for person in people:
+        shown = [d for d in membership.get(person.id, []) if not departments or d in departments]  # type: ignore[arg-type]
+        for name in [names[d] for d in shown] or [""]:
+            group = groups.setdefault(name, DepartmentReads(name=name))
+            if person.id in read_at:
+                group.read.append((person, read_at[person.id]))
+            else:
+                group.unread.append(person)
+    return [groups[n] for n in sorted(groups, key=lambda n: (n == "", uk_sort_key(n)))]
+
+
+def report_csv(report: list[DepartmentReads], *, labels: dict[str, str]) -> str:
+    """The report as CSV (UTF-8 with BOM, so spreadsheet programs show Cyrillic)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([labels["department"], labels["name"], labels["email"], labels["status"], labels["read_at"]])
+    for group in report:
+        name = group.name or labels["no_department"]
+        for person, when in group.read:
+            writer.writerow([name, person.name, person.email, labels["read"], when.isoformat(timespec="minutes")])
+        for person in group.unread:
+            writer.writerow([name, person.name, person.email, labels["unread"], ""])
+    return out.getvalue()

@@ -1,0 +1,176 @@
+"""Reading the feed: filters, keyset pages, the top (pinned and unread must-read), and posts ready to show —
+everything for a page of posts in one query per kind of thing."""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import case, exists, func, or_
+from sqlmodel import Session, col, select
+
+from app.errors import InvalidInput
+from app.models.feed import (
+    AttachmentPublic,
+    AuthorPublic,
+    Comment,
+    Event,
+    EventPublic,
+    Post,
+    PostDepartment,
+    PostKind,
+    PostPublic,
+    PostRead,
+    PostTag,
+    Reaction,
+    ReactionCount,
+    RsvpStatus,
+)
+from app.models.types import utcnow
+from app.models.users import User
+from app.pagination import clamp_limit, decode_cursor, encode_cursor
+from app.services import uploads as uploads_service
+from app.services import users as users_service
+from app.services.feed import access, events
+
+
+@dataclass(frozen=True)
+class FeedFilters:
+    kind: PostKind | None = None
+    tag: str | None = None
+    department_id: int | None = None
+    author: str | None = None  # a handle
+
+    @property
+    def active(self) -> bool:
+        """Whether any filter is set (the top section is shown only on the unfiltered feed)."""
+        return any((self.kind, self.tag, self.department_id, self.author))
+
+
+def _filtered(query, filters: FeedFilters):  # type: ignore[no-untyped-def]
+    if filters.kind:
+        query = query.where(Post.kind == filters.kind)
+    if filters.tag:
+        query = query.where(exists().where(PostTag.post_id == Post.id, PostTag.tag == filters.tag.lower()))
+    if filters.department_id:
+        query = query.where(exists().where(PostDepartment.post_id == Post.id,
+                                           PostDepartment.department_id == filters.department_id))
+    if filters.author:
+        query = query.where(exists().where(User.id == Post.author_id, User.handle == filters.author.lower()))
+    return query
+
+
+def top_posts(*, session: Session, user: User) -> list[Post]:
+    """Unread must-read announcements, then active pins — the head of the unfiltered feed."""
+    departments = users_service.department_ids_of(session=session, user=user)
+    now = utcnow()
+    unread = Post.must_read & ~exists().where(PostRead.post_id == Post.id, PostRead.user_id == user.id)
+    pinned = col(Post.pinned_at).is_not(None) & or_(col(Post.pinned_until).is_(None), col(Post.pinned_until) > now)
+    query = (select(Post).where(access.readable_clause(user=user, department_ids=departments), unread | pinned)
+             .order_by(unread.desc(), col(Post.id).desc()).limit(20))
+    return list(session.exec(query).all())
+
+
+def list_feed(*, session: Session, user: User, filters: FeedFilters, cursor: str | None = None, limit: int = 20,
+              exclude_ids: Sequence[int] = ()) -> tuple[list[Post], str | None]:
+    """Readable posts, newest first, keyset-paginated by id; returns (posts, next_cursor)."""
+    limit = clamp_limit(limit)
+    departments = users_service.department_ids_of(session=session, user=user)
+    query = _filtered(select(Post).where(access.readable_clause(user=user, department_ids=departments)), filters)
+    if position := decode_cursor(cursor):
+        if not isinstance(position[0], int) or isinstance(position[0], bool):
+            raise InvalidInput("The page cursor is not valid.")
+        query = query.where(col(Post.id) < position[0])
+    if exclude_ids:
+        query = query.where(col(Post.id).not_in(list(exclude_ids)))
+    posts = list(session.exec(query.order_by(col(Post.id).desc()).limit(limit + 1)).all())
+    next_cursor = encode_cursor(posts[limit - 1].id) if len(posts) > limit else None
+    return posts[:limit], next_cursor
+
+
+def _author(user: User | None, user_id: int) -> AuthorPublic:
+    if user is None:
+        return AuthorPublic(id=user_id, name="—", handle="")
+    return AuthorPublic(id=user_id, name=user.name, handle=user.handle)
+
+
+def authors_by_id(*, session: Session, user_ids: set[int]) -> dict[int, AuthorPublic]:
+    """Authors of many things, in one query."""
+    if not user_ids:
+        return {}
+    rows = session.exec(select(User).where(col(User.id).in_(user_ids))).all()
+    found = {u.id: u for u in rows}
+    return {i: _author(found.get(i), i) for i in user_ids}
+
+
+def _grouped(session: Session, model, ids: list[int]) -> dict[int, list]:  # type: ignore[no-untyped-def]
+    result: dict[int, list] = defaultdict(list)  # type: ignore[type-arg]
+    for row in session.exec(select(model).where(col(model.post_id).in_(ids))):
+        result[row.post_id].append(row)
+    return result
+
+
+def _reactions(session: Session, user: User, ids: list[int]) -> dict[int, list[ReactionCount]]:
+    mine = func.max(case((Reaction.user_id == user.id, 1), else_=0))
+    query = (select(Reaction.post_id, Reaction.emoji, func.count(), mine).where(col(Reaction.post_id).in_(ids))
+             .group_by(col(Reaction.post_id), col(Reaction.emoji)).order_by(func.min(Reaction.id)))
+    result: dict[int, list[ReactionCount]] = defaultdict(list)
+    for post_id, emoji, count, is_mine in session.exec(query).all():  # type: ignore[call-overload]
+        result[post_id].append(ReactionCount(emoji=emoji, count=count, mine=bool(is_mine)))
+    return result
+
+
+def _comment_counts(session: Session, ids: list[int]) -> dict[int, int]:
+    query = (select(Comment.post_id, func.count()).where(col(Comment.post_id).in_(ids),
+                                                         col(Comment.deleted_at).is_(None))
+             .group_by(col(Comment.post_id)))
+    return dict(session.exec(query).all())  # type: ignore[arg-type]
+
+
+def event_public(event: Event, counts: dict[str, int], mine: RsvpStatus | None) -> EventPublic:
+    """An event ready to show."""
+    assert event.id is not None
+    going = counts.get(RsvpStatus.going, 0)
+    return EventPublic(id=event.id, post_id=event.post_id, url=f"/events/{event.id}",
+                       ics_url=f"/events/{event.id}.ics", title=event.title, format=event.format,
+                       starts_at=event.starts_at, ends_at=event.ends_at, place=event.place, link=event.link,
+                       capacity=event.capacity, going=going, maybe=counts.get(RsvpStatus.maybe, 0),
+                       waitlisted=counts.get(RsvpStatus.waitlisted, 0), my_status=mine,
+                       is_full=event.capacity is not None and going >= event.capacity)
+
+
+def to_public_many(*, session: Session, user: User, posts: Sequence[Post]) -> list[PostPublic]:
+    """Posts ready to show or serialize: one query per kind of related thing, never one per post."""
+    ids = [p.id for p in posts if p.id is not None]
+    if not ids:
+        return []
+    authors = authors_by_id(session=session, user_ids={p.author_id for p in posts})
+    departments = _grouped(session, PostDepartment, ids)
+    tags = _grouped(session, PostTag, ids)
+    reactions = _reactions(session, user, ids)
+    comments = _comment_counts(session, ids)
+    files = uploads_service.uploads_for(session=session, target_keys=[f"post:{i}" for i in ids])
+    post_events = events.events_for_posts(session=session, post_ids=[p.id for p in posts if p.kind == "event"])
+    counts, mine = events.rsvp_summary(session=session, user=user,
+                                       event_ids=[e.id for e in post_events.values() if e.id is not None])
+    must = [p.id for p in posts if p.must_read]
+    read = set(session.exec(select(PostRead.post_id).where(col(PostRead.post_id).in_(must),
+                                                           PostRead.user_id == user.id)).all()) if must else set()
+    now = utcnow()
+    result = []
+    for post in posts:
+        assert post.id is not None
+        event = post_events.get(post.id)
+        pinned = post.pinned_at is not None and (post.pinned_until is None or post.pinned_until > now)
+        result.append(PostPublic(
+            id=post.id, url=f"/posts/{post.id}", kind=post.kind, body=post.body, html=post.html,
+            tags=[t.tag for t in tags[post.id]], department_ids=sorted(d.department_id for d in departments[post.id]),
+            author=authors[post.author_id], created_at=post.created_at, edited_at=post.edited_at,
+            edited=post.edited_at is not None, pinned=pinned, pinned_until=post.pinned_until if pinned else None,
+            must_read=post.must_read, read_by_me=post.id in read, reactions=reactions[post.id],
+            comment_count=comments.get(post.id, 0),
+            attachments=[AttachmentPublic(id=f.id, url=f"/uploads/{f.id}", filename=f.filename,  # type: ignore[arg-type]
+                                          content_type=f.content_type, size=f.size, is_image=f.is_image)
+                         for f in files.get(f"post:{post.id}", [])],
+            event=event_public(event, counts[event.id], mine.get(event.id)) if event and event.id else None,  # type: ignore[index]
+            can_edit=access.can_edit(user, post), can_delete=access.can_delete(user, post)))
+    return result
