@@ -1,0 +1,62 @@
+"""The article editor's form: typed text kept as typed, turned into service input."""
+
+from pydantic import BaseModel
+
+from app.errors import InvalidInput
+from app.models.kb import ArticleCreate, ArticleUpdate
+
+
+class ArticleForm(BaseModel):
+    title: str = ""
+    body: str = ""
+    tags: str = ""
+    category: str = ""
+    department_ids: list[str] = []
+    owner_id: str = ""
+    requires_acknowledgement: str = ""
+    review_interval_months: str = ""
+    change_note: str = ""
+    base_revision_id: str = ""
+    action: str = "save"
+    template: str = ""
+
+    def tag_list(self) -> list[str]:
+        """Tags typed with commas."""
+        return [t for t in (p.strip() for p in self.tags.split(",")) if t]
+
+    def _int(self, value: str, message: str) -> int | None:
+        if not value.strip():
+            return None
+        if not value.strip().isdigit():
+            raise InvalidInput(message)
+        return int(value)
+
+    def _common(self) -> dict[str, object]:
+        return {
+            "tags": self.tag_list(),
+            "category": self._int(self.category, "This category does not exist."),
+            "department_ids": [int(d) for d in self.department_ids if d.isdigit()],
+            "requires_acknowledgement": self.requires_acknowledgement == "on",
+            "review_interval_months": self._int(self.review_interval_months,
+                                                "The review interval is a number of months from 1 to 60."),
+            "change_note": self.change_note,
+        }
+
+    def to_create(self) -> ArticleCreate:
+        """Input for a new draft."""
+        owner = self._int(self.owner_id, "The owner must be an active person.")
+        return ArticleCreate.model_validate({"title": self.title, "body": self.body, "owner_id": owner,
+                                             **self._common()})
+
+    def to_update(self, *, with_settings: bool) -> ArticleUpdate:
+        """Input for a save: the text always, the settings when the editor may change them."""
+        data: dict[str, object] = {"base_revision_id": self._int(self.base_revision_id, "Reload the page."),
+                                   "title": self.title, "body": self.body, **self._common()}
+        if with_settings:
+            owner = self._int(self.owner_id, "The owner must be an active person.")
+            if owner is not None:
+                data["owner_id"] = owner
+        else:
+            for key in ("category", "department_ids", "requires_acknowledgement", "review_interval_months"):
+                data.pop(key)
+        return ArticleUpdate.model_validate(data)

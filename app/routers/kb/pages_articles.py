@@ -1,0 +1,244 @@
+"""Knowledge-base pages: browse, read, write (with live preview and conflict handling), lifecycle buttons."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from app.deps import CurrentUser, SessionDep, SettingsDep
+from app.errors import AppError, InvalidInput
+from app.i18n import gettext
+from app.models.kb import KbArticle, KbRevision, PublishRequest
+from app.models.users import User
+from app.routers.kb.forms import ArticleForm
+from app.services import users as users_service
+from app.services.kb import access, acknowledgements, articles, categories, lifecycle, public, revisions, views
+from app.services.kb.articles import RevisionConflict
+from app.services.kb.rendering import diff_lines, render_body
+from app.services.kb.templates import TEMPLATES, get_template
+from app.templating import render, request_language
+
+pages = APIRouter(prefix="/kb", include_in_schema=False)
+
+
+def _error(request: Request, exc: AppError | ValidationError) -> str:
+    if isinstance(exc, AppError):
+        return exc.detail(request_language(request))
+    fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
+    return gettext(request_language(request), "Please check these fields: {fields}.", fields=fields)
+
+
+@pages.get("")
+def article_list_page(request: Request, session: SessionDep, user: CurrentUser, category: int | None = None,
+                      tag: str | None = None, owner: int | None = None, status: str | None = None,
+                      cursor: str | None = None) -> Response:
+    """Browse by category, tag, owner or status; recently updated first."""
+    rows, next_cursor = articles.list_articles(session=session, user=user, category_id=category, tag=tag,
+                                               owner_id=owner, status=status, cursor=cursor, limit=30)
+    owners = {u.id: u.name for u in users_service.list_users(session=session, include_inactive=False)}
+    return render(request, "kb/list.html", {
+        "articles": rows, "next_cursor": next_cursor, "tree": categories.category_tree(session=session),
+        "tags": articles.list_tags(session=session, user=user), "owners": owners,
+        "tags_by_article": public.tags_of(session=session, articles=rows),
+        "overdue": {a.id for a in rows if public.is_overdue(a)},
+        "filters": {"category": category, "tag": tag or "", "owner": owner, "status": status or ""}})
+
+
+def _editor(request: Request, session: Session, user: User, form: ArticleForm, article: KbArticle | None = None,
+            status_code: int = 200, **extra: Any) -> Response:
+    can_settings = article is None or user.is_manager or (
+        article.status == "draft" and user.id in (article.author_id, article.owner_id))
+    context = {"form": form, "article": article, "can_settings": can_settings, "templates": TEMPLATES,
+               "categories": categories.list_categories(session=session),
+               "departments": users_service.list_departments(session=session),
+               "people": users_service.list_users(session=session, include_inactive=False) if user.is_manager else [],
+               **extra}
+    return render(request, "kb/edit.html", context, status_code=status_code)
+
+
+@pages.get("/new")
+def new_article_page(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
+                     template: str | None = None) -> Response:
+    """The editor for a new article, optionally started from a template."""
+    chosen = get_template(template)
+    form = ArticleForm(body=chosen.body if chosen else "", template=template or "",
+                       review_interval_months=str(settings.kb_review_months))
+    return _editor(request, session, user, form)
+
+
+@pages.post("/new")
+def new_article_submit(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
+                       form: Annotated[ArticleForm, Form()]) -> Response:
+    """Create the draft (or show the preview without saving)."""
+    if form.action == "preview":
+        return _editor(request, session, user, form, preview=render_body(session=session, body=form.body))
+    try:
+        article = articles.create_article(session=session, author=user, data=form.to_create(),
+                                          review_months=settings.kb_review_months)
+    except (AppError, ValidationError) as exc:
+        session.rollback()
+        return _editor(request, session, user, form, status_code=422, error=_error(request, exc))
+    return RedirectResponse(f"/kb/{article.slug}?saved=1", status_code=303)
+
+
+@pages.post("/preview")
+def preview_fragment(session: SessionDep, user: CurrentUser, body: Annotated[str, Form()] = "") -> Response:
+    """The live preview (htmx): sanitized HTML of the Markdown being typed."""
+    return HTMLResponse(render_body(session=session, body=body[:200_000]))
+
+
+def _article(session: Session, user: User, slug: str) -> KbArticle:
+    return articles.get_readable(session=session, user=user, slug=slug)
+
+
+@pages.get("/{slug}")
+def article_page(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
+    """An article: its published version (or the draft for its editors), status, acknowledgement, links."""
+    article = _article(session, user, slug)
+    revision = public.visible_revision(session=session, user=user, article=article)
+    views.record_view(session=session, user=user, article=article, revision=revision)
+    return render(request, "kb/article.html", _article_context(session, user, article, revision))
+
+
+def _article_context(session: Session, user: User, article: KbArticle, revision: KbRevision | None) -> dict[str, Any]:
+    head = session.get(KbRevision, article.head_revision_id) if article.head_revision_id else None
+    category = categories.get_category_or_raise(session=session, category_id=article.category_id) \
+        if article.category_id else None
+    names = revisions.authors_of(session=session, revisions=[r for r in (revision, head) if r])
+    owner = session.get(User, article.owner_id)
+    return {"article": article, "revision": revision, "head": head, "category": category, "owner": owner,
+            "names": names, "html": render_body(session=session, body=revision.body if revision else ""),
+            "sees_pending": access.sees_pending(user=user, article=article, head=head),
+            "in_review": lifecycle.is_in_review(article),
+            "overdue": public.is_overdue(article),
+            "needs_ack": acknowledgements.needs_acknowledgement(session=session, user=user, article=article),
+            "acked_version": acknowledgements.latest_acknowledged(session=session, user=user, article=article),
+            "linked_from": articles.linked_from(session=session, user=user, article=article),
+            "version": views.version_label(revision),
+            "returned": lifecycle.last_return(session=session, article=article)}
+
+
+@pages.get("/{slug}/print")
+def article_print_page(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
+    """A print-friendly page of the visible version."""
+    article = _article(session, user, slug)
+    revision = public.visible_revision(session=session, user=user, article=article)
+    return render(request, "kb/print.html", _article_context(session, user, article, revision))
+
+
+@pages.get("/{slug}/edit")
+def edit_article_page(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
+    """The editor on the newest revision."""
+    article = _article(session, user, slug)
+    access.check_can_edit(session=session, user=user, article=article)
+    head = session.get(KbRevision, article.head_revision_id)
+    assert head is not None
+    audience = access.audience_of(session=session, article_ids=[article.id or 0]).get(article.id or 0, [])
+    form = ArticleForm(title=head.title, body=head.body, tags=", ".join(head.tags),
+                       category=str(article.category_id or ""), department_ids=[str(d) for d in audience],
+                       owner_id=str(article.owner_id), base_revision_id=str(head.id),
+                       requires_acknowledgement="on" if article.requires_acknowledgement else "",
+                       review_interval_months=str(article.review_interval_months))
+    return _editor(request, session, user, form, article)
+
+
+@pages.post("/{slug}/edit")
+def edit_article_submit(request: Request, session: SessionDep, user: CurrentUser, slug: str,
+                        form: Annotated[ArticleForm, Form()]) -> Response:
+    """Save a new revision; a newer revision saved meanwhile shows both texts instead of overwriting."""
+    article = _article(session, user, slug)
+    if form.action == "preview":
+        return _editor(request, session, user, form, article, preview=render_body(session=session, body=form.body))
+    can_settings = user.is_manager or (article.status == "draft" and user.id in (article.author_id, article.owner_id))
+    try:
+        articles.save_article(session=session, user=user, article=article,
+                              data=form.to_update(with_settings=can_settings))
+    except RevisionConflict as exc:
+        session.rollback()
+        return _conflict(request, session, user, form, article, exc)
+    except (AppError, ValidationError) as exc:
+        session.rollback()
+        return _editor(request, session, user, form, article, status_code=422, error=_error(request, exc))
+    if form.action == "submit":
+        return submit_article(request, session, user, slug)
+    return RedirectResponse(f"/kb/{article.slug}?saved=1", status_code=303)
+
+
+def _conflict(request: Request, session: Session, user: User, form: ArticleForm, article: KbArticle,
+              exc: RevisionConflict) -> Response:
+    session.refresh(article)
+    head = session.get(KbRevision, article.head_revision_id)
+    assert head is not None
+    names = revisions.authors_of(session=session, revisions=[head])
+    form.base_revision_id = str(head.id)
+    return _editor(request, session, user, form, article, status_code=409, error=_error(request, exc),
+                   conflict=head, conflict_author=names.get(head.author_id, ""),
+                   conflict_diff=diff_lines(head.body, form.body))
+
+
+def _lifecycle(request: Request, session: Session, user: User, slug: str, action: Any) -> Response:
+    article = _article(session, user, slug)
+    try:
+        action(article)
+    except AppError as exc:
+        session.rollback()
+        context = _article_context(session, user, article, public.visible_revision(session=session, user=user,
+                                                                                   article=article))
+        return render(request, "kb/article.html", {**context, "error": _error(request, exc)},
+                      status_code=exc.status_code)
+    return RedirectResponse(f"/kb/{article.slug}", status_code=303)
+
+
+@pages.post("/{slug}/submit")
+def submit_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
+    """Send the draft or the proposed change for review."""
+    return _lifecycle(request, session, user, slug,
+                      lambda a: lifecycle.submit_for_review(session=session, user=user, article=a))
+
+
+@pages.post("/{slug}/publish")
+def publish_article(request: Request, session: SessionDep, user: CurrentUser, slug: str,
+                    major: Annotated[str, Form()] = "major", change_note: Annotated[str, Form()] = "") -> Response:
+    """Approve and publish (managers), as a major or an editorial version."""
+    data = PublishRequest(major=major != "minor", change_note=change_note[:500])
+    return _lifecycle(request, session, user, slug, lambda a: lifecycle.publish(session=session, user=user,
+                                                                                article=a, data=data))
+
+
+@pages.post("/{slug}/return")
+def return_article(request: Request, session: SessionDep, user: CurrentUser, slug: str,
+                   comment: Annotated[str, Form()] = "") -> Response:
+    """Return for changes with a comment (managers)."""
+    def act(article: KbArticle) -> None:
+        if not comment.strip():
+            raise InvalidInput("Write what should be changed.")
+        lifecycle.return_for_changes(session=session, user=user, article=article, comment=comment[:2000])
+    return _lifecycle(request, session, user, slug, act)
+
+
+@pages.post("/{slug}/archive")
+def archive_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
+    """Archive (managers)."""
+    return _lifecycle(request, session, user, slug, lambda a: lifecycle.archive(session=session, user=user, article=a))
+
+
+@pages.post("/{slug}/unarchive")
+def unarchive_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
+    """Bring back from the archive (managers)."""
+    return _lifecycle(request, session, user, slug, lambda a: lifecycle.restore(session=session, user=user, article=a))
+
+
+@pages.post("/{slug}/reviewed")
+def reviewed_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
+    """Reviewed, no changes (owner or manager)."""
+    return _lifecycle(request, session, user, slug,
+                      lambda a: lifecycle.mark_reviewed(session=session, user=user, article=a))
+
+
+@pages.post("/{slug}/acknowledge")
+def acknowledge_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
+    """I have read and understood."""
+    return _lifecycle(request, session, user, slug,
+                      lambda a: acknowledgements.acknowledge(session=session, user=user, article=a))

@@ -1,0 +1,1 @@
+"""The knowledge base: articles and their lifecycle, revisions, acknowledgements, reviews, import/export."""

@@ -1,0 +1,96 @@
+"""Who may read, edit and curate articles; the same rules for pages, API, search, exports and reports.
+
+Managers and admins curate: they read everything. Others read published (and archived) articles
+whose audience is everyone or one of their departments, and the articles they wrote or own;
+drafts that were never published only their author, their owner and managers see."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, and_, exists, false, or_
+from sqlmodel import Session, col, select
+
+from app.errors import Conflict, NotFound, PermissionDenied
+from app.models.kb import ArticleStatus, KbArticle, KbArticleDepartment, KbRevision
+from app.models.users import User
+from app.services import users as users_service
+
+PUBLIC_STATUSES = (ArticleStatus.published, ArticleStatus.archived)
+
+
+def audience_of(*, session: Session, article_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Each article's department ids (empty: everyone), in one query."""
+    ids = list(article_ids)
+    found: dict[int, list[int]] = defaultdict(list)
+    if ids:
+        rows = session.exec(select(KbArticleDepartment).where(col(KbArticleDepartment.article_id).in_(ids)))
+        for row in rows:
+            found[row.article_id].append(row.department_id)
+    return found
+
+
+def can_read(*, user: User, article: KbArticle, audience: list[int], user_departments: list[int]) -> bool:
+    """Whether the user may read the article's visible version."""
+    if user.is_manager or user.id in (article.author_id, article.owner_id):
+        return True
+    if article.status not in PUBLIC_STATUSES:
+        return False
+    return not audience or bool(set(audience) & set(user_departments))
+
+
+def readable_clause(*, user: User, user_departments: list[int]) -> ColumnElement[bool]:
+    """An SQL condition on KbArticle that holds where `can_read` does."""
+    if user.is_manager:
+        return col(KbArticle.id).is_not(None)
+    restricted = exists().where(KbArticleDepartment.article_id == KbArticle.id)
+    in_mine = (exists().where(KbArticleDepartment.article_id == KbArticle.id,
+                              col(KbArticleDepartment.department_id).in_(user_departments))
+               if user_departments else false())
+    public = and_(col(KbArticle.status).in_([s.value for s in PUBLIC_STATUSES]), or_(~restricted, in_mine))
+    return or_(public, KbArticle.author_id == user.id, KbArticle.owner_id == user.id)
+
+
+def check_readable(*, session: Session, user: User, article: KbArticle) -> None:
+    """NotFound unless the user may read the article (never say whether it exists)."""
+    assert article.id is not None
+    audience = audience_of(session=session, article_ids=[article.id]).get(article.id, [])
+    departments = users_service.department_ids_of(session=session, user=user)
+    if not can_read(user=user, article=article, audience=audience, user_departments=departments):
+        raise NotFound("This article does not exist, or you cannot see it.")
+
+
+def sees_pending(*, user: User, article: KbArticle, head: KbRevision | None) -> bool:
+    """Whether the user may see the unpublished head (a draft or a proposed change)."""
+    if user.is_manager or user.id == article.owner_id:
+        return True
+    if article.status in (ArticleStatus.draft, ArticleStatus.in_review):
+        return user.id == article.author_id
+    return head is not None and head.author_id == user.id
+
+
+def check_can_edit(*, session: Session, user: User, article: KbArticle) -> None:
+    """Readers may propose changes; only one person's proposal is open at a time (managers excepted)."""
+    check_readable(session=session, user=user, article=article)
+    if article.status == ArticleStatus.archived:
+        raise Conflict("This article is archived. A manager can restore it before it is changed.")
+    head = session.get(KbRevision, article.head_revision_id) if article.head_revision_id else None
+    if article.change_state is not None and not sees_pending(user=user, article=article, head=head):
+        raise Conflict("Someone else has proposed changes to this article. They have to be reviewed first.")
+    if article.status in (ArticleStatus.draft, ArticleStatus.in_review) and not sees_pending(
+            user=user, article=article, head=head):
+        raise PermissionDenied("Only the author, the owner and managers can edit a draft.")
+
+
+def check_manager(user: User) -> None:
+    """Only managers curate: publish, return, archive, review, import, export, reports."""
+    if not user.is_manager:
+        raise PermissionDenied("Only managers can do this.")
+
+
+def check_can_change_settings(*, user: User, article: KbArticle) -> None:
+    """Audience, owner, acknowledgement and review settings: managers, or the author of an unpublished draft."""
+    if user.is_manager:
+        return
+    if article.status == ArticleStatus.draft and user.id in (article.author_id, article.owner_id):
+        return
+    raise PermissionDenied("Only managers can change the audience, owner or review settings of an article.")

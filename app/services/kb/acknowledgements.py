@@ -1,0 +1,111 @@
+"""Read-and-acknowledge: readers confirm a major version; managers see who did, who is missing, as CSV too."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from app import events
+from app.errors import Conflict
+from app.models.kb import ArticleStatus, KbAcknowledgement, KbArticle
+from app.models.users import User
+from app.services import users as users_service
+from app.services.kb import access, audience
+from app.text import uk_sort_key
+
+
+def latest_acknowledged(*, session: Session, user: User, article: KbArticle) -> int | None:
+    """The newest major version the user acknowledged, if any."""
+    rows = session.exec(select(KbAcknowledgement.version).where(
+        KbAcknowledgement.article_id == article.id, KbAcknowledgement.user_id == user.id))
+    return max(rows.all(), default=None)
+
+
+def needs_acknowledgement(*, session: Session, user: User, article: KbArticle) -> bool:
+    """Whether the reader still has to acknowledge the current major version."""
+    if not article.requires_acknowledgement or article.status != ArticleStatus.published:
+        return False
+    return (latest_acknowledged(session=session, user=user, article=article) or 0) < article.current_major
+
+
+def acknowledge(*, session: Session, user: User, article: KbArticle) -> KbAcknowledgement:
+    """Record that the reader has read and understood the current major version (once per version)."""
+    access.check_readable(session=session, user=user, article=article)
+    if article.status != ArticleStatus.published or not article.requires_acknowledgement:
+        raise Conflict("This article does not ask for acknowledgement.")
+    existing = session.exec(select(KbAcknowledgement).where(
+        KbAcknowledgement.article_id == article.id, KbAcknowledgement.user_id == user.id,
+        KbAcknowledgement.version == article.current_major)).first()
+    if existing is not None:
+        return existing
+    assert article.id is not None and user.id is not None
+    row = KbAcknowledgement(article_id=article.id, user_id=user.id, version=article.current_major)
+    session.add(row)
+    session.flush()
+    events.emit("article.acknowledged", session=session, user=user, article_id=article.id,
+                version=article.current_major)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+@dataclass(frozen=True)
+class AckRow:
+    user: User
+    department_names: list[str]
+    version: int | None
+    acknowledged_at: datetime | None
+    current: bool
+
+
+@dataclass(frozen=True)
+class AckReport:
+    article: KbArticle
+    rows: list[AckRow]
+
+    @property
+    def acknowledged(self) -> int:
+        """How many have acknowledged the current major version."""
+        return sum(1 for row in self.rows if row.current)
+
+    @property
+    def missing(self) -> list[AckRow]:
+        """Who has not acknowledged the current major version."""
+        return [row for row in self.rows if not row.current]
+
+
+def report(*, session: Session, user: User, article: KbArticle, department_id: int | None = None) -> AckReport:
+    """For managers: everyone in the audience (or one department), their newest acknowledgement, who is missing."""
+    access.check_manager(user)
+    people = audience.members(session=session, article=article, department_id=department_id)
+    acks = session.exec(select(KbAcknowledgement).where(KbAcknowledgement.article_id == article.id)
+                        .order_by(col(KbAcknowledgement.version))).all()
+    newest = {ack.user_id: ack for ack in acks}
+    memberships = users_service.department_ids_by_user(session=session, user_ids=[p.id for p in people if p.id])
+    names = {d.id: d.name for d in users_service.list_departments(session=session)}
+    rows = []
+    for person in sorted(people, key=lambda p: uk_sort_key(p.name)):
+        ack = newest.get(person.id or 0)
+        rows.append(AckRow(user=person, department_names=[names[d] for d in memberships.get(person.id or 0, [])],
+                           version=ack.version if ack else None, acknowledged_at=ack.created_at if ack else None,
+                           current=bool(ack and ack.version >= article.current_major)))
+    return AckReport(article=article, rows=rows)
+
+
+def report_csv(data: AckReport, headers: list[str]) -> str:
+    """The report as CSV (UTF-8 with BOM for spreadsheet programs); cells that look like formulas are defused."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    for row in data.rows:
+        writer.writerow([_cell(row.user.name), _cell(row.user.email), _cell("; ".join(row.department_names)),
+                         row.version or "", row.acknowledged_at.isoformat() if row.acknowledged_at else "",
+                         "yes" if row.current else "no"])
+    return "\ufeff" + buffer.getvalue()
+
+
+def _cell(value: str) -> str:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

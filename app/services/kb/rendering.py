@@ -1,0 +1,66 @@
+"""Article text: Markdown with [[slug]] links, the links it makes, and readable diffs."""
+
+import difflib
+import html
+import re
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.markdown import render_markdown
+from app.models.kb import KbArticle
+
+WIKILINK = re.compile(r"\[\[([a-z0-9][a-z0-9-]{0,119})(?:\|([^\]\n]{1,200}))?\]\]")
+KB_HREF = re.compile(r"""\]\(\s*(?:https?://[^/\s)]+)?/kb/([a-z0-9][a-z0-9-]{0,119})/?[)#?\s]""")
+HTML_WIKILINK = re.compile(r"\[\[([a-z0-9][a-z0-9-]{0,119})(?:\|([^\]<]{1,400}))?\]\]")
+
+
+def linked_slugs(body: str) -> set[str]:
+    """The slugs a text links to: [[slug]], [[slug|text]] and ordinary links to /kb/slug."""
+    return {m.group(1) for m in WIKILINK.finditer(body)} | {m.group(1) for m in KB_HREF.finditer(body)}
+
+
+def titles_for(*, session: Session, slugs: set[str]) -> dict[str, str]:
+    """Titles of the articles with these slugs, in one query."""
+    if not slugs:
+        return {}
+    rows = session.exec(select(KbArticle.slug, KbArticle.title).where(col(KbArticle.slug).in_(slugs)))
+    return dict(rows.all())
+
+
+def render_body(*, session: Session, body: str) -> str:
+    """Sanitized HTML of an article; [[slug]] becomes a link titled with the target article's title."""
+    titles = titles_for(session=session, slugs={m.group(1) for m in WIKILINK.finditer(body)})
+
+    def link(match: re.Match[str]) -> str:
+        slug, label = match.group(1), match.group(2)
+        # The HTML is already escaped by the renderer; titles from the database are escaped here.
+        text = label if label else html.escape(titles.get(slug, slug))
+        css = "wikilink" if slug in titles else "wikilink missing"
+        return f'<a href="/kb/{slug}" class="{css}">{text}</a>'
+
+    return render_markdown(body, lambda rendered: HTML_WIKILINK.sub(link, rendered))
+
+
+@dataclass(frozen=True)
+class DiffLine:
+    op: str  # "equal", "delete", "insert", "skip"
+    old_number: int | None
+    new_number: int | None
+    text: str
+
+
+def diff_lines(old: str, new: str, context: int = 3) -> list[DiffLine]:
+    """A line diff with `context` unchanged lines around each change; text stays plain (escaped on display)."""
+    a, b = old.splitlines(), new.splitlines()
+    lines: list[DiffLine] = []
+    for index, group in enumerate(difflib.SequenceMatcher(None, a, b, autojunk=False).get_grouped_opcodes(context)):
+        if index:
+            lines.append(DiffLine("skip", None, None, "…"))
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                lines += [DiffLine("equal", i1 + k + 1, j1 + k + 1, a[i1 + k]) for k in range(i2 - i1)]
+                continue
+            lines += [DiffLine("delete", i + 1, None, a[i]) for i in range(i1, i2)]
+            lines += [DiffLine("insert", None, j + 1, b[j]) for j in range(j1, j2)]
+    return lines

@@ -1,0 +1,77 @@
+"""Revisions: the append-only history of an article, diffs between any two, restoring an old text."""
+
+from sqlmodel import Session, col, select
+
+from app.errors import NotFound
+from app.models.kb import KbArticle, KbRevision
+from app.models.types import utcnow
+from app.models.users import User
+from app.search.outbox import enqueue
+from app.services import audit
+from app.services.kb import access
+from app.services.kb.articles import append_revision
+from app.services.kb.rendering import DiffLine, diff_lines
+
+
+def visible_revisions_query(*, user: User, article: KbArticle, head_visible: bool):  # type: ignore[no-untyped-def]
+    """Revisions the user may see: all for editors of the pending text, else only published ones."""
+    query = select(KbRevision).where(KbRevision.article_id == article.id)
+    if not head_visible:
+        query = query.where(col(KbRevision.published_at).is_not(None))
+    return query
+
+
+def head_visible(*, session: Session, user: User, article: KbArticle) -> bool:
+    """Whether the user may see unpublished revisions of this article."""
+    head = session.get(KbRevision, article.head_revision_id) if article.head_revision_id else None
+    return access.sees_pending(user=user, article=article, head=head)
+
+
+def list_revisions(*, session: Session, user: User, article: KbArticle) -> list[KbRevision]:
+    """The revisions the user may see, newest first."""
+    access.check_readable(session=session, user=user, article=article)
+    query = visible_revisions_query(user=user, article=article,
+                                    head_visible=head_visible(session=session, user=user, article=article))
+    return list(session.exec(query.order_by(col(KbRevision.number).desc())).all())
+
+
+def get_revision(*, session: Session, user: User, article: KbArticle, revision_id: int) -> KbRevision:
+    """One revision of the article the user may see, or NotFound."""
+    access.check_readable(session=session, user=user, article=article)
+    revision = session.get(KbRevision, revision_id)
+    if revision is None or revision.article_id != article.id or (
+            revision.published_at is None and not head_visible(session=session, user=user, article=article)):
+        raise NotFound("This revision does not exist, or you cannot see it.")
+    return revision
+
+
+def diff(*, session: Session, user: User, article: KbArticle, old_id: int, new_id: int) -> tuple[
+        KbRevision, KbRevision, list[DiffLine]]:
+    """A readable line diff between two revisions (title line included)."""
+    old = get_revision(session=session, user=user, article=article, revision_id=old_id)
+    new = get_revision(session=session, user=user, article=article, revision_id=new_id)
+    return old, new, diff_lines(f"# {old.title}\n\n{old.body}", f"# {new.title}\n\n{new.body}")
+
+
+def restore_revision(*, session: Session, user: User, article: KbArticle, revision_id: int) -> KbRevision:
+    """Make an old text the newest revision again (history is kept; nothing is overwritten)."""
+    old = get_revision(session=session, user=user, article=article, revision_id=revision_id)
+    access.check_can_edit(session=session, user=user, article=article)
+    head = session.get(KbRevision, article.head_revision_id)
+    assert head is not None
+    revision = append_revision(session, user, article, head, title=old.title, body=old.body, tags=list(old.tags),
+                               change_note="", restored_from_id=old.id)
+    article.updated_at = utcnow()
+    session.add(article)
+    enqueue(session, f"article:{article.id}")
+    audit.record(session=session, action="article.revision_restored", actor=user, subject=article.slug,
+                 target_type="article", target_id=article.id, detail={"revision": old.number})
+    session.commit()
+    session.refresh(revision)
+    return revision
+
+
+def authors_of(*, session: Session, revisions: list[KbRevision]) -> dict[int, str]:
+    """Author names of many revisions in one query."""
+    ids = {r.author_id for r in revisions}
+    return dict(session.exec(select(User.id, User.name).where(col(User.id).in_(ids))).all()) if ids else {}
