@@ -120,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Each domain that brings commands (reindex, import, …) adds its `register(subparsers)` here.
 EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+from app import kb_cli  # noqa: E402
+
+EXTRA_COMMANDS.append(kb_cli.register)
 
 
 def main(argv: list[str] | None = None) -> int:
