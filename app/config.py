@@ -1,6 +1,7 @@
 """Settings from `KOLO_*` environment variables or `.env`; nothing else reads os.environ."""
 
 import secrets
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
@@ -29,6 +30,7 @@ class Settings(BaseSettings):
     default_timezone: str = "Europe/Kyiv"
     start_indexer: bool = True
     run_scheduler: bool = True
+    holidays: list[date] = []  # KOLO_HOLIDAYS='["2026-12-25"]': not working days for onboarding due dates
     kb_review_months: int = 12
 
     @model_validator(mode="after")

@@ -11,7 +11,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.middleware import SecurityMiddleware
-from app.routers import account, admin, auth, feed, kb, notifications, system, uploads, users
+from app.routers import account, admin, auth, feed, kb, notifications, onboarding, system, uploads, users
 from app.scheduler import Scheduler
 from app.templating import ROOT
 
@@ -26,6 +26,7 @@ ROUTER_MODULES = [
     feed,
     notifications,
     kb,
+    onboarding,
 ]
 
 logger = logging.getLogger(__name__)

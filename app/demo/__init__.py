@@ -2,11 +2,13 @@
 
 from sqlmodel import Session
 
-from app.demo import people
+from app.demo import kb, people
 
 DEMO_PASSWORD = people.DEMO_PASSWORD
 
 
 def load_demo(session: Session) -> list[tuple[str, str, str]]:
     """Load everything once; return the demo accounts as (e-mail, name, role)."""
-    return people.load(session)
+    accounts = people.load(session)
+    kb.load(session)
+    return accounts

@@ -1,0 +1,138 @@
+"""Managers' pages: the dashboard (and its CSV), assigning plans, and changing one plan."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from pydantic import ValidationError
+
+from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
+from app.errors import AppError
+from app.models.onboarding import AssignmentCreate
+from app.routers.onboarding.common import back, error_text, render_plan
+from app.services import users as users_service
+from app.services.onboarding import access, assignments, dashboard, templates
+from app.services.onboarding.workdays import local_today
+from app.templating import render
+
+pages = APIRouter(prefix="/onboarding", include_in_schema=False)
+
+
+def _filters(department: str, template: str, q: str, overdue: str, sort: str, desc: str) -> dashboard.DashboardFilters:
+    return dashboard.DashboardFilters(
+        department_id=int(department) if department.isdigit() else None,
+        template_id=int(template) if template.isdigit() else None, query=q[:100], overdue_only=overdue == "1",
+        sort=sort if sort in dashboard.SORTS else "name", descending=desc == "1")
+
+
+@pages.get("/dashboard")
+def dashboard_page(request: Request, session: SessionDep, user: ManagerUser, department: str = "",
+                   template: str = "", q: str = "", overdue: str = "", sort: str = "name",
+                   desc: str = "") -> Response:
+    """Every open plan of your departments; filter, sort, drill in, export."""
+    filters = _filters(department, template, q, overdue, sort, desc)
+    rows = dashboard.dashboard_rows(session=session, user=user, filters=filters, today=local_today())
+    managed = access.managed_department_ids(session=session, user=user)
+    departments = [d for d in users_service.list_departments(session=session) if managed is None or d.id in managed]
+    return render(request, "onboarding/dashboard.html", {
+        "rows": rows, "filters": filters, "departments": departments, "tab": "dashboard",
+        "templates_list": templates.list_templates(session=session), "query": request.url.query})
+
+
+@pages.get("/dashboard.csv")
+def dashboard_csv(session: SessionDep, user: ManagerUser, department: str = "", template: str = "", q: str = "",
+                  overdue: str = "", sort: str = "name", desc: str = "") -> Response:
+    """The dashboard as a spreadsheet."""
+    filters = _filters(department, template, q, overdue, sort, desc)
+    rows = dashboard.dashboard_rows(session=session, user=user, filters=filters, today=local_today())
+    return Response(dashboard.dashboard_csv(rows), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="onboarding-{local_today()}.csv"'})
+
+
+def _assign_form(request: Request, session: SessionDep, status_code: int = 200, **context: object) -> Response:
+    context.setdefault("people", users_service.list_users(session=session, include_inactive=False))
+    context.setdefault("templates_list", templates.list_templates(session=session))
+    return render(request, "onboarding/assign.html", {"tab": "assign", **context}, status_code=status_code)
+
+
+@pages.get("/assign")
+def assign_page(request: Request, session: SessionDep, user: ManagerUser, person: int | None = None) -> Response:
+    """The form to give someone one or more plans."""
+    return _assign_form(request, session, form={"user_id": person, "template_ids": [],
+                                                "start_date": local_today().isoformat(), "mentor_id": None})
+
+
+@pages.post("/assign")
+async def assign_submit(request: Request, session: SessionDep, settings: SettingsDep, user: ManagerUser) -> Response:
+    """Create one plan per chosen template; on a mistake show the form again with what was typed."""
+    form = await request.form()
+    typed = {"user_id": str(form.get("user_id", "")), "start_date": str(form.get("start_date", "")),
+             "mentor_id": str(form.get("mentor_id", "")) or None,
+             "template_ids": [int(v) for v in form.getlist("template_ids") if str(v).isdigit()]}
+    try:
+        if not typed["template_ids"]:
+            raise AppError("Choose at least one checklist template.", 422)
+        created = [assignments.assign(session=session, actor=user, holidays=settings.holidays,
+                                      data=AssignmentCreate.model_validate({**typed, "template_id": template_id}))
+                   for template_id in typed["template_ids"]]
+        session.commit()
+    except (AppError, ValidationError) as exc:
+        session.rollback()
+        return _assign_form(request, session, 422, form=typed, error=error_text(request, exc))
+    return back(None, f"/onboarding/assignments/{created[0].id}")
+
+
+def _manage(session: SessionDep, user: CurrentUser, assignment_id: int):  # type: ignore[no-untyped-def]
+    return access.get_assignment_or_raise(session=session, user=user, assignment_id=assignment_id)
+
+
+def _retry(request: Request, session: SessionDep, user: CurrentUser, assignment_id: int, exc: AppError) -> Response:
+    session.rollback()
+    return render_plan(request, session, user, assignment_id, 422, error_text(request, exc))
+
+
+@pages.post("/assignments/{assignment_id}/mentor")
+def change_mentor_submit(request: Request, session: SessionDep, user: CurrentUser, assignment_id: int,
+                         mentor_id: Annotated[int, Form()]) -> Response:
+    """Give the plan another mentor."""
+    try:
+        assignments.change_mentor(session=session, actor=user, assignment=_manage(session, user, assignment_id),
+                                  mentor_id=mentor_id)
+    except AppError as exc:
+        if exc.status_code != 422:
+            raise
+        return _retry(request, session, user, assignment_id, exc)
+    return back(None, f"/onboarding/assignments/{assignment_id}")
+
+
+@pages.post("/assignments/{assignment_id}/close")
+def close_submit(request: Request, session: SessionDep, user: CurrentUser, assignment_id: int,
+                 reason: Annotated[str, Form()] = "") -> Response:
+    """Close the plan early, with a reason."""
+    try:
+        assignments.close_assignment(session=session, actor=user, assignment=_manage(session, user, assignment_id),
+                                     reason=reason)
+    except AppError as exc:
+        if exc.status_code != 422:
+            raise
+        return _retry(request, session, user, assignment_id, exc)
+    return back(None, f"/onboarding/assignments/{assignment_id}")
+
+
+@pages.post("/assignments/{assignment_id}/due")
+def extend_due_submit(request: Request, session: SessionDep, user: CurrentUser, assignment_id: int,
+                      task_id: Annotated[int, Form()], due_date: Annotated[str, Form()] = "",
+                      reason: Annotated[str, Form()] = "") -> Response:
+    """Move a task's due date later (audited)."""
+    try:
+        day = date.fromisoformat(due_date)
+    except ValueError:
+        return _retry(request, session, user, assignment_id, AppError("Dates are written as YYYY-MM-DD.", 422))
+    try:
+        assignments.extend_due_date(session=session, actor=user, assignment=_manage(session, user, assignment_id),
+                                    task_id=task_id, due_date=day, reason=reason)
+    except AppError as exc:
+        if exc.status_code != 422:
+            raise
+        return _retry(request, session, user, assignment_id, exc)
+    return back(None, f"/onboarding/assignments/{assignment_id}#task-{task_id}")

@@ -1,0 +1,68 @@
+"""Pages for the new hire and the mentor: "My onboarding", one plan, the mentoring overview, ticking tasks."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+
+from app.deps import CurrentUser, SessionDep
+from app.routers.onboarding.common import back, render_plan
+from app.services.onboarding import tasks, views
+from app.services.onboarding.workdays import local_today
+from app.templating import render
+
+pages = APIRouter(prefix="/onboarding", include_in_schema=False)
+
+
+@pages.get("")
+def my_onboarding_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """My onboarding: progress, what is due this week, what is overdue, every task with its button."""
+    plans = views.plan_views(session=session, assignments=views.my_assignments(session=session, user=user),
+                             viewer=user, today=local_today())
+    mentoring = views.mentor_overview(session=session, user=user)
+    return render(request, "onboarding/my.html", {"plans": plans, "mentoring": mentoring, "tab": "my"})
+
+
+@pages.get("/banner")
+def banner_partial(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """The home page's "My onboarding" banner (empty without an open plan)."""
+    banner = views.home_banner(session=session, user=user, today=local_today())
+    return render(request, "onboarding/_banner.html", {"onboarding_banner": banner})
+
+
+@pages.get("/mentoring")
+def mentoring_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """The mentor's view: sign-offs waiting, mentees' progress, meetings that name you."""
+    overview = views.mentor_overview(session=session, user=user)
+    return render(request, "onboarding/mentoring.html", {"overview": overview, "tab": "mentoring"})
+
+
+@pages.get("/assignments/{assignment_id}")
+def plan_page(request: Request, session: SessionDep, user: CurrentUser, assignment_id: int) -> Response:
+    """One plan in full; managers of its department also get its controls."""
+    return render_plan(request, session, user, assignment_id)
+
+
+@pages.post("/tasks/{task_id}/complete")
+def complete_task_submit(session: SessionDep, user: CurrentUser, task_id: int,
+                         note: Annotated[str, Form(max_length=2000)] = "",
+                         next: Annotated[str, Form()] = "") -> Response:
+    """Tick a "do" or "meet" task."""
+    tasks.complete_task(session=session, actor=user, task_id=task_id, note=note)
+    return back(next, "/onboarding")
+
+
+@pages.post("/tasks/{task_id}/request-signoff")
+def request_signoff_submit(session: SessionDep, user: CurrentUser, task_id: int,
+                           next: Annotated[str, Form()] = "") -> Response:
+    """Ask the mentor to confirm a competency."""
+    tasks.request_signoff(session=session, actor=user, task_id=task_id)
+    return back(next, "/onboarding")
+
+
+@pages.post("/tasks/{task_id}/signoff")
+def signoff_submit(session: SessionDep, user: CurrentUser, task_id: int,
+                   comment: Annotated[str, Form(max_length=2000)] = "",
+                   next: Annotated[str, Form()] = "") -> Response:
+    """Confirm a competency (mentor or manager)."""
+    tasks.sign_off(session=session, actor=user, task_id=task_id, comment=comment)
+    return back(next, "/onboarding/mentoring")

@@ -1,0 +1,144 @@
+"""Managers build checklist templates: sections, tasks of four kinds, automatic assignment rules."""
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from pydantic import ValidationError
+
+from app.deps import ManagerUser, SessionDep, SettingsDep
+from app.errors import AppError
+from app.models.onboarding import RuleCreate, TaskKind, TemplateCreate, TemplateTaskAdd, TemplateUpdate
+from app.routers.onboarding.common import back, error_text
+from app.services import users as users_service
+from app.services.onboarding import rules, templates
+from app.templating import render
+
+pages = APIRouter(prefix="/onboarding/templates", include_in_schema=False)
+
+
+def _list(request: Request, session: SessionDep, status_code: int = 200, **context: Any) -> Response:
+    context.setdefault("form", {"name": "", "description": ""})
+    return render(request, "onboarding/templates.html",
+                  {"templates_list": templates.list_templates(session=session), "tab": "templates", **context},
+                  status_code=status_code)
+
+
+@pages.get("")
+def templates_page(request: Request, session: SessionDep, user: ManagerUser) -> Response:
+    """Every checklist template, and a form for a new one."""
+    return _list(request, session)
+
+
+@pages.post("")
+async def create_template_submit(request: Request, session: SessionDep, user: ManagerUser) -> Response:
+    """Create an empty template, then add sections and tasks on its page."""
+    form = await request.form()
+    typed = {"name": str(form.get("name", "")), "description": str(form.get("description", ""))}
+    try:
+        template = templates.create_template(session=session, actor=user, data=TemplateCreate.model_validate(typed))
+    except (AppError, ValidationError) as exc:
+        session.rollback()
+        return _list(request, session, 422, form=typed, error=error_text(request, exc))
+    return back(None, f"/onboarding/templates/{template.id}")
+
+
+def _detail(request: Request, session: SessionDep, user: ManagerUser, template_id: int, status_code: int = 200,
+            **context: Any) -> Response:
+    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    context.setdefault("task_form", {"kind": "do", "due_offset_days": 0})
+    return render(request, "onboarding/template.html", {
+        "template": template, "structure": templates.template_structure(session=session, template=template),
+        "people": users_service.list_users(session=session, include_inactive=False),
+        "departments": users_service.list_departments(session=session), "kinds": list(TaskKind),
+        "rules": [r for r in rules.list_rules(session=session, user=user) if r.template_id == template.id],
+        "tab": "templates", **context}, status_code=status_code)
+
+
+@pages.get("/{template_id}")
+def template_page(request: Request, session: SessionDep, user: ManagerUser, template_id: int) -> Response:
+    """One template: its sections and tasks, forms to add more, and its automatic rules."""
+    return _detail(request, session, user, template_id, pushed=request.query_params.get("pushed"))
+
+
+@pages.post("/{template_id}")
+async def update_template_submit(request: Request, session: SessionDep, user: ManagerUser,
+                                 template_id: int) -> Response:
+    """Save the name and description (a new version; assigned plans keep theirs)."""
+    form = await request.form()
+    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    try:
+        data = TemplateUpdate.model_validate({"name": form.get("name"), "description": form.get("description", "")})
+        templates.update_template(session=session, actor=user, template=template, data=data)
+    except (AppError, ValidationError) as exc:
+        session.rollback()
+        return _detail(request, session, user, template_id, 422, error=error_text(request, exc))
+    return back(None, f"/onboarding/templates/{template_id}")
+
+
+@pages.post("/{template_id}/sections")
+async def add_section_submit(request: Request, session: SessionDep, user: ManagerUser, template_id: int) -> Response:
+    """Add a section."""
+    form = await request.form()
+    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    try:
+        templates.add_section(session=session, actor=user, template=template, title=str(form.get("title", "")))
+    except AppError as exc:
+        session.rollback()
+        return _detail(request, session, user, template_id, 422, error=error_text(request, exc))
+    return back(None, f"/onboarding/templates/{template_id}")
+
+
+def _task_typed(form: Any) -> dict[str, Any]:
+    def number(name: str) -> int | None:
+        value = str(form.get(name, "")).strip()
+        return int(value) if value.lstrip("-").isdigit() else None
+
+    return {"title": str(form.get("title", "")), "instructions": str(form.get("instructions", "")),
+            "kind": str(form.get("kind", "do")), "due_offset_days": number("due_offset_days") or 0,
+            "article_id": number("article_id"), "meet_user_id": number("meet_user_id"),
+            "section_id": number("section_id"), "push_to_open": form.get("push_to_open") == "on"}
+
+
+@pages.post("/{template_id}/tasks")
+async def add_task_submit(request: Request, session: SessionDep, settings: SettingsDep, user: ManagerUser,
+                          template_id: int) -> Response:
+    """Add a task; optionally push it to every open plan made from this template."""
+    typed = _task_typed(await request.form())
+    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    try:
+        _, pushed = templates.add_task(session=session, actor=user, template=template, holidays=settings.holidays,
+                                       data=TemplateTaskAdd.model_validate(typed))
+    except (AppError, ValidationError) as exc:
+        session.rollback()
+        return _detail(request, session, user, template_id, 422, task_form=typed, error=error_text(request, exc))
+    suffix = f"?pushed={pushed}" if typed["push_to_open"] else ""
+    return back(None, f"/onboarding/templates/{template_id}{suffix}#add-task")
+
+
+@pages.post("/{template_id}/tasks/{task_id}/delete")
+def remove_task_submit(session: SessionDep, user: ManagerUser, template_id: int, task_id: int) -> Response:
+    """Remove a task from the template (assigned plans keep theirs)."""
+    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    templates.remove_task(session=session, actor=user, template=template, task_id=task_id)
+    return back(None, f"/onboarding/templates/{template_id}")
+
+
+@pages.post("/{template_id}/rules")
+async def add_rule_submit(request: Request, session: SessionDep, user: ManagerUser, template_id: int) -> Response:
+    """Assign this template to everyone who joins a department."""
+    form = await request.form()
+    typed = {"department_id": str(form.get("department_id", "")), "template_id": template_id,
+             "mentor_id": str(form.get("mentor_id", "")) or None}
+    try:
+        rules.create_rule(session=session, actor=user, data=RuleCreate.model_validate(typed))
+    except (AppError, ValidationError) as exc:
+        session.rollback()
+        return _detail(request, session, user, template_id, 422, error=error_text(request, exc))
+    return back(None, f"/onboarding/templates/{template_id}#rules")
+
+
+@pages.post("/{template_id}/rules/{rule_id}/delete")
+def delete_rule_submit(session: SessionDep, user: ManagerUser, template_id: int, rule_id: int) -> Response:
+    """Stop assigning this template automatically."""
+    rules.delete_rule(session=session, actor=user, rule_id=rule_id)
+    return back(None, f"/onboarding/templates/{template_id}#rules")

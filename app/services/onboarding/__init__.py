@@ -1,0 +1,1 @@
+"""Onboarding: templates, assignments, tasks, dashboards and reminders (one module each)."""

@@ -1,0 +1,125 @@
+"""The managers' dashboard: every open plan of their departments in a fixed number of queries, and its CSV."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col, select
+
+from app.errors import PermissionDenied
+from app.models.onboarding import AssignmentStatus, OnboardingAssignedTask, OnboardingAssignment, TaskStatus
+from app.models.users import Department, User
+from app.services.onboarding.access import managed_department_ids
+from app.services.onboarding.views import percent
+from app.text import nfc, uk_sort_key
+
+SORTS = ("name", "progress", "days", "overdue", "activity")
+
+
+@dataclass
+class DashboardRow:
+    assignment_id: int
+    user_id: int
+    hire_name: str
+    plan_name: str
+    department: str
+    mentor_name: str
+    start_date: date
+    days_since_start: int
+    percent: int
+    done_tasks: int
+    total_tasks: int
+    overdue: int
+    last_activity_at: datetime
+
+
+@dataclass
+class DashboardFilters:
+    department_id: int | None = None
+    template_id: int | None = None
+    query: str = ""
+    overdue_only: bool = False
+    sort: str = "name"
+    descending: bool = False
+
+
+def dashboard_rows(*, session: Session, user: User, filters: DashboardFilters, today: date) -> list[DashboardRow]:
+    """Open plans of the user's departments (all, for admins), filtered and sorted; three queries in all."""
+    departments = managed_department_ids(session=session, user=user)
+    if departments == []:
+        raise PermissionDenied("Only managers can do this.")
+    hire, mentor = aliased(User), aliased(User)
+    query = (select(OnboardingAssignment, hire.name, mentor.name, Department.name)
+             .join(hire, col(hire.id) == OnboardingAssignment.user_id)
+             .outerjoin(mentor, col(mentor.id) == OnboardingAssignment.mentor_id)
+             .outerjoin(Department, col(Department.id) == OnboardingAssignment.department_id)
+             .where(OnboardingAssignment.status == AssignmentStatus.open))
+    if departments is not None:
+        query = query.where(col(OnboardingAssignment.department_id).in_(departments))
+    if filters.department_id:
+        query = query.where(OnboardingAssignment.department_id == filters.department_id)
+    if filters.template_id:
+        query = query.where(OnboardingAssignment.template_id == filters.template_id)
+    found = session.exec(query).all()
+    overdue = _overdue_counts(session=session, departments=departments, today=today)
+    rows = [DashboardRow(assignment_id=a.id, user_id=a.user_id, hire_name=hire_name, plan_name=a.name,  # type: ignore[arg-type]
+                         department=department or "", mentor_name=mentor_name or "", start_date=a.start_date,
+                         days_since_start=(today - a.start_date).days, percent=percent(a), done_tasks=a.done_tasks,
+                         total_tasks=a.total_tasks, overdue=overdue.get(a.id or 0, 0),
+                         last_activity_at=a.last_activity_at)
+            for a, hire_name, mentor_name, department in found]
+    return _sorted(_filtered(rows, filters), filters)
+
+
+def _overdue_counts(*, session: Session, departments: list[int] | None, today: date) -> dict[int, int]:
+    query = (select(OnboardingAssignedTask.assignment_id, func.count()).join(OnboardingAssignment)
+             .where(OnboardingAssignment.status == AssignmentStatus.open,
+                    col(OnboardingAssignedTask.status) != TaskStatus.done, col(OnboardingAssignedTask.due_date) < today)
+             .group_by(col(OnboardingAssignedTask.assignment_id)))
+    if departments is not None:
+        query = query.where(col(OnboardingAssignment.department_id).in_(departments))
+    return {assignment_id: count for assignment_id, count in session.exec(query).all()}
+
+
+def _filtered(rows: list[DashboardRow], filters: DashboardFilters) -> list[DashboardRow]:
+    needle = nfc(filters.query).strip().lower()
+    if needle:
+        rows = [r for r in rows if needle in r.hire_name.lower() or needle in r.mentor_name.lower()
+                or needle in r.plan_name.lower()]
+    if filters.overdue_only:
+        rows = [r for r in rows if r.overdue]
+    return rows
+
+
+def _sorted(rows: list[DashboardRow], filters: DashboardFilters) -> list[DashboardRow]:
+    keys = {"name": lambda r: uk_sort_key(r.hire_name), "progress": lambda r: (r.percent, uk_sort_key(r.hire_name)),
+            "days": lambda r: (r.days_since_start, uk_sort_key(r.hire_name)),
+            "overdue": lambda r: (r.overdue, uk_sort_key(r.hire_name)),
+            "activity": lambda r: (r.last_activity_at, uk_sort_key(r.hire_name))}
+    return sorted(rows, key=keys.get(filters.sort, keys["name"]), reverse=filters.descending)
+
+
+CSV_HEADER = ["assignment_id", "new_hire", "plan", "department", "mentor", "start_date", "days_since_start",
+              "percent_done", "done_tasks", "total_tasks", "overdue_tasks", "last_activity_at"]
+
+
+def _cell(value: object) -> object:
+    # A cell starting with = + - @ would run as a formula in a spreadsheet: neutralize it.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def dashboard_csv(rows: list[DashboardRow]) -> str:
+    """The dashboard as CSV (UTF-8 with BOM, so spreadsheets read Cyrillic right)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_HEADER)
+    for r in rows:
+        writer.writerow([_cell(v) for v in (
+            r.assignment_id, r.hire_name, r.plan_name, r.department, r.mentor_name, r.start_date.isoformat(),
+            r.days_since_start, r.percent, r.done_tasks, r.total_tasks, r.overdue, r.last_activity_at.isoformat())])
+    return "\ufeff" + buffer.getvalue()

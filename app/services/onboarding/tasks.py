@@ -1,0 +1,140 @@
+"""Ticking tasks off: each kind has its own rule, and every tick is counted exactly once.
+
+Counters move only through conditional UPDATEs (`... WHERE status != 'done'`, `done_tasks + 1`), so two
+people ticking at the same moment can neither lose a tick nor count one twice, on SQLite or PostgreSQL."""
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from app import events
+from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from app.models.onboarding import (
+    AssignmentStatus,
+    OnboardingAssignedTask,
+    OnboardingAssignment,
+    TaskKind,
+    TaskStatus,
+)
+from app.models.types import utcnow
+from app.models.users import User
+from app.services.onboarding import notices
+from app.services.onboarding.access import can_manage
+from app.text import nfc
+
+
+def _load(*, session: Session, task_id: int,
+          assignment_id: int | None) -> tuple[OnboardingAssignedTask, OnboardingAssignment]:
+    task = session.get(OnboardingAssignedTask, task_id)
+    assignment = session.get(OnboardingAssignment, task.assignment_id) if task else None
+    if task is None or assignment is None or assignment_id not in (None, assignment.id):
+        raise NotFound("This task does not exist.")
+    return task, assignment
+
+
+def _require_open(assignment: OnboardingAssignment) -> None:
+    if assignment.status != AssignmentStatus.open:
+        raise Conflict("This onboarding plan is not open any more.")
+
+
+def _mark_done(*, session: Session, task: OnboardingAssignedTask, actor: User, note: str | None = None) -> bool:
+    """Tick the task if nobody has yet; count it in its plan; True when this call did the tick (no commit)."""
+    now = utcnow()
+    values: dict[str, object] = {"status": TaskStatus.done, "completed_at": now, "completed_by_id": actor.id}
+    if note is not None:
+        values["note"] = nfc(note.strip())[:2000]
+    ticked = session.execute(update(OnboardingAssignedTask).where(
+        col(OnboardingAssignedTask.id) == task.id, col(OnboardingAssignedTask.status) != TaskStatus.done)
+        .values(**values)).rowcount  # type: ignore[attr-defined]
+    if ticked != 1:
+        return False
+    session.execute(update(OnboardingAssignment).where(col(OnboardingAssignment.id) == task.assignment_id)
+                    .values(done_tasks=OnboardingAssignment.done_tasks + 1, last_activity_at=now))
+    finished = session.execute(update(OnboardingAssignment).where(
+        col(OnboardingAssignment.id) == task.assignment_id, col(OnboardingAssignment.status) == AssignmentStatus.open,
+        col(OnboardingAssignment.done_tasks) >= col(OnboardingAssignment.total_tasks))
+        .values(status=AssignmentStatus.completed, completed_at=now)).rowcount  # type: ignore[attr-defined]
+    if finished == 1:
+        _announce_completion(session=session, assignment_id=task.assignment_id)
+    return True
+
+
+def _announce_completion(*, session: Session, assignment_id: int) -> None:
+    assignment = session.get(OnboardingAssignment, assignment_id, populate_existing=True)
+    hire = session.get(User, assignment.user_id) if assignment else None
+    if assignment is None or hire is None:
+        return
+    to = [assignment.mentor_id, *notices.department_manager_ids(session=session, assignment=assignment)]
+    notices.send(session=session, to=to, kind="onboarding.completed", actor=hire, url=notices.plan_url(assignment),
+                 message=notices.COMPLETED, hire=hire.name, name=assignment.name)
+
+
+def _finish(session: Session, task: OnboardingAssignedTask) -> OnboardingAssignedTask:
+    session.commit()
+    session.refresh(task)
+    return task
+
+
+def complete_task(*, session: Session, actor: User, task_id: int, note: str = "",
+                  assignment_id: int | None = None) -> OnboardingAssignedTask:
+    """Tick a "do" task (the new hire) or a "meet" task (the new hire or the person to meet)."""
+    task, assignment = _load(session=session, task_id=task_id, assignment_id=assignment_id)
+    allowed = {TaskKind.do: {assignment.user_id}, TaskKind.meet: {assignment.user_id, task.meet_user_id}}
+    if task.kind not in allowed:
+        if actor.id == assignment.user_id:
+            raise InvalidInput("This task is completed by acknowledging the guide or by the mentor's confirmation.")
+        raise NotFound("This task does not exist.")
+    if actor.id not in allowed[task.kind]:
+        raise NotFound("This task does not exist.")
+    _require_open(assignment)
+    _mark_done(session=session, task=task, actor=actor, note=note)
+    return _finish(session, task)
+
+
+def request_signoff(*, session: Session, actor: User, task_id: int,
+                    assignment_id: int | None = None) -> OnboardingAssignedTask:
+    """The new hire asks their mentor (or the managers) to confirm a competency."""
+    task, assignment = _load(session=session, task_id=task_id, assignment_id=assignment_id)
+    if actor.id != assignment.user_id:
+        raise NotFound("This task does not exist.")
+    if task.kind != TaskKind.signoff:
+        raise InvalidInput("Only a competency can be sent for confirmation.")
+    _require_open(assignment)
+    asked = session.execute(update(OnboardingAssignedTask).where(
+        col(OnboardingAssignedTask.id) == task.id, col(OnboardingAssignedTask.status) == TaskStatus.open)
+        .values(status=TaskStatus.requested, signoff_requested_at=utcnow())).rowcount  # type: ignore[attr-defined]
+    if asked == 1:
+        to = [assignment.mentor_id] if assignment.mentor_id else notices.department_manager_ids(
+            session=session, assignment=assignment)
+        notices.send(session=session, to=to, kind="onboarding.signoff_requested", actor=actor,
+                     url=notices.plan_url(assignment), message=notices.SIGNOFF_REQUESTED, hire=actor.name,
+                     task=task.title)
+    return _finish(session, task)
+
+
+def sign_off(*, session: Session, actor: User, task_id: int, comment: str = "",
+             assignment_id: int | None = None) -> OnboardingAssignedTask:
+    """The mentor or a manager of the plan confirms a competency; never the new hire themself."""
+    task, assignment = _load(session=session, task_id=task_id, assignment_id=assignment_id)
+    if actor.id == assignment.user_id:
+        raise PermissionDenied("You cannot confirm your own competency; ask your mentor.")
+    if actor.id != assignment.mentor_id and not can_manage(session=session, user=actor, assignment=assignment):
+        raise NotFound("This task does not exist.")
+    if task.kind != TaskKind.signoff:
+        raise InvalidInput("Only a competency needs confirmation.")
+    _require_open(assignment)
+    if _mark_done(session=session, task=task, actor=actor, note=comment):
+        notices.send(session=session, to=[assignment.user_id], kind="onboarding.signed_off", actor=actor,
+                     url=notices.plan_url(assignment), message=notices.SIGNED_OFF, task=task.title)
+    return _finish(session, task)
+
+
+@events.subscribe("article.acknowledged")
+def complete_reading(*, session: Session, user: User, article_id: int, version: int | None = None,
+                     **_: object) -> None:
+    """Acknowledging a guide completes the open "read" tasks that link it (inside the KB's transaction)."""
+    tasks = session.exec(select(OnboardingAssignedTask).join(OnboardingAssignment).where(
+        OnboardingAssignment.user_id == user.id, OnboardingAssignment.status == AssignmentStatus.open,
+        OnboardingAssignedTask.kind == TaskKind.read, OnboardingAssignedTask.article_id == article_id,
+        col(OnboardingAssignedTask.status) != TaskStatus.done)).all()
+    for task in tasks:
+        _mark_done(session=session, task=task, actor=user)

@@ -1,0 +1,224 @@
+"""Checklist templates: build them, edit them (each edit is a new version), push added tasks to open plans."""
+
+from collections.abc import Collection, Sequence
+from datetime import date
+
+from sqlalchemy import update
+from sqlmodel import Session, col, func, select
+
+from app.errors import InvalidInput, NotFound
+from app.models.onboarding import (
+    AssignmentStatus,
+    OnboardingAssignment,
+    OnboardingTemplate,
+    OnboardingTemplateSection,
+    OnboardingTemplateTask,
+    SectionPublic,
+    TaskKind,
+    TemplateCreate,
+    TemplatePublic,
+    TemplateTaskAdd,
+    TemplateTaskCreate,
+    TemplateTaskPublic,
+    TemplateUpdate,
+)
+from app.models.types import utcnow
+from app.models.users import Department, Role, User
+from app.search import outbox
+from app.services import audit
+from app.services.onboarding.articles import check_article
+from app.services.onboarding.copying import copy_task
+from app.text import nfc, uk_sort_key
+
+
+def list_templates(*, session: Session) -> list[OnboardingTemplate]:
+    """Templates in use, in Ukrainian alphabetical order."""
+    rows = session.exec(select(OnboardingTemplate).where(col(OnboardingTemplate.archived_at).is_(None))).all()
+    return sorted(rows, key=lambda t: uk_sort_key(t.name))
+
+
+def get_template_or_raise(*, session: Session, template_id: int) -> OnboardingTemplate:
+    """The template with this id, or NotFound."""
+    template = session.get(OnboardingTemplate, template_id)
+    if template is None or template.archived_at is not None:
+        raise NotFound("This checklist template does not exist.")
+    return template
+
+
+def template_structure(*, session: Session, template: OnboardingTemplate
+                       ) -> list[tuple[OnboardingTemplateSection | None, list[OnboardingTemplateTask]]]:
+    """Sections in order, each with its tasks in order (tasks without a section come first)."""
+    sections = session.exec(select(OnboardingTemplateSection).where(
+        OnboardingTemplateSection.template_id == template.id).order_by(col(OnboardingTemplateSection.position))).all()
+    tasks = session.exec(select(OnboardingTemplateTask).where(OnboardingTemplateTask.template_id == template.id)
+                         .order_by(col(OnboardingTemplateTask.position), col(OnboardingTemplateTask.id))).all()
+    grouped: list[tuple[OnboardingTemplateSection | None, list[OnboardingTemplateTask]]] = []
+    loose = [t for t in tasks if t.section_id is None]
+    if loose:
+        grouped.append((None, loose))
+    for section in sections:
+        grouped.append((section, [t for t in tasks if t.section_id == section.id]))
+    return grouped
+
+
+def template_public(*, session: Session, template: OnboardingTemplate) -> TemplatePublic:
+    """What the API shows of a template, with its sections and tasks."""
+    sections = [SectionPublic(id=s.id if s else 0, title=s.title if s else "",
+                              tasks=[TemplateTaskPublic.model_validate(t, from_attributes=True) for t in tasks])
+                for s, tasks in template_structure(session=session, template=template)]
+    return TemplatePublic(id=template.id, name=template.name, description=template.description,  # type: ignore[arg-type]
+                          target_roles=template.target_roles, department_ids=template.department_ids,
+                          version=template.version, url=f"/onboarding/templates/{template.id}", sections=sections)
+
+
+def _check_targets(*, session: Session, roles: Sequence[str], department_ids: Sequence[int]) -> None:
+    unknown_roles = set(roles) - {str(r) for r in Role}
+    if unknown_roles:
+        raise InvalidInput("Unknown role: {roles}.", roles=", ".join(sorted(unknown_roles)))
+    if department_ids:
+        known = set(session.exec(select(Department.id).where(col(Department.id).in_(department_ids))).all())
+        if missing := set(department_ids) - known:
+            raise InvalidInput("Unknown department: {ids}.", ids=", ".join(map(str, sorted(missing))))
+
+
+def _check_task(*, session: Session, data: TemplateTaskCreate) -> None:
+    if data.kind == TaskKind.read:
+        check_article(session=session, article_id=data.article_id)
+    if data.kind == TaskKind.meet:
+        if data.meet_user_id is None or session.get(User, data.meet_user_id) is None:
+            raise InvalidInput("A meeting task must name the person to meet.")
+
+
+def _new_task(*, session: Session, template: OnboardingTemplate, section_id: int | None, position: int,
+              data: TemplateTaskCreate) -> OnboardingTemplateTask:
+    _check_task(session=session, data=data)
+    task = OnboardingTemplateTask(
+        template_id=template.id,  # type: ignore[arg-type]
+        section_id=section_id, position=position, title=nfc(data.title.strip()),
+        instructions=nfc(data.instructions), kind=data.kind, due_offset_days=data.due_offset_days,
+        article_id=data.article_id if data.kind == TaskKind.read else None,
+        meet_user_id=data.meet_user_id if data.kind == TaskKind.meet else None, added_in_version=template.version)
+    session.add(task)
+    return task
+
+
+def create_template(*, session: Session, actor: User, data: TemplateCreate) -> OnboardingTemplate:
+    """Create a template with its sections and tasks."""
+    _check_targets(session=session, roles=data.target_roles, department_ids=data.department_ids)
+    template = OnboardingTemplate(name=nfc(data.name.strip()), description=nfc(data.description),
+                                  target_roles=list(data.target_roles), department_ids=list(data.department_ids),
+                                  created_by_id=actor.id)
+    session.add(template)
+    session.flush()
+    position = 0
+    for index, section_data in enumerate(data.sections):
+        section = OnboardingTemplateSection(template_id=template.id, title=nfc(section_data.title.strip()),  # type: ignore[arg-type]
+                                            position=index)
+        session.add(section)
+        session.flush()
+        for task_data in section_data.tasks:
+            _new_task(session=session, template=template, section_id=section.id, position=position, data=task_data)
+            position += 1
+    _changed(session=session, template=template, actor=actor, action="onboarding.template_created", bump=False)
+    session.commit()
+    session.refresh(template)
+    return template
+
+
+def _changed(*, session: Session, template: OnboardingTemplate, actor: User, action: str, bump: bool = True,
+             detail: dict[str, object] | None = None) -> None:
+    if bump:
+        template.version += 1
+    template.updated_at = utcnow()
+    session.add(template)
+    session.flush()
+    outbox.enqueue(session, f"template:{template.id}")
+    audit.record(session=session, action=action, actor=actor, subject=template.name, target_type="onboarding_template",
+                 target_id=template.id, detail={"version": template.version, **(detail or {})})
+
+
+def update_template(*, session: Session, actor: User, template: OnboardingTemplate,
+                    data: TemplateUpdate) -> OnboardingTemplate:
+    """Change a template's name, description or targets; assigned plans keep what they were given."""
+    changes = data.model_dump(exclude_unset=True, exclude_none=True)
+    _check_targets(session=session, roles=changes.get("target_roles", []),
+                   department_ids=changes.get("department_ids", []))
+    for field in ("name", "description"):
+        if field in changes:
+            changes[field] = nfc(changes[field].strip() if field == "name" else changes[field])
+    template.sqlmodel_update(changes)
+    _changed(session=session, template=template, actor=actor, action="onboarding.template_updated")
+    session.commit()
+    session.refresh(template)
+    return template
+
+
+def add_section(*, session: Session, actor: User, template: OnboardingTemplate,
+                title: str) -> OnboardingTemplateSection:
+    """Add a section at the end of the template."""
+    title = nfc(title.strip())
+    if not title:
+        raise InvalidInput("The section needs a title.")
+    last = session.exec(select(func.max(OnboardingTemplateSection.position)).where(
+        OnboardingTemplateSection.template_id == template.id)).one()
+    section = OnboardingTemplateSection(template_id=template.id, title=title[:200],  # type: ignore[arg-type]
+                                        position=(last if last is not None else -1) + 1)
+    session.add(section)
+    _changed(session=session, template=template, actor=actor, action="onboarding.template_updated")
+    session.commit()
+    session.refresh(section)
+    return section
+
+
+def add_task(*, session: Session, actor: User, template: OnboardingTemplate, data: TemplateTaskAdd,
+             holidays: Collection[date]) -> tuple[OnboardingTemplateTask, int]:
+    """Add a task (to the end of its section); with `push_to_open`, also to every open plan from this template.
+
+    Returns the task and how many open plans received it."""
+    section = session.get(OnboardingTemplateSection, data.section_id) if data.section_id else None
+    if data.section_id and (section is None or section.template_id != template.id):
+        raise InvalidInput("This section does not belong to the template.")
+    template.version += 1
+    last = session.exec(select(func.max(OnboardingTemplateTask.position)).where(
+        OnboardingTemplateTask.template_id == template.id)).one()
+    task = _new_task(session=session, template=template, section_id=data.section_id,
+                     position=(last if last is not None else -1) + 1, data=data)
+    session.flush()
+    pushed = _push(session=session, task=task, section_title=section.title if section else "",
+                   holidays=holidays) if data.push_to_open else 0
+    _changed(session=session, template=template, actor=actor, action="onboarding.task_added", bump=False,
+             detail={"task": task.title, "pushed_to": pushed})
+    session.commit()
+    session.refresh(task)
+    return task, pushed
+
+
+def _push(*, session: Session, task: OnboardingTemplateTask, section_title: str, holidays: Collection[date]) -> int:
+    assignments = session.exec(select(OnboardingAssignment).where(
+        OnboardingAssignment.template_id == task.template_id,
+        OnboardingAssignment.status == AssignmentStatus.open)).all()
+    for assignment in assignments:
+        copy_task(session=session, assignment=assignment, task=task, section_title=section_title,
+                  position=task.position, holidays=holidays)
+        # A counter moved by SQL, never read-modify-write: ticks may be landing at the same moment.
+        session.execute(update(OnboardingAssignment).where(col(OnboardingAssignment.id) == assignment.id)
+                        .values(total_tasks=OnboardingAssignment.total_tasks + 1))
+    return len(assignments)
+
+
+def remove_task(*, session: Session, actor: User, template: OnboardingTemplate, task_id: int) -> None:
+    """Remove a task from the template; plans that already have a copy keep it."""
+    task = session.get(OnboardingTemplateTask, task_id)
+    if task is None or task.template_id != template.id:
+        raise NotFound("This task does not exist.")
+    session.delete(task)
+    _changed(session=session, template=template, actor=actor, action="onboarding.task_removed",
+             detail={"task": task.title})
+    session.commit()
+
+
+def archive_template(*, session: Session, actor: User, template: OnboardingTemplate) -> None:
+    """Stop offering a template; plans made from it go on."""
+    template.archived_at = utcnow()
+    _changed(session=session, template=template, actor=actor, action="onboarding.template_archived", bump=False)
+    session.commit()

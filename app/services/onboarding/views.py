@@ -1,0 +1,190 @@
+"""Plans ready to show: the new hire's "My onboarding", one plan in full, and the mentor's overview."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlmodel import Session, col, select
+
+from app.markdown import render_markdown
+from app.models.onboarding import (
+    AssignedTaskPublic,
+    AssignmentPublic,
+    AssignmentPublicWithTasks,
+    AssignmentStatus,
+    OnboardingAssignedTask,
+    OnboardingAssignment,
+    TaskKind,
+    TaskStatus,
+)
+from app.models.users import User
+from app.services.onboarding.access import managed_department_ids
+from app.services.onboarding.articles import article_links
+
+
+@dataclass
+class TaskView:
+    task: OnboardingAssignedTask
+    html: str
+    overdue: bool
+    due_this_week: bool
+    article_title: str | None = None
+    article_url: str | None = None
+    meet_name: str | None = None
+    completed_by_name: str | None = None
+
+
+@dataclass
+class PlanView:
+    assignment: OnboardingAssignment
+    hire_name: str
+    mentor_name: str | None
+    percent: int
+    sections: list[tuple[str, list[TaskView]]] = field(default_factory=list)
+    overdue: list[TaskView] = field(default_factory=list)
+    due_this_week: list[TaskView] = field(default_factory=list)
+    viewer_is_hire: bool = False
+    viewer_can_sign: bool = False
+    viewer_manages: bool = False
+
+
+def percent(assignment: OnboardingAssignment) -> int:
+    """How much of the plan is done, 0–100 (rounded down, so 100 means everything)."""
+    return 100 * assignment.done_tasks // assignment.total_tasks if assignment.total_tasks else 100
+
+
+def _names(*, session: Session, ids: set[int | None]) -> dict[int, str]:
+    wanted = [i for i in ids if i]
+    if not wanted:
+        return {}
+    return {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_(wanted))).all() if u.id}
+
+
+def _task_views(*, session: Session, tasks: Sequence[OnboardingAssignedTask], today: date) -> list[TaskView]:
+    links = article_links(session=session, article_ids={t.article_id for t in tasks if t.article_id})
+    names = _names(session=session, ids={t.meet_user_id for t in tasks} | {t.completed_by_id for t in tasks})
+    week_end = today + timedelta(days=6 - today.weekday())
+    views = []
+    for task in tasks:
+        open_ = task.status != TaskStatus.done
+        title, url = links.get(task.article_id or 0, (None, None))
+        views.append(TaskView(task=task, html=render_markdown(task.instructions),
+                              overdue=open_ and task.due_date < today,
+                              due_this_week=open_ and today <= task.due_date <= week_end,
+                              article_title=title, article_url=url, meet_name=names.get(task.meet_user_id or 0),
+                              completed_by_name=names.get(task.completed_by_id or 0)))
+    return views
+
+
+def plan_views(*, session: Session, assignments: Sequence[OnboardingAssignment], viewer: User,
+               today: date) -> list[PlanView]:
+    """Each plan with its tasks grouped by section, what is overdue and what is due this week."""
+    ids = [a.id for a in assignments]
+    tasks = session.exec(select(OnboardingAssignedTask).where(col(OnboardingAssignedTask.assignment_id).in_(ids))
+                         .order_by(col(OnboardingAssignedTask.position), col(OnboardingAssignedTask.id))).all()
+    views = _task_views(session=session, tasks=tasks, today=today)
+    names = _names(session=session, ids={a.user_id for a in assignments} | {a.mentor_id for a in assignments})
+    managed = managed_department_ids(session=session, user=viewer)
+    plans = []
+    for assignment in assignments:
+        mine = [v for v in views if v.task.assignment_id == assignment.id]
+        sections: dict[str, list[TaskView]] = {}
+        for view in mine:
+            sections.setdefault(view.task.section_title, []).append(view)
+        manages = managed is None or assignment.department_id in managed
+        plans.append(PlanView(
+            assignment=assignment, hire_name=names.get(assignment.user_id, ""),
+            mentor_name=names.get(assignment.mentor_id or 0), percent=percent(assignment),
+            sections=list(sections.items()), overdue=[v for v in mine if v.overdue],
+            due_this_week=[v for v in mine if v.due_this_week], viewer_is_hire=viewer.id == assignment.user_id,
+            viewer_can_sign=viewer.id != assignment.user_id and (viewer.id == assignment.mentor_id or manages),
+            viewer_manages=manages))
+    return plans
+
+
+def my_assignments(*, session: Session, user: User) -> list[OnboardingAssignment]:
+    """The user's own plans: open ones first, then finished ones, newest first."""
+    rows = session.exec(select(OnboardingAssignment).where(OnboardingAssignment.user_id == user.id)
+                        .order_by(col(OnboardingAssignment.id).desc()).execution_options(populate_existing=True)).all()
+    return sorted(rows, key=lambda a: a.status != AssignmentStatus.open)
+
+
+def has_open_plan(*, session: Session, user: User) -> bool:
+    """Whether "My onboarding" should greet the user on the home page."""
+    found = session.exec(select(OnboardingAssignment.id).where(
+        OnboardingAssignment.user_id == user.id, OnboardingAssignment.status == AssignmentStatus.open)).first()
+    return found is not None
+
+
+@dataclass
+class MentorOverview:
+    waiting: list[tuple[OnboardingAssignedTask, OnboardingAssignment, str]]
+    mentees: list[tuple[OnboardingAssignment, str, int]]
+    meetings: list[tuple[OnboardingAssignedTask, str]]
+
+
+def mentor_overview(*, session: Session, user: User) -> MentorOverview:
+    """Sign-offs waiting for the mentor, their mentees' progress, and meetings that name them."""
+    mentees = session.exec(select(OnboardingAssignment).where(
+        OnboardingAssignment.mentor_id == user.id, OnboardingAssignment.status == AssignmentStatus.open)
+        .order_by(col(OnboardingAssignment.start_date)).execution_options(populate_existing=True)).all()
+    waiting = session.exec(select(OnboardingAssignedTask, OnboardingAssignment).join(OnboardingAssignment).where(
+        OnboardingAssignment.mentor_id == user.id, OnboardingAssignment.status == AssignmentStatus.open,
+        OnboardingAssignedTask.status == TaskStatus.requested)
+        .order_by(col(OnboardingAssignedTask.signoff_requested_at))).all()
+    meetings = session.exec(select(OnboardingAssignedTask, OnboardingAssignment).join(OnboardingAssignment).where(
+        OnboardingAssignedTask.meet_user_id == user.id, OnboardingAssignedTask.kind == TaskKind.meet,
+        OnboardingAssignedTask.status != TaskStatus.done, OnboardingAssignment.status == AssignmentStatus.open)
+        .order_by(col(OnboardingAssignedTask.due_date))).all()
+    names = _names(session=session, ids={a.user_id for a in mentees} | {a.user_id for _, a in waiting}
+                   | {a.user_id for _, a in meetings})
+    return MentorOverview(waiting=[(t, a, names.get(a.user_id, "")) for t, a in waiting],
+                          mentees=[(a, names.get(a.user_id, ""), percent(a)) for a in mentees],
+                          meetings=[(t, names.get(a.user_id, "")) for t, a in meetings])
+
+
+def assignment_public(plan: PlanView, *, with_tasks: bool = False) -> AssignmentPublic:
+    """What the API shows of a plan."""
+    a = plan.assignment
+    base = dict(id=a.id, user_id=a.user_id, user_name=plan.hire_name, template_id=a.template_id,
+                template_version=a.template_version, name=a.name, department_id=a.department_id,
+                mentor_id=a.mentor_id, mentor_name=plan.mentor_name, start_date=a.start_date, status=a.status,
+                total_tasks=a.total_tasks, done_tasks=a.done_tasks, percent_done=plan.percent,
+                close_reason=a.close_reason, last_activity_at=a.last_activity_at,
+                url=f"/onboarding/assignments/{a.id}")
+    if not with_tasks:
+        return AssignmentPublic.model_validate(base)
+    tasks = [task_public(v) for _, views in plan.sections for v in views]
+    return AssignmentPublicWithTasks.model_validate({**base, "tasks": tasks})
+
+
+def task_public(view: TaskView) -> AssignedTaskPublic:
+    """What the API shows of a task."""
+    t = view.task
+    return AssignedTaskPublic(id=t.id, section_title=t.section_title, position=t.position, title=t.title,  # type: ignore[arg-type]
+                              instructions=t.instructions, html=view.html, kind=t.kind, article_id=t.article_id,
+                              article_url=view.article_url, meet_user_id=t.meet_user_id, due_date=t.due_date,
+                              status=t.status, overdue=view.overdue, note=t.note, completed_at=t.completed_at,
+                              completed_by_id=t.completed_by_id)
+
+
+@dataclass
+class Banner:
+    percent: int
+    overdue: int
+    due_this_week: int
+
+
+def home_banner(*, session: Session, user: User, today: date) -> Banner | None:
+    """The home page's reminder of the user's open plans, or None when they have none."""
+    plans = session.exec(select(OnboardingAssignment).where(
+        OnboardingAssignment.user_id == user.id, OnboardingAssignment.status == AssignmentStatus.open)).all()
+    if not plans:
+        return None
+    total, done = sum(p.total_tasks for p in plans), sum(p.done_tasks for p in plans)
+    week_end = today + timedelta(days=6 - today.weekday())
+    due = session.exec(select(OnboardingAssignedTask.due_date).where(
+        col(OnboardingAssignedTask.assignment_id).in_([p.id for p in plans]),
+        col(OnboardingAssignedTask.status) != TaskStatus.done, col(OnboardingAssignedTask.due_date) <= week_end)).all()
+    return Banner(percent=100 * done // total if total else 100, overdue=sum(1 for d in due if d < today),
+                  due_this_week=sum(1 for d in due if d >= today))
