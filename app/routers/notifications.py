@@ -53,6 +53,13 @@ def mark_all_read(session: SessionDep, user: CurrentUser) -> UnreadCount:
     return UnreadCount(unread=0)
 
 
+@pages.get("/bell")
+def bell(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    """The bell's unread count, fetched by htmx in every page's header."""
+    unread = notifications_service.unread_count(session=session, user=user)
+    return render(request, "notifications/_count.html", {"unread": unread})
+
+
 @pages.get("")
 def notification_list_page(request: Request, session: SessionDep, user: CurrentUser,
                            cursor: str | None = None) -> Response:

@@ -1,10 +1,10 @@
-"""Health check, API documentation and the home page."""
+"""Health check and API documentation."""
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
-from app.deps import OptionalUser, SessionDep
+from app.deps import SessionDep
 from app.templating import render
 
 pages = APIRouter(include_in_schema=False)
@@ -30,13 +30,5 @@ def api_docs(request: Request) -> Response:
         f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; frame-ancestors 'none'; object-src 'none'; base-uri 'self'")
     return response
-
-
-@pages.get("/")
-def home_page(request: Request, user: OptionalUser) -> Response:
-    """The start page: the team feed once signed in."""
-    if user is None:
-        return RedirectResponse("/login", status_code=303)
-    return render(request, "home.html")
 
 

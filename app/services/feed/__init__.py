@@ -6,6 +6,7 @@ from app.services.feed.events import create_event, get_event_or_raise, list_rsvp
 from app.services.feed.posts import (
                                       create_post,
                                       delete_post,
+    end_of_day,
                                       list_revisions,
                                       mark_read,
                                       pin_post,
@@ -31,7 +32,7 @@ register_access_check("post", lambda session, user, post_id: can_read(session=se
 
 __all__ = [
     "FeedFilters", "add_reaction", "authors_by_id", "can_read", "create_comment", "create_event", "create_post",
-    "delete_comment", "delete_post", "event_public", "get_comment_or_raise", "get_event_or_raise",
+    "delete_comment", "delete_post", "end_of_day", "event_public", "get_comment_or_raise", "get_event_or_raise",
     "get_post_or_raise", "list_comments", "list_feed", "list_reactors", "list_revisions", "list_rsvps",
     "mark_read", "pin_post", "post_url", "read_report", "readable_ids", "remove_reaction", "report_csv", "rsvp",
     "to_ics", "to_public_many", "toggle_reaction", "top_posts", "unpin_post", "update_event", "update_post",

@@ -1,10 +1,11 @@
 """Writing posts: create, edit (earlier versions kept), soft delete, pin, must-read acknowledgements."""
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 from sqlmodel import Session, col, select
 
 from app.errors import InvalidInput, PermissionDenied
+from app.i18n import zone
 from app.models.feed import Post, PostCreate, PostDepartment, PostKind, PostRead, PostRevision, PostTag, PostUpdate
 from app.models.types import utcnow
 from app.models.users import Department, User
@@ -112,6 +113,15 @@ def delete_post(*, session: Session, user: User, post: Post) -> None:
     enqueue(session, f"post:{post.id}", "delete")
     events.enqueue_for_post(session=session, post_id=post.id)  # type: ignore[arg-type]
     session.commit()
+
+
+def end_of_day(day: str, timezone: str) -> datetime:
+    """The last minute of a date typed in a form (YYYY-MM-DD), in the person's time zone."""
+    try:
+        parsed = date.fromisoformat(day)
+    except ValueError:
+        raise InvalidInput("Enter the date as YYYY-MM-DD.") from None
+    return datetime.combine(parsed, time(23, 59), tzinfo=zone(timezone))
 
 
 def pin_post(*, session: Session, user: User, post: Post, pinned_until: datetime | None) -> Post:

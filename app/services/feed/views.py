@@ -131,7 +131,7 @@ def event_public(event: Event, counts: dict[str, int], mine: RsvpStatus | None) 
     assert event.id is not None
     going = counts.get(RsvpStatus.going, 0)
     return EventPublic(id=event.id, post_id=event.post_id, url=f"/events/{event.id}",
-                       ics_url=f"/events/{event.id}.ics", title=event.title, format=event.format,
+                       ics_url=f"/events/{event.id}/event.ics", title=event.title, format=event.format,
                        starts_at=event.starts_at, ends_at=event.ends_at, place=event.place, link=event.link,
                        capacity=event.capacity, going=going, maybe=counts.get(RsvpStatus.maybe, 0),
                        waitlisted=counts.get(RsvpStatus.waitlisted, 0), my_status=mine,

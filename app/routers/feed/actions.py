@@ -1,0 +1,134 @@
+"""The feed's page actions: comments, reactions, pins, "I have read it", who has read, RSVP, .ics."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.deps import CurrentUser, ManagerUser, SessionDep
+from app.errors import AppError
+from app.i18n import gettext
+from app.models.feed import REACTIONS, RsvpStatus
+from app.routers.feed.forms import CommentForm
+from app.routers.feed.pages import detail_context
+from app.services import feed as feed_service
+from app.templating import render, request_language
+
+pages = APIRouter(include_in_schema=False)
+
+
+def _back(post_id: int, anchor: str = "") -> Response:
+    return RedirectResponse(feed_service.post_url(post_id) + anchor, status_code=303)
+
+
+@pages.post("/posts/{post_id}/comments")
+def create_comment_page(request: Request, session: SessionDep, user: CurrentUser, post_id: int,
+                        form: Annotated[CommentForm, Form()]) -> Response:
+    """Comment or reply; on a mistake the post comes back with the typed text kept."""
+    post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
+    try:
+        comment = feed_service.create_comment(session=session, user=user, post=post, data=form)  # type: ignore[arg-type]
+    except AppError as error:
+        session.rollback()
+        context = {**detail_context(session, user, post_id), "comment_form": form,
+                   "error": error.detail(request_language(request))}
+        return render(request, "feed/detail.html", context, status_code=error.status_code)
+    return _back(post_id, f"#comment-{comment.id}")
+
+
+@pages.post("/comments/{comment_id}/delete")
+def delete_comment_page(session: SessionDep, user: CurrentUser, comment_id: int) -> Response:
+    """Delete a comment (its author or a manager)."""
+    comment = feed_service.get_comment_or_raise(session=session, user=user, comment_id=comment_id)
+    feed_service.delete_comment(session=session, user=user, comment=comment)
+    return _back(comment.post_id, "#comments")
+
+
+@pages.post("/posts/{post_id}/reactions")
+def toggle_reaction_page(request: Request, session: SessionDep, user: CurrentUser, post_id: int,
+                         emoji: Annotated[str, Form()]) -> Response:
+    """Add or take back a reaction; htmx swaps just the reaction bar."""
+    post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
+    feed_service.toggle_reaction(session=session, user=user, post=post, emoji=emoji)
+    if request.headers.get("hx-request"):
+        public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
+        return render(request, "feed/_reactions.html", {"post": public, "reactions": REACTIONS})
+    return RedirectResponse(request.headers.get("referer") or feed_service.post_url(post_id), status_code=303)
+
+
+@pages.post("/posts/{post_id}/pin")
+def pin_post_page(session: SessionDep, user: ManagerUser, post_id: int,
+                  pinned_until: Annotated[str, Form()] = "") -> Response:
+    """Pin a post (managers), optionally until a date."""
+    post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
+    until = feed_service.end_of_day(pinned_until, user.timezone) if pinned_until else None
+    feed_service.pin_post(session=session, user=user, post=post, pinned_until=until)
+    return _back(post_id)
+
+
+@pages.post("/posts/{post_id}/unpin")
+def unpin_post_page(session: SessionDep, user: ManagerUser, post_id: int) -> Response:
+    """Unpin a post (managers)."""
+    post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
+    feed_service.unpin_post(session=session, user=user, post=post)
+    return _back(post_id)
+
+
+@pages.post("/posts/{post_id}/read")
+def mark_read_page(request: Request, session: SessionDep, user: CurrentUser, post_id: int) -> Response:
+    """"I have read it"; back to where the person was."""
+    post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
+    feed_service.mark_read(session=session, user=user, post=post)
+    return RedirectResponse(request.headers.get("referer") or "/", status_code=303)
+
+
+@pages.get("/posts/{post_id}/reads")
+def reads_page(request: Request, session: SessionDep, user: ManagerUser, post_id: int) -> Response:
+    """Who has and has not read a must-read announcement, per department (managers)."""
+    post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
+    report = feed_service.read_report(session=session, user=user, post=post)
+    public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
+    return render(request, "feed/reads.html", {"post": public, "report": report})
+
+
+@pages.get("/posts/{post_id}/reads.csv")
+def reads_csv(request: Request, session: SessionDep, user: ManagerUser, post_id: int) -> Response:
+    """The same report as a CSV file (managers)."""
+    post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
+    report = feed_service.read_report(session=session, user=user, post=post)
+    language = request_language(request)
+    words = {"department": "Department", "name": "Full name", "email": "E-mail", "status": "Status",
+             "read_at": "Read at (UTC)", "read": "Has read it", "unread": "Not read yet", "no_department": "No department"}
+    labels = {key: gettext(language, text) for key, text in words.items()}
+    return Response(feed_service.report_csv(report, labels=labels), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="post-{post_id}-reads.csv"'})
+
+
+@pages.get("/events/{event_id}")
+def event_page(request: Request, session: SessionDep, user: CurrentUser, event_id: int) -> Response:
+    """An event: its post, RSVP buttons, and for the organizer the attendee list."""
+    event, post = feed_service.get_event_or_raise(session=session, user=user, event_id=event_id)
+    context = detail_context(session, user, post.id)  # type: ignore[arg-type]
+    if post.author_id == user.id or user.is_manager:
+        rsvps = feed_service.list_rsvps(session=session, user=user, event=event, post=post)
+        context["rsvps"] = rsvps
+        context["rsvp_people"] = feed_service.authors_by_id(session=session, user_ids={r.user_id for r in rsvps})
+    return render(request, "feed/detail.html", context)
+
+
+@pages.post("/events/{event_id}/rsvp")
+def rsvp_page(session: SessionDep, user: CurrentUser, event_id: int,
+              status: Annotated[RsvpStatus, Form()]) -> Response:
+    """Going / maybe / not going."""
+    event, _post = feed_service.get_event_or_raise(session=session, user=user, event_id=event_id)
+    feed_service.rsvp(session=session, user=user, event=event, status=status)
+    return RedirectResponse(f"/events/{event_id}", status_code=303)
+
+
+@pages.get("/events/{event_id}/event.ics")
+def event_ics(request: Request, session: SessionDep, user: CurrentUser, event_id: int) -> Response:
+    """The event as an iCalendar file for one's calendar."""
+    event, post = feed_service.get_event_or_raise(session=session, user=user, event_id=event_id)
+    body = feed_service.to_ics(event=event, description=post.body, base_url=str(request.base_url))
+    return Response(body, media_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="event-{event_id}.ics"'})

@@ -1,0 +1,127 @@
+"""The feed's pages: the feed itself (the home page), writing, reading and editing a post."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
+from app.errors import AppError, InvalidInput, PermissionDenied
+from app.models.feed import REACTIONS, EventFormat, PostKind, PostUpdate
+from app.models.users import User
+from app.routers.feed.forms import PostForm, to_post_create
+from app.services import feed as feed_service
+from app.services import uploads as uploads_service
+from app.services import users as users_service
+from app.templating import render, request_language
+
+pages = APIRouter(include_in_schema=False)
+
+
+def common(session: Session, user: User) -> dict[str, Any]:
+    """What every feed page needs to show posts and the form."""
+    departments = users_service.list_departments(session=session)
+    return {"departments": departments, "department_names": {d.id: d.name for d in departments},
+            "kinds": list(PostKind), "formats": list(EventFormat), "reactions": REACTIONS, "me": user}
+
+
+def _feed_context(request: Request, session: Session, user: User, cursor: str | None) -> dict[str, Any]:
+    q = request.query_params
+    kind = q.get("kind") if q.get("kind") in set(PostKind) else None
+    department = q.get("department_id", "")
+    filters = feed_service.FeedFilters(kind=PostKind(kind) if kind else None, tag=q.get("tag") or None,
+                                       department_id=int(department) if department.isdigit() else None,
+                                       author=(q.get("author") or "").lstrip("@") or None)
+    top = [] if filters.active or cursor else feed_service.top_posts(session=session, user=user)
+    posts, next_cursor = feed_service.list_feed(session=session, user=user, filters=filters, cursor=cursor,
+                                                exclude_ids=[p.id for p in top if p.id])
+    shown = feed_service.to_public_many(session=session, user=user, posts=top + posts)
+    more = {k: v for k, v in q.items() if k != "cursor" and v}
+    return {**common(session, user), "top": shown[:len(top)], "posts": shown[len(top):], "filters": filters,
+            "next_cursor": next_cursor, "more_query": more}
+
+
+@pages.get("/")
+def feed_page(request: Request, session: SessionDep, user: OptionalUser, cursor: str | None = None) -> Response:
+    """The team feed (the home page); htmx's "load more" gets only the next posts."""
+    if user is None:
+        return RedirectResponse("/login", status_code=303)
+    try:
+        context = _feed_context(request, session, user, cursor)
+    except InvalidInput as error:
+        context = {**_feed_context(request, session, user, None), "error": error.detail(request_language(request))}
+        return render(request, "feed/list.html", {**context, "form": PostForm()}, status_code=422)
+    if cursor and request.headers.get("hx-request"):
+        return render(request, "feed/_page.html", context)
+    return render(request, "feed/list.html", {**context, "form": PostForm()})
+
+
+@pages.post("/posts")
+def create_post_page(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
+                     form: Annotated[PostForm, Form()],
+                     files: Annotated[list[UploadFile], File()] = []) -> Response:  # noqa: B006
+    """Publish a post from the feed's form; on a mistake the form comes back with the text kept."""
+    try:
+        uploads = [uploads_service.save_upload(session=session, settings=settings, owner=user, file=f)
+                   for f in files if f.filename]
+        data = to_post_create(form, [u.id for u in uploads if u.id])
+        post = feed_service.create_post(session=session, author=user, data=data)
+    except AppError as error:
+        session.rollback()
+        context = {**_feed_context(request, session, user, None), "form": form,
+                   "error": error.detail(request_language(request))}
+        return render(request, "feed/list.html", context, status_code=error.status_code)
+    return RedirectResponse(feed_service.post_url(post.id), status_code=303)
+
+
+def detail_context(session: Session, user: User, post_id: int) -> dict[str, Any]:
+    """A post with its comments (replies under their comment), reactors and, for events, the answers."""
+    post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
+    public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
+    comments = feed_service.list_comments(session=session, post=post)
+    authors = feed_service.authors_by_id(session=session, user_ids={c.author_id for c in comments})
+    threads = [(c, [r for r in comments if r.parent_id == c.id]) for c in comments if c.parent_id is None]
+    reactors = feed_service.list_reactors(session=session, post=post)
+    return {**common(session, user), "post": public, "threads": threads, "authors": authors,
+            "reactors": reactors, "revisions": feed_service.list_revisions(session=session, post=post)}
+
+
+@pages.get("/posts/{post_id}")
+def post_detail_page(request: Request, session: SessionDep, user: CurrentUser, post_id: int) -> Response:
+    """One post with its comments, reactions and (for events) RSVP."""
+    return render(request, "feed/detail.html", detail_context(session, user, post_id))
+
+
+@pages.get("/posts/{post_id}/edit")
+def post_edit_page(request: Request, session: SessionDep, user: CurrentUser, post_id: int) -> Response:
+    """The edit form of one's post."""
+    post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
+    public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
+    if not public.can_edit:
+        raise PermissionDenied("Only the author can edit this post.")
+    return render(request, "feed/edit.html", {"post": public, "body": post.body, "tags": " ".join(public.tags)})
+
+
+@pages.post("/posts/{post_id}/edit")
+def update_post_page(request: Request, session: SessionDep, user: CurrentUser, post_id: int,
+                     body: Annotated[str, Form()] = "", tags: Annotated[str, Form()] = "") -> Response:
+    """Save an edit; the earlier version is kept."""
+    post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
+    data = PostUpdate(body=body, tags=[t for t in tags.replace("#", " ").replace(",", " ").split() if t])
+    try:
+        feed_service.update_post(session=session, user=user, post=post, data=data)
+    except InvalidInput as error:
+        session.rollback()
+        public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
+        return render(request, "feed/edit.html", {"post": public, "body": body, "tags": tags,
+                                                  "error": error.detail(request_language(request))}, status_code=422)
+    return RedirectResponse(feed_service.post_url(post_id), status_code=303)
+
+
+@pages.post("/posts/{post_id}/delete")
+def delete_post_page(session: SessionDep, user: CurrentUser, post_id: int) -> Response:
+    """Delete a post (its author or a manager) and go back to the feed."""
+    post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
+    feed_service.delete_post(session=session, user=user, post=post)
+    return RedirectResponse("/", status_code=303)

@@ -1,0 +1,194 @@
+"""Feed pages: the home feed, forms keeping the text, load more, post and event pages, query counts."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+
+from tests.conftest import sign_in
+
+CSRF = "csrf_token"
+
+
+def _form(client: TestClient, **fields):  # type: ignore[no-untyped-def]
+    data = {CSRF: client.headers["X-CSRF-Token"], "kind": "tip", **fields}
+    return client.post("/posts", data=data, follow_redirects=False)
+
+
+@contextmanager
+def count_queries(app) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    statements: list[str] = []
+
+    def listener(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(app.state.engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        event.remove(app.state.engine, "before_cursor_execute", listener)
+
+
+class TestFeedPage:
+    def test_anonymous_goes_to_sign_in(self, client: TestClient) -> None:
+        response = client.get("/", follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/login"
+
+    def test_form_publishes_and_redirects_to_post(self, staff_client: TestClient) -> None:
+        response = _form(staff_client, body="Порада з **гігієни** #руки")
+        assert response.status_code == 303
+        page = staff_client.get(response.headers["location"])
+        assert "<strong>гігієни</strong>" in page.text and "#руки" in page.text
+        assert "гігієни" in staff_client.get("/").text
+
+    def test_empty_post_keeps_form_with_message(self, staff_client: TestClient) -> None:
+        response = _form(staff_client, body="  ", tags="важливе")
+        assert response.status_code == 422 and "порожній" in response.text.lower()
+        assert 'value="важливе"' in response.text
+
+    def test_overlong_post_keeps_text(self, staff_client: TestClient) -> None:
+        response = _form(staff_client, body="Довгий текст " * 8000)
+        assert response.status_code == 422 and "Довгий текст Довгий" in response.text
+
+    def test_unknown_department_keeps_text(self, staff_client: TestClient) -> None:
+        response = _form(staff_client, body="Для відділення", department_ids="999")
+        assert response.status_code == 422 and "Для відділення" in response.text
+
+    def test_big_file_keeps_text(self, staff_client: TestClient, app) -> None:  # type: ignore[no-untyped-def]
+        app.state.settings.max_upload_mb = 1
+        data = {CSRF: staff_client.headers["X-CSRF-Token"], "kind": "tip", "body": "Схема в додатку"}
+        files = {"files": ("scheme.png", b"\x89PNG\r\n\x1a\n" + b"\0" * (1024 * 1024 + 10), "image/png")}
+        response = staff_client.post("/posts", data=data, files=files)
+        assert response.status_code == 413 and "Схема в додатку" in response.text
+
+    def test_wrong_cursor_is_a_clear_422(self, staff_client: TestClient) -> None:
+        assert staff_client.get("/?cursor=nonsense!").status_code == 422
+
+    def test_load_more_without_and_with_htmx(self, staff_client: TestClient) -> None:
+        for i in range(22):
+            staff_client.post("/api/v1/posts", json={"body": f"Допис номер {i}"})
+        page = staff_client.get("/")
+        assert "Допис номер 21" in page.text and "Допис номер 1<" not in page.text
+        assert "?cursor=" in page.text
+        cursor = page.text.split("?cursor=")[1].split('"')[0]
+        more = staff_client.get(f"/?cursor={cursor}", headers={"HX-Request": "true"})
+        assert "Допис номер 0" in more.text and "<html" not in more.text
+        assert "Допис номер 0" in staff_client.get(f"/?cursor={cursor}").text
+
+    def test_feed_queries_do_not_grow_with_posts(self, app, staff_client: TestClient,  # type: ignore[no-untyped-def]
+                                                 manager_client: TestClient) -> None:
+        def add(n: int) -> None:
+            for i in range(n):
+                post = staff_client.post("/api/v1/posts", json={"body": f"Порада {i} #тег", "tags": ["x"]}).json()
+                manager_client.post(f"/api/v1/posts/{post['id']}/reactions", json={"emoji": "👍"})
+                manager_client.post(f"/api/v1/posts/{post['id']}/comments", json={"body": "Дякую"})
+
+        add(5)
+        with count_queries(app) as few:
+            assert staff_client.get("/").status_code == 200
+        add(15)
+        with count_queries(app) as many:
+            assert staff_client.get("/").text.count('class="post') >= 20
+        assert len(many) == len(few), many
+        assert len(many) <= 20
+
+
+class TestPostPage:
+    def test_other_department_gets_404(self, session, manager_client: TestClient, new_client) -> None:  # type: ignore[no-untyped-def]
+        from tests.factories import make_user
+
+        make_user(session, email="surgeon@kolo.test", name="Хірург Олег", departments=["Хірургія"])
+        departments = manager_client.get("/api/v1/departments").json()
+        listed = departments["items"] if isinstance(departments, dict) else departments
+        therapy = next(d["id"] for d in listed if d["name"] == "Терапія")
+        post = manager_client.post("/api/v1/posts", json={"body": "Лише терапія", "department_ids": [therapy]}).json()
+        surgeon = sign_in(new_client(), "surgeon@kolo.test")
+        assert surgeon.get(post["url"]).status_code == 404
+        assert "Лише терапія" not in surgeon.get("/").text
+
+    def test_staff_cannot_pin_by_form(self, staff_client: TestClient) -> None:
+        post = staff_client.post("/api/v1/posts", json={"body": "x"}).json()
+        response = staff_client.post(f"{post['url']}/pin", data={CSRF: staff_client.headers["X-CSRF-Token"]})
+        assert response.status_code == 403
+
+    def test_comment_reply_and_edit_pages(self, staff_client: TestClient) -> None:
+        post = staff_client.post("/api/v1/posts", json={"body": "Перша"}).json()
+        token = staff_client.headers["X-CSRF-Token"]
+        staff_client.post(f"{post['url']}/comments", data={CSRF: token, "body": "Коментар"})
+        empty = staff_client.post(f"{post['url']}/comments", data={CSRF: token, "body": " "})
+        assert empty.status_code == 422
+        staff_client.post(f"{post['url']}/edit", data={CSRF: token, "body": "Друга", "tags": ""})
+        page = staff_client.get(post["url"]).text
+        assert "Коментар" in page and "Друга" in page and "Перша" in page  # the earlier version is kept
+
+
+class TestMustRead:
+    def test_top_until_read_and_report(self, manager_client: TestClient, staff_client: TestClient) -> None:
+        post = manager_client.post("/api/v1/posts", json={"body": "Нова інструкція з вакцинації",
+                                                          "kind": "announcement", "must_read": True}).json()
+        for i in range(3):
+            staff_client.post("/api/v1/posts", json={"body": f"Пізніше {i}"})
+        assert staff_client.get("/").text.index("Нова інструкція") < staff_client.get("/").text.index("Пізніше 2")
+        assert staff_client.get("/api/v1/notifications/unread-count").json()["unread"] == 1
+        staff_client.post(f"/api/v1/posts/{post['id']}/read")
+        report = manager_client.get(f"/api/v1/posts/{post['id']}/reads").json()
+        assert [p["name"] for g in report for p in g["read"]] == ["Шевченко Марія"]
+        assert staff_client.get(f"/api/v1/posts/{post['id']}/reads").status_code == 403
+        csv = manager_client.get(f"/posts/{post['id']}/reads.csv")
+        assert csv.headers["content-type"].startswith("text/csv") and "Шевченко Марія" in csv.text
+
+
+class TestEvents:
+    def _event(self, client: TestClient, capacity: int = 1):  # type: ignore[no-untyped-def]
+        body = {"body": "Тренінг з серцево-легеневої реанімації", "kind": "event",
+                "event": {"title": "СЛР для медсестер", "format": "training", "starts_at": "2030-03-10T10:00:00",
+                          "ends_at": "2030-03-10T12:00:00", "place": "Актова зала", "capacity": capacity}}
+        response = client.post("/api/v1/posts", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()["event"]
+
+    def test_waiting_list_and_promotion(self, manager_client: TestClient, staff_client: TestClient,
+                                        session, new_client) -> None:  # type: ignore[no-untyped-def]
+        from tests.factories import make_user
+
+        event = self._event(manager_client)
+        assert event["starts_at"].startswith("2030-03-10T08:00")  # 10:00 in Kyiv is 08:00 UTC
+        manager_client.post(f"/api/v1/events/{event['id']}/rsvp", json={"status": "going"})
+        waiting = staff_client.post(f"/api/v1/events/{event['id']}/rsvp", json={"status": "going"}).json()
+        assert waiting["my_status"] == "waitlisted"
+        manager_client.post(f"/api/v1/events/{event['id']}/rsvp", json={"status": "declined"})
+        assert staff_client.get(f"/api/v1/events/{event['id']}").json()["my_status"] == "going"
+        assert staff_client.get("/api/v1/notifications/unread-count").json()["unread"] >= 1
+        assert staff_client.get(f"/api/v1/events/{event['id']}/rsvps").status_code == 403
+        attendees = manager_client.get(f"/api/v1/events/{event['id']}/rsvps").json()
+        assert {a["status"] for a in attendees} == {"going", "declined"}
+
+    def test_ics_and_page(self, manager_client: TestClient) -> None:
+        event = self._event(manager_client)
+        ics = manager_client.get(event["ics_url"])
+        assert ics.headers["content-type"].startswith("text/calendar")
+        assert "DTSTART:20300310T080000Z" in ics.text and "SUMMARY:СЛР для медсестер" in ics.text
+        page = manager_client.get(event["url"]).text
+        assert "СЛР для медсестер" in page and "Учасники" in page
+
+
+class TestNotificationsPage:
+    def test_list_open_and_read_all(self, staff_client: TestClient, manager_client: TestClient) -> None:
+        post = staff_client.post("/api/v1/posts", json={"body": "Моя порада"}).json()
+        manager_client.post(f"/api/v1/posts/{post['id']}/reactions", json={"emoji": "👍"})
+        manager_client.post(f"/api/v1/posts/{post['id']}/reactions", json={"emoji": "❤️"})
+        page = staff_client.get("/notifications")
+        assert page.status_code == 200 and "×2" in page.text
+        assert "1" in staff_client.get("/notifications/bell").text
+        notification = staff_client.get("/api/v1/notifications").json()["items"][0]
+        opened = staff_client.post(f"/notifications/{notification['id']}/open",
+                                   data={CSRF: staff_client.headers["X-CSRF-Token"]}, follow_redirects=False)
+        assert opened.headers["location"] == post["url"]
+        assert staff_client.get("/api/v1/notifications/unread-count").json()["unread"] == 0
+
+    def test_someone_elses_notification_is_404(self, staff_client: TestClient, manager_client: TestClient) -> None:
+        post = staff_client.post("/api/v1/posts", json={"body": "x"}).json()
+        manager_client.post(f"/api/v1/posts/{post['id']}/reactions", json={"emoji": "👍"})
+        notification = staff_client.get("/api/v1/notifications").json()["items"][0]
+        assert manager_client.post(f"/api/v1/notifications/{notification['id']}/read").status_code == 404
