@@ -150,7 +150,6 @@ class TestEvents:
 
     def test_waiting_list_and_promotion(self, manager_client: TestClient, staff_client: TestClient,
                                         session, new_client) -> None:  # type: ignore[no-untyped-def]
-        from tests.factories import make_user
 
         event = self._event(manager_client)
         assert event["starts_at"].startswith("2030-03-10T08:00")  # 10:00 in Kyiv is 08:00 UTC

@@ -98,7 +98,8 @@ def reads_csv(request: Request, session: SessionDep, user: ManagerUser, post_id:
     report = feed_service.read_report(session=session, user=user, post=post)
     language = request_language(request)
     words = {"department": "Department", "name": "Full name", "email": "E-mail", "status": "Status",
-             "read_at": "Read at (UTC)", "read": "Has read it", "unread": "Not read yet", "no_department": "No department"}
+             "read_at": "Read at (UTC)", "read": "Has read it", "unread": "Not read yet",
+             "no_department": "No department"}
     labels = {key: gettext(language, text) for key, text in words.items()}
     return Response(feed_service.report_csv(report, labels=labels), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="post-{post_id}-reads.csv"'})
