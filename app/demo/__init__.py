@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from app.demo import kb, people
+from app.demo import feed, kb, people
 
 DEMO_PASSWORD = people.DEMO_PASSWORD
 
@@ -11,4 +11,5 @@ def load_demo(session: Session) -> list[tuple[str, str, str]]:
     """Load everything once; return the demo accounts as (e-mail, name, role)."""
     accounts = people.load(session)
     kb.load(session)
+    feed.load(session)
     return accounts

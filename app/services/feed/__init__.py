@@ -2,11 +2,19 @@
 
 import app.search.feed_sources  # noqa: E402,F401  (registers the feed's search sources)
 from app.services.feed.access import can_read, get_post_or_raise, readable_ids
-from app.services.feed.events import create_event, get_event_or_raise, list_rsvps, rsvp, to_ics, update_event
+from app.services.feed.events import (
+                                      create_event,
+                                      events_for_posts,
+                                      get_event_or_raise,
+                                      list_rsvps,
+                                      rsvp,
+                                      to_ics,
+                                      update_event,
+)
 from app.services.feed.posts import (
                                       create_post,
                                       delete_post,
-    end_of_day,
+                                      end_of_day,
                                       list_revisions,
                                       mark_read,
                                       pin_post,
@@ -32,7 +40,8 @@ register_access_check("post", lambda session, user, post_id: can_read(session=se
 
 __all__ = [
     "FeedFilters", "add_reaction", "authors_by_id", "can_read", "create_comment", "create_event", "create_post",
-    "delete_comment", "delete_post", "end_of_day", "event_public", "get_comment_or_raise", "get_event_or_raise",
+    "delete_comment", "delete_post", "end_of_day", "event_public", "events_for_posts", "get_comment_or_raise",
+    "get_event_or_raise",
     "get_post_or_raise", "list_comments", "list_feed", "list_reactors", "list_revisions", "list_rsvps",
     "mark_read", "pin_post", "post_url", "read_report", "readable_ids", "remove_reaction", "report_csv", "rsvp",
     "to_ics", "to_public_many", "toggle_reaction", "top_posts", "unpin_post", "update_event", "update_post",
