@@ -97,7 +97,7 @@ def acknowledgements_csv(request: Request, session: SessionDep, user: CurrentUse
     article = articles.get_readable(session=session, user=user, slug=slug)
     data = acknowledgements.report(session=session, user=user, article=article, department_id=department_id)
     language = request_language(request)
-    headers = [gettext(language, h) for h in ("Name", "E-mail", "Departments", "Version", "Acknowledged at",
+    headers = [gettext(language, h) for h in ("Person", "E-mail", "Departments", "Version", "Acknowledged at",
                                               "Current version acknowledged")]
     return Response(acknowledgements.report_csv(data, headers), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{article.slug}-acknowledgements.csv"'})
