@@ -153,3 +153,34 @@ class TestManagerPages:
         import zipfile
         names = zipfile.ZipFile(io.BytesIO(export.content)).namelist()
         assert names == ["infektsiinyi-kontrol/masky.md"]
+
+
+class TestAttachments:
+    PDF = b"%PDF-1.4\n%test\n"
+
+    def test_editor_attaches_a_pdf_and_readers_can_download(self, manager_client, staff_client, session, manager):
+        article = make_article(session, manager, title="Вкладення")
+        publish(session, article, manager)
+        token = _form_token(manager_client.get("/kb/vkladennia").text)
+        response = manager_client.post("/kb/vkladennia/attachments", data={"csrf_token": token},
+                                       files={"file": ("схема.pdf", self.PDF, "application/pdf")})
+        assert response.status_code == 200 or response.status_code == 303
+        page = staff_client.get("/kb/vkladennia").text
+        upload_id = re.search(r'href="/uploads/(\d+)">схема.pdf', page).group(1)  # type: ignore[union-attr]
+        assert staff_client.get(f"/uploads/{upload_id}").status_code == 200
+
+    def test_fake_type_is_refused(self, manager_client, session, manager):
+        make_article(session, manager, title="Вкладення")
+        token = _form_token(manager_client.get("/kb/vkladennia").text)
+        response = manager_client.post("/kb/vkladennia/attachments", data={"csrf_token": token},
+                                       files={"file": ("x.pdf", b"<script>", "application/pdf")})
+        assert response.status_code == 422
+
+    def test_files_of_a_draft_are_hidden_from_others(self, manager_client, staff_client, session, manager):
+        make_article(session, manager, title="Вкладення")
+        token = _form_token(manager_client.get("/kb/vkladennia").text)
+        manager_client.post("/kb/vkladennia/attachments", data={"csrf_token": token},
+                            files={"file": ("a.pdf", self.PDF, "application/pdf")})
+        page = manager_client.get("/kb/vkladennia").text
+        upload_id = re.search(r'href="/uploads/(\d+)"', page).group(1)  # type: ignore[union-attr]
+        assert staff_client.get(f"/uploads/{upload_id}").status_code == 404

@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session
@@ -14,7 +14,17 @@ from app.models.kb import KbArticle, KbRevision, PublishRequest
 from app.models.users import User
 from app.routers.kb.forms import ArticleForm
 from app.services import users as users_service
-from app.services.kb import access, acknowledgements, articles, categories, lifecycle, public, revisions, views
+from app.services.kb import (
+    access,
+    acknowledgements,
+    articles,
+    attachments,
+    categories,
+    lifecycle,
+    public,
+    revisions,
+    views,
+)
 from app.services.kb.articles import RevisionConflict
 from app.services.kb.rendering import diff_lines, render_body
 from app.services.kb.templates import TEMPLATES, get_template
@@ -117,7 +127,8 @@ def _article_context(session: Session, user: User, article: KbArticle, revision:
             "acked_version": acknowledgements.latest_acknowledged(session=session, user=user, article=article),
             "linked_from": articles.linked_from(session=session, user=user, article=article),
             "version": views.version_label(revision),
-            "returned": lifecycle.last_return(session=session, article=article)}
+            "returned": lifecycle.last_return(session=session, article=article),
+            "attachments": attachments.list_attachments(session=session, article=article)}
 
 
 @pages.get("/{slug}/print")
@@ -242,3 +253,11 @@ def acknowledge_article(request: Request, session: SessionDep, user: CurrentUser
     """I have read and understood."""
     return _lifecycle(request, session, user, slug,
                       lambda a: acknowledgements.acknowledge(session=session, user=user, article=a))
+
+
+@pages.post("/{slug}/attachments")
+def attach_submit(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, slug: str,
+                  file: Annotated[UploadFile, File()]) -> Response:
+    """Attach a file (images and PDF, size-limited) to the article."""
+    return _lifecycle(request, session, user, slug, lambda a: attachments.attach_file(
+        session=session, settings=settings, user=user, article=a, file=file))
