@@ -46,6 +46,7 @@ def _detail(request: Request, session: SessionDep, user: ManagerUser, template_i
             **context: Any) -> Response:
     template = templates.get_template_or_raise(session=session, template_id=template_id)
     context.setdefault("task_form", {"kind": "do", "due_offset_days": 0})
+    context.setdefault("pushed", None)
     return render(request, "onboarding/template.html", {
         "template": template, "structure": templates.template_structure(session=session, template=template),
         "people": users_service.list_users(session=session, include_inactive=False),
