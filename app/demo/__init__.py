@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from app.demo import feed, kb, people
+from app.demo import feed, kb, onboarding, people
 
 DEMO_PASSWORD = people.DEMO_PASSWORD
 
@@ -11,5 +11,6 @@ def load_demo(session: Session) -> list[tuple[str, str, str]]:
     """Load everything once; return the demo accounts as (e-mail, name, role)."""
     accounts = people.load(session)
     kb.load(session)
+    onboarding.load(session)
     feed.load(session)
     return accounts
