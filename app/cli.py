@@ -123,6 +123,9 @@ EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
 from app import kb_cli  # noqa: E402
 
 EXTRA_COMMANDS.append(kb_cli.register)
+from app.search import reindex as search_reindex  # noqa: E402
+
+EXTRA_COMMANDS.append(search_reindex.register)
 
 
 def main(argv: list[str] | None = None) -> int:

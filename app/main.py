@@ -11,7 +11,7 @@ from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
 from app.middleware import SecurityMiddleware
-from app.routers import account, admin, auth, feed, kb, notifications, onboarding, system, uploads, users
+from app.routers import account, admin, auth, feed, kb, notifications, onboarding, search, system, uploads, users
 from app.scheduler import Scheduler
 from app.templating import ROOT
 
@@ -27,6 +27,7 @@ ROUTER_MODULES = [
     notifications,
     kb,
     onboarding,
+    search,
 ]
 
 logger = logging.getLogger(__name__)
@@ -40,10 +41,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from app.search.runtime import SearchRuntime
+
         scheduler = Scheduler(app.state.engine) if settings.run_scheduler else None
         if scheduler:
             scheduler.start()
+        # A missing or corrupt index is rebuilt by the indexer while search answers "degraded".
+        # Its own engine: the indexer's polling stays out of the request pool (and query counts).
+        app.state.search = SearchRuntime(index_dir=settings.index_dir, engine=make_engine(settings.database_url))
+        app.state.search.start(start_indexer=settings.start_indexer)
         yield
+        app.state.search.stop()
         if scheduler:
             scheduler.stop()
         app.state.engine.dispose()

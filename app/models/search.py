@@ -1,10 +1,12 @@
-"""The search outbox: written in the same transaction as the content it describes."""
+"""Search tables: the outbox (written with the content it describes), the query log and guide requests."""
 
 from datetime import datetime
+from enum import StrEnum
 
+from sqlalchemy import JSON, Column
 from sqlmodel import Field, SQLModel
 
-from app.models.types import created_at_field
+from app.models.types import created_at_field, datetime_field
 
 
 class SearchOutbox(SQLModel, table=True):
@@ -14,3 +16,41 @@ class SearchOutbox(SQLModel, table=True):
     key: str = Field(max_length=64)
     op: str = Field(default="upsert", max_length=8)
     created_at: datetime = created_at_field()
+
+
+class SearchQueryLog(SQLModel, table=True):
+    """One search someone ran: what they typed, how much it found, whether they opened a result."""
+
+    __tablename__ = "search_query_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    text: str = Field(max_length=500)
+    # lowercase, apostrophes folded, spaces collapsed: how the content-gap report groups queries
+    normalized: str = Field(max_length=500, index=True)
+    result_count: int = 0
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
+    department_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    clicked: bool = False
+    created_at: datetime = created_at_field(index=True)
+
+
+class GuideRequestStatus(StrEnum):
+    open = "open"
+    closed = "closed"
+
+
+class GuideRequest(SQLModel, table=True):
+    """A manager's request that someone writes the guide staff searched for and did not find."""
+
+    __tablename__ = "guide_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    query: str = Field(max_length=500, index=True)  # the normalized query it answers
+    title: str = Field(max_length=200)
+    note: str = Field(default="", max_length=2000)
+    owner_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    requested_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    status: str = Field(default=GuideRequestStatus.open, max_length=8, index=True)
+    article_id: int | None = Field(default=None, foreign_key="kb_article.id", ondelete="SET NULL")
+    created_at: datetime = created_at_field()
+    closed_at: datetime | None = datetime_field()

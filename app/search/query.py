@@ -2,8 +2,8 @@
 
 Public API:
     run_query(searcher, q, *, visibility_keys, kind=None, tags=(), department_id=None,
-              author_id=None, status=None, limit=20, offset=0, with_facets=True,
-              with_suggestion=True) -> QueryResult
+              author_id=None, status=None, created_from=None, created_to=None, limit=20,
+              offset=0, with_facets=True, with_suggestion=True) -> QueryResult
     QueryResult(hits, total, suggestion, facets)
     Hit(key, kind, score, title_html, snippet_html, url)
 
@@ -25,6 +25,7 @@ import html
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from whoosh import highlight, sorting
 from whoosh.qparser import (
@@ -39,11 +40,12 @@ from whoosh.qparser import (
     SingleQuotePlugin,
     WildcardPlugin,
 )
-from whoosh.query import And, AndNot, NullQuery, Or, Query, Term
+from whoosh.query import And, AndNot, DateRange, NullQuery, Or, Query, Term
 from whoosh.searching import Results, Searcher
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from app.search.analysis import TOKEN_PATTERN, analyze, normalize_tag
+from app.search.index import _naive_utc
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +126,8 @@ def run_query(
     department_id: int | str | None = None,
     author_id: int | str | None = None,
     status: str | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
     limit: int = 20,
     offset: int = 0,
     with_facets: bool = True,
@@ -135,7 +139,7 @@ def run_query(
     if not q.strip() or not keys or limit <= 0:
         return QueryResult()
     flt = _filter(keys, kind=kind, tags=tags, department_id=department_id,
-                  author_id=author_id, status=status)
+                  author_id=author_id, status=status, created=(created_from, created_to))
     parsed = _parse(searcher, q)
     vocab = _Vocabulary(searcher)
     text_query = parsed.accept(vocab.fuzzify)
@@ -166,7 +170,8 @@ def _parse(searcher: Searcher, q: str, group: object | None = None) -> Query:
 
 def _filter(keys: list[str], *, kind: str | None, tags: tuple[str, ...] | list[str],
             department_id: int | str | None, author_id: int | str | None,
-            status: str | None) -> Query:
+            status: str | None,
+            created: tuple[datetime | None, datetime | None] = (None, None)) -> Query:
     parts: list[Query] = [Or([Term("visibility", k) for k in keys])]
     if kind:
         parts.append(Term("kind", kind))
@@ -177,6 +182,9 @@ def _filter(keys: list[str], *, kind: str | None, tags: tuple[str, ...] | list[s
         parts.append(Term("author_id", str(author_id)))
     if status:
         parts.append(Term("status", status))
+    if any(created):
+        start, end = (_naive_utc(d) for d in created)
+        parts.append(DateRange("created_at", start, end))
     return And(parts) if len(parts) > 1 else parts[0]
 
 

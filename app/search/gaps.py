@@ -1,0 +1,171 @@
+"""The content-gap loop: every search is logged; managers see what staff looked for and did not
+find (or did not open), ask someone to write that guide, and when an article answering it is
+published, everyone who searched for it is told."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Integer, cast
+from sqlmodel import Session, col, func, select
+
+from app import events
+from app.errors import InvalidInput, NotFound
+from app.models.kb import KbArticle, KbRevision
+from app.models.search import GuideRequest, GuideRequestStatus, SearchQueryLog
+from app.models.types import utcnow
+from app.models.users import User
+from app.search.analysis import analyze
+from app.search.sources import SOURCES
+from app.services import notifications as notifications_service
+from app.services import users as users_service
+from app.text import nfc
+
+_APOSTROPHES = str.maketrans({c: "'" for c in "’ʼ`‘ʹ"})
+_SPACES = re.compile(r"\s+")
+MAX_DAYS = 366
+
+
+def normalize_query(text: str) -> str:
+    """How queries are grouped: NFC, lowercase, one apostrophe, single spaces."""
+    return _SPACES.sub(" ", nfc(text).translate(_APOSTROPHES).lower()).strip()[:500]
+
+
+def log_query(*, session: Session, user: User, department_ids: list[int], text: str, result_count: int) -> int:
+    """Record a search and return its log id (for click tracking)."""
+    row = SearchQueryLog(text=text[:500], normalized=normalize_query(text), result_count=result_count,
+                         user_id=user.id, department_ids=sorted(department_ids))
+    session.add(row)
+    session.commit()
+    assert row.id is not None
+    return row.id
+
+
+def record_click(*, session: Session, user: User, log_id: int) -> None:
+    """Note that the person opened a result of their own search (other ids are ignored)."""
+    row = session.get(SearchQueryLog, log_id)
+    if row is not None and row.user_id == user.id and not row.clicked:
+        row.clicked = True
+        session.add(row)
+        session.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class GapRow:
+    """One query staff ran in the period with what came of it."""
+
+    query: str
+    searches: int
+    people: int
+    no_results: int
+    no_click: int
+    open_request_id: int | None
+
+
+def list_gaps(*, session: Session, days: int = 30, department_id: int | None = None, limit: int = 50,
+              now: datetime | None = None) -> list[GapRow]:
+    """Top queries of the last `days` that found nothing or whose results nobody opened."""
+    if not 1 <= days <= MAX_DAYS:
+        raise InvalidInput("Choose a period between 1 and {max} days.", max=MAX_DAYS)
+    since = (now or utcnow()) - timedelta(days=days)
+    missed = (col(SearchQueryLog.result_count) == 0) | col(SearchQueryLog.clicked).is_(False)
+    query = (select(SearchQueryLog.normalized, func.count(), func.count(func.distinct(SearchQueryLog.user_id)),
+                    func.sum(_as_int(col(SearchQueryLog.result_count) == 0)),
+                    func.sum(_as_int(col(SearchQueryLog.clicked).is_(False))))
+             .where(col(SearchQueryLog.created_at) >= since, missed)
+             .group_by(SearchQueryLog.normalized)
+             .order_by(func.count().desc(), SearchQueryLog.normalized).limit(limit))
+    rows = session.exec(query).all()
+    if department_id is not None:
+        rows = [r for r in rows if _searched_in(session, r[0], department_id, since)]
+    requests = {g.query: g.id for g in session.exec(select(GuideRequest).where(
+        col(GuideRequest.status) == GuideRequestStatus.open,
+        col(GuideRequest.query).in_([r[0] for r in rows])))}
+    return [GapRow(query=r[0], searches=int(r[1]), people=int(r[2]), no_results=int(r[3] or 0),
+                   no_click=int(r[4] or 0), open_request_id=requests.get(r[0])) for r in rows]
+
+
+def _as_int(condition: Any) -> Any:
+    return cast(condition, Integer)
+
+
+def _searched_in(session: Session, normalized: str, department_id: int, since: datetime) -> bool:
+    logs = session.exec(select(SearchQueryLog.department_ids).where(
+        SearchQueryLog.normalized == normalized, col(SearchQueryLog.created_at) >= since)).all()
+    return any(department_id in (ids or []) for ids in logs)
+
+
+def create_guide_request(*, session: Session, actor: User, query: str, owner_id: int, title: str = "",
+                         note: str = "") -> GuideRequest:
+    """Turn a query into a "guide requested" task for `owner_id`, who is notified."""
+    normalized = normalize_query(query)
+    if not normalized:
+        raise InvalidInput("Say which search the guide should answer.")
+    owner = users_service.get_user_or_raise(session=session, user_id=owner_id)
+    title = nfc(title.strip()) or normalized
+    if len(title) > 200 or len(note) > 2000:
+        raise InvalidInput("The title or the note is too long.")
+    request = GuideRequest(query=normalized, title=title, note=nfc(note.strip()), owner_id=owner.id,
+                           requested_by_id=actor.id)
+    session.add(request)
+    session.flush()
+    notifications_service.notify(session=session, recipient_ids=[owner.id], kind="search.guide_requested",  # type: ignore[list-item]
+                                 actor=actor, url="/kb/new", message="{actor} asks you to write a guide: «{title}».",
+                                 params={"title": title})
+    session.commit()
+    session.refresh(request)
+    return request
+
+
+def list_guide_requests(*, session: Session, status: str | None = None) -> list[GuideRequest]:
+    """Guide requests, newest first."""
+    query = select(GuideRequest).order_by(col(GuideRequest.id).desc()).limit(200)
+    if status:
+        query = query.where(col(GuideRequest.status) == status)
+    return list(session.exec(query).all())
+
+
+def get_guide_request_or_raise(*, session: Session, request_id: int) -> GuideRequest:
+    """One guide request, or 404."""
+    row = session.get(GuideRequest, request_id)
+    if row is None:
+        raise NotFound("This guide request does not exist.")
+    return row
+
+
+def _answers(request: GuideRequest, terms: set[str]) -> bool:
+    wanted = analyze(request.query, mode="query")
+    return bool(wanted) and all(t in terms for t in wanted)
+
+
+@events.subscribe("article.published")
+def close_answered_requests(*, session: Session, article_id: int, actor: User | None = None, **_: Any) -> None:
+    """An article was published: close the open requests it answers and tell those who searched."""
+    article = session.get(KbArticle, article_id)
+    revision = session.get(KbRevision, article.current_revision_id) if article and article.current_revision_id \
+        else None
+    if article is None or revision is None:
+        return
+    open_requests = session.exec(select(GuideRequest).where(col(GuideRequest.status) == GuideRequestStatus.open)).all()
+    terms = set(analyze(f"{revision.title}\n{revision.body}\n{' '.join(revision.tags)}"))
+    for request in open_requests:
+        if not _answers(request, terms):
+            continue
+        request.status, request.article_id, request.closed_at = GuideRequestStatus.closed, article_id, utcnow()
+        session.add(request)
+        _notify_searchers(session, request, article, actor)
+
+
+def _notify_searchers(session: Session, request: GuideRequest, article: KbArticle, actor: User | None) -> None:
+    searcher_ids = set(session.exec(select(SearchQueryLog.user_id).where(
+        SearchQueryLog.normalized == request.query, col(SearchQueryLog.user_id).is_not(None))).all())
+    users = session.exec(select(User).where(col(User.id).in_(searcher_ids | {request.owner_id}))).all()
+    source = SOURCES.get("article")
+    readers = [u.id for u in users if source is None or article.id in source.readable_ids(session, u, [article.id])]
+    notifications_service.notify(session=session, recipient_ids=readers, kind="search.guide_published",  # type: ignore[arg-type]
+                                 actor=actor, url=f"/kb/{article.slug}",
+                                 message="The guide you searched for is published: «{title}».",
+                                 params={"title": article.title, "query": request.query})

@@ -1,0 +1,198 @@
+"""Search for a person: query the index with their visibility keys, re-check every hit against the
+database (a stale index can never leak a thing), page with an opaque cursor, log the query."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from html import escape, unescape
+
+from sqlmodel import Session, col, select
+from whoosh.query import And, Or, Prefix, Term
+
+from app.errors import InvalidInput
+from app.models.users import Department, User
+from app.pagination import clamp_limit, decode_cursor, encode_cursor
+from app.search import gaps
+from app.search.analysis import analyze
+from app.search.index import IndexUnavailable
+from app.search.query import MAX_QUERY_CHARS, Hit, QueryResult, run_query
+from app.search.runtime import SearchRuntime
+from app.search.sources import SOURCES, visibility_keys
+from app.services import users as users_service
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("post", "comment", "event", "article", "task", "template")
+MAX_OFFSET = 1000
+SUGGEST_LIMIT = 8
+
+
+@dataclass(slots=True)
+class SearchFilters:
+    """Narrowing a search: one tag, department, author, and a creation date range (inclusive)."""
+
+    tag: str | None = None
+    department_id: int | None = None
+    author_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchItem:
+    """One result the caller may read; title_html and snippet are escaped, matches in <mark>."""
+
+    type: str
+    id: int
+    title: str
+    title_html: str
+    url: str
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class FacetValue:
+    """One value of a facet with the number of results the caller may see that carry it."""
+
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(slots=True)
+class SearchPage:
+    """A page of results with totals, a spelling suggestion and facets."""
+
+    items: list[SearchItem] = field(default_factory=list)
+    total: int = 0
+    suggestion: str | None = None
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    next_cursor: str | None = None
+    degraded: bool = False
+    log_id: int | None = None
+
+
+def search(*, session: Session, runtime: SearchRuntime, user: User | None, q: str, type: str | None = None,
+           filters: SearchFilters | None = None, limit: int = 20, cursor: str | None = None,
+           log: bool = True) -> SearchPage:
+    """Search what `user` may read; the first page of a query is logged for the content-gap report."""
+    filters = filters or SearchFilters()
+    kind = _check_type(type)
+    offset = _offset(cursor)
+    limit = clamp_limit(limit)
+    q = (q or "").strip()[:MAX_QUERY_CHARS]
+    if not q or user is None:
+        return SearchPage()
+    departments = users_service.department_ids_of(session=session, user=user)
+    try:
+        with runtime.searcher() as searcher:
+            result = run_query(
+                searcher, q, visibility_keys=visibility_keys(user, departments), kind=kind,
+                tags=[filters.tag] if filters.tag else [], department_id=filters.department_id,
+                author_id=filters.author_id, created_from=_day_start(filters.date_from),
+                created_to=_day_start(filters.date_to, 1), limit=limit, offset=offset)
+    except IndexUnavailable:
+        return SearchPage(degraded=True)
+    except Exception:  # a damaged segment file: answer degraded and let the indexer rebuild
+        logger.exception("search failed for %r", q)
+        runtime.mark_broken()
+        return SearchPage(degraded=True)
+    page = SearchPage(items=readable_items(session=session, user=user, result=result),
+                      total=result.total, suggestion=result.suggestion,
+                      facets=_facets(session, result))
+    if offset + limit < min(result.total, MAX_OFFSET):
+        page.next_cursor = encode_cursor(offset + limit)
+    if log and offset == 0:
+        page.log_id = gaps.log_query(session=session, user=user, department_ids=departments, text=q,
+                                     result_count=result.total)
+    return page
+
+
+def readable_items(*, session: Session, user: User, result: QueryResult) -> list[SearchItem]:
+    """The hits, in ranked order, that each Source confirms the user may read now."""
+    ids_by_kind: dict[str, list[int]] = defaultdict(list)
+    for hit in result.hits:
+        kind, _, raw = hit.key.partition(":")
+        if kind in SOURCES and raw.isdigit():
+            ids_by_kind[kind].append(int(raw))
+    readable = {kind: SOURCES[kind].readable_ids(session, user, ids) for kind, ids in ids_by_kind.items()}
+    items = []
+    for hit in result.hits:
+        kind, _, raw = hit.key.partition(":")
+        if raw.isdigit() and int(raw) in readable.get(kind, set()):
+            items.append(SearchItem(type=kind, id=int(raw), title=_unmark(hit.title_html),
+                                    title_html=hit.title_html, url=hit.url, snippet=hit.snippet_html,
+                                    score=round(hit.score, 4)))
+    return items
+
+
+def suggest_titles(*, session: Session, runtime: SearchRuntime, user: User | None, q: str,
+                   limit: int = SUGGEST_LIMIT) -> list[SearchItem]:
+    """Titles starting with what is typed so far (search-as-you-type), only readable ones."""
+    words = analyze(q[:100], no_morph=True)[:6]
+    if not words or user is None:
+        return []
+    keys = visibility_keys(user, users_service.department_ids_of(session=session, user=user))
+    query = And([Or([Prefix("title", w)] + [Term("title", t) for t in analyze(w, mode="query")]) for w in words])
+    try:
+        with runtime.searcher() as searcher:
+            hits = searcher.search(query, limit=limit * 2, filter=Or([Term("visibility", k) for k in keys]))
+            found = [(h["key"], h.get("title", ""), h.get("url", ""), float(h.score or 0)) for h in hits]
+    except IndexUnavailable:
+        return []
+    result = QueryResult(hits=[_title_hit(*row) for row in found])
+    return readable_items(session=session, user=user, result=result)[:limit]
+
+
+def _title_hit(key: str, title: str, url: str, score: float) -> Hit:
+    return Hit(key=key, kind=key.partition(":")[0], score=score, title_html=escape(title), snippet_html="", url=url)
+
+
+def _check_type(type: str | None) -> str | None:
+    if not type:
+        return None
+    if type not in KINDS:
+        raise InvalidInput("Unknown type {type}: use one of {kinds}.", type=type[:20], kinds=", ".join(KINDS))
+    return type
+
+
+def _offset(cursor: str | None) -> int:
+    position = decode_cursor(cursor)
+    if position is None:
+        return 0
+    value = position[0]
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_OFFSET:
+        raise InvalidInput("The page cursor is not valid.")
+    return value
+
+
+def _day_start(day: date | None, plus_days: int = 0) -> datetime | None:
+    # Dates are the hospital's calendar days; midnight UTC is close enough for a search filter.
+    return datetime.combine(day + timedelta(days=plus_days), time()) if day else None
+
+
+def _unmark(title_html: str) -> str:
+    return unescape(title_html.replace("<mark>", "").replace("</mark>", ""))
+
+
+def _facets(session: Session, result: QueryResult) -> dict[str, list[FacetValue]]:
+    """Facet counts with display labels (department and author names in one query each)."""
+    counts = result.facets
+    dept_ids = [int(v) for v in counts.get("department", {}) if v.isdigit()]
+    author_ids = [int(v) for v in counts.get("author", {}) if v.isdigit()]
+    names = {
+        "department": {str(d.id): d.name for d in session.exec(
+            select(Department).where(col(Department.id).in_(dept_ids)))} if dept_ids else {},
+        "author": {str(u.id): u.name for u in session.exec(
+            select(User).where(col(User.id).in_(author_ids)))} if author_ids else {},
+    }
+    facets: dict[str, list[FacetValue]] = {}
+    for name, values in counts.items():
+        labels = names.get(name, {})
+        facets[name] = [FacetValue(value=v, label=labels.get(v, v), count=n) for v, n in values.items()
+                        if name not in names or v in labels][:12]
+    return facets

@@ -1,0 +1,59 @@
+"""Search fixtures: wait until the indexer has applied the outbox, then search through the API."""
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from app.models.search import SearchOutbox
+from app.search.index import get_last_applied
+
+WAIT_SECONDS = 10.0
+
+
+def wait_until(check: Callable[[], Any], timeout: float = WAIT_SECONDS, every: float = 0.02) -> Any:
+    """Poll `check` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            assert result, f"still not true after {timeout} s"
+            return result
+        time.sleep(every)
+
+
+def is_indexed(app: Any) -> bool:
+    """Whether the index exists and has applied every outbox row."""
+    runtime = app.state.search
+    ix = runtime.index()
+    if ix is None:
+        return False
+    with Session(app.state.engine) as session:
+        last = session.exec(select(func.max(SearchOutbox.id))).one() or 0
+    return get_last_applied(ix) >= last
+
+
+@pytest.fixture
+def wait_indexed(app: Any) -> Callable[[], None]:
+    """Call it to wait until the indexer has caught up with everything written so far."""
+    def wait() -> None:
+        wait_until(lambda: is_indexed(app))
+    return wait
+
+
+def api_search(client: TestClient, q: str, **params: Any) -> dict[str, Any]:
+    """GET /api/v1/search and return its JSON (asserting 200)."""
+    response = client.get("/api/v1/search", params={"q": q, **params})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def post(client: TestClient, body: str, **fields: Any) -> dict[str, Any]:
+    """Create a post through the API."""
+    response = client.post("/api/v1/posts", json={"body": body, "kind": "tip", **fields})
+    assert response.status_code == 201, response.text
+    return response.json()
