@@ -208,7 +208,6 @@ def upgrade() -> None:
         sa.Column("due_date", sa.Date(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("note", sqlmodel.sql.sqltypes.AutoString(length=2000), nullable=False),
-        sa.Column("attachment", sa.JSON(), nullable=True),
         sa.Column("signoff_requested_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("completed_by_id", sa.Integer(), nullable=True),

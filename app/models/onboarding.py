@@ -2,7 +2,6 @@
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import JSON, Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -177,7 +176,6 @@ class OnboardingAssignedTask(SQLModel, table=True):
     due_date: date
     status: TaskStatus = Field(default=TaskStatus.open, sa_type=String(16))
     note: str = Field(default="", max_length=2000)
-    attachment: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     signoff_requested_at: datetime | None = datetime_field()
     completed_at: datetime | None = datetime_field()
     completed_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
@@ -236,6 +234,7 @@ class DueDateChange(SQLModel):
 
 class CompleteRequest(SQLModel):
     note: str = Field(default="", max_length=2000)
+    upload_id: int | None = None  # a file uploaded first through POST /api/v1/uploads
 
 
 class SignoffRequest(SQLModel):
@@ -269,6 +268,7 @@ class AssignedTaskPublic(SQLModel):
     note: str
     completed_at: datetime | None
     completed_by_id: int | None
+    file_urls: list[str] = []
 
 
 class AssignmentPublic(SQLModel):

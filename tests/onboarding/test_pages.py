@@ -88,3 +88,34 @@ class TestMentorAndManagerPages:
         good = _form(client, f"{url}/tasks", {"title": "Отримати бейдж", "kind": "do", "due_offset_days": "0"})
         assert good.status_code == 303 and "Отримати бейдж" in client.get(url).text
         assert as_("hire").get(url).status_code == 403
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+class TestAttachments:
+    def test_a_do_task_takes_a_photo_seen_by_the_manager_only(self, as_, session, people):
+        plan = assign(session, people, make_template(session, people["manager"]))
+        hire = as_("hire")
+        task_id = next(t["id"] for t in hire.get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"]
+                       if t["kind"] == "do")
+        response = hire.post(f"/onboarding/tasks/{task_id}/complete", follow_redirects=False,
+                             data={"csrf_token": hire.headers["X-CSRF-Token"], "note": "Бейдж"},
+                             files={"file": ("badge.png", PNG, "image/png")})
+        assert response.status_code == 303
+        task = next(t for t in as_("manager").get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"]
+                    if t["id"] == task_id)
+        (url,) = task["file_urls"]
+        assert as_("manager").get(url).status_code == 200
+        assert as_("other").get(url).status_code == 404
+
+    def test_a_file_that_is_not_an_image_or_pdf_is_refused_with_the_plan_shown(self, as_, session, people):
+        plan = assign(session, people, make_template(session, people["manager"]))
+        hire = as_("hire")
+        task_id = next(t["id"] for t in hire.get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"]
+                       if t["kind"] == "do")
+        response = hire.post(f"/onboarding/tasks/{task_id}/complete", follow_redirects=False,
+                             data={"csrf_token": hire.headers["X-CSRF-Token"]},
+                             files={"file": ("x.exe", b"MZ\x90\x00binary", "application/octet-stream")})
+        assert response.status_code == 422 and "Отримати бейдж" in response.text

@@ -176,7 +176,7 @@ def complete_task(session: SessionDep, user: CurrentUser, assignment_id: int, ta
                   data: CompleteRequest | None = None) -> AssignedTaskPublic:
     """Tick a "do" task (the new hire) or a "meet" task (the new hire or the person to meet)."""
     tasks.complete_task(session=session, actor=user, task_id=task_id, assignment_id=assignment_id,
-                        note=data.note if data else "")
+                        note=data.note if data else "", upload_id=data.upload_id if data else None)
     return _task(session, user, task_id)
 
 

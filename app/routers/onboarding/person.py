@@ -2,10 +2,13 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 
-from app.deps import CurrentUser, SessionDep
-from app.routers.onboarding.common import back, render_plan
+from app.deps import CurrentUser, SessionDep, SettingsDep
+from app.errors import AppError
+from app.models.onboarding import OnboardingAssignedTask
+from app.routers.onboarding.common import back, error_text, render_plan
+from app.services import uploads as uploads_service
 from app.services.onboarding import tasks, views
 from app.services.onboarding.workdays import local_today
 from app.templating import render
@@ -43,11 +46,22 @@ def plan_page(request: Request, session: SessionDep, user: CurrentUser, assignme
 
 
 @pages.post("/tasks/{task_id}/complete")
-def complete_task_submit(session: SessionDep, user: CurrentUser, task_id: int,
-                         note: Annotated[str, Form(max_length=2000)] = "",
-                         next: Annotated[str, Form()] = "") -> Response:
-    """Tick a "do" or "meet" task."""
-    tasks.complete_task(session=session, actor=user, task_id=task_id, note=note)
+def complete_task_submit(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
+                         task_id: int, note: Annotated[str, Form(max_length=2000)] = "",
+                         next: Annotated[str, Form()] = "", file: Annotated[UploadFile | None, File()] = None
+                         ) -> Response:
+    """Tick a "do" task (optionally with a photo or PDF) or a "meet" task."""
+    try:
+        upload_id = None
+        if file is not None and file.filename:
+            upload_id = uploads_service.save_upload(session=session, settings=settings, owner=user, file=file).id
+        tasks.complete_task(session=session, actor=user, task_id=task_id, note=note, upload_id=upload_id)
+    except AppError as exc:
+        task = session.get(OnboardingAssignedTask, task_id)
+        if exc.status_code != 422 or task is None:
+            raise
+        session.rollback()
+        return render_plan(request, session, user, task.assignment_id, 422, error_text(request, exc))
     return back(next, "/onboarding")
 
 

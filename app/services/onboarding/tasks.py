@@ -17,9 +17,12 @@ from app.models.onboarding import (
 )
 from app.models.types import utcnow
 from app.models.users import User
+from app.services import uploads as uploads_service
 from app.services.onboarding import notices
-from app.services.onboarding.access import can_manage
+from app.services.onboarding.access import can_manage, can_view
 from app.text import nfc
+
+UPLOAD_KIND = "onboarding_task"
 
 
 def _load(*, session: Session, task_id: int,
@@ -74,9 +77,9 @@ def _finish(session: Session, task: OnboardingAssignedTask) -> OnboardingAssigne
     return task
 
 
-def complete_task(*, session: Session, actor: User, task_id: int, note: str = "",
-                  assignment_id: int | None = None) -> OnboardingAssignedTask:
-    """Tick a "do" task (the new hire) or a "meet" task (the new hire or the person to meet)."""
+def complete_task(*, session: Session, actor: User, task_id: int, note: str = "", assignment_id: int | None = None,
+                  upload_id: int | None = None) -> OnboardingAssignedTask:
+    """Tick a "do" task (the new hire, optionally with a file they uploaded) or a "meet" task (either person)."""
     task, assignment = _load(session=session, task_id=task_id, assignment_id=assignment_id)
     allowed = {TaskKind.do: {assignment.user_id}, TaskKind.meet: {assignment.user_id, task.meet_user_id}}
     if task.kind not in allowed:
@@ -86,6 +89,11 @@ def complete_task(*, session: Session, actor: User, task_id: int, note: str = ""
     if actor.id not in allowed[task.kind]:
         raise NotFound("This task does not exist.")
     _require_open(assignment)
+    if upload_id is not None:
+        if task.kind != TaskKind.do:
+            raise InvalidInput("Only a task to do can carry a file.")
+        uploads_service.attach_uploads(session=session, owner=actor, upload_ids=[upload_id],
+                                       target_key=f"{UPLOAD_KIND}:{task.id}")
     _mark_done(session=session, task=task, actor=actor, note=note)
     return _finish(session, task)
 
@@ -138,3 +146,13 @@ def complete_reading(*, session: Session, user: User, article_id: int, version: 
         col(OnboardingAssignedTask.status) != TaskStatus.done)).all()
     for task in tasks:
         _mark_done(session=session, task=task, actor=user)
+
+
+def _can_read_file(session: Session, user: User, task_id: int) -> bool:
+    """Files on a task are for whoever may see its plan."""
+    task = session.get(OnboardingAssignedTask, task_id)
+    assignment = session.get(OnboardingAssignment, task.assignment_id) if task else None
+    return assignment is not None and can_view(session=session, user=user, assignment=assignment)
+
+
+uploads_service.register_access_check(UPLOAD_KIND, _can_read_file)

@@ -18,8 +18,10 @@ from app.models.onboarding import (
     TaskStatus,
 )
 from app.models.users import User
+from app.services import uploads as uploads_service
 from app.services.onboarding.access import managed_department_ids
 from app.services.onboarding.articles import article_links
+from app.services.onboarding.tasks import UPLOAD_KIND
 
 
 @dataclass
@@ -32,6 +34,7 @@ class TaskView:
     article_url: str | None = None
     meet_name: str | None = None
     completed_by_name: str | None = None
+    files: list[tuple[str, str]] = field(default_factory=list)  # (file name, url)
 
 
 @dataclass
@@ -64,6 +67,7 @@ def _task_views(*, session: Session, tasks: Sequence[OnboardingAssignedTask], to
     links = article_links(session=session, article_ids={t.article_id for t in tasks if t.article_id})
     names = _names(session=session, ids={t.meet_user_id for t in tasks} | {t.completed_by_id for t in tasks})
     week_end = today + timedelta(days=6 - today.weekday())
+    files = uploads_service.uploads_for(session=session, target_keys=[f"{UPLOAD_KIND}:{t.id}" for t in tasks])
     views = []
     for task in tasks:
         open_ = task.status != TaskStatus.done
@@ -72,7 +76,8 @@ def _task_views(*, session: Session, tasks: Sequence[OnboardingAssignedTask], to
                               overdue=open_ and task.due_date < today,
                               due_this_week=open_ and today <= task.due_date <= week_end,
                               article_title=title, article_url=url, meet_name=names.get(task.meet_user_id or 0),
-                              completed_by_name=names.get(task.completed_by_id or 0)))
+                              completed_by_name=names.get(task.completed_by_id or 0),
+                              files=[(u.filename, f"/uploads/{u.id}") for u in files[f"{UPLOAD_KIND}:{task.id}"]]))
     return views
 
 
@@ -165,7 +170,7 @@ def task_public(view: TaskView) -> AssignedTaskPublic:
                               instructions=t.instructions, html=view.html, kind=t.kind, article_id=t.article_id,
                               article_url=view.article_url, meet_user_id=t.meet_user_id, due_date=t.due_date,
                               status=t.status, overdue=view.overdue, note=t.note, completed_at=t.completed_at,
-                              completed_by_id=t.completed_by_id)
+                              completed_by_id=t.completed_by_id, file_urls=[url for _, url in view.files])
 
 
 @dataclass
