@@ -2,7 +2,7 @@
 
 Handlers run synchronously inside the emitting service's transaction (they must not commit).
 Events: "article.acknowledged" (session, user, article_id, version), "user.departments_changed"
-(session, user, added_department_ids).
+(session, user, added_department_ids), "article.published" (session, article_id, actor).
 """
 
 from collections import defaultdict

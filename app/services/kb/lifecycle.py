@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from app import events
 from app.errors import Conflict, PermissionDenied
 from app.i18n import zone
 from app.models.kb import ArticleStatus, ChangeState, KbArticle, KbReviewEvent, KbRevision, PublishRequest
@@ -86,6 +87,7 @@ def publish(*, session: Session, user: User, article: KbArticle, data: PublishRe
     set_links(session, article, head.body)
     _event(session, article, user, "published", head.change_note)
     _notify_published(session, user, article, head, major)
+    events.emit("article.published", session=session, article_id=article.id, actor=user)
     return _finish(session, article)
 
 
