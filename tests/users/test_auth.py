@@ -158,3 +158,8 @@ class TestThrottling:
             session.add(row)
         session.commit()
         assert client.post("/api/v1/auth/login", json={"email": staff.email, "password": PASSWORD}).status_code == 200
+
+
+def test_anonymous_api_write_is_401_not_403(client):
+    response = client.post("/api/v1/tokens", json={"name": "x"})
+    assert response.status_code == 401 and response.json()["error"] == "Unauthorized"
