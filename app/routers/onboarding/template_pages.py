@@ -11,6 +11,7 @@ from app.models.onboarding import RuleCreate, TaskKind, TemplateCreate, Template
 from app.routers.onboarding.common import back, error_text
 from app.services import users as users_service
 from app.services.onboarding import rules, templates
+from app.services.onboarding.articles import published_articles
 from app.templating import render
 
 pages = APIRouter(prefix="/onboarding/templates", include_in_schema=False)
@@ -51,6 +52,7 @@ def _detail(request: Request, session: SessionDep, user: ManagerUser, template_i
         "template": template, "structure": templates.template_structure(session=session, template=template),
         "people": users_service.list_users(session=session, include_inactive=False),
         "departments": users_service.list_departments(session=session), "kinds": list(TaskKind),
+        "articles": published_articles(session=session),
         "rules": [r for r in rules.list_rules(session=session, user=user) if r.template_id == template.id],
         "tab": "templates", **context}, status_code=status_code)
 

@@ -29,3 +29,10 @@ def check_article(*, session: Session, article_id: int | None) -> None:
 def find_article_id(*, session: Session, slug: str) -> int | None:
     """The id of the article with this slug, if any."""
     return session.execute(select(_article.c.id).where(_article.c.slug == slug)).scalar()
+
+
+def published_articles(*, session: Session) -> list[tuple[int, str]]:
+    """(id, title) of every published guide, for choosing what a reading task links."""
+    rows = session.execute(select(_article.c.id, _article.c.title).where(_article.c.status == "published")
+                           .order_by(_article.c.title)).all()
+    return [(row.id, row.title) for row in rows]
