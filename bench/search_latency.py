@@ -1,0 +1,233 @@
+"""Search latency through Kolo's HTTP API at scale, beside SQLite FTS5 on the same documents.
+
+    .venv/bin/python bench/search_latency.py ../shared/corpus [--docs 100000] [--queries 500]
+
+Builds a throw-away Kolo (its own data and index folders under --workdir): the corpus documents
+plus posts made of its sentences up to --docs, inserted as feed posts; times `kolo reindex`;
+starts `kolo serve`; runs --queries mixed queries (English questions, Ukrainian queries, single
+terms, quoted phrases, misspellings) through GET /api/v1/search one at a time; then measures how
+long 100 new posts take to become searchable. FTS5 (unicode61) gets the same documents and
+queries in-process (no HTTP). Prints Markdown tables.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+KOLO = str(ROOT / ".venv" / "bin" / "kolo")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_WORD = re.compile(r"\w{5,}")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    """One JSON object per line."""
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def make_documents(corpus: Path, total: int, rng: random.Random) -> list[tuple[str, str]]:
+    """(title, body) pairs: the corpus, then posts of 2–5 of its sentences up to `total`."""
+    base = read_jsonl(corpus / "uk_laws_health.jsonl") + read_jsonl(corpus / "en_medquad.jsonl")
+    docs = [(d["title"], d["body"]) for d in base][:total]
+    sentences = [s.strip() for d in base for s in _SENTENCE.split(d["body"]) if 30 < len(s.strip()) < 400]
+    while len(docs) < total:
+        picked = rng.sample(sentences, rng.randint(2, 5))
+        docs.append((picked[0][:90], " ".join(picked)))
+    return docs
+
+
+def make_queries(corpus: Path, docs: list[tuple[str, str]], n: int, rng: random.Random) -> list[str]:
+    """A mix: 30% English questions, 10% Ukrainian queries, 30% terms, 20% phrases, 10% typos."""
+    en = [q["query"] for q in rng.sample(read_jsonl(corpus / "qa_en_medquad.jsonl"), int(n * 0.3))]
+    uk_pool = [q["query"] for q in read_jsonl(HERE / "uk_queries.jsonl")]
+    uk = [rng.choice(uk_pool) for _ in range(int(n * 0.1))]
+    words = [w for _, body in rng.sample(docs, 2000) for w in _WORD.findall(body)]
+    terms = [rng.choice(words) for _ in range(int(n * 0.3))]
+    phrases = []
+    for _, body in rng.sample(docs, int(n * 0.2)):
+        found = _WORD.findall(body)
+        i = rng.randrange(max(len(found) - 1, 1))
+        phrases.append(f'"{" ".join(found[i:i + 2])}"')
+    typos = []
+    while len(en) + len(uk) + len(terms) + len(phrases) + len(typos) < n:
+        w = rng.choice(words)
+        i = rng.randrange(1, len(w) - 1)
+        typos.append(w[:i] + w[i + 1:])
+    queries = en + uk + terms + phrases + typos
+    rng.shuffle(queries)
+    return queries
+
+
+def insert_posts(database_url: str, docs: list[tuple[str, str]], author_id: int) -> None:
+    """Insert the documents as feed posts and queue nothing (the reindex reads the table)."""
+    engine = create_engine(database_url)
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        for start in range(0, len(docs), 5000):
+            rows = [{"a": author_id, "k": "tip", "b": f"{t}\n\n{b}", "h": f"<p><strong>{html.escape(t)}</strong></p>"
+                     f"<p>{html.escape(b)}</p>", "c": now} for t, b in docs[start:start + 5000]]
+            conn.execute(text("INSERT INTO post (author_id, kind, body, html, must_read, created_at) "
+                              "VALUES (:a, :k, :b, :h, false, :c)"), rows)
+    engine.dispose()
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, in MB."""
+    total = 0
+    for candidate in [pid] + [int(c) for c in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                                               text=True).stdout.split()]:
+        try:
+            status = Path(f"/proc/{candidate}/status").read_text()
+        except FileNotFoundError:
+            continue
+        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
+    return total / 1024
+
+
+def folder_mb(path: Path) -> float:
+    """Size of the files under `path`, in MB."""
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file()) / 1e6
+
+
+class Api:
+    """A tiny JSON client with a Bearer token."""
+
+    def __init__(self, base: str, token: str) -> None:
+        self.base, self.headers = base, {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def get(self, path: str, **params: object) -> dict:
+        url = f"{self.base}{path}?{urllib.parse.urlencode(params)}"
+        with urllib.request.urlopen(urllib.request.Request(url, headers=self.headers), timeout=60) as r:
+            return json.loads(r.read())
+
+    def post(self, path: str, body: dict) -> dict:
+        request = urllib.request.Request(self.base + path, data=json.dumps(body).encode(), headers=self.headers,
+                                         method="POST")
+        with urllib.request.urlopen(request, timeout=60) as r:
+            return json.loads(r.read())
+
+
+def fts_run(docs: list[tuple[str, str]], queries: list[str], path: Path) -> dict[str, float]:
+    """Build FTS5 over the same documents and time the same queries (any word; phrases as phrases)."""
+    started = time.perf_counter()
+    db = sqlite3.connect(path)
+    db.execute("CREATE VIRTUAL TABLE doc USING fts5(title, body, tokenize='unicode61')")
+    db.executemany("INSERT INTO doc VALUES (?, ?)", docs)
+    db.commit()
+    build = time.perf_counter() - started
+    times = []
+    for q in queries:
+        match = " OR ".join(f'"{t}"' for t in re.findall(r"\w+", q.lower())) if not q.startswith('"') else q
+        started = time.perf_counter()
+        if match:
+            db.execute("SELECT rowid, snippet(doc, 1, '<mark>', '</mark>', '…', 20) FROM doc WHERE doc MATCH ? "
+                       "ORDER BY bm25(doc, 3.0, 1.0) LIMIT 20", (match,)).fetchall()
+        times.append(1000 * (time.perf_counter() - started))
+    db.close()
+    size = path.stat().st_size / 1e6
+    return {"build": build, "p50": percentile(times, 50), "p95": percentile(times, 95), "size": size}
+
+
+def freshness(api: Api, n: int = 100) -> list[float]:
+    """Seconds from creating a post to finding it by a unique word, for n posts."""
+    delays = []
+    for i in range(n):
+        word = f"свіжість{i:03d}перевірка"
+        started = time.perf_counter()
+        api.post("/api/v1/posts", {"body": f"Перевірка {word} пошуку", "kind": "tip"})
+        while not api.get("/api/v1/search", q=word)["items"]:
+            time.sleep(0.01)
+        delays.append(time.perf_counter() - started)
+    return delays
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=500)
+    parser.add_argument("--port", type=int, default=8191)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/kolo-latency"))
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    shutil.rmtree(args.workdir, ignore_errors=True)
+    args.workdir.mkdir(parents=True)
+    env = {**os.environ, "KOLO_DATA_DIR": str(args.workdir / "data"), "KOLO_INDEX_DIR": str(args.workdir / "index"),
+           "KOLO_DATABASE_URL": f"sqlite:///{args.workdir / 'data' / 'kolo.db'}", "KOLO_RUN_SCHEDULER": "false"}
+    subprocess.run([KOLO, "migrate"], env=env, check=True, capture_output=True)
+    subprocess.run([KOLO, "user", "add", "bench@kolo.local", "--name", "Bench", "--role", "admin"], env=env,
+                   input="Bench-password-2026!\n", text=True, check=True, capture_output=True)
+    token = subprocess.run([KOLO, "token", "bench@kolo.local"], env=env, check=True, capture_output=True,
+                           text=True).stdout.strip().splitlines()[-1]
+    docs = make_documents(args.corpus, args.docs, rng)
+    queries = make_queries(args.corpus, docs, args.queries, rng)
+    insert_posts(env["KOLO_DATABASE_URL"], docs, author_id=1)
+    started = time.perf_counter()
+    subprocess.run([KOLO, "reindex"], env=env, check=True, capture_output=True)
+    build = time.perf_counter() - started
+    server = subprocess.Popen([KOLO, "serve", "--port", str(args.port)], env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        api = Api(f"http://127.0.0.1:{args.port}", token)
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            try:
+                api.get("/healthz")
+                break
+            except OSError:
+                time.sleep(0.5)
+        for q in queries[:20]:
+            api.get("/api/v1/search", q=q)
+        times, empty = [], 0
+        for q in queries:
+            started = time.perf_counter()
+            empty += not api.get("/api/v1/search", q=q)["items"]
+            times.append(1000 * (time.perf_counter() - started))
+        memory = rss_mb(server.pid)
+        fresh = freshness(api)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    fts = fts_run(docs, queries, args.workdir / "fts.db")
+    print(f"{len(docs):,} documents, {len(queries)} queries ({empty} found nothing in Kolo)\n")
+    print("| | Kolo (HTTP API, Whoosh) | SQLite FTS5 (in-process) |\n|---|---|---|")
+    print(f"| build | {build:.0f} s (`kolo reindex`) | {fts['build']:.1f} s |")
+    print(f"| query p50 | {percentile(times, 50):.1f} ms | {fts['p50']:.2f} ms |")
+    print(f"| query p95 | {percentile(times, 95):.1f} ms | {fts['p95']:.2f} ms |")
+    print(f"| index size | {folder_mb(args.workdir / 'index'):.0f} MB | {fts['size']:.0f} MB |")
+    print(f"| server memory (RSS) | {memory:.0f} MB | — |")
+    print(f"\nPost creation → searchable (100 posts): p50 {1000 * percentile(fresh, 50):.0f} ms, "
+          f"p95 {1000 * percentile(fresh, 95):.0f} ms, max {1000 * max(fresh):.0f} ms "
+          f"(mean {1000 * statistics.mean(fresh):.0f} ms)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
