@@ -68,7 +68,7 @@ def read_search(request: Request, session: SessionDep, user: CurrentUser, q: str
                 limit: int = 20, cursor: str | None = None) -> dict[str, Any]:
     """Search what the caller may read: `{items: [{type, id, title, url, snippet, score}], total, suggestion}`."""
     page = search_service.search(session=session, runtime=_runtime(request), user=user, q=q, type=type,
-                                 limit=limit, cursor=cursor)
+                                 limit=limit, cursor=cursor, with_facets=False)  # facets cost ~40%; the API has none
     return {"items": [{"type": i.type, "id": i.id, "title": i.title, "url": i.url, "snippet": i.snippet,
                        "score": i.score} for i in page.items],
             "total": page.total, "suggestion": page.suggestion, "next_cursor": page.next_cursor,

@@ -78,7 +78,7 @@ class SearchPage:
 
 def search(*, session: Session, runtime: SearchRuntime, user: User | None, q: str, type: str | None = None,
            filters: SearchFilters | None = None, limit: int = 20, cursor: str | None = None,
-           log: bool = True) -> SearchPage:
+           log: bool = True, with_facets: bool = True) -> SearchPage:
     """Search what `user` may read; the first page of a query is logged for the content-gap report."""
     filters = filters or SearchFilters()
     kind = _check_type(type)
@@ -94,7 +94,7 @@ def search(*, session: Session, runtime: SearchRuntime, user: User | None, q: st
                 searcher, q, visibility_keys=visibility_keys(user, departments), kind=kind,
                 tags=[filters.tag] if filters.tag else [], department_id=filters.department_id,
                 author_id=filters.author_id, created_from=_day_start(filters.date_from),
-                created_to=_day_start(filters.date_to, 1), limit=limit, offset=offset)
+                created_to=_day_start(filters.date_to, 1), limit=limit, offset=offset, with_facets=with_facets)
     except IndexUnavailable:
         return SearchPage(degraded=True)
     except Exception:  # a damaged segment file: answer degraded and let the indexer rebuild
