@@ -14,6 +14,8 @@ from app.routers.feed.forms import PostForm, to_post_create
 from app.services import feed as feed_service
 from app.services import uploads as uploads_service
 from app.services import users as users_service
+from app.services.onboarding import views as onboarding_views
+from app.services.onboarding.workdays import local_today
 from app.templating import render, request_language
 
 pages = APIRouter(include_in_schema=False)
@@ -38,8 +40,9 @@ def _feed_context(request: Request, session: Session, user: User, cursor: str | 
                                                 exclude_ids=[p.id for p in top if p.id])
     shown = feed_service.to_public_many(session=session, user=user, posts=top + posts)
     more = {k: v for k, v in q.items() if k != "cursor" and v}
-    return {**common(session, user), "top": shown[:len(top)], "posts": shown[len(top):], "filters": filters,
-            "next_cursor": next_cursor, "more_query": more}
+    home_plans = [] if cursor else onboarding_views.home_plans(session=session, user=user, today=local_today())
+    return {**common(session, user), "home_plans": home_plans, "top": shown[:len(top)], "posts": shown[len(top):],
+            "filters": filters, "next_cursor": next_cursor, "more_query": more}
 
 
 @pages.get("/")

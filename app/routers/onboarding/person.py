@@ -25,13 +25,6 @@ def my_onboarding_page(request: Request, session: SessionDep, user: CurrentUser)
     return render(request, "onboarding/my.html", {"plans": plans, "mentoring": mentoring, "tab": "my"})
 
 
-@pages.get("/banner")
-def banner_partial(request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    """The home page's "My onboarding" banner (empty without an open plan)."""
-    banner = views.home_banner(session=session, user=user, today=local_today())
-    return render(request, "onboarding/_banner.html", {"onboarding_banner": banner})
-
-
 @pages.get("/mentoring")
 def mentoring_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """The mentor's view: sign-offs waiting, mentees' progress, meetings that name you."""

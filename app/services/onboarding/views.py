@@ -23,6 +23,8 @@ from app.services.onboarding.access import managed_department_ids
 from app.services.onboarding.articles import article_links
 from app.services.onboarding.tasks import UPLOAD_KIND
 
+NEXT_TASKS = 3  # how many open tasks the home page shows with their buttons
+
 
 @dataclass
 class TaskView:
@@ -46,6 +48,7 @@ class PlanView:
     sections: list[tuple[str, list[TaskView]]] = field(default_factory=list)
     overdue: list[TaskView] = field(default_factory=list)
     due_this_week: list[TaskView] = field(default_factory=list)
+    next_up: list[TaskView] = field(default_factory=list)
     viewer_is_hire: bool = False
     viewer_can_sign: bool = False
     viewer_manages: bool = False
@@ -97,11 +100,14 @@ def plan_views(*, session: Session, assignments: Sequence[OnboardingAssignment],
         for view in mine:
             sections.setdefault(view.task.section_title, []).append(view)
         manages = managed is None or assignment.department_id in managed
+        open_views = sorted((v for v in mine if v.task.status != TaskStatus.done),
+                            key=lambda v: (v.task.due_date, v.task.position))
         plans.append(PlanView(
             assignment=assignment, hire_name=names.get(assignment.user_id, ""),
             mentor_name=names.get(assignment.mentor_id or 0), percent=percent(assignment),
             sections=list(sections.items()), overdue=[v for v in mine if v.overdue],
-            due_this_week=[v for v in mine if v.due_this_week], viewer_is_hire=viewer.id == assignment.user_id,
+            due_this_week=[v for v in mine if v.due_this_week], next_up=open_views[:NEXT_TASKS],
+            viewer_is_hire=viewer.id == assignment.user_id,
             viewer_can_sign=viewer.id != assignment.user_id and (viewer.id == assignment.mentor_id or manages),
             viewer_manages=manages))
     return plans
@@ -114,11 +120,12 @@ def my_assignments(*, session: Session, user: User) -> list[OnboardingAssignment
     return sorted(rows, key=lambda a: a.status != AssignmentStatus.open)
 
 
-def has_open_plan(*, session: Session, user: User) -> bool:
-    """Whether "My onboarding" should greet the user on the home page."""
-    found = session.exec(select(OnboardingAssignment.id).where(
-        OnboardingAssignment.user_id == user.id, OnboardingAssignment.status == AssignmentStatus.open)).first()
-    return found is not None
+def home_plans(*, session: Session, user: User, today: date) -> list[PlanView]:
+    """The user's open plans for the top of the home page (none: one query, nothing shown)."""
+    plans = session.exec(select(OnboardingAssignment).where(
+        OnboardingAssignment.user_id == user.id, OnboardingAssignment.status == AssignmentStatus.open)
+        .order_by(col(OnboardingAssignment.id)).execution_options(populate_existing=True)).all()
+    return plan_views(session=session, assignments=plans, viewer=user, today=today) if plans else []
 
 
 @dataclass
@@ -171,25 +178,3 @@ def task_public(view: TaskView) -> AssignedTaskPublic:
                               article_url=view.article_url, meet_user_id=t.meet_user_id, due_date=t.due_date,
                               status=t.status, overdue=view.overdue, note=t.note, completed_at=t.completed_at,
                               completed_by_id=t.completed_by_id, file_urls=[url for _, url in view.files])
-
-
-@dataclass
-class Banner:
-    percent: int
-    overdue: int
-    due_this_week: int
-
-
-def home_banner(*, session: Session, user: User, today: date) -> Banner | None:
-    """The home page's reminder of the user's open plans, or None when they have none."""
-    plans = session.exec(select(OnboardingAssignment).where(
-        OnboardingAssignment.user_id == user.id, OnboardingAssignment.status == AssignmentStatus.open)).all()
-    if not plans:
-        return None
-    total, done = sum(p.total_tasks for p in plans), sum(p.done_tasks for p in plans)
-    week_end = today + timedelta(days=6 - today.weekday())
-    due = session.exec(select(OnboardingAssignedTask.due_date).where(
-        col(OnboardingAssignedTask.assignment_id).in_([p.id for p in plans]),
-        col(OnboardingAssignedTask.status) != TaskStatus.done, col(OnboardingAssignedTask.due_date) <= week_end)).all()
-    return Banner(percent=100 * done // total if total else 100, overdue=sum(1 for d in due if d < today),
-                  due_this_week=sum(1 for d in due if d >= today))
