@@ -71,7 +71,8 @@ def read_search(request: Request, session: SessionDep, user: CurrentUser, q: str
                                  limit=limit, cursor=cursor, with_facets=False)  # facets cost ~40%; the API has none
     return {"items": [{"type": i.type, "id": i.id, "title": i.title, "url": i.url, "snippet": i.snippet,
                        "score": i.score} for i in page.items],
-            "total": page.total, "suggestion": page.suggestion, "next_cursor": page.next_cursor,
+            "total": page.total, "total_exact": page.total_exact, "suggestion": page.suggestion,
+            "next_cursor": page.next_cursor,
             "degraded": page.degraded}
 
 

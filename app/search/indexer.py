@@ -6,6 +6,8 @@ The leader applies ``search_outbox`` rows in id order, in batches; each batch is
 commit that also records the last applied id, so a crash loses nothing and applies nothing
 twice (replaying a row is harmless anyway: documents are replaced by key, loaded from the
 database as they are now). When there is no usable index, the leader rebuilds it first.
+The leader also deletes rows it applied more than a day ago, a batch at a time (a replica that
+was away longer than that must be rebuilt with `kolo reindex`).
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import timedelta
 
 from filelock import FileLock, Timeout
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, delete, select
 from whoosh.index import Index
 
 from app.models.search import SearchOutbox
+from app.models.types import utcnow
 from app.search.index import SearchDoc, add_documents, delete_keys, get_last_applied, writer
 from app.search.reindex import rebuild
 from app.search.runtime import SearchRuntime
@@ -36,6 +40,9 @@ BATCH_SIZE = 500
 # On PostgreSQL an id can commit after a higher one; wait this long before skipping a hole
 # (a rolled-back transaction leaves one for ever).
 GAP_GRACE_SECONDS = 1.0
+PRUNE_AFTER = timedelta(days=1)
+PRUNE_BATCH = 1000
+PRUNE_EVERY_SECONDS = 300.0
 
 
 def pending_rows(session: Session, after: int, limit: int = BATCH_SIZE) -> Sequence[SearchOutbox]:
@@ -70,6 +77,18 @@ def apply_rows(ix: Index, session: Session, rows: Sequence[SearchOutbox]) -> Non
         add_documents(w, docs)
 
 
+def prune_applied(session: Session, last_applied: int, *, older_than: timedelta = PRUNE_AFTER,
+                  batch: int = PRUNE_BATCH) -> int:
+    """Delete up to `batch` outbox rows already applied (id <= last_applied) and older than `older_than`."""
+    ids = session.exec(select(SearchOutbox.id).where(col(SearchOutbox.id) <= last_applied,
+                                                     col(SearchOutbox.created_at) < utcnow() - older_than)
+                       .order_by(col(SearchOutbox.id)).limit(batch)).all()
+    if ids:
+        session.exec(delete(SearchOutbox).where(col(SearchOutbox.id).in_(ids)))  # type: ignore[call-overload]
+        session.commit()
+    return len(ids)
+
+
 class Indexer:
     """The background thread that keeps one index folder in step with the outbox."""
 
@@ -85,6 +104,7 @@ class Indexer:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._gap: tuple[int, float] | None = None
+        self._next_prune = 0.0
 
     @property
     def is_leader(self) -> bool:
@@ -146,7 +166,14 @@ class Indexer:
             fetched = pending_rows(session, last, self.batch_size)
             rows = self._ready(fetched, last)
             apply_rows(ix, session, rows)
+            if not rows and time.monotonic() >= self._next_prune:
+                self._prune(session, last)
         return bool(rows) and len(rows) == len(fetched) == self.batch_size
+
+    def _prune(self, session: Session, last: int) -> None:
+        """One batch of old applied rows; the next batch at once if this one was full, else later."""
+        pruned = prune_applied(session, last)
+        self._next_prune = time.monotonic() + (0 if pruned == PRUNE_BATCH else PRUNE_EVERY_SECONDS)
 
     def _ready(self, rows: Sequence[SearchOutbox], last: int) -> Sequence[SearchOutbox]:
         """The leading rows without a hole before them (a hole older than the grace is skipped)."""

@@ -13,6 +13,7 @@ from app.search.sources import register
 from app.services import uploads as uploads_service
 from app.services import users as users_service
 from app.services.kb import access
+from app.services.kb.rendering import WIKILINK
 
 
 def visibility(article: KbArticle, department_ids: list[int]) -> list[str]:
@@ -46,7 +47,9 @@ class ArticleSource:
             if revision is None:
                 continue
             extra = [categories.get(article.category_id, "")] + [u.filename for u in files[f"article:{article.id}"]]
-            body = plain_text(render_markdown(revision.body)) + "\n" + "\n".join(e for e in extra if e)
+            # [[slug|text]] reads as its text, [[slug]] as the slug's words: never raw link syntax in a snippet
+            text = WIKILINK.sub(lambda m: m.group(2) or m.group(1).replace("-", " "), revision.body)
+            body = plain_text(render_markdown(text)) + "\n" + "\n".join(e for e in extra if e)
             docs.append(SearchDoc(
                 key=f"article:{article.id}", kind="article", title=revision.title, body=body, tags=list(revision.tags),
                 author=owners.get(article.owner_id, ""), author_id=article.owner_id,

@@ -4,8 +4,9 @@ Public API:
     run_query(searcher, q, *, visibility_keys, kind=None, tags=(), department_id=None,
               author_id=None, status=None, created_from=None, created_to=None, limit=20,
               offset=0, with_facets=True, with_suggestion=True) -> QueryResult
-    QueryResult(hits, total, suggestion, facets)
-    Hit(key, kind, score, title_html, snippet_html, url)
+    QueryResult(hits, total, total_exact, suggestion, facets)
+    Hit(key, kind, score, title_html, snippet_html, url)   (from app.search.snippets)
+    allowed_docs(searcher, filter_query) -> DocIdSet   the filter's documents, cached per searcher
 
 Query syntax (user input, never trusted): words (all should match; documents matching
 most words still rank), "exact phrase", -word to exclude, AND / OR / NOT and parentheses.
@@ -15,19 +16,29 @@ Permissions: only documents carrying at least one of ``visibility_keys`` are mat
 counted, faceted or used to validate a suggestion; the filter runs inside Whoosh. The
 service layer still rechecks every returned key against the database.
 
+Speed (docs/benchmarks.md): the top hits are collected with Whoosh's block-max skipping, so
+the matches are never all visited. ``total`` is exact up to COUNT_CAP visible matches;
+beyond, ``total_exact`` is False and there are more than ``total``. It never counts documents
+the caller may not see. Facets count the top FACET_DEPTH hits, not every match. The filter's
+document set is computed once per searcher (an index generation) and reused. On a large
+index, words found in more than COMMON_RATIO of the documents only add to the score of
+documents that match a rarer word of the query.
+
 ``title_html`` and ``snippet_html`` are HTML-escaped text with matches in ``<mark>``.
 Pagination is by offset; a service may encode the offset in an opaque cursor.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 import re
+import threading
+import weakref
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from whoosh import highlight, sorting
+from whoosh.idsets import BitSet, DocIdSet
 from whoosh.qparser import (
     AndGroup,
     BoostPlugin,
@@ -40,12 +51,13 @@ from whoosh.qparser import (
     SingleQuotePlugin,
     WildcardPlugin,
 )
-from whoosh.query import And, AndNot, DateRange, NullQuery, Or, Query, Term
+from whoosh.query import And, AndMaybe, AndNot, DateRange, NullQuery, Or, Query, Term
 from whoosh.searching import Results, Searcher
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from app.search.analysis import TOKEN_PATTERN, analyze, normalize_tag
 from app.search.index import _naive_utc
+from app.search.snippets import Hit, page_hits
 
 logger = logging.getLogger(__name__)
 
@@ -53,32 +65,28 @@ TEXT_FIELDS = ("title", "body")
 VOCABULARY_FIELD = "words"
 FUZZY_BOOST = 0.8
 MAX_EXPANSIONS = 8
-FIELD_BOOSTS = {"title": 3.0, "body": 1.0}
+# Multiplies the schema's title field_boost (×3, already in the stored weights). Measured on
+# bench/relevance.py's tuning half: of ×0.5, ×1, ×3 and ×5, ×5 ranked best (×0.5 and ×1 worst).
+FIELD_BOOSTS = {"title": 5.0, "body": 1.0}
 TAG_BOOST = 2.0
 MAX_QUERY_CHARS = 500
-SNIPPET_CHARS = 200
-# Snippets come from the first 10k characters: highlighting re-analyzes the stored text
-# of every hit, the largest cost of a query.
-HIGHLIGHT_CHARLIMIT = 10_000
 # OrGroup.factory(0.9): documents matching more of the words score higher, and a
 # document missing one word is still found (measured on MedQuAD; see the module report).
 GROUP = OrGroup.factory(0.9)
 FACETS = {"kind": "kind", "tag": "tags", "department": "department_ids", "author": "author_id"}
 _OVERLAPPING = {"tags", "department_ids"}
+# Counting every match re-runs the whole query (half of a query's time at 100k documents):
+# count up to this many visible matches, then say "more than".
+COUNT_CAP = 100
+FACET_DEPTH = 100
+# A word in more than this share of documents only adds to the score of documents that match
+# a rarer word of the query (Lucene's "common terms" idea): walking its postings was most of
+# a long question's time, and it barely changes the ranking.
+COMMON_RATIO = 0.02
+COMMON_MIN_DOCS = 5000  # below this every query is fast anyway: rank with every word
+FILTER_CACHE_SIZE = 64
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 _UNITS_RE = re.compile(r'"([^"]*)"|([^\s"]+)')
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One search result, ready to display."""
-
-    key: str
-    kind: str
-    score: float
-    title_html: str
-    snippet_html: str
-    url: str = ""
 
 
 @dataclass(slots=True)
@@ -87,21 +95,9 @@ class QueryResult:
 
     hits: list[Hit] = field(default_factory=list)
     total: int = 0
+    total_exact: bool = True
     suggestion: str | None = None
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
-
-
-class MarkFormatter(highlight.Formatter):
-    """Escape all text; wrap matched terms in <mark>."""
-
-    between = "…"
-
-    def _text(self, text: str) -> str:
-        return html.escape(text, quote=True)
-
-    def format_token(self, text: str, token: object, replace: bool = False) -> str:
-        """Return one matched token wrapped in <mark>."""
-        return "<mark>" + self._text(highlight.get_text(text, token, replace)) + "</mark>"
 
 
 def build_parser(schema: object, group: object | None = None) -> MultifieldParser:
@@ -142,21 +138,70 @@ def run_query(
                   author_id=author_id, status=status, created=(created_from, created_to))
     parsed = _parse(searcher, q)
     vocab = _Vocabulary(searcher)
-    text_query = parsed.accept(vocab.fuzzify)
+    text_query = _split_common(searcher, parsed.accept(vocab.fuzzify))
     query = _with_tags(text_query, q)
     if _is_null(query):
         return QueryResult()
-    groupedby = _facets() if with_facets else None
-    results = searcher.search(query, limit=offset + limit, filter=flt, groupedby=groupedby)
+    allowed = allowed_docs(searcher, flt)
+    if not allowed:  # Whoosh reads an empty filter set as "no filter"
+        return QueryResult()
+    wanted = offset + limit
+    results = searcher.search(query, limit=max(wanted, FACET_DEPTH) if with_facets else wanted,
+                              filter=allowed)
+    total, exact = _count(searcher, query, allowed, results.scored_length(), wanted)
     suggestion = None
     if with_suggestion and vocab.unknown:
-        suggestion = _suggest(searcher, q, vocab, flt)
+        suggestion = _suggest(searcher, q, vocab, allowed)
     return QueryResult(
-        hits=_hits(results, offset, limit),
-        total=len(results),
+        hits=page_hits(results, offset, limit),
+        total=total,
+        total_exact=exact,
         suggestion=suggestion,
         facets=_facet_counts(results) if with_facets else {},
     )
+
+
+def _count(searcher: Searcher, query: Query, allowed: DocIdSet, collected: int,
+           wanted: int) -> tuple[int, bool]:
+    """(total, exact): exact when the top-k collection saw every match, else counted to a cap."""
+    if collected < wanted:
+        # The heap never filled, so no block was skipped: every visible match was collected.
+        return collected, True
+    cap = max(COUNT_CAP, wanted)
+    count = 0
+    for docnum in searcher.docs_for_query(query):
+        if docnum in allowed:
+            count += 1
+            if count > cap:
+                return cap, False
+    return count, True
+
+
+_filter_cache: weakref.WeakKeyDictionary[Searcher, OrderedDict[str, DocIdSet]] = \
+    weakref.WeakKeyDictionary()
+_filter_lock = threading.Lock()
+
+
+def allowed_docs(searcher: Searcher, flt: Query) -> DocIdSet:
+    """The documents `flt` matches, computed once per searcher (index generation) and filter.
+
+    Never pass an empty result to Searcher.search(filter=...): Whoosh then filters nothing.
+
+    The visibility filter matches nearly every document ("all"); rebuilding its set on every
+    query cost more than the search itself at 100k documents."""
+    key = repr(flt)
+    with _filter_lock:
+        cache = _filter_cache.setdefault(searcher, OrderedDict())
+        found = cache.get(key)
+        if found is not None:
+            cache.move_to_end(key)
+            return found
+    docs = BitSet(searcher.docs_for_query(flt), size=searcher.doc_count_all())
+    with _filter_lock:
+        cache[key] = docs
+        while len(cache) > FILTER_CACHE_SIZE:
+            cache.popitem(last=False)
+    return docs
 
 
 def _parse(searcher: Searcher, q: str, group: object | None = None) -> Query:
@@ -229,6 +274,27 @@ class _Vocabulary:
         return ranked[:MAX_EXPANSIONS]
 
 
+def _split_common(searcher: Searcher, query: Query) -> Query:
+    """Or(words) -> AndMaybe(Or(rarer words), Or(common words)) when the query has both."""
+    if isinstance(query, AndNot):
+        return AndNot(_split_common(searcher, query.a), query.b)
+    if type(query) is not Or:
+        return query
+    reader = searcher.reader()
+    if reader.doc_count() < COMMON_MIN_DOCS:
+        return query
+    limit = COMMON_RATIO * reader.doc_count()
+    rare: list[Query] = []
+    common: list[Query] = []
+    for sub in query.subqueries:
+        frequency = max(reader.doc_frequency(f, sub.text) for f in TEXT_FIELDS) if type(sub) is Term else 1
+        if frequency:  # a word no document has can never make a document a candidate
+            (common if frequency > limit else rare).append(sub)
+    if not rare or not common:
+        return query
+    return AndMaybe(Or(rare, boost=query.boost, scale=query.scale), Or(common, boost=query.boost))
+
+
 def _max_edits(text: str) -> int:
     if len(text) < 4 or text.isdigit():
         return 0
@@ -256,57 +322,20 @@ def _is_null(query: Query) -> bool:
     return query is NullQuery or isinstance(query, type(NullQuery))
 
 
-def _facets() -> sorting.Facets:
-    facets = sorting.Facets()
-    for name, fieldname in FACETS.items():
-        facets.add_facet(name, sorting.FieldFacet(
-            fieldname, allow_overlap=fieldname in _OVERLAPPING, maptype=sorting.Count))
-    return facets
-
-
 def _facet_counts(results: Results) -> dict[str, dict[str, int]]:
-    counts: dict[str, dict[str, int]] = {}
-    for name in FACETS:
-        groups = results.groups(name)
-        ordered = sorted(((str(k), int(v)) for k, v in groups.items() if k not in (None, "")),
-                         key=lambda kv: (-kv[1], kv[0]))
-        counts[name] = dict(ordered)
-    return counts
-
-
-def _hits(results: Results, offset: int, limit: int) -> list[Hit]:
-    body_hl = highlight.Highlighter(
-        fragmenter=highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=50,
-                                               charlimit=HIGHLIGHT_CHARLIMIT),
-        formatter=MarkFormatter(), order=highlight.SCORE)
-    title_hl = highlight.Highlighter(fragmenter=highlight.WholeFragmenter(),
-                                     formatter=MarkFormatter())
-    hits = []
-    for hit in results[offset:offset + limit]:
+    """Facet values among the top FACET_DEPTH hits (all visible to the caller)."""
+    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for hit in results[:FACET_DEPTH]:
         stored = hit.fields()
-        title = stored.get("title", "")
-        body = stored.get("body", "")
-        title_html = title_hl.highlight_hit(hit, "title", text=title, top=1, minscore=1)
-        snippet = body_hl.highlight_hit(hit, "body", text=body, top=2, minscore=1)
-        hits.append(Hit(
-            key=stored["key"],
-            kind=stored.get("kind", ""),
-            score=float(hit.score or 0.0),
-            title_html=title_html or html.escape(title),
-            snippet_html=snippet or _lead(body),
-            url=stored.get("url", ""),
-        ))
-    return hits
+        for name, fieldname in FACETS.items():
+            value = str(stored.get(fieldname) or "")
+            values = value.split(",") if fieldname in _OVERLAPPING else [value]
+            counters[name].update(v for v in values if v)
+    return {name: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+            for name, counter in counters.items()}
 
 
-def _lead(body: str) -> str:
-    text = " ".join(body[: SNIPPET_CHARS * 2].split())
-    if len(text) > SNIPPET_CHARS:
-        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "…"
-    return html.escape(text)
-
-
-def _suggest(searcher: Searcher, q: str, vocab: _Vocabulary, flt: Query) -> str | None:
+def _suggest(searcher: Searcher, q: str, vocab: _Vocabulary, flt: DocIdSet) -> str | None:
     """A corrected query string, only if it finds something the caller may see."""
     pieces: list[str] = []
     last = 0

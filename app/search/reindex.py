@@ -39,12 +39,7 @@ SOURCE_MODULES = ("app.search.feed_sources", "app.search.kb_sources", "app.searc
 def load_sources() -> None:
     """Import every domain's search Sources so they are registered."""
     for name in SOURCE_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            logger.warning("search source module %s is missing; its content is not searchable", name)
+        importlib.import_module(name)
 
 
 def current_generation(index_dir: Path) -> Path | None:

@@ -18,7 +18,7 @@ from app.pagination import clamp_limit, decode_cursor, encode_cursor
 from app.search import gaps
 from app.search.analysis import analyze
 from app.search.index import IndexUnavailable
-from app.search.query import MAX_QUERY_CHARS, Hit, QueryResult, run_query
+from app.search.query import MAX_QUERY_CHARS, Hit, QueryResult, allowed_docs, run_query
 from app.search.runtime import SearchRuntime
 from app.search.sources import SOURCES, visibility_keys
 from app.services import users as users_service
@@ -69,6 +69,7 @@ class SearchPage:
 
     items: list[SearchItem] = field(default_factory=list)
     total: int = 0
+    total_exact: bool = True  # False: more than `total` (counting every match is what made search slow)
     suggestion: str | None = None
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     next_cursor: str | None = None
@@ -102,9 +103,9 @@ def search(*, session: Session, runtime: SearchRuntime, user: User | None, q: st
         runtime.mark_broken()
         return SearchPage(degraded=True)
     page = SearchPage(items=readable_items(session=session, user=user, result=result),
-                      total=result.total, suggestion=result.suggestion,
+                      total=result.total, total_exact=result.total_exact, suggestion=result.suggestion,
                       facets=_facets(session, result))
-    if offset + limit < min(result.total, MAX_OFFSET):
+    if offset + limit < min(result.total + (not result.total_exact), MAX_OFFSET):
         page.next_cursor = encode_cursor(offset + limit)
     if log and offset == 0:
         page.log_id = gaps.log_query(session=session, user=user, department_ids=departments, text=q,
@@ -140,7 +141,8 @@ def suggest_titles(*, session: Session, runtime: SearchRuntime, user: User | Non
     query = And([Or([Prefix("title", w)] + [Term("title", t) for t in analyze(w, mode="query")]) for w in words])
     try:
         with runtime.searcher() as searcher:
-            hits = searcher.search(query, limit=limit * 2, filter=Or([Term("visibility", k) for k in keys]))
+            allowed = allowed_docs(searcher, Or([Term("visibility", k) for k in keys]))
+            hits = searcher.search(query, limit=limit * 2, filter=allowed) if allowed else []
             found = [(h["key"], h.get("title", ""), h.get("url", ""), float(h.score or 0)) for h in hits]
     except IndexUnavailable:
         return []

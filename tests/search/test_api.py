@@ -77,3 +77,13 @@ def test_search_as_you_type_offers_titles(corpus) -> None:  # type: ignore[no-un
 def test_the_search_page_shows_facets_with_counts(corpus) -> None:  # type: ignore[no-untyped-def]
     html = corpus.get("/search", params={"q": "персонал OR training"}).text
     assert "search-facets" in html and "#training" in html and "<mark>" in html
+
+
+def test_article_snippets_show_link_text_not_link_syntax(client, manager_client, wait_indexed) -> None:  # type: ignore[no-untyped-def]
+    body = "Перед пункцією див. [[hand-hygiene|правила гігієни]] та [[sterile-field]] у відділенні."
+    assert manager_client.post("/api/v1/articles", json={"title": "Пункція", "body": body}).status_code == 201
+    wait_indexed()
+    first = api_search(manager_client, "пункція", type="article")["items"][0]["snippet"]
+    second = api_search(manager_client, "sterile", type="article")["items"][0]["snippet"]
+    assert "правила гігієни" in first and "<mark>sterile</mark> field" in second
+    assert "[[" not in first + second and "|" not in first + second

@@ -162,6 +162,20 @@ class TestVisibility:
             tagged = run_query(s, "гігієна hospital", visibility_keys=ALL, tags=["Training"])
             assert [h.key for h in tagged.hits] == ["post:4"]
 
+    def test_a_filter_matching_nothing_finds_nothing(self, tmp_path: Path) -> None:
+        # Whoosh treats an empty filter set as no filter at all
+        assert search(make_index(tmp_path), "гігієна", kind="event") == []
+
+    def test_many_matches_are_counted_to_a_cap_without_invisible_ones(self, tmp_path: Path) -> None:
+        docs = [SearchDoc(key=f"post:{n}", kind="post", title=f"Чергування {n}", body="Графік чергувань.",
+                          visibility=ALL if n % 2 else ["dept:2"]) for n in range(260)]
+        ix = make_index(tmp_path, docs)
+        with ix.searcher() as s:
+            many = run_query(s, "чергування", visibility_keys=ALL, limit=10)
+            assert (many.total, many.total_exact, len(many.hits)) == (100, False, 10)
+            few = run_query(s, "чергування 7", visibility_keys=ALL, kind="post", tags=[], limit=200)
+            assert few.total_exact and few.total == 130 == len(few.hits)
+
     def test_meta_document_never_found(self, tmp_path: Path) -> None:
         ix = make_index(tmp_path)
         assert search(ix, "__meta__", keys=["all", ""]) == []
