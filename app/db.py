@@ -1,20 +1,45 @@
 """Database engine and sessions."""
 
 from collections.abc import Iterator
+from typing import Any
 
 from fastapi import Request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+from app.errors import InvalidInput
+
+# The largest value an INTEGER column holds on PostgreSQL (SQLite holds more); no id or count is bigger.
+MAX_INT = 2**31 - 1
+
 
 def make_engine(url: str) -> Engine:
-    """An engine for SQLite (WAL, foreign keys on) or PostgreSQL."""
+    """An engine for SQLite (WAL, foreign keys on) or PostgreSQL; values neither can store are bad input."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    event.listen(engine, "before_cursor_execute", _reject_unstorable)
+    return engine
+
+
+def _reject_unstorable(_conn, _cursor, _statement, parameters, _context, executemany) -> None:  # type: ignore[no-untyped-def]
+    """Any id, filter or field reaches SQL here, whatever route or form it came from; a number past
+    INTEGER or a NUL in text would otherwise crash the driver (a 500) or differ between the backends."""
+    for row in parameters if executemany else [parameters]:
+        # A row is a dict or tuple of values, or (batched multi-row INSERT) a single value.
+        values = row.values() if isinstance(row, dict) else row if isinstance(row, list | tuple) else [row]
+        for value in values:
+            _check_storable(value)
+
+
+def _check_storable(value: Any) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and not -MAX_INT <= value <= MAX_INT:
+        raise InvalidInput("The number {number} is out of range.", number=value)
+    if isinstance(value, str) and "\x00" in value:
+        raise InvalidInput("Text must not contain the NUL character.")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -28,4 +53,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 def get_session(request: Request) -> Iterator[Session]:
     """One database session per request."""
     with Session(request.app.state.engine) as session:
-        yield session
+        try:
+            yield session
+        except Exception:
+            # A failed write expires every loaded row; reload the caller so the error page can still use them.
+            session.rollback()
+            if (user := getattr(request.state, "user", None)) is not None:
+                session.refresh(user)
+            raise

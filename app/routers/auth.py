@@ -35,6 +35,8 @@ def safe_next(target: str | None) -> str:
     """Only same-site paths are followed after sign-in."""
     if not target or not target.startswith("/") or target.startswith("//") or urlparse(target).netloc:
         return "/"
+    if "\\" in target or any(ord(c) < 32 for c in target):  # browsers read "/\\host" and "/\t/host" as "//host"
+        return "/"
     return target
 
 

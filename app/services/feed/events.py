@@ -23,7 +23,12 @@ def _aware(value: datetime, tz: ZoneInfo) -> datetime:
     return value.replace(tzinfo=tz) if value.tzinfo is None else value
 
 
+REQUIRED_FIELDS = ("title", "format", "starts_at", "ends_at", "place", "link")
+
+
 def _check(event: Event) -> None:
+    if not event.title:
+        raise InvalidInput("The event needs a title.")
     if event.ends_at <= event.starts_at:
         raise InvalidInput("The event must end after it starts.")
     if event.link and not event.link.startswith(("https://", "http://")):
@@ -55,6 +60,8 @@ def update_event(*, session: Session, user: User, event: Event, post: Post, data
     """Change an event (its organizer); everyone who answered is told."""
     access.check_edit(user, post)
     for name, value in data.model_dump(exclude_unset=True).items():
+        if value is None and name in REQUIRED_FIELDS:
+            raise InvalidInput("The field {field} cannot be empty.", field=name)
         if isinstance(value, datetime):
             value = _aware(value, zone(user.timezone))
         setattr(event, name, value.strip() if isinstance(value, str) else value)

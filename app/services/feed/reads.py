@@ -12,7 +12,7 @@ from app.models.feed import Post, PostRead
 from app.models.users import Department, User
 from app.services import users as users_service
 from app.services.feed import access
-from app.text import uk_sort_key
+from app.text import csv_cell, uk_sort_key
 
 
 @dataclass
@@ -57,7 +57,8 @@ def report_csv(report: list[DepartmentReads], *, labels: dict[str, str]) -> str:
     for group in report:
         name = group.name or labels["no_department"]
         for person, when in group.read:
-            writer.writerow([name, person.name, person.email, labels["read"], when.isoformat(timespec="minutes")])
+            writer.writerow([csv_cell(v) for v in (name, person.name, person.email, labels["read"],
+                                                   when.isoformat(timespec="minutes"))])
         for person in group.unread:
-            writer.writerow([name, person.name, person.email, labels["unread"], ""])
+            writer.writerow([csv_cell(v) for v in (name, person.name, person.email, labels["unread"], "")])
     return out.getvalue()

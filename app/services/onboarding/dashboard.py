@@ -14,7 +14,7 @@ from app.models.onboarding import AssignmentStatus, OnboardingAssignedTask, Onbo
 from app.models.users import Department, User
 from app.services.onboarding.access import managed_department_ids
 from app.services.onboarding.views import percent
-from app.text import nfc, uk_sort_key
+from app.text import csv_cell, nfc, uk_sort_key
 
 SORTS = ("name", "progress", "days", "overdue", "activity")
 
@@ -106,20 +106,13 @@ CSV_HEADER = ["assignment_id", "new_hire", "plan", "department", "mentor", "star
               "percent_done", "done_tasks", "total_tasks", "overdue_tasks", "last_activity_at"]
 
 
-def _cell(value: object) -> object:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet: neutralize it.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def dashboard_csv(rows: list[DashboardRow]) -> str:
     """The dashboard as CSV (UTF-8 with BOM, so spreadsheets read Cyrillic right)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_HEADER)
     for r in rows:
-        writer.writerow([_cell(v) for v in (
+        writer.writerow([csv_cell(v) for v in (
             r.assignment_id, r.hire_name, r.plan_name, r.department, r.mentor_name, r.start_date.isoformat(),
             r.days_since_start, r.percent, r.done_tasks, r.total_tasks, r.overdue, r.last_activity_at.isoformat())])
     return "\ufeff" + buffer.getvalue()

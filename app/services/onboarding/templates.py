@@ -82,6 +82,8 @@ def _check_targets(*, session: Session, roles: Sequence[str], department_ids: Se
 
 
 def _check_task(*, session: Session, data: TemplateTaskCreate) -> None:
+    if not data.title.strip():
+        raise InvalidInput("The task needs a title.")
     if data.kind == TaskKind.read:
         check_article(session=session, article_id=data.article_id)
     if data.kind == TaskKind.meet:
@@ -175,8 +177,8 @@ def add_task(*, session: Session, actor: User, template: OnboardingTemplate, dat
     """Add a task (to the end of its section); with `push_to_open`, also to every open plan from this template.
 
     Returns the task and how many open plans received it."""
-    section = session.get(OnboardingTemplateSection, data.section_id) if data.section_id else None
-    if data.section_id and (section is None or section.template_id != template.id):
+    section = session.get(OnboardingTemplateSection, data.section_id) if data.section_id is not None else None
+    if data.section_id is not None and (section is None or section.template_id != template.id):
         raise InvalidInput("This section does not belong to the template.")
     template.version += 1
     last = session.exec(select(func.max(OnboardingTemplateTask.position)).where(
