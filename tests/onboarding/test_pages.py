@@ -3,10 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from sqlmodel import select
 
+from app.models.users import Department
 from app.services.onboarding.workdays import local_today
 from tests.conftest import sign_in
-from tests.onboarding.helpers import assign, make_people, make_template
+from tests.onboarding.helpers import assign, make_article, make_people, make_template
 
 
 @pytest.fixture
@@ -43,10 +45,38 @@ class TestMyOnboarding:
                          {"note": "Готово", "next": f"/onboarding#task-{task_id}"})
         assert response.status_code == 303 and response.headers["location"] == f"/onboarding#task-{task_id}"
 
-    def test_banner_shows_only_with_an_open_plan(self, as_, session, people):
-        assert "Продовжити адаптацію" not in as_("hire").get("/onboarding/banner").text
-        assign(session, people, make_template(session, people["manager"]))
-        assert "Продовжити адаптацію" in as_("hire").get("/onboarding/banner").text
+    def test_home_page_shows_my_onboarding_only_with_an_open_plan(self, as_, session, people):
+        assert "Моя адаптація" not in as_("hire").get("/").text
+        two_weeks_ago = local_today() - timedelta(days=14)
+        assign(session, people, make_template(session, people["manager"]), start=two_weeks_ago)
+        home = as_("hire").get("/").text
+        assert home.index("Моя адаптація") < home.index('class="feed-list"')
+        assert "<progress" in home and "onb-alert" in home and "Прострочено" in home
+        assert "Позначити виконаним" in home and "Попросити підтвердити" in home
+        assert 'value="/#task-' in home and "/onboarding/banner" not in home
+        assert "Моя адаптація" not in as_("mentor").get("/").text
+
+    def test_ticking_from_the_home_page_comes_back_home(self, as_, session, people):
+        plan = assign(session, people, make_template(session, people["manager"]))
+        client = as_("hire")
+        task_id = client.get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"][0]["id"]
+        response = _form(client, f"/onboarding/tasks/{task_id}/complete", {"next": f"/#task-{task_id}"})
+        assert response.headers["location"] == f"/#task-{task_id}"
+        assert "50%" in client.get("/").text
+
+    def test_home_page_queries_do_not_grow_with_tasks(self, app, as_, session, people):
+        from tests.feed.test_pages import count_queries
+
+        article = make_article(session, people["manager"])
+        every_kind = {"article_id": article.id, "meet_user_id": people["mentor"].id}
+        assign(session, people, make_template(session, people["manager"], name="Короткий", **every_kind))
+        client = as_("hire")
+        with count_queries(app) as one_plan:
+            client.get("/")
+        assign(session, people, make_template(session, people["manager"], name="Довгий", **every_kind))
+        with count_queries(app) as two_plans:
+            assert "Довгий" in client.get("/").text
+        assert len(two_plans) == len(one_plan)
 
 
 class TestMentorAndManagerPages:
@@ -89,6 +119,54 @@ class TestMentorAndManagerPages:
         assert good.status_code == 303 and "Отримати бейдж" in client.get(url).text
         assert as_("hire").get(url).status_code == 403
 
+
+
+class TestTemplateEditing:
+    def test_editing_a_task_in_place_leaves_assigned_plans_alone(self, as_, session, people):
+        template = make_template(session, people["manager"])
+        plan = assign(session, people, template)
+        client = as_("manager")
+        url = f"/onboarding/templates/{template.id}"
+        task_id = client.get(f"/api/v1/onboarding/templates/{template.id}").json()["sections"][0]["tasks"][0]["id"]
+        edited = _form(client, f"{url}/tasks/{task_id}/edit",
+                       {"title": "Познайомитися з наставницею", "kind": "meet", "due_offset_days": "2",
+                        "meet_user_id": str(people["mentor"].id), "instructions": "У **сестринській**."})
+        assert edited.status_code == 303 and edited.headers["location"].endswith(f"#task-{task_id}")
+        page = client.get(url).text
+        assert "Познайомитися з наставницею" in page and "Отримати бейдж" not in page and "версія 2" in page
+        task = client.get(f"/api/v1/onboarding/templates/{template.id}").json()["sections"][0]["tasks"][0]
+        assert (task["kind"], task["due_offset_days"], task["meet_user_id"]) == ("meet", 2, people["mentor"].id)
+        hire_plan = as_("hire").get(f"/api/v1/onboarding/assignments/{plan.id}").json()
+        assert [t["title"] for t in hire_plan["tasks"]][0] == "Отримати бейдж"
+
+    def test_a_wrong_edit_comes_back_with_the_typed_text(self, as_, session, people):
+        template = make_template(session, people["manager"])
+        client = as_("manager")
+        task_id = client.get(f"/api/v1/onboarding/templates/{template.id}").json()["sections"][0]["tasks"][0]["id"]
+        bad = _form(client, f"/onboarding/templates/{template.id}/tasks/{task_id}/edit",
+                    {"title": "Зустріч без людини", "kind": "meet", "due_offset_days": "1"})
+        assert bad.status_code == 422 and 'value="Зустріч без людини"' in bad.text and "з ким зустрітися" in bad.text
+
+    def test_setting_target_roles_and_departments_on_the_page(self, as_, session, people):
+        template = make_template(session, people["manager"])
+        client = as_("manager")
+        therapy = session.exec(select(Department.id).where(Department.name == "Терапія")).one()
+        saved = _form(client, f"/onboarding/templates/{template.id}", {
+            "name": template.name, "description": "", "target_roles": ["staff"], "department_ids": [str(therapy)]})
+        assert saved.status_code == 303
+        api = client.get(f"/api/v1/onboarding/templates/{template.id}").json()
+        assert api["target_roles"] == ["staff"] and api["department_ids"] == [therapy]
+        page = client.get(f"/onboarding/templates/{template.id}").text
+        assert f'name="department_ids" value="{therapy}" checked' in page
+
+    def test_only_managers_edit_and_only_tasks_of_that_template(self, as_, session, people):
+        template = make_template(session, people["manager"])
+        other = make_template(session, people["manager"], name="Інший")
+        client = as_("manager")
+        task_id = client.get(f"/api/v1/onboarding/templates/{template.id}").json()["sections"][0]["tasks"][0]["id"]
+        data = {"title": "Нове", "kind": "do", "due_offset_days": "0"}
+        assert _form(as_("hire"), f"/onboarding/templates/{template.id}/tasks/{task_id}/edit", data).status_code == 403
+        assert _form(client, f"/onboarding/templates/{other.id}/tasks/{task_id}/edit", data).status_code == 404
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")

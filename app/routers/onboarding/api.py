@@ -24,6 +24,7 @@ from app.models.onboarding import (
     TemplateCreate,
     TemplatePublic,
     TemplateTaskAdd,
+    TemplateTaskCreate,
     TemplateTaskPublic,
     TemplateUpdate,
 )
@@ -83,6 +84,15 @@ def create_template_task(session: SessionDep, settings: SettingsDep, user: Manag
     task, pushed = templates.add_task(session=session, actor=user, template=template, data=data,
                                       holidays=settings.holidays)
     return TaskAdded(task=TemplateTaskPublic.model_validate(task, from_attributes=True), pushed_to=pushed)
+
+
+@api.put("/templates/{template_id}/tasks/{task_id}", response_model=TemplateTaskPublic)
+def update_template_task(session: SessionDep, user: ManagerUser, template_id: int, task_id: int,
+                         data: TemplateTaskCreate) -> TemplateTaskPublic:
+    """Edit a task in place; assigned plans keep their copy (managers)."""
+    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    task = templates.update_task(session=session, actor=user, template=template, task_id=task_id, data=data)
+    return TemplateTaskPublic.model_validate(task, from_attributes=True)
 
 
 @api.delete("/templates/{template_id}/tasks/{task_id}", status_code=204)

@@ -7,7 +7,15 @@ from pydantic import ValidationError
 
 from app.deps import ManagerUser, SessionDep, SettingsDep
 from app.errors import AppError
-from app.models.onboarding import RuleCreate, TaskKind, TemplateCreate, TemplateTaskAdd, TemplateUpdate
+from app.models.onboarding import (
+    RuleCreate,
+    TaskKind,
+    TemplateCreate,
+    TemplateTaskAdd,
+    TemplateTaskCreate,
+    TemplateUpdate,
+)
+from app.models.users import Role
 from app.routers.onboarding.common import back, error_text
 from app.services import users as users_service
 from app.services.onboarding import rules, templates
@@ -51,7 +59,7 @@ def _detail(request: Request, session: SessionDep, user: ManagerUser, template_i
     return render(request, "onboarding/template.html", {
         "template": template, "structure": templates.template_structure(session=session, template=template),
         "people": users_service.list_users(session=session, include_inactive=False),
-        "departments": users_service.list_departments(session=session), "kinds": list(TaskKind),
+        "departments": users_service.list_departments(session=session), "kinds": list(TaskKind), "roles": list(Role),
         "articles": published_articles(session=session),
         "rules": [r for r in rules.list_rules(session=session, user=user) if r.template_id == template.id],
         "tab": "templates", **context}, status_code=status_code)
@@ -66,15 +74,17 @@ def template_page(request: Request, session: SessionDep, user: ManagerUser, temp
 @pages.post("/{template_id}")
 async def update_template_submit(request: Request, session: SessionDep, user: ManagerUser,
                                  template_id: int) -> Response:
-    """Save the name and description (a new version; assigned plans keep theirs)."""
+    """Save the name, description and target roles/departments (a new version; assigned plans keep theirs)."""
     form = await request.form()
     template = templates.get_template_or_raise(session=session, template_id=template_id)
+    typed = {"name": form.get("name"), "description": form.get("description", ""),
+             "target_roles": form.getlist("target_roles"), "department_ids": form.getlist("department_ids")}
     try:
-        data = TemplateUpdate.model_validate({"name": form.get("name"), "description": form.get("description", "")})
-        templates.update_template(session=session, actor=user, template=template, data=data)
+        templates.update_template(session=session, actor=user, template=template,
+                                  data=TemplateUpdate.model_validate(typed))
     except (AppError, ValidationError) as exc:
         session.rollback()
-        return _detail(request, session, user, template_id, 422, error=error_text(request, exc))
+        return _detail(request, session, user, template_id, 422, editing="template", error=error_text(request, exc))
     return back(None, f"/onboarding/templates/{template_id}")
 
 
@@ -116,6 +126,24 @@ async def add_task_submit(request: Request, session: SessionDep, settings: Setti
         return _detail(request, session, user, template_id, 422, task_form=typed, error=error_text(request, exc))
     suffix = f"?pushed={pushed}" if typed["push_to_open"] else ""
     return back(None, f"/onboarding/templates/{template_id}{suffix}#add-task")
+
+
+@pages.post("/{template_id}/tasks/{task_id}/edit")
+async def edit_task_submit(request: Request, session: SessionDep, user: ManagerUser, template_id: int,
+                           task_id: int) -> Response:
+    """Change a task in place (a new version; assigned plans keep their copy)."""
+    typed = _task_typed(await request.form())
+    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    try:
+        templates.update_task(session=session, actor=user, template=template, task_id=task_id,
+                              data=TemplateTaskCreate.model_validate(typed))
+    except (AppError, ValidationError) as exc:
+        if isinstance(exc, AppError) and exc.status_code == 404:
+            raise
+        session.rollback()
+        return _detail(request, session, user, template_id, 422, editing=task_id, edit_form=typed,
+                       error=error_text(request, exc))
+    return back(None, f"/onboarding/templates/{template_id}#task-{task_id}")
 
 
 @pages.post("/{template_id}/tasks/{task_id}/delete")

@@ -195,6 +195,25 @@ def add_task(*, session: Session, actor: User, template: OnboardingTemplate, dat
     return task, pushed
 
 
+def update_task(*, session: Session, actor: User, template: OnboardingTemplate, task_id: int,
+                data: TemplateTaskCreate) -> OnboardingTemplateTask:
+    """Edit a task in place (a new template version); plans that already have a copy keep theirs."""
+    task = session.get(OnboardingTemplateTask, task_id)
+    if task is None or task.template_id != template.id:
+        raise NotFound("This task does not exist.")
+    _check_task(session=session, data=data)
+    task.sqlmodel_update({"title": nfc(data.title.strip()), "instructions": nfc(data.instructions), "kind": data.kind,
+                          "due_offset_days": data.due_offset_days,
+                          "article_id": data.article_id if data.kind == TaskKind.read else None,
+                          "meet_user_id": data.meet_user_id if data.kind == TaskKind.meet else None})
+    session.add(task)
+    _changed(session=session, template=template, actor=actor, action="onboarding.task_updated",
+             detail={"task": task.title})
+    session.commit()
+    session.refresh(task)
+    return task
+
+
 def _push(*, session: Session, task: OnboardingTemplateTask, section_title: str, holidays: Collection[date]) -> int:
     assignments = session.exec(select(OnboardingAssignment).where(
         OnboardingAssignment.template_id == task.template_id,
