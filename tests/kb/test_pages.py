@@ -131,6 +131,7 @@ class TestManagerPages:
         save(session, article, manager, "рядок один\nрядок <b>три</b>")
         history = manager_client.get("/kb/tekst/history")
         assert history.status_code == 200 and "#2" in history.text
+        assert 'data-label="Автор"' in history.text  # the phone layout labels each cell of a revision's card
         diff = manager_client.get(f"/kb/tekst/diff?old={first}&new={article.head_revision_id}")
         assert "<ins>рядок &lt;b&gt;три&lt;/b&gt;</ins>" in diff.text and "<del>рядок два</del>" in diff.text
         token = _form_token(history.text)
@@ -142,10 +143,12 @@ class TestManagerPages:
     def test_categories_export_and_import(self, manager_client):
         token = _form_token(manager_client.get("/kb/categories").text)
         manager_client.post("/kb/categories", data={"csrf_token": token, "name": "Інфекційний контроль"})
-        jsonl = '{"title": "Маски", "body": "Коли носити маску.", "category": "Інфекційний контроль"}\n{oops\n'
+        jsonl = ('{"title": "Маски", "body": "Коли носити маску.", "category": "Інфекційний контроль"}\n{oops\n'
+                 '{"title": "Без тексту"}\n')
         result = manager_client.post("/kb/import", data={"csrf_token": token},
                                      files={"file": ("g.jsonl", jsonl.encode(), "application/json")})
-        assert result.status_code == 200 and "line 2" in result.text
+        assert result.status_code == 200
+        assert "рядок 2: це не коректний JSON" in result.text and "рядок 3: немає тексту" in result.text
         categories = manager_client.get("/api/v1/kb/categories").json()
         export = manager_client.get(f"/kb/categories/{categories[0]['id']}/export")
         assert export.headers["content-type"] == "application/zip"

@@ -19,7 +19,7 @@ class TestSearchSource:
         article = make_article(session, staff, body="Чернетка")
         source = ArticleSource()
         doc = source.load(session, [article.id])[0]
-        assert set(doc.visibility) == {"role:manager", f"user:{staff.id}"}
+        assert set(doc.visibility) == {"role:manager", "role:admin", f"user:{staff.id}"}
         publish(session, article, manager)
         assert source.load(session, [article.id])[0].visibility == ["all"]
         surgeon = make_user(session, email="o@kolo.test", departments=["Хірургія"])

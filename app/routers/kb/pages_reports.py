@@ -76,7 +76,10 @@ def import_submit(request: Request, session: SessionDep, settings: SettingsDep, 
         session.rollback()
         return render(request, "kb/import.html", {**context, "error": exc.detail(request_language(request))},
                       status_code=422)
-    return render(request, "kb/import.html", {**context, "result": result})
+    language = request_language(request)
+    skipped = [(gettext(language, "line {n}", n=p.line) if p.line else p.where,
+                gettext(language, p.msgid, **p.params)) for p in result.problems]
+    return render(request, "kb/import.html", {**context, "result": result, "skipped": skipped})
 
 
 @pages.get("/{slug}/acknowledgements")

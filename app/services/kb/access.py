@@ -1,8 +1,9 @@
 """Who may read, edit and curate articles; the same rules for pages, API, search, exports and reports.
 
-Managers and admins curate: they read everything. Others read published (and archived) articles
-whose audience is everyone or one of their departments, and the articles they wrote or own;
-drafts that were never published only their author, their owner and managers see."""
+Everyone reads the articles they wrote or own. Apart from those, an article for chosen departments is
+read only inside them: by their members once published (or archived) and, drafts included, by the
+managers of those departments; an article for everyone is read by all once published, and while a
+draft by every manager. Admins read everything."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -31,23 +32,25 @@ def audience_of(*, session: Session, article_ids: Iterable[int]) -> dict[int, li
 
 def can_read(*, user: User, article: KbArticle, audience: list[int], user_departments: list[int]) -> bool:
     """Whether the user may read the article's visible version."""
-    if user.is_manager or user.id in (article.author_id, article.owner_id):
+    if user.is_admin or user.id in (article.author_id, article.owner_id):
         return True
-    if article.status not in PUBLIC_STATUSES:
+    if audience and not set(audience) & set(user_departments):
         return False
-    return not audience or bool(set(audience) & set(user_departments))
+    return user.is_manager or article.status in PUBLIC_STATUSES
 
 
 def readable_clause(*, user: User, user_departments: list[int]) -> ColumnElement[bool]:
     """An SQL condition on KbArticle that holds where `can_read` does."""
-    if user.is_manager:
+    if user.is_admin:
         return col(KbArticle.id).is_not(None)
     restricted = exists().where(KbArticleDepartment.article_id == KbArticle.id)
     in_mine = (exists().where(KbArticleDepartment.article_id == KbArticle.id,
                               col(KbArticleDepartment.department_id).in_(user_departments))
                if user_departments else false())
-    public = and_(col(KbArticle.status).in_([s.value for s in PUBLIC_STATUSES]), or_(~restricted, in_mine))
-    return or_(public, KbArticle.author_id == user.id, KbArticle.owner_id == user.id)
+    for_me = or_(~restricted, in_mine)
+    if not user.is_manager:
+        for_me = and_(col(KbArticle.status).in_([s.value for s in PUBLIC_STATUSES]), for_me)
+    return or_(for_me, KbArticle.author_id == user.id, KbArticle.owner_id == user.id)
 
 
 def check_readable(*, session: Session, user: User, article: KbArticle) -> None:

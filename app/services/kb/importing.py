@@ -39,8 +39,17 @@ class ImportItem:
 
 @dataclass(frozen=True)
 class ImportProblem:
+    """A skipped entry: where (a file name, or "line N" with `line` set) and why (an English msgid with params)."""
+
     where: str
-    message: str
+    msgid: str
+    params: dict[str, str] = field(default_factory=dict)
+    line: int | None = None
+
+    @property
+    def message(self) -> str:
+        """Why, in English (the CLI's report)."""
+        return self.msgid.format(**self.params)
 
 
 @dataclass
@@ -52,15 +61,15 @@ class ImportResult:
 Parsed = ImportItem | ImportProblem
 
 
-def _item(where: str, data: dict[str, Any], body: str) -> Parsed:
+def _item(where: str, data: dict[str, Any], body: str, line: int | None = None) -> Parsed:
     title = nfc(str(data.get("title") or "").strip())
     if not title:
-        return ImportProblem(where, "no title")
+        return ImportProblem(where, "no title", line=line)
     tags = data.get("tags") or []
     if isinstance(tags, str):
         tags = tags.split(",")
     if not isinstance(tags, list):
-        return ImportProblem(where, "tags must be a list")
+        return ImportProblem(where, "tags must be a list", line=line)
     if len(title) > TITLE_MAX:
         title = title[: TITLE_MAX - 1].rstrip() + "…"
     return ImportItem(where=where, title=title, body=nfc(body), tags=clean_tags([str(t) for t in tags]),
@@ -76,12 +85,12 @@ def parse_jsonl_line(number: int, line: str) -> Parsed | None:
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
-        return ImportProblem(where, f"not valid JSON ({exc.msg})")
+        return ImportProblem(where, "not valid JSON ({error})", {"error": exc.msg}, line=number)
     if not isinstance(data, dict):
-        return ImportProblem(where, "not a JSON object")
+        return ImportProblem(where, "not a JSON object", line=number)
     if not isinstance(data.get("body"), str) or not data["body"].strip():
-        return ImportProblem(where, "no body")
-    return _item(where, data, data["body"])
+        return ImportProblem(where, "no body", line=number)
+    return _item(where, data, data["body"], line=number)
 
 
 def parse_markdown(name: str, text: str) -> Parsed:
