@@ -6,6 +6,7 @@ import unicodedata
 UK_ALPHABET = "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя"
 _UK_ORDER = {letter: index for index, letter in enumerate(UK_ALPHABET)}
 APOSTROPHES = "’ʼ'`‘ʹ"
+_APOSTROPHE_TO_ONE = str.maketrans({c: "’" for c in APOSTROPHES})
 
 # The official transliteration (Cabinet of Ministers resolution No. 55, 2010).
 _KMU_2010 = {
@@ -21,6 +22,15 @@ _KMU_2010_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
 def nfc(text: str) -> str:
     """Text as stored: Unicode NFC."""
     return unicodedata.normalize("NFC", text)
+
+
+def normalize_tag(tag: str, max_length: int = 60) -> str:
+    """A tag as every domain stores it: NFC, lowercase, without '#', one apostrophe (’), spaces as '_'.
+
+    `#гігієна_рук` in a post and «гігієна рук» typed in a guide's tag field become the same tag, which reads
+    naturally in Ukrainian and stays one word in a hashtag and in a URL."""
+    text = nfc(tag).translate(_APOSTROPHE_TO_ONE).strip().lstrip("#").strip().lower()
+    return "_".join(text.split())[:max_length].strip("_")
 
 
 def uk_sort_key(text: str) -> tuple[tuple[int, int | str], ...]:

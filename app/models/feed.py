@@ -232,6 +232,7 @@ class PostPublic(SQLModel):
     body: str
     html: str
     tags: list[str]
+    extra_tags: list[str] = Field(default=[], description="tags the text does not already show as #tags")
     department_ids: list[int]
     author: AuthorPublic
     created_at: datetime

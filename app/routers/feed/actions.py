@@ -6,12 +6,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.deps import CurrentUser, ManagerUser, SessionDep
-from app.errors import AppError
-from app.i18n import gettext
-from app.models.feed import REACTIONS, RsvpStatus
-from app.routers.feed.forms import CommentForm
+from app.errors import AppError, InvalidInput
+from app.i18n import gettext, zone
+from app.models.feed import REACTIONS, EventFormat, RsvpStatus
+from app.routers.feed.forms import CommentForm, EventForm, event_form, to_event_update
 from app.routers.feed.pages import detail_context
 from app.services import feed as feed_service
+from app.services.feed import access as feed_access
 from app.templating import render, request_language
 
 pages = APIRouter(include_in_schema=False)
@@ -115,6 +116,30 @@ def event_page(request: Request, session: SessionDep, user: CurrentUser, event_i
         context["rsvps"] = rsvps
         context["rsvp_people"] = feed_service.authors_by_id(session=session, user_ids={r.user_id for r in rsvps})
     return render(request, "feed/detail.html", context)
+
+
+@pages.get("/events/{event_id}/edit")
+def event_edit_page(request: Request, session: SessionDep, user: CurrentUser, event_id: int) -> Response:
+    """The organizer's form to change the time, place, link, places or format."""
+    event, post = feed_service.get_event_or_raise(session=session, user=user, event_id=event_id)
+    feed_access.check_edit(user, post)
+    form = event_form(event, zone(user.timezone))
+    return render(request, "feed/event_edit.html", {"event_id": event_id, "form": form, "formats": list(EventFormat)})
+
+
+@pages.post("/events/{event_id}/edit")
+def update_event_page(request: Request, session: SessionDep, user: CurrentUser, event_id: int,
+                      form: Annotated[EventForm, Form()]) -> Response:
+    """Save the change; everyone who answered is told. A mistake keeps what was typed."""
+    event, post = feed_service.get_event_or_raise(session=session, user=user, event_id=event_id)
+    try:
+        feed_service.update_event(session=session, user=user, event=event, post=post, data=to_event_update(form))
+    except InvalidInput as error:
+        session.rollback()
+        context = {"event_id": event_id, "form": form, "formats": list(EventFormat),
+                   "error": error.detail(request_language(request))}
+        return render(request, "feed/event_edit.html", context, status_code=422)
+    return RedirectResponse(f"/events/{event_id}", status_code=303)
 
 
 @pages.post("/events/{event_id}/rsvp")

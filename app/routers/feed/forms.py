@@ -1,19 +1,15 @@
 """The feed's HTML forms and what they turn into."""
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 
 from app.errors import InvalidInput
-from app.models.feed import EventCreate, EventFormat, PostCreate, PostKind
+from app.models.feed import Event, EventCreate, EventFormat, EventUpdate, PostCreate, PostKind
 
 
-class PostForm(BaseModel):
-    body: str = ""
-    kind: PostKind = PostKind.tip
-    tags: str = ""
-    department_ids: list[int] = []
-    must_read: bool = False
+class EventForm(BaseModel):
     event_title: str = ""
     event_format: EventFormat = EventFormat.seminar
     event_starts_at: str = ""
@@ -21,6 +17,14 @@ class PostForm(BaseModel):
     event_place: str = ""
     event_link: str = ""
     event_capacity: str = ""
+
+
+class PostForm(EventForm):
+    body: str = ""
+    kind: PostKind = PostKind.tip
+    tags: str = ""
+    department_ids: list[int] = []
+    must_read: bool = False
 
 
 class CommentForm(BaseModel):
@@ -35,16 +39,31 @@ def _local_time(value: str, label: str) -> datetime:
         raise InvalidInput("Enter the {field} as a date and time.", field=label) from None
 
 
-def _event(form: PostForm) -> EventCreate:
+def _event(form: EventForm) -> EventCreate:
     if not form.event_title.strip():
         raise InvalidInput("An event needs a title.")
     capacity = form.event_capacity.strip()
-    if capacity and (not capacity.isdigit() or int(capacity) < 1):
+    if capacity and (not capacity.isdigit() or not 1 <= int(capacity) <= 100_000):
         raise InvalidInput("The number of places must be a whole number above zero.")
     return EventCreate(title=form.event_title.strip()[:200], format=form.event_format,
                        starts_at=_local_time(form.event_starts_at, "start"),
                        ends_at=_local_time(form.event_ends_at, "end"), place=form.event_place[:300],
                        link=form.event_link[:500], capacity=int(capacity) if capacity else None)
+
+
+def to_event_update(form: EventForm) -> EventUpdate:
+    """The event form as a full change (an empty number of places means no limit)."""
+    return EventUpdate.model_validate(_event(form).model_dump())
+
+
+def event_form(event: Event, tz: ZoneInfo) -> EventForm:
+    """An event's values for its edit form, times in the editor's zone."""
+    def local(value: datetime) -> str:
+        return value.astimezone(tz).strftime("%Y-%m-%dT%H:%M")
+
+    return EventForm(event_title=event.title, event_format=event.format, event_starts_at=local(event.starts_at),
+                     event_ends_at=local(event.ends_at), event_place=event.place, event_link=event.link,
+                     event_capacity=str(event.capacity or ""))
 
 
 def to_post_create(form: PostForm, upload_ids: list[int]) -> PostCreate:

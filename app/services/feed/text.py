@@ -11,9 +11,10 @@ from app.errors import InvalidInput
 from app.markdown import render_markdown
 from app.models.feed import MAX_BODY, MAX_TAGS
 from app.models.users import User
-from app.text import nfc
+from app.text import nfc, normalize_tag
 
-TAG_RE = re.compile(r"(?<![\w&/#])#(\w[\w-]{0,39})")
+# A Ukrainian apostrophe inside a word belongs to the tag: #здоров’я.
+TAG_RE = re.compile(r"(?<![\w&/#])#(\w(?:[\w-]|[’ʼ](?=\w)){0,39})")
 MENTION_RE = re.compile(r"(?<![\w@./])@([a-z0-9][a-z0-9._-]{1,39})", re.IGNORECASE)
 HTML_SPLIT = re.compile(r"(<[^>]*>)")
 NO_LINKS_INSIDE = ("a", "code", "pre")
@@ -30,11 +31,6 @@ def clean_body(body: str) -> str:
     return text
 
 
-def normalize_tag(tag: str) -> str:
-    """A tag as stored: without '#', lowercase, NFC."""
-    return nfc(tag).strip().lstrip("#").strip().lower()[:60]
-
-
 def collect_tags(body: str, explicit: Iterable[str]) -> list[str]:
     """Explicit tags plus the #tags in the text, without duplicates, in order."""
     found = [normalize_tag(t) for t in explicit] + [normalize_tag(m) for m in TAG_RE.findall(_outside_code(body))]
@@ -42,6 +38,11 @@ def collect_tags(body: str, explicit: Iterable[str]) -> list[str]:
     if len(tags) > MAX_TAGS:
         raise InvalidInput("A post can have at most {limit} tags.", limit=MAX_TAGS)
     return tags
+
+
+def inline_tags(body: str) -> set[str]:
+    """The tags written as #tags in the text (outside code), normalized."""
+    return {normalize_tag(m) for m in TAG_RE.findall(_outside_code(body))}
 
 
 def mentioned_users(*, session: Session, body: str) -> list[User]:

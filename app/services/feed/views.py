@@ -31,6 +31,8 @@ from app.pagination import clamp_limit, decode_cursor, encode_cursor
 from app.services import uploads as uploads_service
 from app.services import users as users_service
 from app.services.feed import access, events
+from app.services.feed.text import inline_tags
+from app.text import normalize_tag
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def _filtered(query, filters: FeedFilters):  # type: ignore[no-untyped-def]
     if filters.kind:
         query = query.where(Post.kind == filters.kind)
     if filters.tag:
-        query = query.where(exists().where(PostTag.post_id == Post.id, PostTag.tag == filters.tag.lower()))
+        query = query.where(exists().where(PostTag.post_id == Post.id, PostTag.tag == normalize_tag(filters.tag)))
     if filters.department_id:
         query = query.where(exists().where(PostDepartment.post_id == Post.id,
                                            PostDepartment.department_id == filters.department_id))
@@ -161,9 +163,11 @@ def to_public_many(*, session: Session, user: User, posts: Sequence[Post]) -> li
         assert post.id is not None
         event = post_events.get(post.id)
         pinned = post.pinned_at is not None and (post.pinned_until is None or post.pinned_until > now)
+        post_tags, shown = [t.tag for t in tags[post.id]], inline_tags(post.body)
         result.append(PostPublic(
             id=post.id, url=f"/posts/{post.id}", kind=post.kind, body=post.body, html=post.html,
-            tags=[t.tag for t in tags[post.id]], department_ids=sorted(d.department_id for d in departments[post.id]),
+            tags=post_tags, extra_tags=[t for t in post_tags if t not in shown],
+            department_ids=sorted(d.department_id for d in departments[post.id]),
             author=authors[post.author_id], created_at=post.created_at, edited_at=post.edited_at,
             edited=post.edited_at is not None, pinned=pinned, pinned_until=post.pinned_until if pinned else None,
             must_read=post.must_read, read_by_me=post.id in read, reactions=reactions[post.id],

@@ -26,7 +26,7 @@ from app.services import audit
 from app.services import users as users_service
 from app.services.kb import access
 from app.services.kb.rendering import linked_slugs
-from app.text import nfc, slugify
+from app.text import nfc, normalize_tag, slugify
 
 MAX_TAG = 60
 
@@ -43,10 +43,10 @@ def add_months(day: date, months: int) -> date:
 
 
 def clean_tags(tags: list[str]) -> list[str]:
-    """Tags trimmed, lower-cased, without '#', unique, in the order given."""
+    """Tags normalized as everywhere in Kolo (app.text.normalize_tag), unique, in the order given."""
     seen: list[str] = []
     for tag in tags:
-        cleaned = nfc(tag).strip().lstrip("#").strip().lower()[:MAX_TAG]
+        cleaned = normalize_tag(tag, MAX_TAG)
         if cleaned and cleaned not in seen:
             seen.append(cleaned)
     return seen

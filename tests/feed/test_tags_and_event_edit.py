@@ -1,0 +1,71 @@
+"""Tags shown once and written one way in the feed and the knowledge base; the organizer's event edit page."""
+
+from fastapi.testclient import TestClient
+
+from app.text import normalize_tag
+
+EVENT = {"body": "Тренінг з серцево-легеневої реанімації", "kind": "event",
+         "event": {"title": "СЛР для медсестер", "format": "training", "starts_at": "2030-03-10T10:00:00",
+                   "ends_at": "2030-03-10T12:00:00", "place": "Актова зала", "capacity": 10}}
+
+
+def _edit(client: TestClient, event_id: int, **fields: str):  # type: ignore[no-untyped-def]
+    data = {"csrf_token": client.headers["X-CSRF-Token"], "event_title": "СЛР для медсестер",
+            "event_format": "training", "event_starts_at": "2030-03-11T14:00", "event_ends_at": "2030-03-11T16:00",
+            "event_place": "Навчальний клас, 2 поверх", "event_link": "", "event_capacity": "12", **fields}
+    return client.post(f"/events/{event_id}/edit", data=data, follow_redirects=False)
+
+
+class TestTags:
+    def test_one_normalization_for_every_domain(self) -> None:
+        assert normalize_tag("  #Гігієна   Рук ") == "гігієна_рук"
+        assert normalize_tag("Здоровʼя") == normalize_tag("здоров'я") == "здоров’я"
+        assert normalize_tag("#гігієна_рук") == "гігієна_рук"
+
+    def test_feed_and_kb_store_the_same_tag(self, staff_client: TestClient, manager_client: TestClient) -> None:
+        post = staff_client.post("/api/v1/posts", json={"body": "Порада #Гігієна_рук", "tags": ["Гігієна рук"]})
+        assert post.json()["tags"] == ["гігієна_рук"]
+        article = manager_client.post("/api/v1/articles", json={"title": "Миття рук", "body": "Тридцять секунд.",
+                                                                "tags": ["Гігієна рук"]})
+        assert article.json()["tags"] == ["гігієна_рук"]
+
+    def test_a_ukrainian_apostrophe_stays_in_a_hashtag(self, staff_client: TestClient) -> None:
+        post = staff_client.post("/api/v1/posts", json={"body": "Бережіть #здоров’я колег"}).json()
+        assert post["tags"] == ["здоров’я"]
+
+    def test_tags_already_in_the_text_are_not_listed_again(self, staff_client: TestClient) -> None:
+        staff_client.post("/api/v1/posts", json={"body": "Маски міняємо щодві години #маски", "tags": ["епідсезон"]})
+        page = staff_client.get("/").text
+        assert page.count(">#маски<") == 1 and page.count(">#епідсезон<") == 1
+
+    def test_the_feed_filter_finds_a_tag_however_it_is_typed(self, staff_client: TestClient) -> None:
+        staff_client.post("/api/v1/posts", json={"body": "Порада для всіх #гігієна_рук"})
+        assert "Порада для всіх" in staff_client.get("/?tag=Гігієна рук").text
+
+
+class TestEventEditPage:
+    def test_organizer_changes_the_event_and_attendees_are_told(self, manager_client: TestClient,
+                                                                staff_client: TestClient) -> None:
+        event = manager_client.post("/api/v1/posts", json=EVENT).json()["event"]
+        staff_client.post(f"/api/v1/events/{event['id']}/rsvp", json={"status": "going"})
+        form = manager_client.get(f"/events/{event['id']}/edit")
+        assert form.status_code == 200 and 'value="2030-03-10T10:00"' in form.text  # shown in Kyiv time
+        saved = _edit(manager_client, event["id"])
+        assert saved.status_code == 303 and saved.headers["location"] == f"/events/{event['id']}"
+        changed = staff_client.get(f"/api/v1/events/{event['id']}").json()
+        assert changed["starts_at"].startswith("2030-03-11T12:00") and changed["place"] == "Навчальний клас, 2 поверх"
+        assert changed["capacity"] == 12
+        texts = [n["text"] for n in staff_client.get("/api/v1/notifications").json()["items"]]
+        assert any("СЛР для медсестер" in t for t in texts)
+        assert "Змінити подію" in manager_client.get(f"/events/{event['id']}").text
+
+    def test_a_mistake_keeps_what_was_typed(self, manager_client: TestClient) -> None:
+        event = manager_client.post("/api/v1/posts", json=EVENT).json()["event"]
+        bad = _edit(manager_client, event["id"], event_ends_at="2030-03-11T13:00", event_place="Конференц-зала")
+        assert bad.status_code == 422 and 'value="Конференц-зала"' in bad.text and "пізніше" in bad.text
+
+    def test_only_the_organizer_may_change_it(self, manager_client: TestClient, staff_client: TestClient) -> None:
+        event = manager_client.post("/api/v1/posts", json=EVENT).json()["event"]
+        assert staff_client.get(f"/events/{event['id']}/edit").status_code == 403
+        assert _edit(staff_client, event["id"]).status_code == 403
+        assert "Змінити подію" not in staff_client.get(f"/events/{event['id']}").text
