@@ -13,7 +13,7 @@ from app.models.kb import ArticleStatus, KbAcknowledgement, KbArticle
 from app.models.users import User
 from app.services import users as users_service
 from app.services.kb import access, audience
-from app.text import uk_sort_key
+from app.text import csv_cell, uk_sort_key
 
 
 def latest_acknowledged(*, session: Session, user: User, article: KbArticle) -> int | None:
@@ -100,12 +100,8 @@ def report_csv(data: AckReport, headers: list[str]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(headers)
     for row in data.rows:
-        writer.writerow([_cell(row.user.name), _cell(row.user.email), _cell("; ".join(row.department_names)),
+        writer.writerow([csv_cell(row.user.name), csv_cell(row.user.email), csv_cell("; ".join(row.department_names)),
                          row.version or "", row.acknowledged_at.isoformat() if row.acknowledged_at else "",
                          "yes" if row.current else "no"])
     return "\ufeff" + buffer.getvalue()
 
-
-def _cell(value: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
