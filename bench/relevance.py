@@ -110,6 +110,7 @@ def main() -> int:
     parser.add_argument("corpus", type=Path, help="the corpus folder (uk_laws_health.jsonl, en_medquad.jsonl, …)")
     parser.add_argument("--en-queries", type=int, default=1000, help="sample size of MedQuAD questions; 0 = all")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--index", type=Path, help="keep Kolo's index in this folder and reuse it when it exists")
     args = parser.parse_args()
     docs = read_jsonl(args.corpus / "uk_laws_health.jsonl") + read_jsonl(args.corpus / "en_medquad.jsonl")
     en = read_jsonl(args.corpus / "qa_en_medquad.jsonl")
@@ -118,7 +119,8 @@ def main() -> int:
     uk = read_jsonl(HERE / "uk_queries.jsonl")
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        ix = build_kolo(docs, Path(tmp) / "kolo")
+        folder = args.index or Path(tmp) / "kolo"
+        ix = open_or_create(folder) if args.index and args.index.exists() else build_kolo(docs, folder)
         kolo_build = time.perf_counter() - started
         started = time.perf_counter()
         db = build_fts(docs, Path(tmp) / "fts.db")

@@ -58,8 +58,8 @@ def make_documents(corpus: Path, total: int, rng: random.Random) -> list[tuple[s
     return docs
 
 
-def make_queries(corpus: Path, docs: list[tuple[str, str]], n: int, rng: random.Random) -> list[str]:
-    """A mix: 30% English questions, 10% Ukrainian queries, 30% terms, 20% phrases, 10% typos."""
+def make_queries(corpus: Path, docs: list[tuple[str, str]], n: int, rng: random.Random) -> list[tuple[str, str]]:
+    """(kind, query) pairs: 30% English questions, 10% Ukrainian queries, 30% terms, 20% phrases, 10% typos."""
     en = [q["query"] for q in rng.sample(read_jsonl(corpus / "qa_en_medquad.jsonl"), int(n * 0.3))]
     uk_pool = [q["query"] for q in read_jsonl(HERE / "uk_queries.jsonl")]
     uk = [rng.choice(uk_pool) for _ in range(int(n * 0.1))]
@@ -75,7 +75,8 @@ def make_queries(corpus: Path, docs: list[tuple[str, str]], n: int, rng: random.
         w = rng.choice(words)
         i = rng.randrange(1, len(w) - 1)
         typos.append(w[:i] + w[i + 1:])
-    queries = en + uk + terms + phrases + typos
+    queries = [(kind, q) for kind, group in (("English question", en), ("Ukrainian query", uk), ("single term", terms),
+                                             ("quoted phrase", phrases), ("misspelt word", typos)) for q in group]
     rng.shuffle(queries)
     return queries
 

@@ -4,9 +4,9 @@ Public API:
     run_query(searcher, q, *, visibility_keys, kind=None, tags=(), department_id=None,
               author_id=None, status=None, created_from=None, created_to=None, limit=20,
               offset=0, with_facets=True, with_suggestion=True) -> QueryResult
+    suggest_titles(searcher, q, *, visibility_keys, limit) -> list[Hit]   titles as typed so far
     QueryResult(hits, total, total_exact, suggestion, facets)
     Hit(key, kind, score, title_html, snippet_html, url)   (from app.search.snippets)
-    allowed_docs(searcher, filter_query) -> DocIdSet   the filter's documents, cached per searcher
 
 Query syntax (user input, never trusted): words (all should match; documents matching
 most words still rank), "exact phrase", -word to exclude, AND / OR / NOT and parentheses.
@@ -16,10 +16,9 @@ Permissions: only documents carrying at least one of ``visibility_keys`` are mat
 counted, faceted or used to validate a suggestion; the filter runs inside Whoosh. The
 service layer still rechecks every returned key against the database.
 
-Speed (docs/benchmarks.md): the top hits are collected with Whoosh's block-max skipping, so
-the matches are never all visited. ``total`` is exact up to COUNT_CAP visible matches;
-beyond, ``total_exact`` is False and there are more than ``total``. It never counts documents
-the caller may not see. Facets count the top FACET_DEPTH hits, not every match. The filter's
+Scoring (app/search/engine.py) visits every visible match as array operations, so ``total``
+and the facet counts are exact (``total_exact`` is False only when a very common phrase had more
+candidates than were checked). They never count documents the caller may not see. The filter's
 document set is computed once per searcher (an index generation) and reused. On a large
 index, words found in more than COMMON_RATIO of the documents only add to the score of
 documents that match a rarer word of the query.
@@ -34,11 +33,12 @@ import logging
 import re
 import threading
 import weakref
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import escape
 
-from whoosh.idsets import BitSet, DocIdSet
+import numpy as np
 from whoosh.qparser import (
     AndGroup,
     BoostPlugin,
@@ -52,9 +52,10 @@ from whoosh.qparser import (
     WildcardPlugin,
 )
 from whoosh.query import And, AndMaybe, AndNot, DateRange, NullQuery, Or, Query, Term
-from whoosh.searching import Results, Searcher
+from whoosh.searching import Searcher
 from whoosh.support.levenshtein import damerau_levenshtein
 
+from app.search import engine
 from app.search.analysis import TOKEN_PATTERN, analyze, normalize_tag
 from app.search.index import _naive_utc
 from app.search.snippets import Hit, page_hits
@@ -74,16 +75,13 @@ MAX_QUERY_CHARS = 500
 # document missing one word is still found (measured on MedQuAD; see the module report).
 GROUP = OrGroup.factory(0.9)
 FACETS = {"kind": "kind", "tag": "tags", "department": "department_ids", "author": "author_id"}
-_OVERLAPPING = {"tags", "department_ids"}
-# Counting every match re-runs the whole query (half of a query's time at 100k documents):
-# count up to this many visible matches, then say "more than".
-COUNT_CAP = 100
-FACET_DEPTH = 100
+FACET_VALUES = 12
 # A word in more than this share of documents only adds to the score of documents that match
-# a rarer word of the query (Lucene's "common terms" idea): walking its postings was most of
-# a long question's time, and it barely changes the ranking.
+# a rarer word of the query (Lucene's "common terms" idea): "what", "are", "disease" no longer
+# rank a document that has none of a question's rarer words (better MRR@10 in both languages).
 COMMON_RATIO = 0.02
-COMMON_MIN_DOCS = 5000  # below this every query is fast anyway: rank with every word
+COMMON_MIN_DOCS = 5000  # below this document frequencies say little: rank with every word
+MAX_PREFIX_TERMS = 50  # title words a typed prefix may stand for, the most frequent first
 FILTER_CACHE_SIZE = 64
 _TOKEN_RE = re.compile(TOKEN_PATTERN)
 _UNITS_RE = re.compile(r'"([^"]*)"|([^\s"]+)')
@@ -130,7 +128,7 @@ def run_query(
     with_suggestion: bool = True,
 ) -> QueryResult:
     """Search what the caller may see and return one page of highlighted hits."""
-    q = (q or "")[:MAX_QUERY_CHARS]
+    q = _encodable(q or "")[:MAX_QUERY_CHARS]
     keys = [k for k in dict.fromkeys(visibility_keys) if k]
     if not q.strip() or not keys or limit <= 0:
         return QueryResult()
@@ -143,49 +141,48 @@ def run_query(
     if _is_null(query):
         return QueryResult()
     allowed = allowed_docs(searcher, flt)
-    if not allowed:  # Whoosh reads an empty filter set as "no filter"
+    if not allowed.any():
         return QueryResult()
-    wanted = offset + limit
-    results = searcher.search(query, limit=max(wanted, FACET_DEPTH) if with_facets else wanted,
-                              filter=allowed)
-    total, exact = _count(searcher, query, allowed, results.scored_length(), wanted)
+    matches = engine.evaluate(searcher, query, allowed)
     suggestion = None
     if with_suggestion and vocab.unknown:
         suggestion = _suggest(searcher, q, vocab, allowed)
     return QueryResult(
-        hits=page_hits(results, offset, limit),
-        total=total,
-        total_exact=exact,
+        hits=page_hits(searcher, query, matches.top(offset + limit)[offset:]),
+        total=matches.total,
+        total_exact=matches.total_exact,
         suggestion=suggestion,
-        facets=_facet_counts(results) if with_facets else {},
+        facets=_facet_counts(searcher, matches) if with_facets else {},
     )
 
 
-def _count(searcher: Searcher, query: Query, allowed: DocIdSet, collected: int,
-           wanted: int) -> tuple[int, bool]:
-    """(total, exact): exact when the top-k collection saw every match, else counted to a cap."""
-    if collected < wanted:
-        # The heap never filled, so no block was skipped: every visible match was collected.
-        return collected, True
-    cap = max(COUNT_CAP, wanted)
-    count = 0
-    for docnum in searcher.docs_for_query(query):
-        if docnum in allowed:
-            count += 1
-            if count > cap:
-                return cap, False
-    return count, True
+def suggest_titles(searcher: Searcher, q: str, *, visibility_keys: list[str], limit: int) -> list[Hit]:
+    """Titles holding every word typed so far, the last one possibly unfinished."""
+    words = analyze(_encodable(q[:100]), no_morph=True)[:6]
+    keys = [k for k in dict.fromkeys(visibility_keys) if k]
+    if not words or not keys:
+        return []
+    allowed = allowed_docs(searcher, _filter(keys, kind=None, tags=(), department_id=None, author_id=None,
+                                             status=None))
+    reader = searcher.reader()
+    parts = []
+    for word in words:
+        prefixed = sorted(reader.expand_prefix("title", word), key=lambda t: -reader.doc_frequency("title", t))
+        texts = dict.fromkeys([*analyze(word, mode="query"), *prefixed[:MAX_PREFIX_TERMS]])
+        parts.append(Or([Term("title", t) for t in texts]))
+    matches = engine.evaluate(searcher, And(parts), allowed)
+    return [Hit(key=stored["key"], kind=stored.get("kind", ""), score=score, title_html=escape(stored.get("title", "")),
+                snippet_html="", url=stored.get("url", ""))
+            for stored, score in ((searcher.stored_fields(d), s) for d, s in matches.top(limit))]
 
 
-_filter_cache: weakref.WeakKeyDictionary[Searcher, OrderedDict[str, DocIdSet]] = \
+_filter_cache: weakref.WeakKeyDictionary[Searcher, OrderedDict[str, np.ndarray]] = \
     weakref.WeakKeyDictionary()
 _filter_lock = threading.Lock()
 
 
-def allowed_docs(searcher: Searcher, flt: Query) -> DocIdSet:
-    """The documents `flt` matches, computed once per searcher (index generation) and filter.
-
-    Never pass an empty result to Searcher.search(filter=...): Whoosh then filters nothing.
+def allowed_docs(searcher: Searcher, flt: Query) -> np.ndarray:
+    """The documents `flt` matches (a bool array), computed once per searcher and filter.
 
     The visibility filter matches nearly every document ("all"); rebuilding its set on every
     query cost more than the search itself at 100k documents."""
@@ -196,12 +193,17 @@ def allowed_docs(searcher: Searcher, flt: Query) -> DocIdSet:
         if found is not None:
             cache.move_to_end(key)
             return found
-    docs = BitSet(searcher.docs_for_query(flt), size=searcher.doc_count_all())
+    docs = engine.segment_docs(searcher, flt)
     with _filter_lock:
         cache[key] = docs
         while len(cache) > FILTER_CACHE_SIZE:
             cache.popitem(last=False)
     return docs
+
+
+def _encodable(q: str) -> str:
+    """`q` without lone surrogates: index terms are UTF-8."""
+    return q.encode("utf-8", "ignore").decode("utf-8")
 
 
 def _parse(searcher: Searcher, q: str, group: object | None = None) -> Query:
@@ -237,10 +239,8 @@ class _Vocabulary:
     """Replaces terms the index has never seen with their near spellings, remembering them."""
 
     def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
         self.reader = searcher.reader()
-        # Per-segment readers: their terms_within() walks the term index with an automaton;
-        # the multi-segment reader's version computes an edit distance for every term.
-        self.leaves = [sub.reader() for sub, _ in searcher.leaf_searchers()]
         self.unknown: set[str] = set()
 
     def known(self, text: str) -> bool:
@@ -264,10 +264,7 @@ class _Vocabulary:
         return Or([Term(node.fieldname, t, boost=node.boost * FUZZY_BOOST) for t in near])
 
     def near(self, fieldname: str, text: str, maxdist: int) -> list[str]:
-        found: set[str] = set()
-        for leaf in self.leaves:
-            # prefix=1: typos rarely hit the first letter, and it keeps expansion cheap
-            found.update(leaf.terms_within(fieldname, text, maxdist, prefix=1))
+        found = engine.similar_terms(self.searcher, fieldname, text, maxdist)
         found.discard(text)
         ranked = sorted(found, key=lambda t: (damerau_levenshtein(text, t),
                                               -self.reader.doc_frequency(fieldname, t), t))
@@ -322,20 +319,16 @@ def _is_null(query: Query) -> bool:
     return query is NullQuery or isinstance(query, type(NullQuery))
 
 
-def _facet_counts(results: Results) -> dict[str, dict[str, int]]:
-    """Facet values among the top FACET_DEPTH hits (all visible to the caller)."""
-    counters: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
-    for hit in results[:FACET_DEPTH]:
-        stored = hit.fields()
-        for name, fieldname in FACETS.items():
-            value = str(stored.get(fieldname) or "")
-            values = value.split(",") if fieldname in _OVERLAPPING else [value]
-            counters[name].update(v for v in values if v)
-    return {name: dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
-            for name, counter in counters.items()}
+def _facet_counts(searcher: Searcher, matches: engine.Matches) -> dict[str, dict[str, int]]:
+    """For each facet, its most frequent values among every match the caller may see."""
+    facets = {}
+    for name, fieldname in FACETS.items():
+        counts = engine.field_values(searcher, fieldname, matches.docnums())
+        facets[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_VALUES])
+    return facets
 
 
-def _suggest(searcher: Searcher, q: str, vocab: _Vocabulary, flt: DocIdSet) -> str | None:
+def _suggest(searcher: Searcher, q: str, vocab: _Vocabulary, allowed: np.ndarray) -> str | None:
     """A corrected query string, only if it finds something the caller may see."""
     pieces: list[str] = []
     last = 0
@@ -354,7 +347,7 @@ def _suggest(searcher: Searcher, q: str, vocab: _Vocabulary, flt: DocIdSet) -> s
         return None
     corrected = "".join(pieces) + q[last:]
     strict = _parse(searcher, corrected, group=AndGroup)
-    if _is_null(strict) or not searcher.search(strict, limit=1, filter=flt).scored_length():
+    if _is_null(strict) or not engine.evaluate(searcher, strict, allowed, boosts=False).total:
         return None
     return corrected
 

@@ -7,18 +7,17 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from html import escape, unescape
+from html import unescape
 
 from sqlmodel import Session, col, select
-from whoosh.query import And, Or, Prefix, Term
 
 from app.errors import InvalidInput
 from app.models.users import Department, User
 from app.pagination import clamp_limit, decode_cursor, encode_cursor
 from app.search import gaps
-from app.search.analysis import analyze
 from app.search.index import IndexUnavailable
-from app.search.query import MAX_QUERY_CHARS, Hit, QueryResult, allowed_docs, run_query
+from app.search.query import MAX_QUERY_CHARS, QueryResult, run_query
+from app.search.query import suggest_titles as query_titles
 from app.search.runtime import SearchRuntime
 from app.search.sources import SOURCES, visibility_keys
 from app.services import users as users_service
@@ -134,24 +133,15 @@ def readable_items(*, session: Session, user: User, result: QueryResult) -> list
 def suggest_titles(*, session: Session, runtime: SearchRuntime, user: User | None, q: str,
                    limit: int = SUGGEST_LIMIT) -> list[SearchItem]:
     """Titles starting with what is typed so far (search-as-you-type), only readable ones."""
-    words = analyze(q[:100], no_morph=True)[:6]
-    if not words or user is None:
+    if user is None:
         return []
     keys = visibility_keys(user, users_service.department_ids_of(session=session, user=user))
-    query = And([Or([Prefix("title", w)] + [Term("title", t) for t in analyze(w, mode="query")]) for w in words])
     try:
         with runtime.searcher() as searcher:
-            allowed = allowed_docs(searcher, Or([Term("visibility", k) for k in keys]))
-            hits = searcher.search(query, limit=limit * 2, filter=allowed) if allowed else []
-            found = [(h["key"], h.get("title", ""), h.get("url", ""), float(h.score or 0)) for h in hits]
+            hits = query_titles(searcher, q, visibility_keys=keys, limit=limit * 2)
     except IndexUnavailable:
         return []
-    result = QueryResult(hits=[_title_hit(*row) for row in found])
-    return readable_items(session=session, user=user, result=result)[:limit]
-
-
-def _title_hit(key: str, title: str, url: str, score: float) -> Hit:
-    return Hit(key=key, kind=key.partition(":")[0], score=score, title_html=escape(title), snippet_html="", url=url)
+    return readable_items(session=session, user=user, result=QueryResult(hits=hits))[:limit]
 
 
 def _check_type(type: str | None) -> str | None:

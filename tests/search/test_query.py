@@ -166,13 +166,15 @@ class TestVisibility:
         # Whoosh treats an empty filter set as no filter at all
         assert search(make_index(tmp_path), "гігієна", kind="event") == []
 
-    def test_many_matches_are_counted_to_a_cap_without_invisible_ones(self, tmp_path: Path) -> None:
+    def test_every_match_is_counted_and_faceted_without_invisible_ones(self, tmp_path: Path) -> None:
         docs = [SearchDoc(key=f"post:{n}", kind="post", title=f"Чергування {n}", body="Графік чергувань.",
-                          visibility=ALL if n % 2 else ["dept:2"]) for n in range(260)]
+                          tags=["нічні"] if n % 3 else ["денні"], visibility=ALL if n % 2 else ["dept:2"])
+                for n in range(260)]
         ix = make_index(tmp_path, docs)
         with ix.searcher() as s:
             many = run_query(s, "чергування", visibility_keys=ALL, limit=10)
-            assert (many.total, many.total_exact, len(many.hits)) == (100, False, 10)
+            assert (many.total, many.total_exact, len(many.hits)) == (130, True, 10)
+            assert many.facets["tag"] == {"нічні": 87, "денні": 43} and many.facets["kind"] == {"post": 130}
             few = run_query(s, "чергування 7", visibility_keys=ALL, kind="post", tags=[], limit=200)
             assert few.total_exact and few.total == 130 == len(few.hits)
 

@@ -1,0 +1,453 @@
+"""Scoring a parsed query over whole segments at once.
+
+Whoosh keeps the index: analysis, postings, stored fields, segments and their merges. Its own
+matchers walk the postings one document at a time in pure Python, which kept a query at 100k
+documents at hundreds of milliseconds (docs/benchmarks.md). Here each query term's postings are
+decoded once per segment into numpy arrays (cached, least recently used first out) and the query
+tree is evaluated as array operations: every visible match is scored, counted and faceted, and
+the top hits are picked with a partial sort.
+
+Public API:
+    evaluate(searcher, query, allowed, *, boosts=True) -> Matches
+    Matches.top(n) -> list[(docnum, score)]     best first, ties by document number
+    Matches.total, Matches.total_exact, Matches.docnums()
+    field_values(searcher, fieldname, docnums) -> Counter[str]   facet counts over the matches
+    similar_terms(searcher, fieldname, text, maxdist) -> set[str]  same first letter, within maxdist edits
+    segment_docs(searcher, query) -> numpy bool array over the searcher's document numbers
+
+Scores are Whoosh's BM25F (B=0.75, K1=1.2, its idf and average field lengths, the schema's
+field boosts already in the stored weights, the query's boosts), summed over the matching terms
+of Or and And; AndMaybe adds its optional part where the required part matches. Then recent and
+published content gets a small lift (RECENCY_BOOST, PUBLISHED_BOOST). Phrases are checked
+against stored positions for the candidates that contain every word, best candidates first, up to
+PHRASE_CHECK_BUDGET per segment; when that budget runs out the total is a lower bound.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.query import And, AndMaybe, AndNot, Not, Or, Phrase, Query, Term
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+from whoosh.util.times import datetime_to_long
+
+K1 = 1.2
+B = 0.75
+# A document's score is multiplied by 1 + RECENCY_BOOST * 0.5 ** (age / RECENCY_HALF_LIFE_DAYS)
+# and by 1 + PUBLISHED_BOOST when its status is "published" (a current knowledge-base article).
+RECENCY_BOOST = 0.15
+RECENCY_HALF_LIFE_DAYS = 90.0
+PUBLISHED_BOOST = 0.1
+PHRASE_CHECK_BUDGET = 4000
+CACHE_BYTES = 128 * 2**20
+_NO_DATE = 2**64 - 1
+_MICROS_PER_DAY = 86_400 * 10**6
+_LENGTHS = np.array([1.0] + [float(byte_to_length(b)) for b in range(1, 256)], dtype=np.float32)
+
+
+class _Cache:
+    """A byte-budgeted LRU shared by every searcher of the process (segments never change)."""
+
+    def __init__(self, budget: int) -> None:
+        self._items: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
+        self._budget, self._used = budget, 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> object | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+            return found[0]
+
+    def put(self, key: tuple, value: object, size: int) -> None:
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (value, size)
+            self._used += size
+            while self._used > self._budget and len(self._items) > 1:
+                _, (_, freed) = self._items.popitem(last=False)
+                self._used -= freed
+
+
+_cache = _Cache(CACHE_BYTES)
+
+
+@dataclass(frozen=True, slots=True)
+class _Postings:
+    ids: np.ndarray  # int64 document numbers within the segment, ascending
+    weights: np.ndarray  # float32 term frequencies (times the field boost)
+
+
+@dataclass(slots=True)
+class _Leaf:
+    """One segment as a query sees it: its reader, size, offset and document filter."""
+
+    reader: IndexReader
+    segid: str
+    size: int
+    offset: int
+    allowed: np.ndarray  # bool: visible to the caller and not deleted
+
+    def postings(self, fieldname: str, text: str) -> _Postings | None:
+        key = ("postings", self.segid, fieldname, text)
+        found = _cache.get(key)
+        if found is None:
+            found = _read_postings(self.reader, fieldname, text)
+            _cache.put(key, found, 64 + (found.ids.nbytes + found.weights.nbytes if found else 0))
+        return found or None  # type: ignore[return-value]
+
+    def positions(self, fieldname: str, text: str) -> tuple[np.ndarray, list[bytes]] | None:
+        key = ("positions", self.segid, fieldname, text)
+        found = _cache.get(key)
+        if found is None:
+            found = _read_values(self.reader, fieldname, text)
+            _cache.put(key, found, 64 + (found[0].nbytes + sum(len(v) + 40 for v in found[1]) if found else 0))
+        return found or None  # type: ignore[return-value]
+
+    def lengths(self, fieldname: str) -> np.ndarray:
+        key = ("lengths", self.segid, fieldname)
+        found = _cache.get(key)
+        if found is None:
+            found = _read_lengths(self.reader, fieldname, self.size)
+            _cache.put(key, found, found.nbytes)
+        return found  # type: ignore[return-value]
+
+    def lift(self) -> np.ndarray:
+        """Per-document score multiplier: recent and published content first among equals."""
+        day = datetime.now().strftime("%Y%m%d")
+        key = ("lift", self.segid, day)
+        found = _cache.get(key)
+        if found is None:
+            found = _read_lift(self.reader, self.size)
+            _cache.put(key, found, found.nbytes)
+        return found  # type: ignore[return-value]
+
+
+def _read_postings(reader: IndexReader, fieldname: str, text: str) -> _Postings | bool:
+    """Every posting of a term in one segment (False when the segment lacks it)."""
+    leaf = _leaf_matcher(reader, fieldname, text)
+    if leaf is None:
+        return False
+    ids, weights = [], []
+    for block_ids, block_weights, _ in _blocks(leaf):
+        ids.append(block_ids)
+        weights.append(block_weights)
+    return _Postings(np.concatenate(ids), np.concatenate(weights))
+
+
+def _read_values(reader: IndexReader, fieldname: str, text: str) -> tuple[np.ndarray, list[bytes]] | bool:
+    """Document numbers and the encoded positions of each posting of a term in one segment."""
+    leaf = _leaf_matcher(reader, fieldname, text)
+    if leaf is None:
+        return False
+    ids, values = [], []
+    for block_ids, _, block_values in _blocks(leaf):
+        ids.append(block_ids)
+        values.extend(block_values)
+    return np.concatenate(ids), values
+
+
+def _leaf_matcher(reader: IndexReader, fieldname: str, text: str):  # type: ignore[no-untyped-def]
+    """The segment's raw posting reader: deleted documents included (they are masked later)."""
+    if (fieldname, text) not in reader:
+        return None
+    return reader._terms.matcher(fieldname, reader._text_to_bytes(fieldname, text), reader.schema[fieldname].format)
+
+
+def _blocks(leaf) -> Iterator[tuple[np.ndarray, np.ndarray, tuple]]:  # type: ignore[no-untyped-def]
+    """The decoded blocks of a whoosh3 posting list (W3LeafMatcher, whoosh-reloaded 2.7.5)."""
+    while leaf.is_active():
+        if leaf._data is None:
+            leaf._read_data()
+        raw_ids, raw_weights, values = leaf._data
+        ids = np.asarray(raw_ids, dtype=np.int64)
+        if not leaf._byteids:
+            ids = np.cumsum(ids)
+        count = len(ids)
+        if raw_weights is None:
+            weights = np.ones(count, dtype=np.float32)
+        elif isinstance(raw_weights, float):
+            weights = np.full(count, raw_weights, dtype=np.float32)
+        else:
+            weights = np.asarray(raw_weights, dtype=np.float32)
+        yield ids, weights, values if isinstance(values, tuple) else ()
+        leaf._next_block()
+
+
+def _read_lengths(reader: IndexReader, fieldname: str, size: int) -> np.ndarray:
+    column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+    raw = np.zeros(size, dtype=np.uint8)
+    if column is not None and column._count:
+        raw[:column._count] = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+    return _LENGTHS[raw]
+
+
+def _read_lift(reader: IndexReader, size: int) -> np.ndarray:
+    lift = np.ones(size, dtype=np.float32)
+    if reader.has_column("created_at"):
+        created = np.fromiter(reader.column_reader("created_at", translate=False), dtype=np.uint64, count=size)
+        dated = created != _NO_DATE
+        now = datetime_to_long(datetime.now(UTC).replace(tzinfo=None))
+        age_days = np.maximum(now - created[dated].astype(np.float64), 0) / _MICROS_PER_DAY
+        lift[dated] += RECENCY_BOOST * np.power(0.5, age_days / RECENCY_HALF_LIFE_DAYS)
+    published = _read_postings(reader, "status", "published")
+    if published:
+        lift[published.ids] *= 1 + PUBLISHED_BOOST
+    return lift
+
+
+@dataclass(slots=True)
+class _Result:
+    """A node's matches in one segment: which documents, and their scores."""
+
+    match: np.ndarray
+    score: np.ndarray
+
+
+class Matches:
+    """Every visible document a query matches, with its score, across the searcher's segments."""
+
+    def __init__(self, docnums: np.ndarray, scores: np.ndarray, exact: bool) -> None:
+        self._docnums, self._scores = docnums, scores
+        self.total_exact = exact
+
+    @property
+    def total(self) -> int:
+        return int(len(self._docnums))
+
+    def top(self, n: int) -> list[tuple[int, float]]:
+        """The n best (document number, score) pairs, best first; ties go to the older document."""
+        docnums, scores = self._docnums, self._scores
+        if n < len(docnums):
+            # every document scoring at least the n-th best, so that ties are broken by docnum
+            threshold = np.partition(scores, len(scores) - n)[len(scores) - n]
+            keep = scores >= threshold
+            docnums, scores = docnums[keep], scores[keep]
+        order = np.lexsort((docnums, -scores))[:n]
+        return [(int(d), float(s)) for d, s in zip(docnums[order], scores[order], strict=True)]
+
+    def docnums(self) -> np.ndarray:
+        return self._docnums
+
+
+def evaluate(searcher: Searcher, query: Query, allowed: np.ndarray, *, boosts: bool = True) -> Matches:
+    """Score `query` over every document `allowed` (a bool array over the searcher's documents)."""
+    evaluator = _Evaluator(searcher)
+    docnums, scores, exact = [], [], True
+    for leaf in _leaves(searcher, allowed):
+        result = evaluator.run(query, leaf)
+        hits = np.flatnonzero(result.match & leaf.allowed)
+        score = result.score[hits]
+        if boosts:
+            score = score * leaf.lift()[hits]
+        docnums.append(hits + leaf.offset)
+        scores.append(score)
+        exact = exact and not evaluator.truncated
+    if not docnums:
+        return Matches(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), True)
+    return Matches(np.concatenate(docnums), np.concatenate(scores), exact)
+
+
+def segment_docs(searcher: Searcher, query: Query) -> np.ndarray:
+    """The documents `query` matches, as a bool array over the searcher's document numbers."""
+    mask = np.zeros(searcher.doc_count_all(), dtype=bool)
+    for docnum in searcher.docs_for_query(query):
+        mask[docnum] = True
+    return mask
+
+
+def field_values(searcher: Searcher, fieldname: str, docnums: np.ndarray) -> Counter[str]:
+    """How many of `docnums` carry each term of a keyword or ID field (one document may carry several)."""
+    counts: Counter[str] = Counter()
+    for leaf in _leaves(searcher, None):
+        inside = docnums[(docnums >= leaf.offset) & (docnums < leaf.offset + leaf.size)] - leaf.offset
+        if not len(inside):
+            continue
+        mask = np.zeros(leaf.size, dtype=bool)
+        mask[inside] = True
+        terms, owners = _field_index(leaf, fieldname)
+        if len(owners):
+            for i, n in enumerate(np.bincount(terms[mask[owners]], minlength=len(terms)).tolist()):
+                if n:
+                    counts[_field_terms(leaf, fieldname)[i]] += n
+    return counts
+
+
+def _field_index(leaf: _Leaf, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
+    """(term number, document) of every posting of a field in one segment."""
+    key = ("field", leaf.segid, fieldname)
+    found = _cache.get(key)
+    if found is None:
+        terms, owners = [], []
+        for i, text in enumerate(_field_terms(leaf, fieldname)):
+            postings = _read_postings(leaf.reader, fieldname, text)
+            if postings:
+                owners.append(postings.ids)
+                terms.append(np.full(len(postings.ids), i, dtype=np.int32))
+        found = (np.concatenate(terms), np.concatenate(owners)) if terms else \
+            (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
+        _cache.put(key, found, found[0].nbytes + found[1].nbytes)
+    return found  # type: ignore[return-value]
+
+
+def similar_terms(searcher: Searcher, fieldname: str, text: str, maxdist: int) -> set[str]:
+    """Terms of a field within `maxdist` edits of `text` (a transposition is one edit), sharing its
+    first letter: typos rarely hit it, and it makes the candidates a few thousand, not the whole
+    vocabulary."""
+    found: set[str] = set()
+    for leaf in _leaves(searcher, None):
+        candidates = _by_initial(leaf, fieldname).get(text[:1], [])
+        found.update(term for term, _, _ in process.extract(text, candidates, scorer=OSA.distance,
+                                                           score_cutoff=maxdist, limit=None))
+    return found
+
+
+def _by_initial(leaf: _Leaf, fieldname: str) -> dict[str, list[str]]:
+    key = ("initials", leaf.segid, fieldname)
+    found = _cache.get(key)
+    if found is None:
+        found = {}
+        for term in _field_terms(leaf, fieldname):
+            found.setdefault(term[:1], []).append(term)
+        _cache.put(key, found, 16 * sum(len(terms) for terms in found.values()))
+    return found  # type: ignore[return-value]
+
+
+def _field_terms(leaf: _Leaf, fieldname: str) -> list[str]:
+    key = ("terms", leaf.segid, fieldname)
+    found = _cache.get(key)
+    if found is None:
+        field = leaf.reader.schema[fieldname]
+        found = [field.from_bytes(t) for t in leaf.reader.lexicon(fieldname)]
+        _cache.put(key, found, 64 * len(found))
+    return found  # type: ignore[return-value]
+
+
+def _leaves(searcher: Searcher, allowed: np.ndarray | None) -> Iterator[_Leaf]:
+    for sub, offset in searcher.leaf_searchers():
+        reader = sub.reader()
+        segment = reader.segment()
+        size = reader.doc_count_all()
+        mask = np.ones(size, dtype=bool) if allowed is None else allowed[offset:offset + size].copy()
+        if segment.deleted_count():
+            mask[np.fromiter(segment.deleted_docs(), dtype=np.int64)] = False
+        yield _Leaf(reader=reader, segid=segment.segment_id(), size=size, offset=offset, allowed=mask)
+
+
+class _Evaluator:
+    """Evaluates a Whoosh query tree over one segment at a time."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self.truncated = False
+
+    def run(self, node: Query, leaf: _Leaf) -> _Result:
+        kind = type(node)
+        if kind is Term:
+            return self._term(node, leaf)
+        if kind is Or:
+            return self._combine([self.run(q, leaf) for q in node.subqueries], np.logical_or, leaf, node.boost)
+        if kind is And:
+            return self._combine([self.run(q, leaf) for q in node.subqueries], np.logical_and, leaf, node.boost)
+        if kind is AndNot:
+            a, b = self.run(node.a, leaf), self.run(node.b, leaf)
+            return _Result(a.match & ~b.match, a.score)
+        if kind is AndMaybe:
+            a, b = self.run(node.a, leaf), self.run(node.b, leaf)
+            return _Result(a.match, a.score + np.where(a.match, b.score, 0))
+        if kind is Not:
+            inner = self.run(node.query, leaf)
+            return _Result(~inner.match, np.zeros(leaf.size, dtype=np.float32))
+        if kind is Phrase:
+            return self._phrase(node, leaf)
+        if node.is_leaf() and not node.has_terms():  # NullQuery and friends
+            return _empty(leaf)
+        raise TypeError(f"search cannot evaluate {kind.__name__}")
+
+    def _combine(self, parts: list[_Result], op: np.ufunc, leaf: _Leaf, boost: float) -> _Result:
+        if not parts:
+            return _empty(leaf)
+        match = parts[0].match.copy()
+        score = parts[0].score.copy()
+        for part in parts[1:]:
+            op(match, part.match, out=match)
+            score += part.score
+        if op is np.logical_and:
+            score[~match] = 0
+        return _Result(match, score * boost if boost != 1 else score)
+
+    def _term_scores(self, fieldname: str, text: str, leaf: _Leaf) -> tuple[np.ndarray, np.ndarray] | None:
+        postings = leaf.postings(fieldname, text)
+        if postings is None:
+            return None
+        if not self.searcher.schema[fieldname].scorable:
+            return postings.ids, postings.weights
+        idf = self.searcher.idf(fieldname, text)
+        avg = self.searcher.avg_field_length(fieldname) or 1
+        lengths = leaf.lengths(fieldname)[postings.ids]
+        tf = postings.weights
+        return postings.ids, idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / avg))
+
+    def _term(self, node: Term, leaf: _Leaf) -> _Result:
+        result = _empty(leaf)
+        found = self._term_scores(node.fieldname, node.text, leaf)
+        if found is not None:
+            ids, scores = found
+            result.match[ids] = True
+            result.score[ids] = scores * node.boost
+        return result
+
+    def _phrase(self, node: Phrase, leaf: _Leaf) -> _Result:
+        """Documents holding the words in order (Whoosh's slop: up to `slop` positions apart)."""
+        result = _empty(leaf)
+        scored = [self._term_scores(node.fieldname, w, leaf) for w in node.words]
+        if not scored or any(s is None for s in scored):
+            return result
+        total = np.zeros(leaf.size, dtype=np.float32)
+        present = leaf.allowed.copy()
+        for ids, scores in scored:  # type: ignore[misc]
+            has = np.zeros(leaf.size, dtype=bool)
+            has[ids] = True
+            present &= has
+            total[ids] += scores
+        candidates = np.flatnonzero(present)
+        if len(candidates) > PHRASE_CHECK_BUDGET:
+            self.truncated = True
+            best = np.argpartition(-total[candidates], PHRASE_CHECK_BUDGET)[:PHRASE_CHECK_BUDGET]
+            candidates = np.sort(candidates[best])
+        values = [leaf.positions(node.fieldname, w) for w in node.words]
+        decode = self.searcher.schema[node.fieldname].format.decode_positions
+        rows = [ids.searchsorted(candidates) for ids, _ in values]  # type: ignore[union-attr]
+        for i, doc in enumerate(candidates.tolist()):
+            word_positions = [decode(v[1][row[i]]) for v, row in zip(values, rows, strict=True)]  # type: ignore[index]
+            if _in_order(word_positions, node.slop):
+                result.match[doc] = True
+        result.score[result.match] = total[result.match] * node.boost
+        return result
+
+
+def _in_order(word_positions: list[list[int]], slop: int) -> bool:
+    """True when some position of each word follows one of the previous word within `slop`."""
+    current = set(word_positions[0])
+    for positions in word_positions[1:]:
+        current = {p for p in positions if any(0 < p - q <= slop for q in current)}
+        if not current:
+            return False
+    return True
+
+
+def _empty(leaf: _Leaf) -> _Result:
+    return _Result(np.zeros(leaf.size, dtype=bool), np.zeros(leaf.size, dtype=np.float32))
