@@ -136,7 +136,7 @@ class Api:
             return json.loads(r.read())
 
 
-def fts_run(docs: list[tuple[str, str]], queries: list[str], path: Path) -> dict[str, float]:
+def fts_run(docs: list[tuple[str, str]], queries: list[tuple[str, str]], path: Path) -> dict[str, float]:
     """Build FTS5 over the same documents and time the same queries (any word; phrases as phrases)."""
     started = time.perf_counter()
     db = sqlite3.connect(path)
@@ -145,7 +145,7 @@ def fts_run(docs: list[tuple[str, str]], queries: list[str], path: Path) -> dict
     db.commit()
     build = time.perf_counter() - started
     times = []
-    for q in queries:
+    for _, q in queries:
         match = " OR ".join(f'"{t}"' for t in re.findall(r"\w+", q.lower())) if not q.startswith('"') else q
         started = time.perf_counter()
         if match:
@@ -220,13 +220,14 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.5)
-        for q in queries[:20]:
+        for _, q in queries[:20]:
             api.get("/api/v1/search", q=q)
-        times, empty = [], 0
-        for q in queries:
+        times, empty, by_kind = [], 0, {}
+        for kind, q in queries:
             started = time.perf_counter()
             empty += not api.get("/api/v1/search", q=q)["items"]
             times.append(1000 * (time.perf_counter() - started))
+            by_kind.setdefault(kind, []).append(times[-1])
         memory = rss_mb(server.pid)
         fresh = freshness(api)
     finally:
@@ -241,6 +242,10 @@ def main() -> int:
     print(f"| query p95 | {percentile(times, 95):.1f} ms | {fts['p95']:.2f} ms |")
     print(f"| index size | {folder_mb(args.workdir / 'index'):.0f} MB | {fts['size']:.0f} MB |")
     print(f"| server memory (RSS) | {memory:.0f} MB | — |")
+    print("\n| Kolo by kind of query | n | p50 | p95 | max |\n|---|---|---|---|---|")
+    for kind, values in by_kind.items():
+        print(f"| {kind} | {len(values)} | {percentile(values, 50):.1f} ms | {percentile(values, 95):.1f} ms "
+              f"| {max(values):.1f} ms |")
     print(f"\nPost creation → searchable (100 posts): p50 {1000 * percentile(fresh, 50):.0f} ms, "
           f"p95 {1000 * percentile(fresh, 95):.0f} ms, max {1000 * max(fresh):.0f} ms "
           f"(mean {1000 * statistics.mean(fresh):.0f} ms)")

@@ -279,10 +279,10 @@ def field_values(searcher: Searcher, fieldname: str, docnums: np.ndarray) -> Cou
         mask = np.zeros(leaf.size, dtype=bool)
         mask[inside] = True
         terms, owners = _field_index(leaf, fieldname)
-        if len(owners):
-            for i, n in enumerate(np.bincount(terms[mask[owners]], minlength=len(terms)).tolist()):
-                if n:
-                    counts[_field_terms(leaf, fieldname)[i]] += n
+        names = _field_terms(leaf, fieldname)
+        per_term = np.bincount(terms[mask[owners]], minlength=len(names))
+        for i in np.flatnonzero(per_term).tolist():
+            counts[names[i]] += int(per_term[i])
     return counts
 
 

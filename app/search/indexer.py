@@ -105,6 +105,9 @@ class Indexer:
         self._thread: threading.Thread | None = None
         self._gap: tuple[int, float] | None = None
         self._next_prune = 0.0
+        # (index, its last applied outbox id): opening a searcher to read it on every poll cost
+        # search requests their tail latency; while this process holds the lock, only it writes.
+        self._applied: tuple[Index, int] | None = None
 
     @property
     def is_leader(self) -> bool:
@@ -149,6 +152,7 @@ class Indexer:
         except Timeout:
             return False
         logger.info("this process now indexes %s", self.runtime.index_dir)
+        self._applied = None  # the previous leader may have applied more since we last looked
         return True
 
     def _pause(self, seconds: float) -> None:
@@ -162,13 +166,20 @@ class Indexer:
             rebuild(engine=self.runtime.engine, index_dir=self.runtime.index_dir)
             return self.runtime.refresh()
         with Session(self.runtime.engine) as session:
-            last = get_last_applied(ix)
+            last = self._last_applied(ix)
             fetched = pending_rows(session, last, self.batch_size)
             rows = self._ready(fetched, last)
             apply_rows(ix, session, rows)
+            if rows:
+                self._applied = (ix, int(rows[-1].id or 0))
             if not rows and time.monotonic() >= self._next_prune:
                 self._prune(session, last)
         return bool(rows) and len(rows) == len(fetched) == self.batch_size
+
+    def _last_applied(self, ix: Index) -> int:
+        if self._applied is None or self._applied[0] is not ix:
+            self._applied = (ix, get_last_applied(ix))
+        return self._applied[1]
 
     def _prune(self, session: Session, last: int) -> None:
         """One batch of old applied rows; the next batch at once if this one was full, else later."""

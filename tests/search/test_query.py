@@ -98,6 +98,34 @@ class TestLanguage:
     def test_partial_match_still_ranks(self, tmp_path: Path) -> None:
         assert search(make_index(tmp_path), "гігієна рук антисептик")[:1] == ["article:5"]
 
+    def test_title_outranks_body_and_recent_published_outrank_equals(self, tmp_path: Path) -> None:
+        # Earlier documents win ties, so each pair lists the one that must lose first.
+        long_ago, now = datetime(2019, 3, 1, tzinfo=UTC), datetime.now(UTC)
+        text = {"body": "Графік щеплень на зиму.", "visibility": ALL}
+        ix = make_index(tmp_path, [
+            SearchDoc(key="post:1", kind="post", title="Нотатки", body="Про вакцинацію персоналу.", visibility=ALL),
+            SearchDoc(key="post:2", kind="post", title="Вакцинація персоналу", body="Деталі згодом.", visibility=ALL),
+            SearchDoc(key="post:3", kind="post", title="Щеплення", created_at=long_ago, **text),
+            SearchDoc(key="post:4", kind="post", title="Щеплення", created_at=now, **text),
+            SearchDoc(key="article:5", kind="article", title="Щеплення", status="draft", created_at=long_ago, **text),
+            SearchDoc(key="article:6", kind="article", title="Щеплення", status="published", created_at=long_ago,
+                      **text),
+        ])
+        assert search(ix, "вакцинація") == ["post:2", "post:1"]
+        ranked = search(ix, "щеплення")
+        assert ranked.index("post:4") < ranked.index("post:3")
+        assert ranked.index("article:6") < ranked.index("article:5")
+
+    def test_phrase_and_counts_skip_deleted_documents(self, tmp_path: Path) -> None:
+        ix = make_index(tmp_path)
+        with writer(ix) as w:
+            add_documents(w, [SearchDoc(key="post:4", kind="post", title="Staff training",
+                                        body="Training on hospital wards is moved to Friday.", visibility=ALL)])
+        with ix.searcher() as s:
+            result = run_query(s, '"training on hospital"', visibility_keys=ALL)
+        assert [h.key for h in result.hits] == ["post:4"] and result.total == 1
+        assert "Friday" in result.hits[0].snippet_html
+
 
 class TestHostileInput:
     @pytest.mark.parametrize("q", [
