@@ -57,8 +57,9 @@ def get_event_or_raise(*, session: Session, user: User, event_id: int) -> tuple[
 
 
 def update_event(*, session: Session, user: User, event: Event, post: Post, data: EventUpdate) -> Event:
-    """Change an event (its organizer); everyone who answered is told."""
+    """Change an event (its organizer); everyone who answered is told, and more places let the waiting list in."""
     access.check_edit(user, post)
+    _lock(session, event)
     for name, value in data.model_dump(exclude_unset=True).items():
         if value is None and name in REQUIRED_FIELDS:
             raise InvalidInput("The field {field} cannot be empty.", field=name)
@@ -72,6 +73,8 @@ def update_event(*, session: Session, user: User, event: Event, post: Post, data
     notifications_service.notify(session=session, recipient_ids=answered, kind="event_changed", actor=user,
                                  url=f"/events/{event.id}", message="The event “{title}” has changed",
                                  params={"title": event.title})
+    # Fewer places than people going drops nobody: newcomers wait until enough of them cancel.
+    _promote_waiting(session=session, event=event)
     enqueue(session, f"event:{event.id}")
     session.commit()
     session.refresh(event)
@@ -83,27 +86,37 @@ def _going_count(session: Session, event_id: int) -> int:
                                                        Rsvp.status == RsvpStatus.going)).all())
 
 
-def _promote_next(*, session: Session, event: Event) -> None:
-    """Give a freed seat to whoever waited longest, and tell them."""
-    if event.capacity is not None and _going_count(session, event.id) >= event.capacity:  # type: ignore[arg-type]
-        return
-    first = session.exec(select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.waitlisted)
-                         .order_by(col(Rsvp.updated_at), col(Rsvp.user_id))).first()
-    if first is None:
-        return
-    first.status, first.updated_at = RsvpStatus.going, utcnow()
-    session.add(first)
-    notifications_service.notify(session=session, recipient_ids=[first.user_id], kind="event_seat", actor=None,
-                                 url=f"/events/{event.id}", message="A seat is free: you are going to “{title}”",
-                                 params={"title": event.title})
+def _lock(session: Session, event: Event) -> None:
+    # Lock the event row (PostgreSQL) so two people cannot take the last seat at once, nor answer while the
+    # organizer changes the places; reload it, so the number of places is the one committed before the lock.
+    session.exec(select(Event).where(Event.id == event.id).with_for_update()
+                 .execution_options(populate_existing=True)).one()
+
+
+def _promote_waiting(*, session: Session, event: Event) -> None:
+    """Give the free seats to the waiting list in the order people joined it, and tell each of them."""
+    query = select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.waitlisted) \
+        .order_by(col(Rsvp.updated_at), col(Rsvp.user_id))
+    if event.capacity is not None:
+        free = event.capacity - _going_count(session, event.id)  # type: ignore[arg-type]
+        if free <= 0:
+            return
+        query = query.limit(free)
+    promoted = list(session.exec(query).all())
+    now = utcnow()
+    for row in promoted:
+        row.status, row.updated_at = RsvpStatus.going, now
+        session.add(row)
+    notifications_service.notify(session=session, recipient_ids=[r.user_id for r in promoted], kind="event_seat",
+                                 actor=None, url=f"/events/{event.id}",
+                                 message="A seat is free: you are going to “{title}”", params={"title": event.title})
 
 
 def rsvp(*, session: Session, user: User, event: Event, status: RsvpStatus) -> Rsvp:
     """Answer going / maybe / not going; "going" to a full event puts the person on the waiting list."""
     if status == RsvpStatus.waitlisted:
         raise InvalidInput("Answer going, maybe or not going; the waiting list is chosen for you.")
-    # Lock the event row (PostgreSQL) so two people cannot take the last seat at once.
-    session.exec(select(Event).where(Event.id == event.id).with_for_update()).one()
+    _lock(session, event)
     current = session.get(Rsvp, (event.id, user.id))
     was_going = current is not None and current.status == RsvpStatus.going
     if status == RsvpStatus.going and not was_going and event.capacity is not None \
@@ -116,7 +129,7 @@ def rsvp(*, session: Session, user: User, event: Event, status: RsvpStatus) -> R
     session.add(current)
     session.flush()
     if was_going and status != RsvpStatus.going:
-        _promote_next(session=session, event=event)
+        _promote_waiting(session=session, event=event)
     session.commit()
     session.refresh(current)
     return current

@@ -1,0 +1,102 @@
+"""The organizer changes an event's places: the waiting list moves up in its order, nobody going is dropped."""
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from tests.conftest import sign_in
+from tests.factories import make_user
+
+SEAT = "Звільнилося місце"
+EVENT = {"body": "Тренінг з серцево-легеневої реанімації", "kind": "event",
+         "event": {"title": "СЛР для медсестер", "format": "training", "starts_at": "2030-03-10T10:00:00",
+                   "ends_at": "2030-03-10T12:00:00", "place": "Актова зала", "capacity": 1}}
+
+
+def _people(session: Session, new_client: Callable[[], TestClient], count: int) -> list[TestClient]:
+    clients = []
+    for i in range(count):
+        user = make_user(session, email=f"nurse{i}@kolo.test", name=f"Медсестра {i}", departments=["Терапія"])
+        clients.append(sign_in(new_client(), user.email))
+    return clients
+
+
+def _answer(client: TestClient, event_id: int, status: str) -> str:
+    response = client.post(f"/api/v1/events/{event_id}/rsvp", json={"status": status})
+    assert response.status_code == 200, response.text
+    return response.json()["my_status"]
+
+
+def _status(client: TestClient, event_id: int) -> str:
+    return client.get(f"/api/v1/events/{event_id}").json()["my_status"]
+
+
+def _seat_notices(client: TestClient) -> int:
+    return sum(SEAT in n["text"] for n in client.get("/api/v1/notifications").json()["items"])
+
+
+def _edit_places(client: TestClient, event_id: int, places: str):  # type: ignore[no-untyped-def]
+    data = {"csrf_token": client.headers["X-CSRF-Token"], "event_title": "СЛР для медсестер",
+            "event_format": "training", "event_starts_at": "2030-03-10T10:00", "event_ends_at": "2030-03-10T12:00",
+            "event_place": "Актова зала", "event_link": "", "event_capacity": places}
+    return client.post(f"/events/{event_id}/edit", data=data, follow_redirects=False)
+
+
+class TestRaisingPlaces:
+    def test_the_edit_page_promotes_the_waiting_list_in_the_order_people_joined(
+            self, manager_client: TestClient, session: Session, new_client) -> None:  # type: ignore[no-untyped-def]
+        event = manager_client.post("/api/v1/posts", json=EVENT).json()["event"]
+        first, *waiting = _people(session, new_client, 4)
+        assert _answer(first, event["id"], "going") == "going"
+        # The newest accounts join the waiting list first, so the order is not just the accounts' order.
+        waiting.reverse()
+        assert [_answer(c, event["id"], "going") for c in waiting] == ["waitlisted"] * 3
+
+        saved = _edit_places(manager_client, event["id"], "3")
+
+        assert saved.status_code == 303
+        assert [_status(c, event["id"]) for c in waiting] == ["going", "going", "waitlisted"]
+        assert [_seat_notices(c) for c in waiting] == [1, 1, 0]
+        shown = manager_client.get(f"/api/v1/events/{event['id']}").json()
+        assert (shown["going"], shown["waitlisted"], shown["is_full"]) == (3, 1, True)
+        assert "У листі очікування: 1" in manager_client.get(f"/events/{event['id']}").text
+
+    def test_removing_the_limit_by_api_lets_everyone_waiting_in(
+            self, manager_client: TestClient, session: Session, new_client) -> None:  # type: ignore[no-untyped-def]
+        event = manager_client.post("/api/v1/posts", json=EVENT).json()["event"]
+        first, *waiting = _people(session, new_client, 3)
+        _answer(first, event["id"], "going")
+        for client in waiting:
+            _answer(client, event["id"], "going")
+
+        changed = manager_client.patch(f"/api/v1/events/{event['id']}", json={"capacity": None})
+
+        assert changed.status_code == 200, changed.text
+        assert (changed.json()["capacity"], changed.json()["going"], changed.json()["waitlisted"]) == (None, 3, 0)
+        assert [_status(c, event["id"]) for c in waiting] == ["going", "going"]
+        assert [_seat_notices(c) for c in waiting] == [1, 1]
+        assert _seat_notices(first) == 0
+
+
+class TestLoweringPlaces:
+    def test_nobody_going_is_dropped_and_newcomers_wait(
+            self, manager_client: TestClient, session: Session, new_client) -> None:  # type: ignore[no-untyped-def]
+        event = manager_client.post("/api/v1/posts", json={**EVENT, "event": {**EVENT["event"], "capacity": 3}})
+        event_id = event.json()["event"]["id"]
+        going = _people(session, new_client, 4)
+        late = going.pop()
+        for client in going:
+            _answer(client, event_id, "going")
+
+        changed = manager_client.patch(f"/api/v1/events/{event_id}", json={"capacity": 1})
+
+        assert changed.status_code == 200 and changed.json()["going"] == 3 and changed.json()["is_full"]
+        assert [_status(c, event_id) for c in going] == ["going"] * 3
+        assert _answer(late, event_id, "going") == "waitlisted"
+        # One leaves, but two are still going for one place: nobody moves up yet.
+        _answer(going[0], event_id, "declined")
+        assert _status(late, event_id) == "waitlisted"
+        _answer(going[1], event_id, "declined")
+        _answer(going[2], event_id, "declined")
+        assert _status(late, event_id) == "going" and _seat_notices(late) == 1
