@@ -51,7 +51,7 @@ from whoosh.qparser import (
     SingleQuotePlugin,
     WildcardPlugin,
 )
-from whoosh.query import And, AndMaybe, AndNot, DateRange, NullQuery, Or, Query, Term
+from whoosh.query import And, AndMaybe, AndNot, DateRange, Not, NullQuery, Or, Phrase, Query, Term
 from whoosh.searching import Searcher
 from whoosh.support.levenshtein import damerau_levenshtein
 
@@ -136,7 +136,7 @@ def run_query(
                   author_id=author_id, status=status, created=(created_from, created_to))
     parsed = _parse(searcher, q)
     vocab = _Vocabulary(searcher)
-    text_query = _split_common(searcher, parsed.accept(vocab.fuzzify))
+    text_query = _coordinate(_split_common(searcher, parsed.accept(vocab.fuzzify)), parsed, vocab)
     query = _with_tags(text_query, q)
     if _is_null(query):
         return QueryResult()
@@ -242,6 +242,7 @@ class _Vocabulary:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.unknown: set[str] = set()
+        self.expansions: dict[str, list[str]] = {}
 
     def known(self, text: str) -> bool:
         return any((name, text) in self.reader for name in TEXT_FIELDS)
@@ -258,7 +259,7 @@ class _Vocabulary:
             return node
         # Expanded here, once, into plain terms: a FuzzyTerm would be re-expanded by the
         # highlighter for every hit (profiled: 80% of a fuzzy query's time).
-        near = self.near(node.fieldname, text, maxdist)
+        near = self.expansions[text] = self.near(node.fieldname, text, maxdist)
         if not near:
             return node
         return Or([Term(node.fieldname, t, boost=node.boost * FUZZY_BOOST) for t in near])
@@ -290,6 +291,29 @@ def _split_common(searcher: Searcher, query: Query) -> Query:
     if not rare or not common:
         return query
     return AndMaybe(Or(rare, boost=query.boost, scale=query.scale), Or(common, boost=query.boost))
+
+
+def _coordinate(query: Query, parsed: Query, vocab: _Vocabulary) -> Query:
+    """Rank documents holding more of the query's words first (exclusions stay outside)."""
+    if isinstance(query, AndNot):
+        return AndNot(_coordinate(query.a, parsed, vocab), query.b)
+    if _is_null(query):
+        return query
+    words = [frozenset([text, *vocab.expansions.get(text, ())]) for text in dict.fromkeys(_wanted_words(parsed))]
+    return engine.Coordinated(query, words, TEXT_FIELDS) if len(words) > 1 else query
+
+
+def _wanted_words(node: Query) -> list[str]:
+    """The words a query looks for in the text fields, not those it excludes."""
+    if isinstance(node, AndNot):
+        return _wanted_words(node.a)
+    if isinstance(node, Not):
+        return []
+    if isinstance(node, Term):
+        return [node.text] if node.fieldname in TEXT_FIELDS else []
+    if isinstance(node, Phrase):
+        return list(node.words) if node.fieldname in TEXT_FIELDS else []
+    return [word for child in node.children() for word in _wanted_words(child)]
 
 
 def _max_edits(text: str) -> int:

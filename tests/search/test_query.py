@@ -98,6 +98,24 @@ class TestLanguage:
     def test_partial_match_still_ranks(self, tmp_path: Path) -> None:
         assert search(make_index(tmp_path), "гігієна рук антисептик")[:1] == ["article:5"]
 
+    def test_a_document_holding_more_of_the_words_ranks_first(self, tmp_path: Path) -> None:
+        # "inherited" is in every document, so it adds little to a score; the section that
+        # says it must still beat the one that only repeats the disease's name.
+        filler = [SearchDoc(key=f"post:{n}", kind="post", title=f"Note {n}", body="Inherited traits.",
+                            visibility=ALL) for n in range(10, 20)]
+        ix = make_index(tmp_path, [
+            SearchDoc(key="article:1", kind="article", title="Haemophilia",
+                      body="Haemophilia resources: haemophilia society, haemophilia clinic, inherited.",
+                      visibility=ALL),
+            SearchDoc(key="article:2", kind="article", title="Haemophilia", body="Haemophilia resources: "
+                      "haemophilia society, haemophilia clinic, haemophilia nurses, haemophilia camp.",
+                      visibility=ALL),
+            SearchDoc(key="article:3", kind="article", title="Haemophilia",
+                      body="This condition is inherited in an X-linked pattern.", visibility=ALL),
+            *filler,
+        ])
+        assert search(ix, "Is haemophilia inherited?")[:3] == ["article:1", "article:3", "article:2"]
+
     def test_title_outranks_body_and_recent_published_outrank_equals(self, tmp_path: Path) -> None:
         # Earlier documents win ties, so each pair lists the one that must lose first.
         long_ago, now = datetime(2019, 3, 1, tzinfo=UTC), datetime.now(UTC)
