@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.search.index import SearchDoc, add_documents, open_or_create, writer  # noqa: E402
+from app.search.index import SearchDoc, add_documents, create_unwritten, open_or_create, writer  # noqa: E402
 from app.search.query import run_query  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -41,11 +41,10 @@ def read_jsonl(path: Path) -> list[dict]:
 
 def build_kolo(docs: list[dict], folder: Path) -> object:
     """Kolo's Whoosh index with its analyzer and schema."""
-    ix = open_or_create(folder)
-    with writer(ix) as w:
+    ix = create_unwritten(folder)
+    with writer(ix, last_applied=0) as w:
         add_documents(w, (SearchDoc(key=d["id"], kind="article", title=d["title"], body=d["body"],
                                     visibility=["all"]) for d in docs))
-    ix.optimize()
     return ix
 
 

@@ -7,6 +7,8 @@ Public API:
     open_or_create(index_dir) -> Index creates an empty index when none exists;
                                        raises IndexUnavailable when one exists but is broken
     recreate(index_dir) -> Index       wipes the folder's index files and creates an empty one
+    create_unwritten(index_dir) -> Index   an index without a single commit, for a full rebuild
+                                       whose one commit also records the last applied id
     SearchDoc                          one searchable thing (post, comment, article, task, event)
     writer(ix, *, last_applied=None)   context manager: retrying writer, commit on success,
                                        cancel on error; writes last_applied in the same commit
@@ -124,8 +126,18 @@ def recreate(index_dir: Path | str) -> Index:
     return _create(path)
 
 
+def create_unwritten(index_dir: Path | str) -> Index:
+    """A new index in an empty folder with no segment yet.
+
+    A rebuild writes every document and the last applied id in one commit, so the result is a
+    single segment: starting from an empty commit cost a merge that rewrote everything."""
+    path = Path(index_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    return whoosh_index.create_in(str(path), build_schema())
+
+
 def _create(path: Path) -> Index:
-    ix = whoosh_index.create_in(str(path), build_schema())
+    ix = create_unwritten(path)
     with writer(ix) as w:
         set_last_applied(w, 0)
     return ix

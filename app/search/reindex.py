@@ -24,7 +24,7 @@ from tqdm import tqdm
 from app.config import Settings
 from app.db import make_engine
 from app.models.search import SearchOutbox
-from app.search.index import add_documents, open_or_create, writer
+from app.search.index import add_documents, create_unwritten, writer
 from app.search.sources import SOURCES
 
 logger = logging.getLogger(__name__)
@@ -80,10 +80,10 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
 
 
 def rebuild(*, engine: Engine, index_dir: Path, progress: bool = False) -> Path:
-    """Index every searchable row into a new generation, merge it, publish it; return its folder."""
+    """Index every searchable row into a new generation (one commit) and publish it; return its folder."""
     load_sources()
     path = _new_generation(index_dir)
-    ix = open_or_create(path)
+    ix = create_unwritten(path)
     with Session(engine) as session:
         # Rows after this id are replayed by the indexer; replaying is harmless.
         last = int(session.exec(select(func.max(SearchOutbox.id))).one() or 0)
@@ -95,7 +95,6 @@ def rebuild(*, engine: Engine, index_dir: Path, progress: bool = False) -> Path:
                     add_documents(w, source.load(session, chunk))
                     session.expunge_all()
                     bar.update(len(chunk))
-    ix.optimize()
     ix.close()
     publish_generation(index_dir, path)
     logger.info("search index rebuilt in %s (%d sources, outbox id %d)", path, len(plan), last)
