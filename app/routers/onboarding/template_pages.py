@@ -60,7 +60,7 @@ def _detail(request: Request, session: SessionDep, user: ManagerUser, template_i
         "template": template, "structure": templates.template_structure(session=session, template=template),
         "people": users_service.list_users(session=session, include_inactive=False),
         "departments": users_service.list_departments(session=session), "kinds": list(TaskKind), "roles": list(Role),
-        "articles": published_articles(session=session),
+        "articles": published_articles(session=session, user=user),
         "rules": [r for r in rules.list_rules(session=session, user=user) if r.template_id == template.id],
         "tab": "templates", **context}, status_code=status_code)
 

@@ -81,19 +81,19 @@ def _check_targets(*, session: Session, roles: Sequence[str], department_ids: Se
             raise InvalidInput("Unknown department: {ids}.", ids=", ".join(map(str, sorted(missing))))
 
 
-def _check_task(*, session: Session, data: TemplateTaskCreate) -> None:
+def _check_task(*, session: Session, actor: User, data: TemplateTaskCreate, linked_id: int | None = None) -> None:
     if not data.title.strip():
         raise InvalidInput("The task needs a title.")
     if data.kind == TaskKind.read:
-        check_article(session=session, article_id=data.article_id)
+        check_article(session=session, user=actor, article_id=data.article_id, linked_id=linked_id)
     if data.kind == TaskKind.meet:
         if data.meet_user_id is None or session.get(User, data.meet_user_id) is None:
             raise InvalidInput("A meeting task must name the person to meet.")
 
 
-def _new_task(*, session: Session, template: OnboardingTemplate, section_id: int | None, position: int,
-              data: TemplateTaskCreate) -> OnboardingTemplateTask:
-    _check_task(session=session, data=data)
+def _new_task(*, session: Session, actor: User, template: OnboardingTemplate, section_id: int | None,
+              position: int, data: TemplateTaskCreate) -> OnboardingTemplateTask:
+    _check_task(session=session, actor=actor, data=data)
     task = OnboardingTemplateTask(
         template_id=template.id,  # type: ignore[arg-type]
         section_id=section_id, position=position, title=nfc(data.title.strip()),
@@ -119,7 +119,8 @@ def create_template(*, session: Session, actor: User, data: TemplateCreate) -> O
         session.add(section)
         session.flush()
         for task_data in section_data.tasks:
-            _new_task(session=session, template=template, section_id=section.id, position=position, data=task_data)
+            _new_task(session=session, actor=actor, template=template, section_id=section.id, position=position,
+                      data=task_data)
             position += 1
     _changed(session=session, template=template, actor=actor, action="onboarding.template_created", bump=False)
     session.commit()
@@ -183,7 +184,7 @@ def add_task(*, session: Session, actor: User, template: OnboardingTemplate, dat
     template.version += 1
     last = session.exec(select(func.max(OnboardingTemplateTask.position)).where(
         OnboardingTemplateTask.template_id == template.id)).one()
-    task = _new_task(session=session, template=template, section_id=data.section_id,
+    task = _new_task(session=session, actor=actor, template=template, section_id=data.section_id,
                      position=(last if last is not None else -1) + 1, data=data)
     session.flush()
     pushed = _push(session=session, task=task, section_title=section.title if section else "",
@@ -201,7 +202,7 @@ def update_task(*, session: Session, actor: User, template: OnboardingTemplate, 
     task = session.get(OnboardingTemplateTask, task_id)
     if task is None or task.template_id != template.id:
         raise NotFound("This task does not exist.")
-    _check_task(session=session, data=data)
+    _check_task(session=session, actor=actor, data=data, linked_id=task.article_id)
     task.sqlmodel_update({"title": nfc(data.title.strip()), "instructions": nfc(data.instructions), "kind": data.kind,
                           "due_offset_days": data.due_offset_days,
                           "article_id": data.article_id if data.kind == TaskKind.read else None,
