@@ -3,14 +3,13 @@ managers), with tags, category and attachment names; archived articles carry sta
 
 The visibility keys mirror app/services/kb/access.py; readable_ids checks it again at query time."""
 
-from collections import defaultdict
 from collections.abc import Iterable
 
 from sqlmodel import Session, col, select
 
 from app.markdown import plain_text, render_markdown
 from app.models.kb import ArticleStatus, KbArticle, KbCategory, KbRevision
-from app.models.users import Role, User, UserDepartment
+from app.models.users import User
 from app.search.index import SearchDoc
 from app.search.sources import register
 from app.services import uploads as uploads_service
@@ -19,26 +18,16 @@ from app.services.kb import access
 from app.services.kb.rendering import WIKILINK
 
 
-def visibility(article: KbArticle, department_ids: list[int], manager_ids: Iterable[int]) -> list[str]:
+def visibility(article: KbArticle, department_ids: list[int]) -> list[str]:
     """Who finds the article: its author, owner and admins, plus (for everyone) all managers while a draft and all
     readers once published, or (for chosen departments) their members once published and, drafts included, their
-    managers (`manager_ids`: the managers who belong to one of them when it is indexed)."""
+    managers ("managers:<department>", a key a manager holds for each department they belong to now)."""
     keys = [f"user:{article.author_id}", f"user:{article.owner_id}", "role:admin"]
     published = article.status not in (ArticleStatus.draft, ArticleStatus.in_review)
     if not department_ids:
         return ["all"] if published else ["role:manager", *keys]
-    readers = [f"dept:{d}" for d in department_ids] if published else [f"user:{m}" for m in manager_ids]
+    readers = [f"dept:{d}" for d in department_ids] if published else [f"managers:{d}" for d in department_ids]
     return list(dict.fromkeys(readers + keys))
-
-
-def _managers_by_department(session: Session, department_ids: set[int]) -> dict[int, list[int]]:
-    rows = session.exec(select(UserDepartment.department_id, User.id).join(User, col(User.id) == UserDepartment.user_id)
-                        .where(col(UserDepartment.department_id).in_(department_ids),
-                               User.role == Role.manager)).all() if department_ids else []
-    found: dict[int, list[int]] = defaultdict(list)
-    for department_id, user_id in rows:
-        found[department_id].append(user_id)
-    return found
 
 
 class ArticleSource:
@@ -56,7 +45,6 @@ class ArticleSource:
         owner_ids = {a.owner_id for a in articles}
         owners = {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_(owner_ids)))}
         files = uploads_service.uploads_for(session=session, target_keys=[f"article:{a.id}" for a in articles])
-        managers = _managers_by_department(session, {d for ids in audience.values() for d in ids})
         docs = []
         for article in articles:
             revision = revisions.get(article.current_revision_id or article.head_revision_id)
@@ -70,8 +58,7 @@ class ArticleSource:
                 key=f"article:{article.id}", kind="article", title=revision.title, body=body, tags=list(revision.tags),
                 author=owners.get(article.owner_id, ""), author_id=article.owner_id,
                 department_ids=list(audience.get(article.id or 0, [])),
-                visibility=visibility(article, audience.get(article.id or 0, []),
-                                      [m for d in audience.get(article.id or 0, []) for m in managers[d]]),
+                visibility=visibility(article, audience.get(article.id or 0, [])),
                 status=str(article.status),
                 created_at=article.created_at, updated_at=article.updated_at, url=f"/kb/{article.slug}"))
         return docs

@@ -38,11 +38,16 @@ def register(source: Source) -> Source:
 def visibility_keys(user: User | None, department_ids: Iterable[int]) -> list[str]:
     """The permission keys a reader holds; a document is visible when it shares one with them.
 
-    Documents carry "all" (everyone signed in), "dept:<id>", "user:<id>" (e.g. a draft's author)
-    and "role:<role>" (e.g. drafts for managers)."""
+    Documents carry "all" (everyone signed in), "dept:<id>", "user:<id>" (e.g. a draft's author),
+    "role:<role>" (e.g. drafts for managers) and "managers:<id>" (a department's managers, e.g. its
+    draft guides): computed from the database on every search, so joining a department or becoming
+    a manager takes effect at once, without re-indexing."""
     if user is None:
         return []
     keys = ["all", f"user:{user.id}", f"role:{user.role}"]
     if user.role == "admin":
         keys.append("role:manager")
-    return keys + [f"dept:{d}" for d in department_ids]
+    departments = list(department_ids)
+    if user.role in ("manager", "admin"):
+        keys += [f"managers:{d}" for d in departments]
+    return keys + [f"dept:{d}" for d in departments]
