@@ -284,11 +284,25 @@ def evaluate(searcher: Searcher, query: Query, allowed: np.ndarray, *, boosts: b
 
 
 def segment_docs(searcher: Searcher, query: Query) -> np.ndarray:
-    """The documents `query` matches, as a bool array over the searcher's document numbers."""
+    """The documents `query` matches, as a bool array over the searcher's document numbers.
+
+    Terms, Or and And (the visibility filter) come from the cached postings, so a new searcher after
+    each commit does not walk every document again; anything else (a date range) asks Whoosh."""
     mask = np.zeros(searcher.doc_count_all(), dtype=bool)
+    if all(type(node) in (Term, Or, And) for node in _nodes(query)):
+        evaluator = _Evaluator(searcher)
+        for leaf in _leaves(searcher, None):
+            mask[leaf.offset:leaf.offset + leaf.size] = evaluator.run(query, leaf).match & leaf.allowed
+        return mask
     for docnum in searcher.docs_for_query(query):
         mask[docnum] = True
     return mask
+
+
+def _nodes(query: Query) -> Iterator[Query]:
+    yield query
+    for child in query.children():
+        yield from _nodes(child)
 
 
 def field_values(searcher: Searcher, fieldname: str, docnums: np.ndarray) -> Counter[str]:
