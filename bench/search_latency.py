@@ -6,10 +6,11 @@ Builds a throw-away Kolo (its own data and index folders under --workdir): the c
 plus posts made of its sentences up to --docs, inserted as feed posts; times `kolo reindex`;
 starts `kolo serve`; runs --queries mixed queries (English questions, Ukrainian queries, single
 terms, quoted phrases, misspellings) through GET /api/v1/search one at a time; then measures how
-long 100 new posts take to become searchable. FTS5 (unicode61) gets the same documents and
+long 100 new posts take to become searchable while another client writes --write-rate (20) posts
+per second through the API. FTS5 (unicode61) gets the same documents and
 queries in-process (no HTTP). Prints Markdown tables. --reuse keeps the database and index an
 earlier run built in --workdir (same --docs and --seed; the build time shown is that run's, and
-each run adds its 100 freshness posts).
+each run adds its freshness posts).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -157,8 +159,22 @@ def fts_run(docs: list[tuple[str, str]], queries: list[tuple[str, str]], path: P
     return {"build": build, "p50": percentile(times, 50), "p95": percentile(times, 95), "size": size}
 
 
-def freshness(api: Api, n: int = 100) -> list[float]:
-    """Seconds from creating a post to finding it by a unique word, for n posts."""
+def freshness(api: Api, sentences: list[str], rate: float, n: int = 100) -> tuple[list[float], float]:
+    """Seconds from creating a post to finding it by a unique word, for n posts, while a second client
+    writes other posts at `rate` per second; returns the delays and the write rate achieved."""
+    stop, written = threading.Event(), [0]
+
+    def background() -> None:
+        started = time.perf_counter()
+        while not stop.is_set():
+            api.post("/api/v1/posts", {"body": random.choice(sentences), "kind": "tip"})
+            written[0] += 1
+            time.sleep(max(0.0, started + written[0] / rate - time.perf_counter()))
+
+    writer = threading.Thread(target=background, daemon=True)
+    began = time.perf_counter()
+    if rate:
+        writer.start()
     delays = []
     for i in range(n):
         word = f"свіжість{i:03d}перевірка"
@@ -167,7 +183,10 @@ def freshness(api: Api, n: int = 100) -> list[float]:
         while not api.get("/api/v1/search", q=word)["items"]:
             time.sleep(0.01)
         delays.append(time.perf_counter() - started)
-    return delays
+    stop.set()
+    if rate:
+        writer.join()
+    return delays, (written[0] + n) / (time.perf_counter() - began)
 
 
 def build_kolo(args: argparse.Namespace, env: dict[str, str], docs: list[tuple[str, str]]) -> float:
@@ -199,6 +218,8 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8191)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/kolo-latency"))
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--write-rate", type=float, default=20.0,
+                        help="posts per second another client writes while freshness is measured")
     parser.add_argument("--reuse", action="store_true", help="reuse the database and index of an earlier run")
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -229,7 +250,7 @@ def main() -> int:
             times.append(1000 * (time.perf_counter() - started))
             by_kind.setdefault(kind, []).append(times[-1])
         memory = rss_mb(server.pid)
-        fresh = freshness(api)
+        fresh, write_rate = freshness(api, [body[:300] for _, body in docs[:2000]], args.write_rate)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
@@ -246,7 +267,8 @@ def main() -> int:
     for kind, values in by_kind.items():
         print(f"| {kind} | {len(values)} | {percentile(values, 50):.1f} ms | {percentile(values, 95):.1f} ms "
               f"| {max(values):.1f} ms |")
-    print(f"\nPost creation → searchable (100 posts): p50 {1000 * percentile(fresh, 50):.0f} ms, "
+    print(f"\nPost creation → searchable (100 posts, {write_rate:.1f} writes/s in all): "
+          f"p50 {1000 * percentile(fresh, 50):.0f} ms, "
           f"p95 {1000 * percentile(fresh, 95):.0f} ms, max {1000 * max(fresh):.0f} ms "
           f"(mean {1000 * statistics.mean(fresh):.0f} ms)")
     return 0
