@@ -31,6 +31,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -160,33 +161,39 @@ def fts_run(docs: list[tuple[str, str]], queries: list[tuple[str, str]], path: P
 
 
 def freshness(api: Api, sentences: list[str], rate: float, n: int = 100) -> tuple[list[float], float]:
-    """Seconds from creating a post to finding it by a unique word, for n posts, while a second client
-    writes other posts at `rate` per second; returns the delays and the write rate achieved."""
-    stop, written = threading.Event(), [0]
+    """Seconds from creating a post to finding it by a unique word, for n posts, while other clients
+    write posts at `rate` per second (up to 8 at once); returns the delays and the write rate achieved."""
+    stop, written = threading.Event(), []
 
-    def background() -> None:
-        started = time.perf_counter()
+    def write() -> None:
+        api.post("/api/v1/posts", {"body": random.choice(sentences), "kind": "tip"})
+        written.append(1)
+
+    def background(pool: ThreadPoolExecutor) -> None:
+        started, sent = time.perf_counter(), 0
         while not stop.is_set():
-            api.post("/api/v1/posts", {"body": random.choice(sentences), "kind": "tip"})
-            written[0] += 1
-            time.sleep(max(0.0, started + written[0] / rate - time.perf_counter()))
+            pool.submit(write)
+            sent += 1
+            time.sleep(max(0.0, started + sent / rate - time.perf_counter()))
 
-    writer = threading.Thread(target=background, daemon=True)
     began = time.perf_counter()
-    if rate:
-        writer.start()
-    delays = []
-    for i in range(n):
-        word = f"свіжість{i:03d}перевірка"
-        started = time.perf_counter()
-        api.post("/api/v1/posts", {"body": f"Перевірка {word} пошуку", "kind": "tip"})
-        while not api.get("/api/v1/search", q=word)["items"]:
-            time.sleep(0.01)
-        delays.append(time.perf_counter() - started)
-    stop.set()
-    if rate:
-        writer.join()
-    return delays, (written[0] + n) / (time.perf_counter() - began)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        writer = threading.Thread(target=background, args=(pool,), daemon=True)
+        if rate:
+            writer.start()
+        delays = []
+        for i in range(n):
+            word = f"свіжість{i:03d}перевірка"
+            started = time.perf_counter()
+            api.post("/api/v1/posts", {"body": f"Перевірка {word} пошуку", "kind": "tip"})
+            while not api.get("/api/v1/search", q=word)["items"]:
+                time.sleep(0.01)
+            delays.append(time.perf_counter() - started)
+        elapsed, completed = time.perf_counter() - began, len(written)
+        stop.set()
+        if rate:
+            writer.join()
+    return delays, (completed + n) / elapsed
 
 
 def build_kolo(args: argparse.Namespace, env: dict[str, str], docs: list[tuple[str, str]]) -> float:

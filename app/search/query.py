@@ -13,7 +13,7 @@ most words still rank), "exact phrase", -word to exclude, AND / OR / NOT and par
 Field names, wildcards, ranges and boosts are not syntax: they are plain text.
 
 Permissions: only documents carrying at least one of ``visibility_keys`` are matched,
-counted, faceted or used to validate a suggestion; the filter runs inside Whoosh. The
+counted, faceted or used to validate a suggestion; the filter applies while scoring. The
 service layer still rechecks every returned key against the database.
 
 Scoring (app/search/engine.py) visits every visible match as array operations, so ``total``
@@ -71,9 +71,9 @@ MAX_EXPANSIONS = 8
 FIELD_BOOSTS = {"title": 5.0, "body": 1.0}
 TAG_BOOST = 2.0
 MAX_QUERY_CHARS = 500
-# OrGroup.factory(0.9): documents matching more of the words score higher, and a
-# document missing one word is still found (measured on MedQuAD; see the module report).
-GROUP = OrGroup.factory(0.9)
+# Any word may match, so a document missing one word is still found; documents holding more of
+# the words rank first through engine.Coordinated (Whoosh's parser drops OrGroup.factory's bonus).
+GROUP = OrGroup
 FACETS = {"kind": "kind", "tag": "tags", "department": "department_ids", "author": "author_id"}
 FACET_VALUES = 12
 # A word in more than this share of documents only adds to the score of documents that match
