@@ -19,12 +19,15 @@ Public API:
 Scores are Whoosh's BM25F (B=0.75, K1=1.2, its idf and average field lengths, the schema's
 field boosts already in the stored weights, the query's boosts), summed over the matching terms
 of Or and And; AndMaybe adds its optional part where the required part matches. Coordinated
-multiplies by the share of the query's words a document holds in any of the fields (Lucene's
-"coord"): of a disease's sections, the one that also says "inherited" answers "Is X inherited?"
-(bench/relevance.py: English MRR@10 +0.06, Ukrainian unchanged). Then recent and
+multiplies by COORD_FLOOR + (1 - COORD_FLOOR) × the share of the query's words a document holds
+in any of the fields (Lucene's "coord"): of a disease's sections, the one that also says
+"inherited" answers "Is X inherited?" (bench/relevance.py: English MRR@10 +0.06). Then recent and
 published content gets a small lift (RECENCY_BOOST, PUBLISHED_BOOST). Phrases are checked
 against stored positions for the candidates that contain every word, best candidates first, up to
 PHRASE_CHECK_BUDGET per segment; when that budget runs out the total is a lower bound.
+
+This module reads whoosh-reloaded 2.7.5's codec from inside (posting blocks, length columns, the
+raw term reader); pyproject.toml pins that version and tests/search exercise every path.
 """
 
 from __future__ import annotations
