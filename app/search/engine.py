@@ -10,7 +10,8 @@ the top hits are picked with a partial sort.
 Public API:
     evaluate(searcher, query, allowed, *, boosts=True) -> Matches
     Coordinated(query, words, fields)           scores times the share of the words a document holds
-    Matches.top(n) -> list[(docnum, score)]     best first, ties by document number
+    Matches.top(n, after=None) -> list[(docnum, score)]   best first, ties by document number;
+                                                after=(score, docnum): the page after that hit
     Matches.total, Matches.total_exact, Matches.docnums()
     field_values(searcher, fieldname, docnums) -> Counter[str]   facet counts over the matches
     similar_terms(searcher, fieldname, text, maxdist) -> set[str]  same first letter, within maxdist edits
@@ -253,9 +254,20 @@ class Matches:
     def total(self) -> int:
         return int(len(self._docnums))
 
-    def top(self, n: int) -> list[tuple[int, float]]:
-        """The n best (document number, score) pairs, best first; ties go to the older document."""
+    def top(self, n: int, after: tuple[float, int | None] | None = None) -> list[tuple[int, float]]:
+        """The n best (document number, score) pairs, best first; ties go to the older document.
+
+        `after` is the last hit of the previous page (keyset pagination): only what ranks below it
+        now is returned. Its score now counts (new documents change every score a little); the
+        score it had is used only when it no longer matches (docnum None: it has gone)."""
         docnums, scores = self._docnums, self._scores
+        if after is not None:
+            score, docnum = np.float32(after[0]), after[1]
+            found = np.flatnonzero(docnums == docnum) if docnum is not None else ()
+            if len(found):
+                score = scores[found[0]]
+            below = (scores < score) | ((scores == score) & (docnums > (docnum if docnum is not None else 2**62)))
+            docnums, scores = docnums[below], scores[below]
         if n < len(docnums):
             # every document scoring at least the n-th best, so that ties are broken by docnum
             threshold = np.partition(scores, len(scores) - n)[len(scores) - n]

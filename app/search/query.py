@@ -3,9 +3,9 @@
 Public API:
     run_query(searcher, q, *, visibility_keys, kind=None, tags=(), department_id=None,
               author_id=None, status=None, created_from=None, created_to=None, limit=20,
-              offset=0, with_facets=True, with_suggestion=True) -> QueryResult
+              after=None, with_facets=True, with_suggestion=True) -> QueryResult
     suggest_titles(searcher, q, *, visibility_keys, limit) -> list[Hit]   titles as typed so far
-    QueryResult(hits, total, total_exact, suggestion, facets)
+    QueryResult(hits, total, total_exact, suggestion, facets, more)
     Hit(key, kind, score, title_html, snippet_html, url)   (from app.search.snippets)
 
 Query syntax (user input, never trusted): words (all should match; documents matching
@@ -24,7 +24,9 @@ index, words found in more than COMMON_RATIO of the documents only add to the sc
 documents that match a rarer word of the query.
 
 ``title_html`` and ``snippet_html`` are HTML-escaped text with matches in ``<mark>``.
-Pagination is by offset; a service may encode the offset in an opaque cursor.
+Pagination is by keyset: ``after=(score, key)`` of the previous page's last hit (``Hit.score``
+and ``Hit.key``) returns the hits ranked below that document now, so a document added meanwhile
+does not push hits already shown onto the next page. A service encodes it in an opaque cursor.
 """
 
 from __future__ import annotations
@@ -96,6 +98,7 @@ class QueryResult:
     total_exact: bool = True
     suggestion: str | None = None
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    more: bool = False  # hits rank below the last one returned
 
 
 def build_parser(schema: object, group: object | None = None) -> MultifieldParser:
@@ -123,7 +126,7 @@ def run_query(
     created_from: datetime | None = None,
     created_to: datetime | None = None,
     limit: int = 20,
-    offset: int = 0,
+    after: tuple[float, str] | None = None,
     with_facets: bool = True,
     with_suggestion: bool = True,
 ) -> QueryResult:
@@ -147,8 +150,10 @@ def run_query(
     suggestion = None
     if with_suggestion and vocab.unknown:
         suggestion = _suggest(searcher, q, vocab, allowed)
+    page = matches.top(limit + 1, _position(searcher, after))
     return QueryResult(
-        hits=page_hits(searcher, query, matches.top(offset + limit)[offset:]),
+        hits=page_hits(searcher, query, page[:limit]),
+        more=len(page) > limit,
         total=matches.total,
         total_exact=matches.total_exact,
         suggestion=suggestion,
@@ -199,6 +204,13 @@ def allowed_docs(searcher: Searcher, flt: Query) -> np.ndarray:
         while len(cache) > FILTER_CACHE_SIZE:
             cache.popitem(last=False)
     return docs
+
+
+def _position(searcher: Searcher, after: tuple[float, str] | None) -> tuple[float, int | None] | None:
+    """The keyset position (score, document number) of the previous page's last hit."""
+    if after is None:
+        return None
+    return after[0], searcher.document_number(key=after[1])
 
 
 def _encodable(q: str) -> str:

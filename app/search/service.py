@@ -4,6 +4,7 @@ database (a stale index can never leak a thing), page with an opaque cursor, log
 from __future__ import annotations
 
 import logging
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -25,7 +26,6 @@ from app.services import users as users_service
 logger = logging.getLogger(__name__)
 
 KINDS = ("post", "comment", "event", "article", "task", "template")
-MAX_OFFSET = 1000
 SUGGEST_LIMIT = 8
 
 
@@ -82,7 +82,7 @@ def search(*, session: Session, runtime: SearchRuntime, user: User | None, q: st
     """Search what `user` may read; the first page of a query is logged for the content-gap report."""
     filters = filters or SearchFilters()
     kind = _check_type(type)
-    offset = _offset(cursor)
+    after = _after(cursor)
     limit = clamp_limit(limit)
     q = (q or "").strip()[:MAX_QUERY_CHARS]
     if not q or user is None:
@@ -94,7 +94,7 @@ def search(*, session: Session, runtime: SearchRuntime, user: User | None, q: st
                 searcher, q, visibility_keys=visibility_keys(user, departments), kind=kind,
                 tags=[filters.tag] if filters.tag else [], department_id=filters.department_id,
                 author_id=filters.author_id, created_from=_day_start(filters.date_from),
-                created_to=_day_start(filters.date_to, 1), limit=limit, offset=offset, with_facets=with_facets)
+                created_to=_day_start(filters.date_to, 1), limit=limit, after=after, with_facets=with_facets)
     except IndexUnavailable:
         return SearchPage(degraded=True)
     except Exception:  # a damaged segment file: answer degraded and let the indexer rebuild
@@ -104,9 +104,10 @@ def search(*, session: Session, runtime: SearchRuntime, user: User | None, q: st
     page = SearchPage(items=readable_items(session=session, user=user, result=result),
                       total=result.total, total_exact=result.total_exact, suggestion=result.suggestion,
                       facets=_facets(session, result))
-    if offset + limit < min(result.total + (not result.total_exact), MAX_OFFSET):
-        page.next_cursor = encode_cursor(offset + limit)
-    if log and offset == 0:
+    if result.more and result.hits:
+        last = result.hits[-1]  # the index's last hit, readable or not, so no page repeats one
+        page.next_cursor = encode_cursor(last.score, last.key)
+    if log and after is None:
         page.log_id = gaps.log_query(session=session, user=user, department_ids=departments, text=q,
                                      result_count=result.total)
     return page
@@ -152,14 +153,16 @@ def _check_type(type: str | None) -> str | None:
     return type
 
 
-def _offset(cursor: str | None) -> int:
-    position = decode_cursor(cursor)
+def _after(cursor: str | None) -> tuple[float, str] | None:
+    """The (score, key) of the previous page's last hit, from a cursor this module made."""
+    position = decode_cursor(cursor, arity=2)
     if position is None:
-        return 0
-    value = position[0]
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value <= MAX_OFFSET:
+        return None
+    score, key = position
+    if not isinstance(score, int | float) or isinstance(score, bool) or not math.isfinite(score) \
+            or not isinstance(key, str) or not 0 < len(key) <= 100:
         raise InvalidInput("The page cursor is not valid.")
-    return value
+    return float(score), key
 
 
 def _day_start(day: date | None, plus_days: int = 0) -> datetime | None:

@@ -224,6 +224,23 @@ class TestVisibility:
             few = run_query(s, "чергування 7", visibility_keys=ALL, kind="post", tags=[], limit=200)
             assert few.total_exact and few.total == 130 == len(few.hits)
 
+    def test_pages_neither_repeat_nor_skip_when_documents_arrive_between_them(self, tmp_path: Path) -> None:
+        ix = make_index(tmp_path, [SearchDoc(key=f"post:{n}", kind="post", title=f"Зміна {n}",
+                                             body="Графік чергувань " * (n + 1), visibility=ALL) for n in range(7)])
+        with ix.searcher() as s:
+            first = run_query(s, "чергування", visibility_keys=ALL, limit=3)
+        with writer(ix) as w:  # a better match arrives while the first page is being read
+            add_documents(w, [SearchDoc(key="post:99", kind="post", title="Чергування", body="Графік чергувань.",
+                                        visibility=ALL)])
+        last = first.hits[-1]
+        with ix.searcher() as s:
+            second = run_query(s, "чергування", visibility_keys=ALL, limit=3, after=(last.score, last.key))
+            third = run_query(s, "чергування", visibility_keys=ALL, limit=3,
+                              after=(second.hits[-1].score, second.hits[-1].key))
+        seen = [h.key for h in first.hits + second.hits + third.hits]
+        assert sorted(seen) == sorted(f"post:{n}" for n in range(7)) and first.more and second.more
+        assert not third.more and len(third.hits) == 1
+
     def test_meta_document_never_found(self, tmp_path: Path) -> None:
         ix = make_index(tmp_path)
         assert search(ix, "__meta__", keys=["all", ""]) == []
