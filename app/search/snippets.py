@@ -85,7 +85,10 @@ def best_passage(text: str, spans: list[tuple[int, int, frozenset[str]]]) -> str
     first = spans[best][0]
     start = 0 if first <= CONTEXT_CHARS else min(_word_start(text, first - CONTEXT_CHARS), first)
     end = _word_end(text, start + SNIPPET_CHARS)
-    return ("…" if start else "") + mark(text, spans, start, end).strip() + ("…" if end < len(text) else "")
+    passage = mark(text, spans, start, end).strip().rstrip(",;:—-").rstrip()
+    if end < len(text):  # more follows: an ellipsis, spaced after a finished sentence
+        passage += " …" if passage.endswith((".", "!", "?")) else "…"
+    return ("…" if start else "") + passage
 
 
 def page_hits(searcher: Searcher, query: Query, page: list[tuple[int, float]]) -> list[Hit]:
