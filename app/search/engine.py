@@ -164,26 +164,28 @@ class _Leaf:
 
 def _read_postings(reader: IndexReader, fieldname: str, text: str) -> _Postings | bool:
     """Every posting of a term in one segment (False when the segment lacks it)."""
-    leaf = _leaf_matcher(reader, fieldname, text)
-    if leaf is None:
-        return False
-    ids, weights = [], []
-    for block_ids, block_weights, _ in _blocks(leaf):
-        ids.append(block_ids)
-        weights.append(block_weights)
-    return _Postings(np.concatenate(ids), np.concatenate(weights))
+    found = _read_term(reader, fieldname, text, values=False)
+    return _Postings(found[0], found[1]) if found else False
 
 
 def _read_values(reader: IndexReader, fieldname: str, text: str) -> tuple[np.ndarray, list[bytes]] | bool:
     """Document numbers and the encoded positions of each posting of a term in one segment."""
+    found = _read_term(reader, fieldname, text, values=True)
+    return (found[0], found[2]) if found else False
+
+
+def _read_term(reader: IndexReader, fieldname: str, text: str, *,
+               values: bool) -> tuple[np.ndarray, np.ndarray, list[bytes]] | None:
     leaf = _leaf_matcher(reader, fieldname, text)
     if leaf is None:
-        return False
-    ids, values = [], []
-    for block_ids, _, block_values in _blocks(leaf):
+        return None
+    ids, weights, encoded = [], [], []
+    for block_ids, block_weights, block_values in _blocks(leaf):
         ids.append(block_ids)
-        values.extend(block_values)
-    return np.concatenate(ids), values
+        weights.append(block_weights)
+        if values:
+            encoded.extend(block_values)
+    return np.concatenate(ids), np.concatenate(weights), encoded
 
 
 def _leaf_matcher(reader: IndexReader, fieldname: str, text: str):  # type: ignore[no-untyped-def]
