@@ -102,6 +102,20 @@ class Reaction(SQLModel, table=True):
     created_at: datetime = created_at_field()
 
 
+class CommentReaction(SQLModel, table=True):
+    """A reaction to a comment: the same emoji and rules as `Reaction` on posts."""
+
+    __tablename__ = "comment_reaction"
+    # The unique constraint's index starts with comment_id, so it also serves the per-comment lookups.
+    __table_args__ = (UniqueConstraint("comment_id", "user_id", "emoji"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    comment_id: int = Field(foreign_key="comment.id", ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    emoji: str = Field(max_length=16)
+    created_at: datetime = created_at_field()
+
+
 class PostRead(SQLModel, table=True):
     """Someone pressed "I have read it" on a must-read announcement."""
 
@@ -259,6 +273,7 @@ class CommentPublic(SQLModel):
     html: str
     author: AuthorPublic
     created_at: datetime
+    reactions: list[ReactionCount]
 
 
 class RevisionPublic(SQLModel):

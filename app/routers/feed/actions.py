@@ -53,8 +53,24 @@ def toggle_reaction_page(request: Request, session: SessionDep, user: CurrentUse
     feed_service.toggle_reaction(session=session, user=user, post=post, emoji=emoji)
     if request.headers.get("hx-request"):
         public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
-        return render(request, "feed/_reactions.html", {"post": public, "reactions": REACTIONS})
+        return render(request, "feed/_reactions.html", {"target": "posts", "target_id": post_id,
+                                                        "counts": public.reactions, "reactions": REACTIONS})
     return RedirectResponse(request.headers.get("referer") or feed_service.post_url(post_id), status_code=303)
+
+
+@pages.post("/comments/{comment_id}/reactions")
+def toggle_comment_reaction_page(request: Request, session: SessionDep, user: CurrentUser, comment_id: int,
+                                 emoji: Annotated[str, Form()]) -> Response:
+    """Add or take back a reaction to a comment; htmx swaps just that comment's reaction bar."""
+    comment = feed_service.get_comment_or_raise(session=session, user=user, comment_id=comment_id)
+    feed_service.toggle_comment_reaction(session=session, user=user, comment=comment, emoji=emoji)
+    if request.headers.get("hx-request"):
+        counts = feed_service.count_comment_reactions(session=session, user=user, comment_ids=[comment_id])
+        return render(request, "feed/_reactions.html", {"target": "comments", "target_id": comment_id,
+                                                        "counts": counts.get(comment_id, []), "reactions": REACTIONS})
+    # Without JavaScript, back to the page the person was on (a post's or an event's), at the comment.
+    back = request.headers.get("referer") or feed_service.post_url(comment.post_id)
+    return RedirectResponse(f"{back.split('#')[0]}#comment-{comment_id}", status_code=303)
 
 
 @pages.post("/posts/{post_id}/pin")

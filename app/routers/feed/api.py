@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from app.deps import CurrentUser, ManagerUser, SessionDep
 from app.models.feed import (
+    Comment,
     CommentCreate,
     CommentPublic,
     EventPublic,
@@ -82,32 +83,57 @@ def read_revisions(session: SessionDep, user: CurrentUser, post_id: int) -> list
     return [RevisionPublic.model_validate(r, from_attributes=True) for r in revisions]
 
 
-def _comment_public(session: Session, comments: list) -> list[CommentPublic]:  # type: ignore[type-arg]
-    authors = feed_service.authors_by_id(session=session, user_ids={c.author_id for c in comments})
-    return [CommentPublic(id=c.id, post_id=c.post_id, parent_id=c.parent_id, url=f"/posts/{c.post_id}#comment-{c.id}",
-                          body=c.body, html=c.html, author=authors[c.author_id], created_at=c.created_at)
-            for c in comments]
+def _comment_public(session: Session, user: User, comment: Comment) -> CommentPublic:
+    return feed_service.comments_public(session=session, user=user, comments=[comment])[0]
+
+
+def _comment(session: Session, user: User, comment_id: int) -> Comment:
+    return feed_service.get_comment_or_raise(session=session, user=user, comment_id=comment_id)
 
 
 @api.get("/posts/{post_id}/comments", response_model=list[CommentPublic])
 def read_comments(session: SessionDep, user: CurrentUser, post_id: int) -> list[CommentPublic]:
-    """A post's comments in the order written; replies carry parent_id."""
-    return _comment_public(session, feed_service.list_comments(session=session, post=_post(session, user, post_id)))
+    """A post's comments in the order written, with reaction counts; replies carry parent_id."""
+    comments = feed_service.list_comments(session=session, post=_post(session, user, post_id))
+    return feed_service.comments_public(session=session, user=user, comments=comments)
 
 
 @api.post("/posts/{post_id}/comments", response_model=CommentPublic, status_code=201)
 def create_comment(session: SessionDep, user: CurrentUser, post_id: int, data: CommentCreate) -> CommentPublic:
     """Comment on a post, or reply to a comment (parent_id)."""
     comment = feed_service.create_comment(session=session, user=user, post=_post(session, user, post_id), data=data)
-    return _comment_public(session, [comment])[0]
+    return _comment_public(session, user, comment)
 
 
 @api.delete("/comments/{comment_id}", status_code=204)
 def delete_comment(session: SessionDep, user: CurrentUser, comment_id: int) -> Response:
     """Delete a comment (its author or a manager)."""
-    comment = feed_service.get_comment_or_raise(session=session, user=user, comment_id=comment_id)
-    feed_service.delete_comment(session=session, user=user, comment=comment)
+    feed_service.delete_comment(session=session, user=user, comment=_comment(session, user, comment_id))
     return Response(status_code=204)
+
+
+@api.get("/comments/{comment_id}/reactions", response_model=list[Reactor])
+def read_comment_reactions(session: SessionDep, user: CurrentUser, comment_id: int) -> list[Reactor]:
+    """Who reacted to a comment, and with what."""
+    reactors = feed_service.list_comment_reactors(session=session, comment=_comment(session, user, comment_id))
+    return [Reactor(emoji=e, user={"id": u.id, "name": u.name, "handle": u.handle}) for e, u in reactors]  # type: ignore[arg-type]
+
+
+@api.post("/comments/{comment_id}/reactions", response_model=CommentPublic, status_code=201)
+def create_comment_reaction(session: SessionDep, user: CurrentUser, comment_id: int,
+                            data: ReactionCreate) -> CommentPublic:
+    """React to a comment with one of the post reactions' emoji (once each)."""
+    comment = _comment(session, user, comment_id)
+    feed_service.add_comment_reaction(session=session, user=user, comment=comment, emoji=data.emoji)
+    return _comment_public(session, user, comment)
+
+
+@api.delete("/comments/{comment_id}/reactions", response_model=CommentPublic)
+def delete_comment_reaction(session: SessionDep, user: CurrentUser, comment_id: int, emoji: str) -> CommentPublic:
+    """Take back one's reaction to a comment (`?emoji=`)."""
+    comment = _comment(session, user, comment_id)
+    feed_service.remove_comment_reaction(session=session, user=user, comment=comment, emoji=emoji)
+    return _comment_public(session, user, comment)
 
 
 @api.get("/posts/{post_id}/reactions", response_model=list[Reactor])

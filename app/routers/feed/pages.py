@@ -79,15 +79,18 @@ def create_post_page(request: Request, session: SessionDep, settings: SettingsDe
 
 
 def detail_context(session: Session, user: User, post_id: int) -> dict[str, Any]:
-    """A post with its comments (replies under their comment), reactors and, for events, the answers."""
+    """A post, its comments (replies under their comment) with their reactions, reactors and, for events, answers."""
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
     public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
     comments = feed_service.list_comments(session=session, post=post)
     authors = feed_service.authors_by_id(session=session, user_ids={c.author_id for c in comments})
     threads = [(c, [r for r in comments if r.parent_id == c.id]) for c in comments if c.parent_id is None]
     reactors = feed_service.list_reactors(session=session, post=post)
+    comment_reactions = feed_service.count_comment_reactions(session=session, user=user,
+                                                             comment_ids=[c.id for c in comments if c.id])
     return {**common(session, user), "post": public, "threads": threads, "authors": authors,
-            "reactors": reactors, "revisions": feed_service.list_revisions(session=session, post=post)}
+            "reactors": reactors, "comment_reactions": comment_reactions,
+            "revisions": feed_service.list_revisions(session=session, post=post)}
 
 
 @pages.get("/posts/{post_id}")

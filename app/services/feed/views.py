@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, exists, func, or_
+from sqlalchemy import exists, func, or_
 from sqlmodel import Session, col, select
 
 from app.errors import InvalidInput
@@ -13,6 +13,7 @@ from app.models.feed import (
     AttachmentPublic,
     AuthorPublic,
     Comment,
+    CommentPublic,
     Event,
     EventPublic,
     Post,
@@ -22,7 +23,6 @@ from app.models.feed import (
     PostRead,
     PostTag,
     Reaction,
-    ReactionCount,
     RsvpStatus,
 )
 from app.models.types import utcnow
@@ -30,7 +30,7 @@ from app.models.users import User
 from app.pagination import clamp_limit, decode_cursor, encode_cursor
 from app.services import uploads as uploads_service
 from app.services import users as users_service
-from app.services.feed import access, events
+from app.services.feed import access, events, social
 from app.services.feed.text import inline_tags
 from app.text import normalize_tag
 
@@ -111,16 +111,6 @@ def _grouped(session: Session, model, ids: list[int]) -> dict[int, list]:  # typ
     return result
 
 
-def _reactions(session: Session, user: User, ids: list[int]) -> dict[int, list[ReactionCount]]:
-    mine = func.max(case((Reaction.user_id == user.id, 1), else_=0))
-    query = (select(Reaction.post_id, Reaction.emoji, func.count(), mine).where(col(Reaction.post_id).in_(ids))
-             .group_by(col(Reaction.post_id), col(Reaction.emoji)).order_by(func.min(Reaction.id)))
-    result: dict[int, list[ReactionCount]] = defaultdict(list)
-    for post_id, emoji, count, is_mine in session.exec(query).all():  # type: ignore[call-overload]
-        result[post_id].append(ReactionCount(emoji=emoji, count=count, mine=bool(is_mine)))
-    return result
-
-
 def _comment_counts(session: Session, ids: list[int]) -> dict[int, int]:
     query = (select(Comment.post_id, func.count()).where(col(Comment.post_id).in_(ids),
                                                          col(Comment.deleted_at).is_(None))
@@ -148,7 +138,7 @@ def to_public_many(*, session: Session, user: User, posts: Sequence[Post]) -> li
     authors = authors_by_id(session=session, user_ids={p.author_id for p in posts})
     departments = _grouped(session, PostDepartment, ids)
     tags = _grouped(session, PostTag, ids)
-    reactions = _reactions(session, user, ids)
+    reactions = social.count_reactions(session=session, user=user, model=Reaction, ids=ids)
     comments = _comment_counts(session, ids)
     files = uploads_service.uploads_for(session=session, target_keys=[f"post:{i}" for i in ids])
     post_events = events.events_for_posts(session=session, post_ids=[p.id for p in posts if p.kind == "event"])
@@ -170,7 +160,7 @@ def to_public_many(*, session: Session, user: User, posts: Sequence[Post]) -> li
             department_ids=sorted(d.department_id for d in departments[post.id]),
             author=authors[post.author_id], created_at=post.created_at, edited_at=post.edited_at,
             edited=post.edited_at is not None, pinned=pinned, pinned_until=post.pinned_until if pinned else None,
-            must_read=post.must_read, read_by_me=post.id in read, reactions=reactions[post.id],
+            must_read=post.must_read, read_by_me=post.id in read, reactions=reactions.get(post.id, []),
             comment_count=comments.get(post.id, 0),
             attachments=[AttachmentPublic(id=f.id, url=f"/uploads/{f.id}", filename=f.filename,  # type: ignore[arg-type]
                                           content_type=f.content_type, size=f.size, is_image=f.is_image)
@@ -178,3 +168,15 @@ def to_public_many(*, session: Session, user: User, posts: Sequence[Post]) -> li
             event=event_public(event, counts[event.id], mine.get(event.id)) if event and event.id else None,  # type: ignore[index]
             can_edit=access.can_edit(user, post), can_delete=access.can_delete(user, post)))
     return result
+
+
+def comments_public(*, session: Session, user: User, comments: Sequence[Comment]) -> list[CommentPublic]:
+    """Comments ready to serialize, with their authors and reaction counts: two queries, never one per comment."""
+    ids = [c.id for c in comments if c.id is not None]
+    authors = authors_by_id(session=session, user_ids={c.author_id for c in comments})
+    reactions = social.count_comment_reactions(session=session, user=user, comment_ids=ids)
+    return [CommentPublic(id=c.id, post_id=c.post_id, parent_id=c.parent_id,  # type: ignore[arg-type]
+                          url=f"/posts/{c.post_id}#comment-{c.id}", body=c.body, html=c.html,
+                          author=authors[c.author_id], created_at=c.created_at,
+                          reactions=reactions.get(c.id, []))  # type: ignore[arg-type]
+            for c in comments]
