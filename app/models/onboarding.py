@@ -259,7 +259,7 @@ class AssignedTaskPublic(SQLModel):
     instructions: str
     html: str
     kind: TaskKind
-    article_id: int | None
+    article_id: int | None  # None as well when the caller may not read the linked guide
     article_url: str | None
     meet_user_id: int | None
     due_date: date
@@ -269,6 +269,8 @@ class AssignedTaskPublic(SQLModel):
     completed_at: datetime | None
     completed_by_id: int | None
     file_urls: list[str] = []
+    article_hidden: bool = False  # a guide is linked that the caller may not read (its title is never shown)
+    needs_confirmation: bool = False  # a read task the new hire cannot acknowledge: ask for, and give, a sign-off
 
 
 class AssignmentPublic(SQLModel):

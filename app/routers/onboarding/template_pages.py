@@ -19,7 +19,7 @@ from app.models.users import Role
 from app.routers.onboarding.common import back, error_text
 from app.services import users as users_service
 from app.services.onboarding import rules, templates
-from app.services.onboarding.articles import published_articles
+from app.services.onboarding.articles import kept_guides, published_articles
 from app.templating import render
 
 pages = APIRouter(prefix="/onboarding/templates", include_in_schema=False)
@@ -56,11 +56,15 @@ def _detail(request: Request, session: SessionDep, user: ManagerUser, template_i
     template = templates.get_template_or_raise(session=session, template_id=template_id)
     context.setdefault("task_form", {"kind": "do", "due_offset_days": 0})
     context.setdefault("pushed", None)
+    structure = templates.template_structure(session=session, template=template)
+    offered = published_articles(session=session, user=user)
+    kept = kept_guides(session=session, user=user, tasks=[t for _, tasks in structure for t in tasks],
+                       offered={i for i, _ in offered})
     return render(request, "onboarding/template.html", {
-        "template": template, "structure": templates.template_structure(session=session, template=template),
+        "template": template, "structure": structure, "kept": kept,
         "people": users_service.list_users(session=session, include_inactive=False),
         "departments": users_service.list_departments(session=session), "kinds": list(TaskKind), "roles": list(Role),
-        "articles": published_articles(session=session, user=user),
+        "articles": offered,
         "rules": [r for r in rules.list_rules(session=session, user=user) if r.template_id == template.id],
         "tab": "templates", **context}, status_code=status_code)
 

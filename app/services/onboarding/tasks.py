@@ -20,6 +20,7 @@ from app.models.users import User
 from app.services import uploads as uploads_service
 from app.services.onboarding import notices
 from app.services.onboarding.access import can_manage, can_view
+from app.services.onboarding.articles import acknowledgeable_ids
 from app.text import nfc
 
 UPLOAD_KIND = "onboarding_task"
@@ -77,6 +78,23 @@ def _finish(session: Session, task: OnboardingAssignedTask) -> OnboardingAssigne
     return task
 
 
+def _hire_can_acknowledge(*, session: Session, task: OnboardingAssignedTask,
+                          assignment: OnboardingAssignment) -> bool:
+    """Whether the new hire can complete this read task themself, by acknowledging its guide.
+
+    When they cannot (the guide is not theirs to read, is gone, archived, or asks for no acknowledgement),
+    the task is confirmed like a competency: the new hire asks, the mentor or a manager of the plan confirms."""
+    hire = session.get(User, assignment.user_id)
+    return hire is not None and task.article_id is not None and task.article_id in acknowledgeable_ids(
+        session=session, user=hire, article_ids={task.article_id})
+
+
+def _needs_confirmation(*, session: Session, task: OnboardingAssignedTask, assignment: OnboardingAssignment) -> bool:
+    if task.kind == TaskKind.read:
+        return not _hire_can_acknowledge(session=session, task=task, assignment=assignment)
+    return task.kind == TaskKind.signoff
+
+
 def complete_task(*, session: Session, actor: User, task_id: int, note: str = "", assignment_id: int | None = None,
                   upload_id: int | None = None) -> OnboardingAssignedTask:
     """Tick a "do" task (the new hire, optionally with a file they uploaded) or a "meet" task (either person)."""
@@ -100,11 +118,13 @@ def complete_task(*, session: Session, actor: User, task_id: int, note: str = ""
 
 def request_signoff(*, session: Session, actor: User, task_id: int,
                     assignment_id: int | None = None) -> OnboardingAssignedTask:
-    """The new hire asks their mentor (or the managers) to confirm a competency."""
+    """The new hire asks their mentor (or the managers) to confirm a competency, or a guide they cannot acknowledge."""
     task, assignment = _load(session=session, task_id=task_id, assignment_id=assignment_id)
     if actor.id != assignment.user_id:
         raise NotFound("This task does not exist.")
-    if task.kind != TaskKind.signoff:
+    if not _needs_confirmation(session=session, task=task, assignment=assignment):
+        if task.kind == TaskKind.read:
+            raise InvalidInput("This task is done when you acknowledge its guide.")
         raise InvalidInput("Only a competency can be sent for confirmation.")
     _require_open(assignment)
     asked = session.execute(update(OnboardingAssignedTask).where(
@@ -121,13 +141,17 @@ def request_signoff(*, session: Session, actor: User, task_id: int,
 
 def sign_off(*, session: Session, actor: User, task_id: int, comment: str = "",
              assignment_id: int | None = None) -> OnboardingAssignedTask:
-    """The mentor or a manager of the plan confirms a competency; never the new hire themself."""
+    """The mentor or a manager of the plan confirms a competency (or an unacknowledgeable read); never the new hire."""
     task, assignment = _load(session=session, task_id=task_id, assignment_id=assignment_id)
     if actor.id == assignment.user_id:
         raise PermissionDenied("You cannot confirm your own competency; ask your mentor.")
     if actor.id != assignment.mentor_id and not can_manage(session=session, user=actor, assignment=assignment):
         raise NotFound("This task does not exist.")
-    if task.kind != TaskKind.signoff:
+    # A read task the new hire already asked about stays confirmable, even if the guide became theirs again since.
+    if task.status != TaskStatus.requested and not _needs_confirmation(session=session, task=task,
+                                                                       assignment=assignment):
+        if task.kind == TaskKind.read:
+            raise InvalidInput("This task is done when the new hire acknowledges its guide.")
         raise InvalidInput("Only a competency needs confirmation.")
     _require_open(assignment)
     if _mark_done(session=session, task=task, actor=actor, note=comment):

@@ -1,5 +1,6 @@
 """Plans ready to show: the new hire's "My onboarding", one plan in full, and the mentor's overview."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -20,7 +21,7 @@ from app.models.onboarding import (
 from app.models.users import User
 from app.services import uploads as uploads_service
 from app.services.onboarding.access import managed_department_ids
-from app.services.onboarding.articles import article_links
+from app.services.onboarding.articles import acknowledgeable_ids, article_links
 from app.services.onboarding.tasks import UPLOAD_KIND
 
 NEXT_TASKS = 3  # how many open tasks the home page shows with their buttons
@@ -32,8 +33,10 @@ class TaskView:
     html: str
     overdue: bool
     due_this_week: bool
-    article_title: str | None = None
+    article_title: str | None = None  # only when the viewer may read the guide
     article_url: str | None = None
+    guide_hidden: bool = False  # a read task whose guide the viewer may not read (or that is gone)
+    needs_confirmation: bool = False  # an open read task the new hire cannot complete by acknowledging
     meet_name: str | None = None
     completed_by_name: str | None = None
     files: list[tuple[str, str]] = field(default_factory=list)  # (file name, url)
@@ -66,8 +69,28 @@ def _names(*, session: Session, ids: set[int | None]) -> dict[int, str]:
     return {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_(wanted))).all() if u.id}
 
 
-def _task_views(*, session: Session, tasks: Sequence[OnboardingAssignedTask], today: date) -> list[TaskView]:
-    links = article_links(session=session, article_ids={t.article_id for t in tasks if t.article_id})
+def _unacknowledgeable(*, session: Session, tasks: Sequence[OnboardingAssignedTask],
+                       assignments: Sequence[OnboardingAssignment]) -> set[int]:
+    """Open read tasks of open plans whose new hire cannot acknowledge the guide (one query per new hire)."""
+    hire_of = {a.id: a.user_id for a in assignments if a.status == AssignmentStatus.open}
+    reads: dict[int, list[OnboardingAssignedTask]] = defaultdict(list)
+    for task in tasks:
+        if task.kind == TaskKind.read and task.status != TaskStatus.done and task.assignment_id in hire_of:
+            reads[hire_of[task.assignment_id]].append(task)
+    hires = session.exec(select(User).where(col(User.id).in_(list(reads)))).all() if reads else []
+    stuck: set[int] = set()
+    for hire in hires:
+        mine = reads[hire.id or 0]
+        can = acknowledgeable_ids(session=session, user=hire, article_ids={t.article_id for t in mine if t.article_id})
+        stuck |= {t.id for t in mine if t.id and t.article_id not in can}
+    return stuck
+
+
+def _task_views(*, session: Session, tasks: Sequence[OnboardingAssignedTask], today: date, viewer: User,
+                assignments: Sequence[OnboardingAssignment]) -> list[TaskView]:
+    # Only guides the viewer may read are named: a plan can outlive a guide's audience, or link another department's.
+    links = article_links(session=session, user=viewer, article_ids={t.article_id for t in tasks if t.article_id})
+    unacknowledgeable = _unacknowledgeable(session=session, tasks=tasks, assignments=assignments)
     names = _names(session=session, ids={t.meet_user_id for t in tasks} | {t.completed_by_id for t in tasks})
     week_end = today + timedelta(days=6 - today.weekday())
     files = uploads_service.uploads_for(session=session, target_keys=[f"{UPLOAD_KIND}:{t.id}" for t in tasks])
@@ -78,7 +101,11 @@ def _task_views(*, session: Session, tasks: Sequence[OnboardingAssignedTask], to
         views.append(TaskView(task=task, html=render_markdown(task.instructions),
                               overdue=open_ and task.due_date < today,
                               due_this_week=open_ and today <= task.due_date <= week_end,
-                              article_title=title, article_url=url, meet_name=names.get(task.meet_user_id or 0),
+                              article_title=title, article_url=url,
+                              guide_hidden=task.kind == TaskKind.read and url is None,
+                              needs_confirmation=task.id in unacknowledgeable or (
+                                  task.kind == TaskKind.read and task.status == TaskStatus.requested),
+                              meet_name=names.get(task.meet_user_id or 0),
                               completed_by_name=names.get(task.completed_by_id or 0),
                               files=[(u.filename, f"/uploads/{u.id}") for u in files[f"{UPLOAD_KIND}:{task.id}"]]))
     return views
@@ -90,7 +117,7 @@ def plan_views(*, session: Session, assignments: Sequence[OnboardingAssignment],
     ids = [a.id for a in assignments]
     tasks = session.exec(select(OnboardingAssignedTask).where(col(OnboardingAssignedTask.assignment_id).in_(ids))
                          .order_by(col(OnboardingAssignedTask.position), col(OnboardingAssignedTask.id))).all()
-    views = _task_views(session=session, tasks=tasks, today=today)
+    views = _task_views(session=session, tasks=tasks, today=today, viewer=viewer, assignments=assignments)
     names = _names(session=session, ids={a.user_id for a in assignments} | {a.mentor_id for a in assignments})
     managed = managed_department_ids(session=session, user=viewer)
     plans = []
@@ -174,7 +201,9 @@ def task_public(view: TaskView) -> AssignedTaskPublic:
     """What the API shows of a task."""
     t = view.task
     return AssignedTaskPublic(id=t.id, section_title=t.section_title, position=t.position, title=t.title,  # type: ignore[arg-type]
-                              instructions=t.instructions, html=view.html, kind=t.kind, article_id=t.article_id,
-                              article_url=view.article_url, meet_user_id=t.meet_user_id, due_date=t.due_date,
+                              instructions=t.instructions, html=view.html, kind=t.kind,
+                              article_id=None if view.guide_hidden else t.article_id, article_url=view.article_url,
+                              article_hidden=view.guide_hidden, needs_confirmation=view.needs_confirmation,
+                              meet_user_id=t.meet_user_id, due_date=t.due_date,
                               status=t.status, overdue=view.overdue, note=t.note, completed_at=t.completed_at,
                               completed_by_id=t.completed_by_id, file_urls=[url for _, url in view.files])
