@@ -74,6 +74,16 @@ def test_search_as_you_type_offers_titles(corpus) -> None:  # type: ignore[no-un
     assert 'hx-trigger="input changed delay:250ms"' in corpus.get("/search").text
 
 
+def test_the_api_counts_facets_and_narrows_by_them(corpus) -> None:  # type: ignore[no-untyped-def]
+    body = api_search(corpus, "персонал OR training")
+    assert body["total"] == 2 and {"value": "training", "label": "training", "count": 1} in body["facets"]["tag"]
+    assert body["facets"]["kind"] == [{"value": "post", "label": "post", "count": 2}]
+    narrowed = api_search(corpus, "персонал OR training", tag="training")
+    assert [i["title"] for i in narrowed["items"]] == ["Every nurse gets training on hospital hygiene"]
+    assert api_search(corpus, "персонал OR training", date_to="2020-01-01")["items"] == []
+    assert corpus.get("/api/v1/search", params={"q": "x", "department": "abc"}).status_code == 422
+
+
 def test_the_search_page_shows_facets_with_counts(corpus) -> None:  # type: ignore[no-untyped-def]
     html = corpus.get("/search", params={"q": "персонал OR training"}).text
     assert "search-facets" in html and "#training" in html and "<mark>" in html
