@@ -37,6 +37,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from app.search.reindex import current_generation
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 KOLO = str(ROOT / ".venv" / "bin" / "kolo")
@@ -268,7 +270,8 @@ def main() -> int:
     print(f"| build | {build:.0f} s (`kolo reindex`) | {fts['build']:.1f} s |")
     print(f"| query p50 | {percentile(times, 50):.1f} ms | {fts['p50']:.2f} ms |")
     print(f"| query p95 | {percentile(times, 95):.1f} ms | {fts['p95']:.2f} ms |")
-    print(f"| index size | {folder_mb(args.workdir / 'index'):.0f} MB | {fts['size']:.0f} MB |")
+    index = current_generation(args.workdir / "index") or args.workdir / "index"
+    print(f"| index size | {folder_mb(index):.0f} MB | {fts['size']:.0f} MB |")
     print(f"| server memory (RSS) | {memory:.0f} MB | — |")
     print("\n| Kolo by kind of query | n | p50 | p95 | max |\n|---|---|---|---|---|")
     for kind, values in by_kind.items():
