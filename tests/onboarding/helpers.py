@@ -66,3 +66,8 @@ def assign(session: Session, people: dict[str, User], template: OnboardingTempla
     data = AssignmentCreate(user_id=people[hire].id, template_id=template.id, start_date=start,  # type: ignore[arg-type]
                             mentor_id=people[mentor].id if mentor else None)
     return assignments.assign_template(session=session, actor=people["manager"], data=data, holidays=[])
+
+
+def submit(client, url, data):  # type: ignore[no-untyped-def]
+    """POST a form as the page does (with the client's CSRF token), without following the redirect."""
+    return client.post(url, data={**data, "csrf_token": client.headers["X-CSRF-Token"]}, follow_redirects=False)

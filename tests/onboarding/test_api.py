@@ -1,21 +1,7 @@
 """The onboarding API: status codes, JSON shapes, and who may call what."""
 
-import pytest
 
-from tests.conftest import sign_in
-from tests.onboarding.helpers import MONDAY, assign, make_people, make_template
-
-
-@pytest.fixture
-def people(session):
-    return make_people(session)
-
-
-@pytest.fixture
-def as_(new_client, people):
-    def client_for(name):
-        return sign_in(new_client(), people[name].email)
-    return client_for
+from tests.onboarding.helpers import MONDAY, assign, make_template
 
 
 def _template_body(meet_user_id):

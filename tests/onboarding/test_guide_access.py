@@ -13,31 +13,14 @@ from app.models.onboarding import OnboardingAssignedTask, OnboardingAssignment, 
 from app.services.kb import access, articles, lifecycle
 from app.services.onboarding import tasks
 from app.services.users import department_ids_of
-from tests.conftest import sign_in
 from tests.kb.helpers import make_article as draft
 from tests.kb.helpers import publish
-from tests.onboarding.helpers import assign, make_people, make_template
+from tests.onboarding.helpers import assign, make_template, submit
 
 TITLE = "Протокол хірургії"
 HIDDEN = "Пов’язана настанова вам недоступна"
 ASK = "Попросити наставника підтвердити"
 CONFIRM = "Підтвердити виконання"
-
-
-@pytest.fixture
-def people(session):
-    return make_people(session)
-
-
-@pytest.fixture
-def as_(new_client, people):
-    def client_for(name):
-        return sign_in(new_client(), people[name].email)
-    return client_for
-
-
-def _form(client, url, data):
-    return client.post(url, data={**data, "csrf_token": client.headers["X-CSRF-Token"]}, follow_redirects=False)
 
 
 def _surgery_only(session, people, guide):
@@ -99,15 +82,15 @@ class TestANewHireWhoCannotAcknowledgeTheGuide:
     def test_asks_the_mentor_who_confirms_the_task(self, as_, session, people, plan):
         _surgery_only(session, people, plan.guide)
         hire = as_("hire")
-        assert _form(hire, f"/kb/{plan.guide.slug}/acknowledge", {}).status_code == 404
+        assert submit(hire, f"/kb/{plan.guide.slug}/acknowledge", {}).status_code == 404
         assert ASK in hire.get(plan.url).text
-        asked = _form(hire, f"/onboarding/tasks/{plan.read.id}/request-signoff", {"next": plan.url})
+        asked = submit(hire, f"/onboarding/tasks/{plan.read.id}/request-signoff", {"next": plan.url})
         assert asked.status_code == 303
         assert "Очікує підтвердження наставника" in hire.get(plan.url).text
         mentor = as_("mentor")
         waiting = mentor.get("/onboarding/mentoring").text
         assert plan.read.title in waiting and CONFIRM in waiting and TITLE not in waiting
-        confirmed = _form(mentor, f"/onboarding/tasks/{plan.read.id}/signoff",
+        confirmed = submit(mentor, f"/onboarding/tasks/{plan.read.id}/signoff",
                           {"comment": "Розібрали протокол разом", "next": "/onboarding/mentoring"})
         assert confirmed.status_code == 303
         task = session.get(OnboardingAssignedTask, plan.read.id, populate_existing=True)
@@ -191,7 +174,7 @@ class TestEditingATaskWhoseGuideTheEditorCannotRead:
     def test_saving_the_form_as_shown_keeps_the_link(self, as_, linked):
         client = as_("manager")
         picker = _edit_picker(client.get(linked.url).text, linked.task_id)
-        saved = _form(client, f"{linked.url}/tasks/{linked.task_id}/edit", {
+        saved = submit(client, f"{linked.url}/tasks/{linked.task_id}/edit", {
             "title": "Прочитати протокол хірургії до п’ятниці", "kind": "read", "due_offset_days": "2",
             "instructions": "", "article_id": _sent_value(picker), "meet_user_id": ""})
         assert saved.status_code == 303, saved.text

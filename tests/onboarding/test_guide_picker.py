@@ -5,23 +5,10 @@ import pytest
 from app.models.kb import ArticleUpdate
 from app.services.kb import articles
 from app.services.users import department_ids_of
-from tests.conftest import sign_in
 from tests.kb.helpers import make_article, publish
-from tests.onboarding.helpers import make_people, make_template
+from tests.onboarding.helpers import make_template, submit
 
 REFUSED = "немає, або у вас немає доступу до неї"
-
-
-@pytest.fixture
-def people(session):
-    return make_people(session)
-
-
-@pytest.fixture
-def as_(new_client, people):
-    def client_for(name):
-        return sign_in(new_client(), people[name].email)
-    return client_for
 
 
 def _department_only(session, manager, title):
@@ -39,10 +26,6 @@ def guides(session, people):
                       people["other_manager"])
     return {"all": for_all, "therapy": _department_only(session, people["manager"], "Протокол терапії"),
             "surgery": _department_only(session, people["other_manager"], "Протокол хірургії")}
-
-
-def _form(client, url, data):
-    return client.post(url, data={**data, "csrf_token": client.headers["X-CSRF-Token"]}, follow_redirects=False)
 
 
 def _picker(client, template_id):
@@ -68,12 +51,12 @@ class TestAttachingAnUnreadableGuide:
         template = make_template(session, people["manager"])
         url = f"/onboarding/templates/{template.id}"
         client = as_("manager")
-        refused = _form(client, f"{url}/tasks", {"title": "Прочитати чужий протокол", "kind": "read",
+        refused = submit(client, f"{url}/tasks", {"title": "Прочитати чужий протокол", "kind": "read",
                                                  "article_id": str(guides["surgery"].id)})
         assert refused.status_code == 422 and REFUSED in refused.text
         assert "Протокол хірургії" not in refused.text
         assert "Прочитати чужий протокол" not in client.get(url).text.split('id="add-task"')[0]
-        allowed = _form(client, f"{url}/tasks", {"title": "Прочитати протокол терапії", "kind": "read",
+        allowed = submit(client, f"{url}/tasks", {"title": "Прочитати протокол терапії", "kind": "read",
                                                  "article_id": str(guides["therapy"].id)})
         assert allowed.status_code == 303
 

@@ -2,29 +2,11 @@
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import select
 
 from app.models.users import Department
 from app.services.onboarding.workdays import local_today
-from tests.conftest import sign_in
-from tests.onboarding.helpers import assign, make_article, make_people, make_template
-
-
-@pytest.fixture
-def people(session):
-    return make_people(session)
-
-
-@pytest.fixture
-def as_(new_client, people):
-    def client_for(name):
-        return sign_in(new_client(), people[name].email)
-    return client_for
-
-
-def _form(client, url, data):
-    return client.post(url, data={**data, "csrf_token": client.headers["X-CSRF-Token"]}, follow_redirects=False)
+from tests.onboarding.helpers import assign, make_article, make_template, submit
 
 
 class TestMyOnboarding:
@@ -41,7 +23,7 @@ class TestMyOnboarding:
         plan = assign(session, people, make_template(session, people["manager"]))
         client = as_("hire")
         task_id = client.get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"][0]["id"]
-        response = _form(client, f"/onboarding/tasks/{task_id}/complete",
+        response = submit(client, f"/onboarding/tasks/{task_id}/complete",
                          {"note": "Готово", "next": f"/onboarding#task-{task_id}"})
         assert response.status_code == 303 and response.headers["location"] == f"/onboarding#task-{task_id}"
 
@@ -60,7 +42,7 @@ class TestMyOnboarding:
         plan = assign(session, people, make_template(session, people["manager"]))
         client = as_("hire")
         task_id = client.get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"][0]["id"]
-        response = _form(client, f"/onboarding/tasks/{task_id}/complete", {"next": f"/#task-{task_id}"})
+        response = submit(client, f"/onboarding/tasks/{task_id}/complete", {"next": f"/#task-{task_id}"})
         assert response.headers["location"] == f"/#task-{task_id}"
         assert "50%" in client.get("/").text
 
@@ -104,18 +86,18 @@ class TestMentorAndManagerPages:
 
     def test_assign_form_keeps_what_was_typed_on_error(self, as_, people):
         client = as_("manager")
-        response = _form(client, "/onboarding/assign", {"user_id": str(people["hire"].id), "start_date": "2026-12-01"})
+        response = submit(client, "/onboarding/assign", {"user_id": str(people["hire"].id), "start_date": "2026-12-01"})
         assert response.status_code == 422 and 'value="2026-12-01"' in response.text
 
     def test_template_builder(self, as_, people):
         client = as_("manager")
-        created = _form(client, "/onboarding/templates", {"name": "Перший тиждень", "description": ""})
+        created = submit(client, "/onboarding/templates", {"name": "Перший тиждень", "description": ""})
         assert created.status_code == 303
         url = created.headers["location"]
-        assert _form(client, f"{url}/sections", {"title": "День перший"}).status_code == 303
-        bad = _form(client, f"{url}/tasks", {"title": "Прочитати протокол", "kind": "read"})
+        assert submit(client, f"{url}/sections", {"title": "День перший"}).status_code == 303
+        bad = submit(client, f"{url}/tasks", {"title": "Прочитати протокол", "kind": "read"})
         assert bad.status_code == 422 and "Прочитати протокол" in bad.text
-        good = _form(client, f"{url}/tasks", {"title": "Отримати бейдж", "kind": "do", "due_offset_days": "0"})
+        good = submit(client, f"{url}/tasks", {"title": "Отримати бейдж", "kind": "do", "due_offset_days": "0"})
         assert good.status_code == 303 and "Отримати бейдж" in client.get(url).text
         assert as_("hire").get(url).status_code == 403
 
@@ -128,7 +110,7 @@ class TestTemplateEditing:
         client = as_("manager")
         url = f"/onboarding/templates/{template.id}"
         task_id = client.get(f"/api/v1/onboarding/templates/{template.id}").json()["sections"][0]["tasks"][0]["id"]
-        edited = _form(client, f"{url}/tasks/{task_id}/edit",
+        edited = submit(client, f"{url}/tasks/{task_id}/edit",
                        {"title": "Познайомитися з наставницею", "kind": "meet", "due_offset_days": "2",
                         "meet_user_id": str(people["mentor"].id), "instructions": "У **сестринській**."})
         assert edited.status_code == 303 and edited.headers["location"].endswith(f"#task-{task_id}")
@@ -143,7 +125,7 @@ class TestTemplateEditing:
         template = make_template(session, people["manager"])
         client = as_("manager")
         task_id = client.get(f"/api/v1/onboarding/templates/{template.id}").json()["sections"][0]["tasks"][0]["id"]
-        bad = _form(client, f"/onboarding/templates/{template.id}/tasks/{task_id}/edit",
+        bad = submit(client, f"/onboarding/templates/{template.id}/tasks/{task_id}/edit",
                     {"title": "Зустріч без людини", "kind": "meet", "due_offset_days": "1"})
         assert bad.status_code == 422 and 'value="Зустріч без людини"' in bad.text and "з ким зустрітися" in bad.text
 
@@ -151,7 +133,7 @@ class TestTemplateEditing:
         template = make_template(session, people["manager"])
         client = as_("manager")
         therapy = session.exec(select(Department.id).where(Department.name == "Терапія")).one()
-        saved = _form(client, f"/onboarding/templates/{template.id}", {
+        saved = submit(client, f"/onboarding/templates/{template.id}", {
             "name": template.name, "description": "", "target_roles": ["staff"], "department_ids": [str(therapy)]})
         assert saved.status_code == 303
         api = client.get(f"/api/v1/onboarding/templates/{template.id}").json()
@@ -165,8 +147,8 @@ class TestTemplateEditing:
         client = as_("manager")
         task_id = client.get(f"/api/v1/onboarding/templates/{template.id}").json()["sections"][0]["tasks"][0]["id"]
         data = {"title": "Нове", "kind": "do", "due_offset_days": "0"}
-        assert _form(as_("hire"), f"/onboarding/templates/{template.id}/tasks/{task_id}/edit", data).status_code == 403
-        assert _form(client, f"/onboarding/templates/{other.id}/tasks/{task_id}/edit", data).status_code == 404
+        assert submit(as_("hire"), f"/onboarding/templates/{template.id}/tasks/{task_id}/edit", data).status_code == 403
+        assert submit(client, f"/onboarding/templates/{other.id}/tasks/{task_id}/edit", data).status_code == 404
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")

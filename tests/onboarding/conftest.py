@@ -1,0 +1,20 @@
+"""Fixtures shared by the onboarding tests: the demo-like cast and a signed-in client per person."""
+
+import pytest
+
+from tests.conftest import sign_in
+from tests.onboarding.helpers import make_people
+
+
+@pytest.fixture
+def people(session):  # type: ignore[no-untyped-def]
+    """Manager, mentor, new hire and others (see helpers.make_people)."""
+    return make_people(session)
+
+
+@pytest.fixture
+def as_(new_client, people):  # type: ignore[no-untyped-def]
+    """as_("hire") -> a client signed in as that person."""
+    def client_for(name):  # type: ignore[no-untyped-def]
+        return sign_in(new_client(), people[name].email)
+    return client_for
