@@ -13,7 +13,7 @@ Public API:
     Matches.top(n, after=None) -> list[(docnum, score)]   best first, ties by document number;
                                                 after=(score, docnum): the page after that hit
     Matches.total, Matches.total_exact, Matches.docnums()
-    field_values(searcher, fieldname, docnums) -> Counter[str]   facet counts over the matches
+    field_values(searcher, fieldnames, docnums) -> {field: Counter[str]}   facet counts over the matches
     similar_terms(searcher, fieldname, text, maxdist) -> set[str]  same first letter, within maxdist edits
     segment_docs(searcher, query) -> numpy bool array over the searcher's document numbers
 
@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -322,20 +322,21 @@ def _nodes(query: Query) -> Iterator[Query]:
         yield from _nodes(child)
 
 
-def field_values(searcher: Searcher, fieldname: str, docnums: np.ndarray) -> Counter[str]:
-    """How many of `docnums` carry each term of a keyword or ID field (one document may carry several)."""
-    counts: Counter[str] = Counter()
+def field_values(searcher: Searcher, fieldnames: Iterable[str], docnums: np.ndarray) -> dict[str, Counter[str]]:
+    """For each keyword or ID field, how many of `docnums` carry each of its terms (a document may carry several)."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in fieldnames}
     for leaf in _leaves(searcher, None):
         inside = docnums[(docnums >= leaf.offset) & (docnums < leaf.offset + leaf.size)] - leaf.offset
         if not len(inside):
             continue
         mask = np.zeros(leaf.size, dtype=bool)
         mask[inside] = True
-        terms, owners = _field_index(leaf, fieldname)
-        names = _field_terms(leaf, fieldname)
-        per_term = np.bincount(terms[mask[owners]], minlength=len(names))
-        for i in np.flatnonzero(per_term).tolist():
-            counts[names[i]] += int(per_term[i])
+        for fieldname, counter in counts.items():
+            terms, owners = _field_index(leaf, fieldname)
+            names = _field_terms(leaf, fieldname)
+            per_term = np.bincount(terms[mask[owners]], minlength=len(names))
+            for i in np.flatnonzero(per_term).tolist():
+                counter[names[i]] += int(per_term[i])
     return counts
 
 

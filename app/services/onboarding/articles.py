@@ -2,8 +2,7 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, column, table
-from sqlalchemy import select as core_select
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from app.errors import InvalidInput
@@ -12,8 +11,6 @@ from app.models.onboarding import OnboardingTemplateTask
 from app.models.users import User
 from app.services import users as users_service
 from app.services.kb import access as kb_access
-
-_article = table("kb_article", column("id"), column("slug"), column("title"), column("status"))
 
 
 def _readable(*, session: Session, user: User) -> ColumnElement[bool]:
@@ -52,15 +49,14 @@ def kept_guides(*, session: Session, user: User, tasks: Iterable[OnboardingTempl
     wanted = {t.id: t.article_id for t in tasks if t.id and t.article_id and t.article_id not in offered}
     if not wanted:
         return {}
-    existing = set(session.execute(core_select(_article.c.id).where(_article.c.id.in_(set(wanted.values()))))
-                   .scalars())
+    existing = set(session.exec(select(KbArticle.id).where(col(KbArticle.id).in_(set(wanted.values())))).all())
     links = article_links(session=session, user=user, article_ids=existing)
     return {task_id: (guide, links[guide][0] if guide in links else None)
             for task_id, guide in wanted.items() if guide in existing}
 
 
 def _exists(*, session: Session, article_id: int) -> bool:
-    return session.execute(core_select(_article.c.id).where(_article.c.id == article_id)).first() is not None
+    return session.exec(select(KbArticle.id).where(KbArticle.id == article_id)).first() is not None
 
 
 def check_article(*, session: Session, user: User, article_id: int | None, linked_id: int | None = None) -> None:
@@ -77,7 +73,7 @@ def check_article(*, session: Session, user: User, article_id: int | None, linke
 
 def find_article_id(*, session: Session, slug: str) -> int | None:
     """The id of the article with this slug, if any."""
-    return session.execute(core_select(_article.c.id).where(_article.c.slug == slug)).scalar()
+    return session.exec(select(KbArticle.id).where(KbArticle.slug == slug)).first()
 
 
 def published_articles(*, session: Session, user: User) -> list[tuple[int, str]]:
