@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import install_error_handlers
-from app.middleware import SecurityMiddleware
+from app.middleware import EmptyQueryMiddleware, SecurityMiddleware
 from app.routers import account, admin, auth, feed, kb, notifications, onboarding, search, system, uploads, users
 from app.scheduler import Scheduler
 from app.templating import ROOT
@@ -67,4 +67,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 app.include_router(getattr(module, name))
     install_error_handlers(app)
     app.add_middleware(SecurityMiddleware)
+    app.add_middleware(EmptyQueryMiddleware)
     return app

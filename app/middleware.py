@@ -1,7 +1,8 @@
-"""Security headers with a per-request CSP nonce, and the anonymous visitor's CSRF seed."""
+"""Security headers with a per-request CSP nonce, the anonymous visitor's CSRF seed, and empty filters dropped."""
 
 import secrets
 from http.cookies import SimpleCookie
+from urllib.parse import unquote_plus
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -58,6 +59,22 @@ class SecurityMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class EmptyQueryMiddleware:
+    """Drops empty query parameters: a filter left at "All…" (`?status=&owner=`) means no filter, as a browser sends it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        query = scope.get("query_string", b"") if scope["type"] == "http" else b""
+        if query:
+            pairs = query.split(b"&")
+            kept = [pair for pair in pairs if unquote_plus(pair.partition(b"=")[2].decode("latin-1")).strip()]
+            if len(kept) != len(pairs):
+                scope = {**scope, "query_string": b"&".join(kept)}
+        await self.app(scope, receive, send)
 
 
 def _cookie(scope: Scope, name: str) -> str | None:

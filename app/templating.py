@@ -1,5 +1,6 @@
 """Jinja2 templates with Kolo's translations, formats and per-request values."""
 
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -8,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 from app import i18n
 from app.security import csrf_token
@@ -38,12 +40,25 @@ def request_csrf_token(request: Request) -> str:
     return csrf_token(request.app.state.settings.secret, seed)
 
 
+# The token of the page being rendered. Set for every page before it renders and read by `csrf_input()`, a global
+# of the environment: a macro imported without context still sees it, so no form can lose its token.
+_page_csrf_token: ContextVar[str | None] = ContextVar("page_csrf_token", default=None)
+
+
+def csrf_input() -> Markup:
+    """The hidden CSRF field every posting form carries; refuses to render a form outside a request."""
+    token = _page_csrf_token.get()
+    if not token:
+        raise RuntimeError("a form with a CSRF field was rendered outside a request")
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(token)
+
+
 def _page_context(request: Request) -> dict[str, Any]:
+    _page_csrf_token.set(request_csrf_token(request))
     return {
         "current_user": getattr(request.state, "user", None),
         "language": request_language(request),
         "csp_nonce": getattr(request.state, "csp_nonce", ""),
-        "csrf_token": request_csrf_token(request),
         "languages": i18n.LANGUAGE_NAMES,
     }
 
@@ -88,7 +103,7 @@ def device_label(user_agent: str) -> str:
     return " · ".join(part for part in (browser, system) if part) or (user_agent[:40] or "—")
 
 
-templates.env.globals.update(_=_gettext, ngettext=_ngettext)
+templates.env.globals.update(_=_gettext, ngettext=_ngettext, csrf_input=csrf_input)
 templates.env.filters.update(datetime=_datetime, date=_date, number=_number, device=device_label)
 
 

@@ -106,7 +106,7 @@ def post_edit_page(request: Request, session: SessionDep, user: CurrentUser, pos
     public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
     if not public.can_edit:
         raise PermissionDenied("Only the author can edit this post.")
-    return render(request, "feed/edit.html", {"post": public, "body": post.body, "tags": " ".join(public.tags)})
+    return render(request, "feed/edit.html", {"post": public, "body": post.body, "tags": " ".join(public.extra_tags)})
 
 
 @pages.post("/posts/{post_id}/edit")

@@ -37,6 +37,13 @@ def _set_tags(*, session: Session, post: Post, tags: list[str]) -> None:
         session.add(PostTag(post_id=post.id, tag=tag))  # type: ignore[arg-type]
 
 
+def _extra_tags(*, session: Session, post: Post) -> list[str]:
+    """The tags given beside the text, not written in it as #tags: an edit of the text keeps these, and only these."""
+    written = text.inline_tags(post.body)
+    return [row.tag for row in session.exec(select(PostTag).where(PostTag.post_id == post.id)).all()
+            if row.tag not in written]
+
+
 def _notify_mentions(*, session: Session, actor: User, post: Post, body: str, department_ids: list[int],
                      already: set[int] | None = None) -> set[int]:
     """Notify mentioned people who can read the post; returns who was notified."""
@@ -84,7 +91,7 @@ def update_post(*, session: Session, user: User, post: Post, data: PostUpdate) -
     """Edit one's post: the earlier text is kept as a revision and the post shows "edited"."""
     access.check_edit(user, post)
     body = text.clean_body(data.body) if data.body is not None else post.body
-    tags = text.collect_tags(body, data.tags if data.tags is not None else [])
+    tags = text.collect_tags(body, data.tags if data.tags is not None else _extra_tags(session=session, post=post))
     now = utcnow()
     if body != post.body:
         session.add(PostRevision(post_id=post.id, body=post.body, written_at=post.edited_at or post.created_at,  # type: ignore[arg-type]

@@ -11,10 +11,10 @@ from app.errors import InvalidInput
 from app.markdown import render_markdown
 from app.models.feed import MAX_BODY, MAX_TAGS
 from app.models.users import User
-from app.text import nfc, normalize_tag
+from app.text import APOSTROPHES, nfc, normalize_tag
 
-# A Ukrainian apostrophe inside a word belongs to the tag: #здоров’я.
-TAG_RE = re.compile(r"(?<![\w&/#])#(\w(?:[\w-]|[’ʼ](?=\w)){0,39})")
+# An apostrophe inside a word belongs to the tag, whichever a keyboard typed: #здоров’я, #перев'язка, #м`ята.
+TAG_RE = re.compile(rf"(?<![\w&/#])#(\w(?:[\w-]|[{APOSTROPHES}](?=\w)){{0,39}})")
 MENTION_RE = re.compile(r"(?<![\w@./])@([a-z0-9][a-z0-9._-]{1,39})", re.IGNORECASE)
 HTML_SPLIT = re.compile(r"(<[^>]*>)")
 NO_LINKS_INSIDE = ("a", "code", "pre")
