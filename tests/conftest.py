@@ -17,6 +17,7 @@ from app.config import Settings
 from app.main import create_app
 from app.migrations import upgrade
 from tests.factories import PASSWORD, make_user
+from tests.forms import submit
 
 PG_URL = os.environ.get("KOLO_TEST_DATABASE_URL", "")
 _counter = itertools.count()
@@ -99,6 +100,14 @@ def sign_in(client: TestClient, email: str, password: str = PASSWORD) -> TestCli
     return client
 
 
+def sign_in_page(client: TestClient, email: str, password: str = PASSWORD) -> TestClient:
+    """Sign a client in through the login page, as a person does: a session cookie and no CSRF header, so every form
+    it sends must carry the token its page rendered (post forms with `tests.forms.submit`)."""
+    response = submit(client, "/login", "/login", {"email": email, "password": password})
+    assert response.status_code == 200 and "/login" not in str(response.url), response.text[:300]
+    return client
+
+
 @pytest.fixture
 def new_client(app):  # type: ignore[no-untyped-def]
     """Make more clients of the same app (several people at once)."""
@@ -149,3 +158,21 @@ def manager_client(new_client, manager) -> TestClient:  # type: ignore[no-untype
 def admin_client(new_client, admin) -> TestClient:  # type: ignore[no-untyped-def]
     """A client signed in as the administrator."""
     return sign_in(new_client(), admin.email)
+
+
+@pytest.fixture
+def staff_page(client: TestClient, staff) -> TestClient:  # type: ignore[no-untyped-def]
+    """A browser signed in as the staff member through the login page (no CSRF header)."""
+    return sign_in_page(client, staff.email)
+
+
+@pytest.fixture
+def manager_page(new_client, manager) -> TestClient:  # type: ignore[no-untyped-def]
+    """A browser signed in as the manager through the login page (no CSRF header)."""
+    return sign_in_page(new_client(), manager.email)
+
+
+@pytest.fixture
+def admin_page(new_client, admin) -> TestClient:  # type: ignore[no-untyped-def]
+    """A browser signed in as the administrator through the login page (no CSRF header)."""
+    return sign_in_page(new_client(), admin.email)
