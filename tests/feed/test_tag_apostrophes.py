@@ -1,4 +1,4 @@
-"""A hashtag keeps its apostrophe whichever one the keyboard typed, and correcting a tag in the text leaves no stray one."""
+"""A hashtag keeps its apostrophe whichever one a keyboard typed; correcting a tag in the text leaves no stray one."""
 
 import pytest
 from sqlmodel import select
