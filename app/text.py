@@ -24,6 +24,11 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def printable(text: str) -> str:
+    """Text typed into a field (a search, a filter): control characters (NUL included) become spaces."""
+    return "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+
+
 def normalize_tag(tag: str, max_length: int = 60) -> str:
     """A tag as every domain stores it: NFC, lowercase, without '#', one apostrophe (’), spaces as '_'.
 

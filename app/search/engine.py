@@ -16,10 +16,12 @@ Public API:
     field_values(searcher, fieldnames, docnums) -> {field: Counter[str]}   facet counts over the matches
     similar_terms(searcher, fieldname, text, maxdist) -> set[str]  same first letter, within maxdist edits
     segment_docs(searcher, query) -> numpy bool array over the searcher's document numbers
+    UnsupportedQuery(ValueError)                a kind of query node it does not evaluate (the input's fault)
 
 Scores are Whoosh's BM25F (B=0.75, K1=1.2, its idf and average field lengths, the schema's
 field boosts already in the stored weights, the query's boosts), summed over the matching terms
-of Or and And; AndMaybe adds its optional part where the required part matches. Coordinated
+of Or and And; AndMaybe adds its optional part where the required part matches; Require scores its first part
+where both match. Coordinated
 multiplies by COORD_FLOOR + (1 - COORD_FLOOR) × the share of the query's words a document holds
 in any of the fields (Lucene's "coord"): of a disease's sections, the one that also says
 "inherited" answers "Is X inherited?" (bench/relevance.py: English MRR@10 +0.06). Then recent and
@@ -43,7 +45,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.query import And, AndMaybe, AndNot, Not, Or, Phrase, Query, Term
+from whoosh.query import And, AndMaybe, AndNot, Not, Or, Phrase, Query, Require, Term
 from whoosh.query.wrappers import WrappingQuery
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
@@ -401,6 +403,11 @@ def _leaves(searcher: Searcher, allowed: np.ndarray | None) -> Iterator[_Leaf]:
         yield _Leaf(reader=reader, segid=segment.segment_id(), size=size, offset=offset, allowed=mask)
 
 
+class UnsupportedQuery(ValueError):
+    """The parsed query holds a kind of node the engine does not evaluate: the searcher's input, not the index, is
+    at fault."""
+
+
 class _Evaluator:
     """Evaluates a Whoosh query tree over one segment at a time."""
 
@@ -422,6 +429,9 @@ class _Evaluator:
         if kind is AndMaybe:
             a, b = self.run(node.a, leaf), self.run(node.b, leaf)
             return _Result(a.match, a.score + np.where(a.match, b.score, 0))
+        if kind is Require:  # both must match; only the first one scores
+            a, b = self.run(node.a, leaf), self.run(node.b, leaf)
+            return _Result(a.match & b.match, np.where(b.match, a.score, 0))
         if kind is Not:
             inner = self.run(node.query, leaf)
             return _Result(~inner.match, np.zeros(leaf.size, dtype=np.float32))
@@ -431,7 +441,7 @@ class _Evaluator:
             return self._coordinated(node, leaf)
         if node.is_leaf() and not node.has_terms():  # NullQuery and friends
             return _empty(leaf)
-        raise TypeError(f"search cannot evaluate {kind.__name__}")
+        raise UnsupportedQuery(kind.__name__)
 
     def _combine(self, parts: list[_Result], op: np.ufunc, leaf: _Leaf, boost: float) -> _Result:
         if not parts:

@@ -4,6 +4,7 @@ Public API:
     SCHEMA_VERSION, build_schema() -> Schema
     IndexUnavailable(Exception)        the folder holds an index we cannot open (corrupt,
                                        unreadable or an older schema): run `kolo reindex`
+    STORAGE_ERRORS                     what reading a damaged index file raises (nothing else marks it broken)
     open_or_create(index_dir) -> Index creates an empty index when none exists;
                                        raises IndexUnavailable when one exists but is broken
     recreate(index_dir) -> Index       wipes the folder's index files and creates an empty one
@@ -24,7 +25,10 @@ The "__meta__" document has no visibility keys, so no search can ever return it.
 from __future__ import annotations
 
 import logging
+import pickle
+import struct
 import threading
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -65,6 +69,12 @@ WRITER_DELAY = 0.05
 
 class IndexUnavailable(Exception):
     """The index folder holds an index that cannot be used; rebuild it (`kolo reindex`)."""
+
+
+# What reading a damaged or vanished index file raises. Only these mean the index is broken and must be rebuilt;
+# any other error while searching is about the query, and must not take search away from everybody.
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, struct.error, zlib.error,
+                                                    pickle.UnpicklingError, whoosh_index.IndexError)
 
 
 def build_schema() -> Schema:

@@ -16,12 +16,14 @@ from app.errors import InvalidInput
 from app.models.users import Department, User
 from app.pagination import clamp_limit, decode_cursor, encode_cursor
 from app.search import gaps
-from app.search.index import IndexUnavailable
+from app.search.engine import UnsupportedQuery
+from app.search.index import STORAGE_ERRORS, IndexUnavailable
 from app.search.query import MAX_QUERY_CHARS, QueryResult, run_query
 from app.search.query import suggest_titles as query_titles
 from app.search.runtime import SearchRuntime
 from app.search.sources import SOURCES, visibility_keys
 from app.services import users as users_service
+from app.text import printable
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +86,7 @@ def search(*, session: Session, runtime: SearchRuntime, user: User | None, q: st
     kind = _check_type(type)
     after = _after(cursor)
     limit = clamp_limit(limit)
-    q = (q or "").strip()[:MAX_QUERY_CHARS]
+    q = printable(q or "").strip()[:MAX_QUERY_CHARS]
     if not q or user is None:
         return SearchPage()
     departments = users_service.department_ids_of(session=session, user=user)
@@ -97,7 +99,10 @@ def search(*, session: Session, runtime: SearchRuntime, user: User | None, q: st
                 created_to=_day_start(filters.date_to, 1), limit=limit, after=after, with_facets=with_facets)
     except IndexUnavailable:
         return SearchPage(degraded=True)
-    except Exception:  # a damaged segment file: answer degraded and let the indexer rebuild
+    except UnsupportedQuery as error:
+        raise InvalidInput("This search cannot be run as written ({operator}). Search with plain words, \"quotes\" "
+                           "for a phrase, or - before a word to leave it out.", operator=str(error)) from error
+    except STORAGE_ERRORS:  # a damaged segment file: answer degraded and let the indexer rebuild
         logger.exception("search failed for %r", q)
         runtime.mark_broken()
         return SearchPage(degraded=True)
