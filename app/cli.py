@@ -13,6 +13,7 @@ from app.db import make_engine
 from app.errors import AppError
 from app.migrations import upgrade
 from app.models.users import Role, UserCreate
+from app.wiring import wire
 
 logger = logging.getLogger("kolo")
 
@@ -131,6 +132,7 @@ EXTRA_COMMANDS.append(search_reindex.register)
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `kolo` console script."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    wire()  # every command reacts to events as the server does (e.g. `user add` assigns onboarding by rules)
     args = build_parser().parse_args(argv)
     settings = get_settings()
     try:

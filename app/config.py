@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     run_scheduler: bool = True
     holidays: list[date] = []  # KOLO_HOLIDAYS='["2026-12-25"]': not working days for onboarding due dates
     kb_review_months: int = 12
+    kb_two_person_rule: bool = False  # a manager never publishes a text they wrote: another manager approves it
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session
 
 from app.config import Settings
@@ -17,6 +18,9 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 SessionDep = Annotated[Session, Depends(get_session)]
+# Declares the token in OpenAPI (the "Authorize" button of /docs); the cookie remains the other way in.
+bearer_scheme = HTTPBearer(auto_error=False, description="A personal API token (`/account` or `kolo token EMAIL`).")
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)]
 
 
 def get_settings(request: Request) -> Settings:
@@ -32,12 +36,11 @@ def client_ip(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
-def get_auth(request: Request, session: SessionDep, settings: SettingsDep) -> Auth | None:
+def get_auth(request: Request, session: SessionDep, settings: SettingsDep, bearer: BearerDep) -> Auth | None:
     """Who is calling: a Bearer token, else the session cookie; remembered on request.state."""
-    header = request.headers.get("authorization", "")
     auth = None
-    if header.lower().startswith("bearer "):
-        auth = auth_service.authenticate_token(session=session, raw=header[7:].strip())
+    if bearer is not None:
+        auth = auth_service.authenticate_token(session=session, raw=bearer.credentials)
     elif cookie := request.cookies.get(SESSION_COOKIE):
         auth = auth_service.authenticate_cookie(session=session, settings=settings, raw=cookie)
     request.state.user = auth.user if auth else None

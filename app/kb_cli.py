@@ -41,6 +41,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     for problem in result.problems:
         print(f"skipped {problem.where}: {problem.message}", file=sys.stderr)
     print(f"Imported {len(result.created)} articles; skipped {len(result.problems)}.")
+    for use in result.categories:
+        print(f"Category {use.path} ({'new' if use.created else 'existing'}): {use.articles} articles.")
     return 1 if result.problems else 0
 
 

@@ -1,4 +1,4 @@
-"""The app factory: settings, database, routers, static files, error handlers, middleware."""
+"""The app factory: settings, wiring, database, routers, static files, error handlers, middleware."""
 
 import logging
 from collections.abc import AsyncIterator
@@ -14,6 +14,7 @@ from app.middleware import EmptyQueryMiddleware, SecurityMiddleware
 from app.routers import account, admin, auth, feed, kb, notifications, onboarding, search, system, uploads, users
 from app.scheduler import Scheduler
 from app.templating import ROOT
+from app.wiring import wire
 
 # One line per domain; each module exposes `api` and/or `pages`.
 ROUTER_MODULES = [
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the Kolo application for `settings` (read from the environment when omitted)."""
     settings = settings or get_settings()
+    wire()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
 

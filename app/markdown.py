@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Callable
+from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -38,5 +39,6 @@ def render_markdown(text: str, transform: Callable[[str], str] | None = None) ->
 
 
 def plain_text(html: str) -> str:
-    """The text of sanitized HTML, for search and previews."""
-    return re.sub(r"\s+", " ", nh3.clean(html, tags=set())).strip()
+    """The text of sanitized HTML, for search and previews: not HTML any more (`&lt;` is `<` again), so whoever
+    shows it escapes it once."""
+    return re.sub(r"\s+", " ", unescape(nh3.clean(html, tags=set()))).strip()

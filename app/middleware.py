@@ -62,7 +62,8 @@ class SecurityMiddleware:
 
 
 class EmptyQueryMiddleware:
-    """Drops empty query parameters: a filter left at "All…" (`?status=&owner=`) means no filter, as a browser sends it."""
+    """Drops empty query parameters: a filter left at "All…" (`?status=&owner=`, as a browser sends it) means no
+    filter."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

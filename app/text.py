@@ -38,6 +38,11 @@ def normalize_tag(tag: str, max_length: int = 60) -> str:
     return "_".join(text.split())[:max_length].strip("_")
 
 
+def name_key(name: str) -> str:
+    """A name as people compare names: NFC, any case, one apostrophe, spaces squeezed (for matching, not storing)."""
+    return " ".join(nfc(name).translate(_APOSTROPHE_TO_ONE).casefold().split())
+
+
 def uk_sort_key(text: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key that puts Ukrainian letters in alphabet order (і, ї, є, ґ in their places), Latin after."""
     key: list[tuple[int, int | str]] = []

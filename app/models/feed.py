@@ -276,11 +276,21 @@ class CommentPublic(SQLModel):
     reactions: list[ReactionCount]
 
 
-class RevisionPublic(SQLModel):
+class PostRevisionPublic(SQLModel):
     id: int
     body: str
     written_at: datetime
     replaced_at: datetime
+
+
+class ReaderPublic(AuthorPublic):
+    read_at: datetime
+
+
+class DepartmentReadsPublic(SQLModel):
+    department: str  # "No department" (in the caller's language) for the people without one
+    read: list[ReaderPublic]
+    unread: list[AuthorPublic]
 
 
 class Reactor(SQLModel):

@@ -262,7 +262,7 @@ class ArticleSummary(SQLModel):
     updated_at: datetime
 
 
-class RevisionPublic(SQLModel):
+class ArticleRevisionPublic(SQLModel):
     id: int
     number: int
     title: str
@@ -276,7 +276,7 @@ class RevisionPublic(SQLModel):
     published: bool
 
 
-class RevisionDetail(RevisionPublic):
+class RevisionDetail(ArticleRevisionPublic):
     body: str
     html: str
     tags: list[str]

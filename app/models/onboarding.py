@@ -24,6 +24,7 @@ class TaskStatus(StrEnum):
 
 class AssignmentStatus(StrEnum):
     open = "open"
+    paused = "paused"  # the person's account is deactivated
     completed = "completed"
     closed = "closed"  # closed early, with a reason
 
@@ -155,6 +156,7 @@ class OnboardingAssignment(SQLModel, table=True):
     last_activity_at: datetime = created_at_field()
     completed_at: datetime | None = datetime_field()
     closed_at: datetime | None = datetime_field()
+    paused_at: datetime | None = datetime_field()
 
 
 class OnboardingAssignedTask(SQLModel, table=True):
@@ -295,3 +297,21 @@ class AssignmentPublic(SQLModel):
 
 class AssignmentPublicWithTasks(AssignmentPublic):
     tasks: list[AssignedTaskPublic]
+
+
+class DashboardRowPublic(SQLModel):
+    """One open plan on the managers' dashboard."""
+
+    assignment_id: int
+    user_id: int
+    hire_name: str
+    plan_name: str
+    department: str
+    mentor_name: str
+    start_date: date
+    days_since_start: int
+    percent: int
+    done_tasks: int
+    total_tasks: int
+    overdue: int  # tasks past their due date
+    last_activity_at: datetime

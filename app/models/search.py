@@ -54,3 +54,54 @@ class GuideRequest(SQLModel, table=True):
     article_id: int | None = Field(default=None, foreign_key="kb_article.id", ondelete="SET NULL")
     created_at: datetime = created_at_field()
     closed_at: datetime | None = datetime_field()
+
+
+class GuideRequestPublic(SQLModel):
+    id: int
+    query: str
+    title: str
+    note: str
+    owner_id: int
+    requested_by_id: int | None
+    status: str
+    article_id: int | None
+    created_at: datetime
+    closed_at: datetime | None
+
+
+class SearchItemPublic(SQLModel):
+    """One result; `snippet` is escaped HTML whose only tag is `<mark>` around the matched words."""
+
+    type: str
+    id: int
+    title: str
+    url: str
+    snippet: str
+    score: float
+
+
+class FacetValuePublic(SQLModel):
+    value: str
+    label: str
+    count: int
+
+
+class SearchPagePublic(SQLModel):
+    items: list[SearchItemPublic]
+    total: int
+    total_exact: bool  # False: more than `total` match
+    suggestion: str | None
+    facets: dict[str, list[FacetValuePublic]]  # by kind, tag, department and author
+    next_cursor: str | None
+    degraded: bool  # the index is unreadable or being rebuilt: nothing could be searched
+
+
+class SearchGapPublic(SQLModel):
+    """One query staff ran in the period that found nothing or whose results nobody opened."""
+
+    query: str
+    searches: int
+    people: int
+    no_results: int
+    no_click: int
+    open_request_id: int | None

@@ -1,6 +1,5 @@
 """Search: the /search page, search-as-you-type, click logging, the JSON API and the content-gap report."""
 
-from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -12,6 +11,8 @@ from pydantic import BaseModel, Field
 from app.deps import CurrentUser, ManagerUser, SessionDep
 from app.errors import AppError, InvalidInput
 from app.i18n import N_
+from app.models.search import GuideRequestPublic, SearchGapPublic, SearchPagePublic
+from app.pagination import Page
 from app.search import gaps
 from app.search import service as search_service
 from app.search.runtime import SearchRuntime
@@ -63,10 +64,11 @@ def _filters(params: dict[str, str]) -> SearchFilters:
                          date_from=_date(params.get("date_from")), date_to=_date(params.get("date_to")))
 
 
-@api.get("/search")
+@api.get("/search", response_model=SearchPagePublic)
 def read_search(request: Request, session: SessionDep, user: CurrentUser, q: str = "", type: str | None = None,
                 limit: int = 20, cursor: str | None = None, tag: str | None = None, department: str | None = None,
-                author: str | None = None, date_from: str | None = None, date_to: str | None = None) -> dict[str, Any]:
+                author: str | None = None, date_from: str | None = None,
+                date_to: str | None = None) -> SearchPagePublic:
     """Search what the caller may read: `{items: [{type, id, title, url, snippet, score}], total, suggestion,
     facets: {kind|tag|department|author: [{value, label, count}]}, next_cursor}`; narrow it with the facets'
     values (`tag`, `department`, `author`) and `date_from` / `date_to` (YYYY-MM-DD), as on the /search page."""
@@ -74,29 +76,23 @@ def read_search(request: Request, session: SessionDep, user: CurrentUser, q: str
                                          ("date_from", date_from), ("date_to", date_to)) if v and v.strip()}
     page = search_service.search(session=session, runtime=_runtime(request), user=user, q=q, type=type,
                                  filters=_filters(params), limit=limit, cursor=cursor)
-    return {"items": [{"type": i.type, "id": i.id, "title": i.title, "url": i.url, "snippet": i.snippet,
-                       "score": i.score} for i in page.items],
-            "total": page.total, "total_exact": page.total_exact, "suggestion": page.suggestion,
-            "facets": {name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
-                       for name, values in page.facets.items()},
-            "next_cursor": page.next_cursor,
-            "degraded": page.degraded}
+    return SearchPagePublic.model_validate(page, from_attributes=True)
 
 
-@api.get("/reports/search-gaps")
+@api.get("/reports/search-gaps", response_model=Page[SearchGapPublic])
 def read_search_gaps(session: SessionDep, user: ManagerUser, days: int = 30, department: int | None = None,
-                     limit: Annotated[int, Query(ge=1, le=100)] = 50) -> dict[str, Any]:
+                     limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Page[SearchGapPublic]:
     """Managers: the top queries of the period that found nothing or whose results nobody opened."""
     rows = gaps.list_gaps(session=session, days=days, department_id=department, limit=limit)
-    return {"items": [asdict(row) for row in rows], "next_cursor": None}
+    return Page(items=[SearchGapPublic.model_validate(row, from_attributes=True) for row in rows])
 
 
-@api.post("/search/guide-requests", status_code=201)
-def create_guide_request(session: SessionDep, user: ManagerUser, data: GuideRequestCreate) -> dict[str, Any]:
+@api.post("/search/guide-requests", response_model=GuideRequestPublic, status_code=201)
+def create_guide_request(session: SessionDep, user: ManagerUser, data: GuideRequestCreate) -> GuideRequestPublic:
     """Managers: ask someone to write the guide a query was looking for; they are notified."""
     row = gaps.create_guide_request(session=session, actor=user, query=data.query, owner_id=data.owner_id,
                                     title=data.title, note=data.note)
-    return row.model_dump(mode="json")
+    return GuideRequestPublic.model_validate(row, from_attributes=True)
 
 
 @pages.get("/search")
@@ -165,12 +161,13 @@ def search_gaps_page(request: Request, session: SessionDep, user: ManagerUser, d
                      department: str | None = None) -> Response:
     """Managers: what staff searched for and did not find, and the guide requests made of it."""
     department_id = _int(department, "Choose a department from the list.")
+    requests = gaps.list_guide_requests(session=session)
     return render(request, "search/gaps.html", {
         "rows": gaps.list_gaps(session=session, days=days, department_id=department_id),
         "days": days, "department": department_id,
         "departments": users_service.list_departments(session=session),
         "people": users_service.list_users(session=session),
-        "requests": gaps.list_guide_requests(session=session),
+        "requests": requests, "answers": gaps.answer_slugs(session=session, requests=requests),
         "names": {u.id: u.name for u in users_service.list_users(session=session, include_inactive=True)}})
 
 

@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import Integer, cast
 from sqlmodel import Session, col, func, select
 
-from app import events
 from app.errors import InvalidInput, NotFound
 from app.models.kb import KbArticle, KbRevision
 from app.models.search import GuideRequest, GuideRequestStatus, SearchQueryLog
@@ -128,6 +127,15 @@ def list_guide_requests(*, session: Session, status: str | None = None) -> list[
     return list(session.exec(query).all())
 
 
+def answer_slugs(*, session: Session, requests: list[GuideRequest]) -> dict[int, str]:
+    """The address of the article that answered each closed request, by request id."""
+    article_ids = {r.article_id for r in requests if r.article_id is not None}
+    if not article_ids:
+        return {}
+    slugs = dict(session.exec(select(KbArticle.id, KbArticle.slug).where(col(KbArticle.id).in_(article_ids))).all())
+    return {r.id: slugs[r.article_id] for r in requests if r.id is not None and r.article_id in slugs}
+
+
 def get_guide_request_or_raise(*, session: Session, request_id: int) -> GuideRequest:
     """One guide request, or 404."""
     row = session.get(GuideRequest, request_id)
@@ -141,7 +149,6 @@ def _answers(request: GuideRequest, terms: set[str]) -> bool:
     return bool(wanted) and all(t in terms for t in wanted)
 
 
-@events.subscribe("article.published")
 def close_answered_requests(*, session: Session, article_id: int, actor: User | None = None, **_: Any) -> None:
     """An article was published: close the open requests it answers and tell those who searched."""
     article = session.get(KbArticle, article_id)

@@ -1,5 +1,6 @@
 """Search source for knowledge-base articles: the published text (or a draft's text for its author and
-managers), with tags, category and attachment names; archived articles carry status "archived".
+managers), with tags, category and attachment names. Archived articles are not searched: search answers with
+what is in force; readers open an archived article by its link, managers list it under "Archived".
 
 The visibility keys mirror app/services/kb/access.py; readable_ids checks it again at query time."""
 
@@ -16,6 +17,8 @@ from app.services import uploads as uploads_service
 from app.services import users as users_service
 from app.services.kb import access
 from app.services.kb.rendering import WIKILINK
+
+SEARCHED = col(KbArticle.status) != ArticleStatus.archived  # what search finds: what is in force
 
 
 def visibility(article: KbArticle, department_ids: list[int]) -> list[str]:
@@ -34,8 +37,9 @@ class ArticleSource:
     kind = "article"
 
     def load(self, session: Session, ids: list[int]) -> list[SearchDoc]:
-        """Articles as documents: the visible revision's text, tags, category and attachment names."""
-        articles = session.exec(select(KbArticle).where(col(KbArticle.id).in_(ids))).all() if ids else []
+        """Articles as documents (archived ones are left out, so they leave the index): the visible revision's
+        text, tags, category and attachment names."""
+        articles = session.exec(select(KbArticle).where(col(KbArticle.id).in_(ids), SEARCHED)).all() if ids else []
         if not articles:
             return []
         revision_ids = [a.current_revision_id or a.head_revision_id for a in articles]
@@ -64,15 +68,15 @@ class ArticleSource:
         return docs
 
     def all_ids(self, session: Session) -> Iterable[int]:
-        """Every article (archived ones too: the query layer hides them unless asked)."""
-        return session.exec(select(KbArticle.id).order_by(col(KbArticle.id))).all()  # type: ignore[return-value]
+        """Every article that is not archived."""
+        return session.exec(select(KbArticle.id).where(SEARCHED).order_by(col(KbArticle.id))).all()  # type: ignore[return-value]
 
     def readable_ids(self, session: Session, user: User | None, ids: list[int]) -> set[int]:
         """The articles among `ids` the user may read now."""
         if user is None or not ids:
             return set()
         departments = users_service.department_ids_of(session=session, user=user)
-        query = select(KbArticle.id).where(col(KbArticle.id).in_(ids),
+        query = select(KbArticle.id).where(col(KbArticle.id).in_(ids), SEARCHED,
                                            access.readable_clause(user=user, user_departments=departments))
         return {i for i in session.exec(query).all() if i is not None}
 

@@ -85,7 +85,9 @@ def best_passage(text: str, spans: list[tuple[int, int, frozenset[str]]]) -> str
     first = spans[best][0]
     start = 0 if first <= CONTEXT_CHARS else min(_word_start(text, first - CONTEXT_CHARS), first)
     end = _word_end(text, start + SNIPPET_CHARS)
-    passage = mark(text, spans, start, end).strip().rstrip(",;:—-").rstrip()
+    # Trailing punctuation goes before escaping: after it, a ";" may end an entity such as "&gt;".
+    shown = start + len(text[start:end].rstrip().rstrip(",;:—-").rstrip())
+    passage = mark(text, spans, start, shown).strip()
     if end < len(text):  # more follows: an ellipsis, spaced after a finished sentence
         passage += " …" if passage.endswith((".", "!", "?")) else "…"
     return ("…" if start else "") + passage

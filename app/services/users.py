@@ -199,6 +199,7 @@ def _set_active(*, session: Session, user: User, active: bool, actor: User) -> N
                                                                     col(UserSession.revoked_at).is_(None))):
             user_session.revoked_at = now
             session.add(user_session)
+    events.emit("user.reactivated" if active else "user.deactivated", session=session, user=user)
 
 
 def create_invite(*, session: Session, user: User, actor: User, valid_days: int, ip: str = "") -> str:

@@ -12,11 +12,13 @@ from app.errors import NotFound
 from app.models.feed import REACTIONS, Comment, CommentReaction
 from app.models.users import User
 from app.services import feed as feed_service
-from tests.conftest import sign_in
+from tests.conftest import sign_in, sign_in_page
 from tests.factories import make_user
 from tests.feed.test_pages import count_queries
+from tests.forms import find_form, send, submit
 
 CSRF = "csrf_token"
+CSRF_REFUSED = "ключа безпеки"  # the 403 page's text when a form came without its token
 
 
 def _thread(author: TestClient, commenter: TestClient, **post) -> tuple[dict, dict]:  # type: ignore[type-arg]
@@ -126,7 +128,8 @@ class TestApi:
         token = staff_client.headers.pop("X-CSRF-Token")
         url = f"/api/v1/comments/{comment['id']}/reactions"
         assert staff_client.post(url, json={"emoji": "👍"}).status_code == 403
-        assert staff_client.post(f"/comments/{comment['id']}/reactions", data={"emoji": "👍"}).status_code == 403
+        refused = staff_client.post(f"/comments/{comment['id']}/reactions", data={"emoji": "👍"})  # no csrf_token
+        assert refused.status_code == 403 and CSRF_REFUSED in refused.text
         staff_client.headers["X-CSRF-Token"] = token
         assert staff_client.get(url).json() == []
 
@@ -175,30 +178,32 @@ class TestData:
 
 
 class TestPage:
-    def test_htmx_swaps_just_the_comments_bar(self, staff_client: TestClient, manager_client: TestClient) -> None:
+    def test_htmx_swaps_just_the_comments_bar(self, staff_page: TestClient, manager_client: TestClient) -> None:
         post, comment = _thread(manager_client, manager_client)
-        form = {CSRF: staff_client.headers["X-CSRF-Token"], "emoji": "👍"}
-        on = staff_client.post(f"/comments/{comment['id']}/reactions", data=form, headers={"HX-Request": "true"})
+        action = f"/comments/{comment['id']}/reactions"
+        htmx = {"HX-Request": "true"}
+        on = submit(staff_page, post["url"], action, {"emoji": "👍"}, headers=htmx)
         assert on.status_code == 200 and "<html" not in on.text
         assert on.text.count('class="reactions"') == 1
         assert f'id="comment-reactions-{comment["id"]}"' in on.text
         assert f'hx-post="/comments/{comment["id"]}/reactions"' in on.text
         assert 'aria-pressed="true"' in on.text and "👍 <span>1</span>" in on.text
-        off = staff_client.post(f"/comments/{comment['id']}/reactions", data=form, headers={"HX-Request": "true"})
+        # The second press comes from the bar htmx swapped in, whose forms carry the page's token too.
+        off = send(staff_page, find_form(on.text, action, post["url"]), {"emoji": "👍"}, headers=htmx)
+        assert off.status_code == 200
         assert 'aria-pressed="true"' not in off.text and "<span>" not in off.text
-        assert _comment(staff_client, post["id"], comment["id"])["reactions"] == []
+        assert _comment(staff_page, post["id"], comment["id"])["reactions"] == []
 
     def test_without_javascript_back_to_the_comment_and_others_see_it(
-            self, staff_client: TestClient, manager_client: TestClient) -> None:
+            self, staff_page: TestClient, manager_client: TestClient) -> None:
         post, comment = _thread(manager_client, manager_client)
         reply = manager_client.post(f"/api/v1/posts/{post['id']}/comments",
                                     json={"body": "І гумовий джгут.", "parent_id": comment["id"]}).json()
-        form = {CSRF: staff_client.headers["X-CSRF-Token"], "emoji": "💡"}
-        back = staff_client.post(f"/comments/{reply['id']}/reactions", data=form, follow_redirects=False,
-                                 headers={"Referer": f"http://testserver{post['url']}"})
+        back = submit(staff_page, post["url"], f"/comments/{reply['id']}/reactions", {"emoji": "💡"},
+                      follow_redirects=False, headers={"Referer": f"http://testserver{post['url']}"})
         assert back.status_code == 303
         assert back.headers["location"] == f"http://testserver{post['url']}#comment-{reply['id']}"
-        mine = staff_client.get(post["url"]).text
+        mine = staff_page.get(post["url"]).text
         assert 'aria-pressed="true"' in _bar(mine, reply["id"]) and "💡 <span>1</span>" in _bar(mine, reply["id"])
         assert "<span>" not in _bar(mine, comment["id"])  # the reply's reaction stays on the reply
         theirs = _bar(manager_client.get(post["url"]).text, reply["id"])
@@ -206,19 +211,25 @@ class TestPage:
         # The "+" menu offers only what the bar does not show already.
         assert theirs.count('value="💡"') == 1
 
-    def test_hidden_deleted_and_anonymous(self, client: TestClient, manager_client: TestClient,
-                                          surgeon_client: TestClient) -> None:
+    def test_hidden_deleted_and_anonymous(self, client: TestClient, manager_client: TestClient,  # type: ignore[no-untyped-def]
+                                          manager_page: TestClient, session: Session, new_client) -> None:
         therapy = next(d["id"] for d in manager_client.get("/api/v1/departments").json()["items"]
                        if d["name"] == "Терапія")
-        _post, hidden = _thread(manager_client, manager_client, department_ids=[therapy])
-        form = {CSRF: surgeon_client.headers["X-CSRF-Token"], "emoji": "👍"}
-        assert surgeon_client.post(f"/comments/{hidden['id']}/reactions", data=form).status_code == 404
-        _post, gone = _thread(manager_client, manager_client)
-        manager_client.delete(f"/api/v1/comments/{gone['id']}")
-        form[CSRF] = manager_client.headers["X-CSRF-Token"]
-        assert manager_client.post(f"/comments/{gone['id']}/reactions", data=form).status_code == 404
+        hidden_post, hidden = _thread(manager_client, manager_client, department_ids=[therapy])
+        make_user(session, email="surgeon@kolo.test", name="Хірург Олег", departments=["Хірургія"])
+        surgeon = sign_in_page(new_client(), "surgeon@kolo.test")
+        assert surgeon.get(hidden_post["url"]).status_code == 404  # no page, so no form to react with
+        # Deliberately forged: the reaction sent with the token of the surgeon's own feed form.
+        token = dict(find_form(surgeon.get("/").text, "/posts", "/").fields)[CSRF]
+        forged = surgeon.post(f"/comments/{hidden['id']}/reactions", data={CSRF: token, "emoji": "👍"})
+        assert forged.status_code == 404
+        post, gone = _thread(manager_client, manager_client)
+        stale = find_form(manager_page.get(post["url"]).text, f"/comments/{gone['id']}/reactions", post["url"])
+        manager_client.delete(f"/api/v1/comments/{gone['id']}")  # while the post's page is still open
+        assert send(manager_page, stale, {"emoji": "👍"}).status_code == 404
         client.cookies.clear()
-        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text).group(1)  # type: ignore[union-attr]
+        # Deliberately forged: signed out, with the token of the login page's own form.
+        token = dict(find_form(client.get("/login").text, "/login", "/login").fields)[CSRF]
         anonymous = client.post(f"/comments/{hidden['id']}/reactions", data={CSRF: token, "emoji": "👍"},
                                 follow_redirects=False)
         assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")

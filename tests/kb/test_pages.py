@@ -4,11 +4,10 @@ import re
 
 from tests.conftest import sign_in
 from tests.factories import make_user
+from tests.forms import find_form, parse, send, submit
 from tests.kb.helpers import make_article, publish, save
 
-
-def _form_token(page: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+CSRF_REFUSED = "ключа безпеки"  # the 403 page's text when a form came without its token
 
 
 class TestBrowseAndRead:
@@ -58,33 +57,36 @@ class TestBrowseAndRead:
 
 
 class TestEditor:
-    def test_new_article_from_template_and_save(self, staff_client):
-        page = staff_client.get("/kb/new?template=protocol")
+    def test_new_article_from_template_and_save(self, staff_page):
+        page = staff_page.get("/kb/new?template=protocol")
         assert page.status_code == 200 and "Показання та протипоказання" in page.text
-        response = staff_client.post("/kb/new", data={"title": "Новий протокол", "body": "Текст",
-                                                      "csrf_token": _form_token(page.text)}, follow_redirects=False)
+        response = submit(staff_page, "/kb/new?template=protocol", "/kb/new",
+                          {"title": "Новий протокол", "body": "Текст", "action": "save"}, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/kb/novyi-protokol")
 
-    def test_invalid_form_is_rerendered_with_typed_text(self, staff_client):
-        token = _form_token(staff_client.get("/kb/new").text)
-        response = staff_client.post("/kb/new", data={"title": "", "body": "Мій текст", "csrf_token": token})
+    def test_invalid_form_is_rerendered_with_typed_text(self, staff_page):
+        response = submit(staff_page, "/kb/new", "/kb/new", {"title": "", "body": "Мій текст", "action": "save"})
         assert response.status_code == 422 and "Мій текст" in response.text
 
-    def test_preview_without_js_and_with_htmx(self, staff_client):
-        token = _form_token(staff_client.get("/kb/new").text)
-        page = staff_client.post("/kb/new", data={"title": "X", "body": "**жирний** <script>x</script>",
-                                                  "action": "preview", "csrf_token": token})
+    def test_preview_without_js_and_with_htmx(self, staff_page):
+        page = submit(staff_page, "/kb/new", "/kb/new",
+                      {"title": "X", "body": "**жирний** <script>x</script>", "action": "preview"})
+        assert page.status_code == 200
         assert "<strong>жирний</strong>" in page.text and "<script>x" not in page.text
-        fragment = staff_client.post("/kb/preview", data={"body": "# Заголовок", "csrf_token": token})
-        assert fragment.text.strip() == "<h1>Заголовок</h1>"
+        # The body's textarea posts to /kb/preview itself (hx-post); htmx sends the enclosing form's fields with it.
+        editor = staff_page.get("/kb/new").text
+        assert 'name="body" rows="18" hx-post="/kb/preview"' in editor
+        fragment = send(staff_page, find_form(editor, "/kb/new", "/kb/new"), {"body": "# Заголовок"},
+                        to="/kb/preview", headers={"HX-Request": "true"})
+        assert fragment.status_code == 200 and fragment.text.strip() == "<h1>Заголовок</h1>"
 
-    def test_conflict_keeps_both_texts(self, staff_client, session, staff, manager):
+    def test_conflict_keeps_both_texts(self, staff_page, session, staff, manager):
         article = make_article(session, staff, title="Спільна", body="Початок")
         base = article.head_revision_id
-        save(session, article, manager, "Версія керівника")
-        token = _form_token(staff_client.get("/kb/spilna/edit").text)
-        response = staff_client.post("/kb/spilna/edit", data={"title": "Спільна", "body": "Моя версія",
-                                                              "base_revision_id": str(base), "csrf_token": token})
+        editor = find_form(staff_page.get("/kb/spilna/edit").text, "/kb/spilna/edit", "/kb/spilna/edit")
+        assert ("base_revision_id", str(base)) in editor.fields
+        save(session, article, manager, "Версія керівника")  # while the staff member's editor is still open
+        response = send(staff_page, editor, {"title": "Спільна", "body": "Моя версія", "action": "save"})
         assert response.status_code == 409
         assert "Моя версія" in response.text and "Версія керівника" in response.text
 
@@ -97,60 +99,67 @@ class TestEditor:
 
 
 class TestManagerPages:
-    def test_staff_gets_403_on_manager_pages(self, staff_client, session, manager):
+    def test_staff_gets_403_on_manager_pages(self, staff_page, session, manager):
         article = make_article(session, manager, requires_acknowledgement=True)
         publish(session, article, manager)
         for url in ("/kb/reports/reviews", "/kb/categories", "/kb/import", "/kb/hihiiena-ruk/acknowledgements",
                     "/kb/hihiiena-ruk/acknowledgements.csv", "/kb/hihiiena-ruk/views"):
-            assert staff_client.get(url).status_code == 403, url
-        token = _form_token(staff_client.get("/kb").text)
-        for url in ("/kb/hihiiena-ruk/publish", "/kb/hihiiena-ruk/archive", "/kb/hihiiena-ruk/return"):
-            assert staff_client.post(url, data={"csrf_token": token, "comment": "x"}).status_code == 403, url
+            assert staff_page.get(url).status_code == 403, url
+        page = staff_page.get("/kb/hihiiena-ruk").text
+        forms, _ = parse(page, "/kb/hihiiena-ruk")
+        manager_only = ("/kb/hihiiena-ruk/publish", "/kb/hihiiena-ruk/archive", "/kb/hihiiena-ruk/return")
+        assert not {f.action for f in forms} & set(manager_only)  # the page offers staff none of these forms
+        # Deliberately forged: the manager's forms sent with the token of the staff member's own acknowledge form,
+        # so the refusal is about the role and not about a missing token.
+        token = dict(find_form(page, "/kb/hihiiena-ruk/acknowledge", "/kb/hihiiena-ruk").fields)["csrf_token"]
+        for url in manager_only:
+            refused = staff_page.post(url, data={"csrf_token": token, "comment": "x"})
+            assert refused.status_code == 403 and CSRF_REFUSED not in refused.text, url
 
-    def test_manager_lifecycle_in_the_browser(self, staff_client, manager_client, session, staff):
+    def test_manager_lifecycle_in_the_browser(self, staff_page, manager_page, session, staff):
         article = make_article(session, staff, title="Протокол", requires_acknowledgement=True)
-        token = _form_token(staff_client.get("/kb/protokol").text)
-        staff_client.post("/kb/protokol/submit", data={"csrf_token": token})
-        mtoken = _form_token(manager_client.get("/kb/protokol").text)
-        assert "Протокол" in manager_client.get("/kb?status=pending").text
-        manager_client.post("/kb/protokol/publish", data={"csrf_token": mtoken, "major": "major"})
-        staff_client.post("/kb/protokol/acknowledge", data={"csrf_token": token})
-        report = manager_client.get("/kb/protokol/acknowledgements")
+        assert submit(staff_page, "/kb/protokol", "/kb/protokol/submit").status_code == 200
+        assert "Протокол" in manager_page.get("/kb?status=pending").text
+        published = submit(manager_page, "/kb/protokol", "/kb/protokol/publish", {"major": "major"})
+        assert published.status_code == 200
+        acknowledged = submit(staff_page, "/kb/protokol", "/kb/protokol/acknowledge")
+        assert acknowledged.status_code == 200 and "/kb/protokol/acknowledge" not in acknowledged.text
+        report = manager_page.get("/kb/protokol/acknowledgements")
         assert report.status_code == 200 and staff.name in report.text
-        csv = manager_client.get("/kb/protokol/acknowledgements.csv")
+        csv = manager_page.get("/kb/protokol/acknowledgements.csv")
         assert csv.headers["content-type"].startswith("text/csv") and staff.email in csv.text
-        assert staff.name in manager_client.get("/kb/protokol/views").text
-        manager_client.post("/kb/protokol/reviewed", data={"csrf_token": mtoken})
-        manager_client.post("/kb/protokol/archive", data={"csrf_token": mtoken})
-        assert "Протокол" not in manager_client.get("/kb").text
+        assert staff.name in manager_page.get("/kb/protokol/views").text
+        assert submit(manager_page, "/kb/protokol", "/kb/protokol/reviewed").status_code == 200
+        assert submit(manager_page, "/kb/protokol", "/kb/protokol/archive").status_code == 200
+        assert "Протокол" not in manager_page.get("/kb").text
         assert article.id
 
-    def test_history_diff_and_restore(self, manager_client, session, manager):
+    def test_history_diff_and_restore(self, manager_page, session, manager):
         article = make_article(session, manager, title="Текст", body="рядок один\nрядок два")
         first = article.head_revision_id
         save(session, article, manager, "рядок один\nрядок <b>три</b>")
-        history = manager_client.get("/kb/tekst/history")
+        history = manager_page.get("/kb/tekst/history")
         assert history.status_code == 200 and "#2" in history.text
         assert 'data-label="Автор"' in history.text  # the phone layout labels each cell of a revision's card
-        diff = manager_client.get(f"/kb/tekst/diff?old={first}&new={article.head_revision_id}")
+        diff = submit(manager_page, "/kb/tekst/history", "/kb/tekst/diff")  # the two newest are ticked already
         assert "<ins>рядок &lt;b&gt;три&lt;/b&gt;</ins>" in diff.text and "<del>рядок два</del>" in diff.text
-        token = _form_token(history.text)
-        restored = manager_client.post(f"/kb/tekst/revisions/{first}/restore", data={"csrf_token": token},
-                                       follow_redirects=False)
+        revision = f"/kb/tekst/revisions/{first}"
+        assert revision in parse(history.text, "/kb/tekst/history")[1]  # history links to the old revision's page
+        restored = submit(manager_page, revision, f"{revision}/restore", follow_redirects=False)
         assert restored.status_code == 303
-        assert "#3" in manager_client.get("/kb/tekst/history").text
+        assert "#3" in manager_page.get("/kb/tekst/history").text
 
-    def test_categories_export_and_import(self, manager_client):
-        token = _form_token(manager_client.get("/kb/categories").text)
-        manager_client.post("/kb/categories", data={"csrf_token": token, "name": "Інфекційний контроль"})
+    def test_categories_export_and_import(self, manager_page):
+        added = submit(manager_page, "/kb/categories", "/kb/categories", {"name": "Інфекційний контроль"})
+        assert added.status_code == 200 and "Інфекційний контроль" in added.text
         jsonl = ('{"title": "Маски", "body": "Коли носити маску.", "category": "Інфекційний контроль"}\n{oops\n'
                  '{"title": "Без тексту"}\n')
-        result = manager_client.post("/kb/import", data={"csrf_token": token},
-                                     files={"file": ("g.jsonl", jsonl.encode(), "application/json")})
+        result = submit(manager_page, "/kb/import", "/kb/import",
+                        files={"file": ("g.jsonl", jsonl.encode(), "application/json")})
         assert result.status_code == 200
         assert "рядок 2: це не коректний JSON" in result.text and "рядок 3: немає тексту" in result.text
-        categories = manager_client.get("/api/v1/kb/categories").json()
-        export = manager_client.get(f"/kb/categories/{categories[0]['id']}/export")
+        categories = manager_page.get("/api/v1/kb/categories").json()
+        export = manager_page.get(f"/kb/categories/{categories[0]['id']}/export")
         assert export.headers["content-type"] == "application/zip"
         import io
         import zipfile
@@ -161,29 +170,25 @@ class TestManagerPages:
 class TestAttachments:
     PDF = b"%PDF-1.4\n%test\n"
 
-    def test_editor_attaches_a_pdf_and_readers_can_download(self, manager_client, staff_client, session, manager):
+    def _attach(self, client, name: str, content: bytes):  # type: ignore[no-untyped-def]
+        return submit(client, "/kb/vkladennia", "/kb/vkladennia/attachments",
+                      files={"file": (name, content, "application/pdf")}, follow_redirects=False)
+
+    def test_editor_attaches_a_pdf_and_readers_can_download(self, manager_page, staff_page, session, manager):
         article = make_article(session, manager, title="Вкладення")
         publish(session, article, manager)
-        token = _form_token(manager_client.get("/kb/vkladennia").text)
-        response = manager_client.post("/kb/vkladennia/attachments", data={"csrf_token": token},
-                                       files={"file": ("схема.pdf", self.PDF, "application/pdf")})
-        assert response.status_code == 200 or response.status_code == 303
-        page = staff_client.get("/kb/vkladennia").text
+        assert self._attach(manager_page, "схема.pdf", self.PDF).status_code == 303
+        page = staff_page.get("/kb/vkladennia").text
         upload_id = re.search(r'href="/uploads/(\d+)">схема.pdf', page).group(1)  # type: ignore[union-attr]
-        assert staff_client.get(f"/uploads/{upload_id}").status_code == 200
+        assert staff_page.get(f"/uploads/{upload_id}").status_code == 200
 
-    def test_fake_type_is_refused(self, manager_client, session, manager):
+    def test_fake_type_is_refused(self, manager_page, session, manager):
         make_article(session, manager, title="Вкладення")
-        token = _form_token(manager_client.get("/kb/vkladennia").text)
-        response = manager_client.post("/kb/vkladennia/attachments", data={"csrf_token": token},
-                                       files={"file": ("x.pdf", b"<script>", "application/pdf")})
-        assert response.status_code == 422
+        assert self._attach(manager_page, "x.pdf", b"<script>").status_code == 422
 
-    def test_files_of_a_draft_are_hidden_from_others(self, manager_client, staff_client, session, manager):
+    def test_files_of_a_draft_are_hidden_from_others(self, manager_page, staff_page, session, manager):
         make_article(session, manager, title="Вкладення")
-        token = _form_token(manager_client.get("/kb/vkladennia").text)
-        manager_client.post("/kb/vkladennia/attachments", data={"csrf_token": token},
-                            files={"file": ("a.pdf", self.PDF, "application/pdf")})
-        page = manager_client.get("/kb/vkladennia").text
+        assert self._attach(manager_page, "a.pdf", self.PDF).status_code == 303
+        page = manager_page.get("/kb/vkladennia").text
         upload_id = re.search(r'href="/uploads/(\d+)"', page).group(1)  # type: ignore[union-attr]
-        assert staff_client.get(f"/uploads/{upload_id}").status_code == 404
+        assert staff_page.get(f"/uploads/{upload_id}").status_code == 404

@@ -2,9 +2,11 @@
 
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from sqlmodel import select
 
 from app import events
+from app.errors import InvalidInput
 from app.models.kb import ArticleUpdate, KbAcknowledgement
 from app.models.notifications import Notification
 from app.search.kb_sources import ArticleSource
@@ -31,13 +33,31 @@ class TestSearchSource:
         assert source.readable_ids(session, staff, [article.id]) == {article.id}
         assert source.readable_ids(session, manager, [article.id]) == {article.id}
 
-    def test_archived_carries_its_status(self, session, manager):
+    def test_archived_leaves_the_index_and_is_never_a_hit(self, session, manager):
         from app.services.kb import lifecycle
 
         article = make_article(session, manager)
         publish(session, article, manager)
         lifecycle.archive(session=session, user=manager, article=article)
-        assert ArticleSource().load(session, [article.id])[0].status == "archived"
+        source = ArticleSource()
+        assert source.load(session, [article.id]) == [] and article.id not in source.all_ids(session)
+        assert source.readable_ids(session, manager, [article.id]) == set()  # a stale index entry is dropped
+
+
+class TestSettingsOnlySave:
+    def test_unchanged_text_with_settings_changes_only_the_settings(self, session, manager):
+        article = make_article(session, manager)
+        head = article.head_revision_id
+        data = ArticleUpdate(base_revision_id=head, title=article.title, body="Тридцять секунд.", tags=[],
+                             requires_acknowledgement=True)
+        articles.save_article(session=session, user=manager, article=article, data=data)
+        assert (article.requires_acknowledgement, article.head_revision_id) == (True, head)
+
+    def test_unchanged_text_alone_is_refused(self, session, manager):
+        article = make_article(session, manager)
+        data = ArticleUpdate(base_revision_id=article.head_revision_id, title=article.title, body="Тридцять секунд.")
+        with pytest.raises(InvalidInput):
+            articles.save_article(session=session, user=manager, article=article, data=data)
 
 
 class TestReminders:

@@ -41,6 +41,17 @@ def test_a_hostile_query_answers_200_with_nothing_unescaped(corpus) -> None:  # 
     assert corpus.get("/search/suggest", params={"q": HOSTILE}).status_code == 200
 
 
+def test_text_that_looks_like_markup_is_escaped_once(staff_client, wait_indexed) -> None:  # type: ignore[no-untyped-def]
+    post(staff_client, "Не вставляйте <script> у нотатки & не поспішайте")
+    wait_indexed()
+    item = api_search(staff_client, "нотатки")["items"][0]
+    assert item["title"] == "Не вставляйте <script> у нотатки & не поспішайте"
+    assert item["snippet"] == "Не вставляйте &lt;script&gt; у <mark>нотатки</mark> &amp; не поспішайте"
+    page = staff_client.get("/search", params={"q": "нотатки"}).text
+    assert "Не вставляйте &lt;script&gt; у <mark>нотатки</mark> &amp; не" in page  # shows "<script>" and "&"
+    assert "&amp;lt;" not in page and "<script> у" not in page
+
+
 def test_a_typo_still_finds_and_offers_did_you_mean(corpus) -> None:  # type: ignore[no-untyped-def]
     body = api_search(corpus, "персонлу")
     assert body["items"] and body["suggestion"] == "персоналу"

@@ -61,6 +61,7 @@ def test_a_guide_request_closes_when_the_answering_article_is_published(  # type
     told = session.exec(select(Notification).where(Notification.kind == "search.guide_published")).all()
     assert {n.recipient_id for n in told} == {staff.id}  # the publisher (the owner here) is not told
     assert told[0].url == f"/kb/{article['slug']}"
+    assert f'href="/kb/{article["slug"]}"' in manager_client.get("/search/gaps").text  # the answer, linked
 
 
 def test_the_report_period_excludes_older_queries(staff_client, client, manager_client, session: Session) -> None:  # type: ignore[no-untyped-def]

@@ -21,3 +21,9 @@ def test_inflected_forms_and_apostrophes_are_marked_and_text_is_escaped() -> Non
     text = "Закон про охорону здоров'я <b>медичних закладів</b>"
     assert mark(text, matches(text, terms("здоров’я медичний заклад"))) == (
         "Закон про охорону <mark>здоров&#x27;я</mark> &lt;b&gt;<mark>медичних</mark> <mark>закладів</mark>&lt;/b&gt;")
+
+
+def test_the_trailing_punctuation_cut_never_breaks_an_escaped_character() -> None:
+    for text, shown in (("Мийте руки <b>", "&lt;b&gt;"), ('Мийте руки "так"', "&quot;так&quot;")):
+        assert best_passage(text, matches(text, terms("руки"))) == f"Мийте <mark>руки</mark> {shown}"
+    assert best_passage("Мийте руки;", matches("Мийте руки;", terms("руки"))) == "Мийте <mark>руки</mark>"

@@ -1,9 +1,18 @@
 """The `kolo` command, run as a user would run it."""
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+from sqlmodel import Session, select
+
+from app.db import make_engine
+from app.models.onboarding import OnboardingAssignment, RuleCreate
+from app.services import users as users_service
+from app.services.onboarding import rules
+from tests.onboarding.helpers import make_template
 
 KOLO = Path(sys.executable).parent / "kolo"
 
@@ -51,3 +60,43 @@ def test_demo_is_idempotent(tmp_path):
     second = _kolo(tmp_path, "demo")
     assert first.returncode == 0 and second.returncode == 0, second.stderr
     assert "admin@kolo.local" in second.stdout and "kolo-demo-2026" in second.stdout
+
+
+def test_user_add_into_a_department_with_an_onboarding_rule_assigns_its_plan(tmp_path):
+    assert _kolo(tmp_path, "migrate").returncode == 0
+    head = _kolo(tmp_path, "user", "add", "head@clinic.ua", "--name", "Бондаренко Ігор", "--role", "manager",
+                 "--department", "Терапія", stdin="Long-Password-1\n")
+    assert head.returncode == 0, head.stderr
+    engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'kolo.db'}")
+    with Session(engine) as session:
+        manager = users_service.get_user_by_email(session=session, email="head@clinic.ua")
+        template = make_template(session, manager)
+        therapy = users_service.department_ids_of(session=session, user=manager)[0]
+        rules.create_rule(session=session, actor=manager, data=RuleCreate(department_id=therapy,
+                                                                          template_id=template.id))
+    added = _kolo(tmp_path, "user", "add", "new@clinic.ua", "--name", "Мельник Юлія", "--department", "Терапія",
+                  stdin="Long-Password-1\n")
+    assert added.returncode == 0, added.stderr
+    with Session(engine) as session:
+        hire = users_service.get_user_by_email(session=session, email="new@clinic.ua")
+        plans = session.exec(select(OnboardingAssignment).where(OnboardingAssignment.user_id == hire.id)).all()
+        assert [(plan.name, plan.total_tasks) for plan in plans] == [("Перший тиждень", 2)]
+    engine.dispose()
+
+
+def test_import_puts_guides_into_the_existing_category_and_says_which(tmp_path):
+    assert _kolo(tmp_path, "migrate").returncode == 0
+    _kolo(tmp_path, "user", "add", "chief@clinic.ua", "--name", "Іваненко Петро", "--role", "admin",
+          stdin="Long-Password-1\n")
+    first = tmp_path / "first.jsonl"
+    first.write_text('{"title": "Маски", "body": "Коли носити.", '
+                     '"category": "Клінічні протоколи/Інфекційний контроль"}\n')
+    assert _kolo(tmp_path, "import", str(first)).returncode == 0
+    again = tmp_path / "again.jsonl"
+    again.write_text('{"title": "Рукавички", "body": "Коли міняти.", "category": "інфекційний  контроль"}\n')
+    imported = _kolo(tmp_path, "import", str(again))
+    assert imported.returncode == 0, imported.stderr
+    assert "Клінічні протоколи/Інфекційний контроль" in imported.stdout and "existing" in imported.stdout
+    with sqlite3.connect(tmp_path / "data" / "kolo.db") as db:
+        names = [name for (name,) in db.execute("SELECT name FROM kb_category ORDER BY id")]
+    assert names == ["Клінічні протоколи", "Інфекційний контроль"]

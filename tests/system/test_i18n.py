@@ -45,3 +45,22 @@ def test_accept_language_negotiation_prefers_the_browsers_weights():
     assert i18n.negotiate("de-DE,uk;q=0.5,en;q=0.4") == "uk"
     assert i18n.negotiate("fr") == "uk"
     assert i18n.negotiate("en;q=bad") == "uk"
+
+
+def test_no_message_is_translated_two_ways_in_different_catalogs():
+    """The catalogs are merged into one table, so a msgid translated differently in two of them shows one domain's
+    words in the other domain ("People" once read «Людей» on the admin page)."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, tuple[str, object]] = {}
+    clashes = []
+    for path in sorted((i18n.LOCALES_DIR / "uk" / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                if not message.id or not message.string:
+                    continue
+                key = str(message.id)
+                if key in seen and seen[key][1] != message.string:
+                    clashes.append(f"{key!r}: {seen[key][0]} {seen[key][1]!r} / {path.name} {message.string!r}")
+                seen.setdefault(key, (path.name, message.string))
+    assert clashes == []

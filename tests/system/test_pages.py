@@ -1,6 +1,7 @@
 """Pages in Ukrainian and English, security headers, errors, health."""
 
 from tests.conftest import sign_in
+from tests.forms import submit
 
 
 def test_login_page_is_ukrainian_by_default(client):
@@ -15,9 +16,8 @@ def test_login_page_follows_the_browser_language(client):
 
 
 def test_language_switch_before_sign_in_is_remembered(client):
-    client.get("/login")
-    csrf = client.get("/login").text.split('name="csrf_token" value="')[1].split('"')[0]
-    client.post("/language", data={"language": "en", "next": "/login", "csrf_token": csrf})
+    switched = submit(client, "/login", "/language", {"language": "en"}, follow_redirects=False)  # the "English" button
+    assert switched.status_code == 303 and switched.headers["location"] == "/login"  # the page's own `next`
     assert "Sign in to Kolo" in client.get("/login").text
 
 

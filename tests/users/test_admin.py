@@ -8,6 +8,9 @@ from sqlmodel import select
 from app.models.audit import AuditEvent
 from tests.conftest import sign_in
 from tests.factories import PASSWORD, make_token
+from tests.forms import find_form, submit
+
+CSRF_REFUSED = "ключа безпеки"  # the 403 page's text when a form came without its token
 
 ADMIN_ROUTES = [
     ("GET", "/api/v1/users", None),
@@ -34,12 +37,17 @@ ADMIN_ROUTES = [
 @pytest.mark.parametrize(("method", "path", "body"), ADMIN_ROUTES)
 @pytest.mark.parametrize("role", ["staff", "manager"])
 def test_non_admins_get_403_on_every_admin_route(request, method, path, body, role):
-    client = request.getfixturevalue(f"{role}_client")
     if path.startswith("/api/"):
-        response = client.request(method, path, json=body)
+        response = request.getfixturevalue(f"{role}_client").request(method, path, json=body)
+    elif method == "GET":
+        response = request.getfixturevalue(f"{role}_page").get(path)
     else:
-        data = {**(body or {}), "csrf_token": client.headers["X-CSRF-Token"]}
-        response = client.request(method, path, data=data if method == "POST" else None)
+        # Deliberately forged: no admin page opens for them, so the form goes with the token of their own profile
+        # form; the refusal must be about the role, not about a missing token.
+        browser = request.getfixturevalue(f"{role}_page")
+        token = dict(find_form(browser.get("/account").text, "/account/profile", "/account").fields)["csrf_token"]
+        response = browser.post(path, data={**(body or {}), "csrf_token": token})
+        assert CSRF_REFUSED not in response.text
     assert response.status_code == 403
 
 
@@ -69,12 +77,10 @@ class TestInviteFlow:
         newcomer = new_client()
         page = newcomer.get(invite_path)
         assert page.status_code == 200 and "Петренко Олена" in page.text
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-        short = newcomer.post(invite_path, data={"password": "short", "password2": "short", "csrf_token": csrf})
+        short = submit(newcomer, invite_path, invite_path, {"password": "short", "password2": "short"})
         assert short.status_code == 422 and "10" in short.text
-        done = newcomer.post(
-            invite_path, data={"password": PASSWORD, "password2": PASSWORD, "csrf_token": csrf}, follow_redirects=False
-        )
+        done = submit(newcomer, invite_path, invite_path, {"password": PASSWORD, "password2": PASSWORD},
+                      follow_redirects=False)
         assert done.status_code == 303
         me = newcomer.get("/api/v1/users/me").json()
         assert me["email"] == "olena@kolo.test" and me["department_ids"] == [therapy["id"]]
@@ -94,12 +100,9 @@ class TestInviteFlow:
         assert response.status_code == 409
         assert staff.email in response.json()["detail"]
 
-    def test_invite_form_keeps_typed_fields_on_error(self, admin_client, staff):
-        csrf = admin_client.headers["X-CSRF-Token"]
-        response = admin_client.post(
-            "/admin/users/new",
-            data={"email": staff.email, "name": "Ткаченко Андрій", "role": "staff", "csrf_token": csrf},
-        )
+    def test_invite_form_keeps_typed_fields_on_error(self, admin_page, staff):
+        response = submit(admin_page, "/admin/users/new", "/admin/users/new",
+                          {"email": staff.email, "name": "Ткаченко Андрій", "role": "staff"})
         assert response.status_code == 409 or response.status_code == 422
         assert "Ткаченко Андрій" in response.text
 

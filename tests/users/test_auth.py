@@ -9,18 +9,16 @@ from app.models.types import utcnow
 from app.models.users import UserSession
 from tests.conftest import sign_in
 from tests.factories import PASSWORD
+from tests.forms import find_form, send, submit
+
+CSRF_REFUSED = "ключа безпеки"  # the 403 page's text when a form came without its token
 
 
 def _login_form(client, email, password=PASSWORD, path="/login"):
-    client.get("/login")  # the anonymous visitor gets a CSRF seed cookie
-    from app.security import csrf_token
-
-    token = csrf_token(client.app.state.settings.secret, client.cookies["kolo_anon"])
-    return client.post(
-        path,
-        data={"email": email, "password": password, "csrf_token": token, "next": "/account"},
-        follow_redirects=False,
-    )
+    """The login page (reached from /account) filled in and sent; `path` sends its fields elsewhere on purpose."""
+    page = "/login?next=/account"
+    form = find_form(client.get(page).text, "/login", page)
+    return send(client, form, {"email": email, "password": password}, to=path, follow_redirects=False)
 
 
 class TestLogin:
@@ -56,16 +54,11 @@ class TestLogin:
         assert 'value="nurse@kolo.test"' in response.text
 
     def test_offsite_next_is_ignored(self, client, staff):
-        client.get("/login")
-        from app.security import csrf_token
-
-        token = csrf_token(client.app.state.settings.secret, client.cookies["kolo_anon"])
-        response = client.post(
-            "/login",
-            data={"email": staff.email, "password": PASSWORD, "csrf_token": token, "next": "//evil.example/x"},
-            follow_redirects=False,
-        )
-        assert response.headers["location"] == "/"
+        # The login page's form with its hidden `next` tampered with.
+        response = submit(client, "/login", "/login",
+                          {"email": staff.email, "password": PASSWORD, "next": "//evil.example/x"},
+                          follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/"
 
     def test_logout_ends_the_session(self, staff_client):
         assert staff_client.post("/api/v1/auth/logout").status_code == 204
@@ -104,14 +97,15 @@ class TestCsrf:
         staff_client.headers["X-CSRF-Token"] = "0" * 64
         assert staff_client.post("/api/v1/tokens", json={"name": "x"}).status_code == 403
 
-    def test_form_without_csrf_is_403(self, staff_client):
-        del staff_client.headers["X-CSRF-Token"]
-        response = staff_client.post("/account/tokens", data={"name": "x"})
-        assert response.status_code == 403
+    def test_form_without_csrf_is_403(self, staff_page):
+        assert submit(staff_page, "/account", "/account/tokens", {"name": "з ключем"}).status_code == 200
+        response = staff_page.post("/account/tokens", data={"name": "x"})  # deliberately without the csrf_token
+        assert response.status_code == 403 and CSRF_REFUSED in response.text
 
     def test_login_form_without_csrf_is_403(self, client, staff):
+        client.get("/login")  # a visitor who has the page (and its cookie) but sends the form without the token
         response = client.post("/login", data={"email": staff.email, "password": PASSWORD})
-        assert response.status_code == 403
+        assert response.status_code == 403 and CSRF_REFUSED in response.text
 
     def test_bearer_token_needs_no_csrf(self, client, staff, session):
         from tests.factories import make_token

@@ -103,7 +103,7 @@ def mark_read_page(request: Request, session: SessionDep, user: CurrentUser, pos
 def reads_page(request: Request, session: SessionDep, user: ManagerUser, post_id: int) -> Response:
     """Who has and has not read a must-read announcement, per department (managers)."""
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
-    report = feed_service.read_report(session=session, user=user, post=post)
+    report = feed_service.read_report(session=session, user=user, post=post, language=request_language(request))
     public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
     return render(request, "feed/reads.html", {"post": public, "report": report})
 
@@ -111,12 +111,11 @@ def reads_page(request: Request, session: SessionDep, user: ManagerUser, post_id
 @pages.get("/posts/{post_id}/reads.csv")
 def reads_csv(request: Request, session: SessionDep, user: ManagerUser, post_id: int) -> Response:
     """The same report as a CSV file (managers)."""
-    post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
-    report = feed_service.read_report(session=session, user=user, post=post)
     language = request_language(request)
+    post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
+    report = feed_service.read_report(session=session, user=user, post=post, language=language)
     words = {"department": "Department", "name": "Full name", "email": "E-mail", "status": "Status",
-             "read_at": "Read at (UTC)", "read": "Has read it", "unread": "Not read yet",
-             "no_department": "No department"}
+             "read_at": "Read at (UTC)", "read": "Has read it", "unread": "Not read yet"}
     labels = {key: gettext(language, text) for key, text in words.items()}
     return Response(feed_service.report_csv(report, labels=labels), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="post-{post_id}-reads.csv"'})

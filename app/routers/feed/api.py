@@ -2,14 +2,16 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlmodel import Session
 
 from app.deps import CurrentUser, ManagerUser, SessionDep
 from app.models.feed import (
+    AuthorPublic,
     Comment,
     CommentCreate,
     CommentPublic,
+    DepartmentReadsPublic,
     EventPublic,
     EventUpdate,
     PinRequest,
@@ -17,16 +19,18 @@ from app.models.feed import (
     PostCreate,
     PostKind,
     PostPublic,
+    PostRevisionPublic,
     PostUpdate,
     ReactionCreate,
     Reactor,
-    RevisionPublic,
+    ReaderPublic,
     RsvpCreate,
     RsvpPublic,
 )
 from app.models.users import User
 from app.pagination import Page
 from app.services import feed as feed_service
+from app.templating import request_language
 
 api = APIRouter(prefix="/api/v1", tags=["feed"])
 
@@ -76,11 +80,11 @@ def delete_post(session: SessionDep, user: CurrentUser, post_id: int) -> Respons
     return Response(status_code=204)
 
 
-@api.get("/posts/{post_id}/revisions", response_model=list[RevisionPublic])
-def read_revisions(session: SessionDep, user: CurrentUser, post_id: int) -> list[RevisionPublic]:
+@api.get("/posts/{post_id}/revisions", response_model=list[PostRevisionPublic])
+def read_revisions(session: SessionDep, user: CurrentUser, post_id: int) -> list[PostRevisionPublic]:
     """Earlier versions of a post, newest first."""
     revisions = feed_service.list_revisions(session=session, post=_post(session, user, post_id))
-    return [RevisionPublic.model_validate(r, from_attributes=True) for r in revisions]
+    return [PostRevisionPublic.model_validate(r, from_attributes=True) for r in revisions]
 
 
 def _comment_public(session: Session, user: User, comment: Comment) -> CommentPublic:
@@ -182,13 +186,15 @@ def read_announcement(session: SessionDep, user: CurrentUser, post_id: int) -> P
     return _public(session, user, post)
 
 
-@api.get("/posts/{post_id}/reads")
-def read_reads(session: SessionDep, user: ManagerUser, post_id: int) -> list[dict[str, object]]:
+@api.get("/posts/{post_id}/reads", response_model=list[DepartmentReadsPublic])
+def read_reads(request: Request, session: SessionDep, user: ManagerUser, post_id: int) -> list[DepartmentReadsPublic]:
     """Who has and has not read a must-read announcement, per department (managers)."""
-    report = feed_service.read_report(session=session, user=user, post=_post(session, user, post_id))
-    return [{"department": g.name or None,
-             "read": [{"id": u.id, "name": u.name, "handle": u.handle, "read_at": at} for u, at in g.read],
-             "unread": [{"id": u.id, "name": u.name, "handle": u.handle} for u in g.unread]} for g in report]
+    report = feed_service.read_report(session=session, user=user, post=_post(session, user, post_id),
+                                      language=request_language(request))
+    return [DepartmentReadsPublic(
+        department=g.name,
+        read=[ReaderPublic.model_validate(u, from_attributes=True, update={"read_at": at}) for u, at in g.read],
+        unread=[AuthorPublic.model_validate(u, from_attributes=True) for u in g.unread]) for g in report]
 
 
 def _event_public(session: Session, user: User, event_id: int) -> EventPublic:

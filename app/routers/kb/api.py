@@ -12,6 +12,7 @@ from app.models.kb import (
     AcknowledgementReport,
     ArticleCreate,
     ArticlePublic,
+    ArticleRevisionPublic,
     ArticleSummary,
     ArticleUpdate,
     CategoryCreate,
@@ -19,7 +20,6 @@ from app.models.kb import (
     PublishRequest,
     ReturnRequest,
     RevisionDetail,
-    RevisionPublic,
 )
 from app.pagination import Page
 from app.services.kb import acknowledgements, articles, categories, lifecycle, public, reviews, revisions, views
@@ -50,8 +50,8 @@ class DiffLinePublic(BaseModel):
 
 
 class DiffPublic(BaseModel):
-    old: RevisionPublic
-    new: RevisionPublic
+    old: ArticleRevisionPublic
+    new: ArticleRevisionPublic
     lines: list[DiffLinePublic]
 
 
@@ -123,11 +123,13 @@ def submit_article(session: SessionDep, user: CurrentUser, article_id: int) -> A
 
 
 @api.post("/articles/{article_id}/publish", response_model=ArticlePublic)
-def publish_article(session: SessionDep, user: CurrentUser, article_id: int,
+def publish_article(session: SessionDep, settings: SettingsDep, user: CurrentUser, article_id: int,
                     data: PublishRequest | None = None) -> ArticlePublic:
-    """Publish the newest revision (managers); `major: false` makes an editorial version."""
+    """Publish the newest revision (managers); `major: false` makes an editorial version; 403 under the two-person
+    rule when the caller wrote some of it."""
     article = articles.get_readable(session=session, user=user, article_id=article_id)
-    lifecycle.publish(session=session, user=user, article=article, data=data or PublishRequest())
+    lifecycle.publish(session=session, user=user, article=article, data=data or PublishRequest(),
+                      two_person_rule=settings.kb_two_person_rule)
     return _one(session, user, article_id)
 
 
@@ -184,8 +186,8 @@ def read_acknowledgements(session: SessionDep, user: CurrentUser, article_id: in
                                  acknowledged=data.acknowledged, missing=len(data.missing), items=items)
 
 
-@api.get("/articles/{article_id}/revisions", response_model=Page[RevisionPublic])
-def read_revisions(session: SessionDep, user: CurrentUser, article_id: int) -> Page[RevisionPublic]:
+@api.get("/articles/{article_id}/revisions", response_model=Page[ArticleRevisionPublic])
+def read_revisions(session: SessionDep, user: CurrentUser, article_id: int) -> Page[ArticleRevisionPublic]:
     """The article's revisions the caller may see, newest first."""
     article = articles.get_readable(session=session, user=user, article_id=article_id)
     rows = revisions.list_revisions(session=session, user=user, article=article)
@@ -202,8 +204,10 @@ def read_revision(session: SessionDep, user: CurrentUser, article_id: int, revis
     return public.revision_detail(session=session, revision=row, author_name=names.get(row.author_id, ""))
 
 
-@api.post("/articles/{article_id}/revisions/{revision_id}/restore", response_model=RevisionPublic, status_code=201)
-def restore_revision(session: SessionDep, user: CurrentUser, article_id: int, revision_id: int) -> RevisionPublic:
+@api.post("/articles/{article_id}/revisions/{revision_id}/restore", response_model=ArticleRevisionPublic,
+          status_code=201)
+def restore_revision(session: SessionDep, user: CurrentUser, article_id: int,
+                     revision_id: int) -> ArticleRevisionPublic:
     """Make an old revision's text the newest revision."""
     article = articles.get_readable(session=session, user=user, article_id=article_id)
     row = revisions.restore_revision(session=session, user=user, article=article, revision_id=revision_id)

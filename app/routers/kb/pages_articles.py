@@ -210,12 +210,12 @@ def submit_article(request: Request, session: SessionDep, user: CurrentUser, slu
 
 
 @pages.post("/{slug}/publish")
-def publish_article(request: Request, session: SessionDep, user: CurrentUser, slug: str,
+def publish_article(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, slug: str,
                     major: Annotated[str, Form()] = "major", change_note: Annotated[str, Form()] = "") -> Response:
     """Approve and publish (managers), as a major or an editorial version."""
     data = PublishRequest(major=major != "minor", change_note=change_note[:500])
-    return _lifecycle(request, session, user, slug, lambda a: lifecycle.publish(session=session, user=user,
-                                                                                article=a, data=data))
+    return _lifecycle(request, session, user, slug, lambda a: lifecycle.publish(
+        session=session, user=user, article=a, data=data, two_person_rule=settings.kb_two_person_rule))
 
 
 @pages.post("/{slug}/return")

@@ -68,7 +68,7 @@ def import_submit(request: Request, session: SessionDep, settings: SettingsDep, 
         if len(data) > settings.max_upload_bytes:
             raise InvalidInput("The file is larger than {mb} MB.", mb=settings.max_upload_mb)
         _, items = importing.read_bytes(file.filename or "import.jsonl", data)
-        path = exporting.category_path(session, categories.get_category_or_raise(
+        path = categories.category_path(session, categories.get_category_or_raise(
             session=session, category_id=int(category))) if category.isdigit() else ""
         result = importing.import_items(session=session, author=user, items=items, category=path,
                                         review_months=settings.kb_review_months)

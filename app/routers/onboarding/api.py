@@ -14,6 +14,7 @@ from app.models.onboarding import (
     AssignmentPublicWithTasks,
     CloseRequest,
     CompleteRequest,
+    DashboardRowPublic,
     DueDateChange,
     MentorChange,
     OnboardingAssignedTask,
@@ -206,14 +207,14 @@ def sign_off(session: SessionDep, user: CurrentUser, assignment_id: int, task_id
     return _task(session, user, task_id)
 
 
-@api.get("/dashboard")
+@api.get("/dashboard", response_model=list[DashboardRowPublic])
 def read_dashboard(session: SessionDep, user: ManagerUser, department_id: int | None = None, q: str = "",
-                   overdue_only: bool = False, sort: str = "name", desc: bool = False) -> list[dict[str, object]]:
+                   overdue_only: bool = False, sort: str = "name", desc: bool = False) -> list[DashboardRowPublic]:
     """Every open plan of your departments: % done, days since start, overdue tasks, last activity."""
     filters = dashboard.DashboardFilters(department_id=department_id, query=q, overdue_only=overdue_only,
                                          sort=sort, descending=desc)
-    return [r.__dict__ for r in dashboard.dashboard_rows(session=session, user=user, filters=filters,
-                                                         today=local_today())]
+    return [DashboardRowPublic.model_validate(r, from_attributes=True)
+            for r in dashboard.dashboard_rows(session=session, user=user, filters=filters, today=local_today())]
 
 
 @api.get("/rules", response_model=list[RulePublic])

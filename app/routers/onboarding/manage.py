@@ -8,12 +8,13 @@ from pydantic import ValidationError
 
 from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
 from app.errors import AppError
+from app.i18n import gettext
 from app.models.onboarding import AssignmentCreate
 from app.routers.onboarding.common import back, error_text, render_plan
 from app.services import users as users_service
 from app.services.onboarding import access, assignments, dashboard, templates
 from app.services.onboarding.workdays import local_today
-from app.templating import render
+from app.templating import render, request_language
 
 pages = APIRouter(prefix="/onboarding", include_in_schema=False)
 
@@ -40,12 +41,13 @@ def dashboard_page(request: Request, session: SessionDep, user: ManagerUser, dep
 
 
 @pages.get("/dashboard.csv")
-def dashboard_csv(session: SessionDep, user: ManagerUser, department: str = "", template: str = "", q: str = "",
-                  overdue: str = "", sort: str = "name", desc: str = "") -> Response:
-    """The dashboard as a spreadsheet."""
+def dashboard_csv(request: Request, session: SessionDep, user: ManagerUser, department: str = "", template: str = "",
+                  q: str = "", overdue: str = "", sort: str = "name", desc: str = "") -> Response:
+    """The dashboard as a spreadsheet, its column headings in the reader's language."""
     filters = _filters(department, template, q, overdue, sort, desc)
     rows = dashboard.dashboard_rows(session=session, user=user, filters=filters, today=local_today())
-    return Response(dashboard.dashboard_csv(rows), media_type="text/csv; charset=utf-8",
+    headers = [gettext(request_language(request), h) for h in dashboard.CSV_HEADER]
+    return Response(dashboard.dashboard_csv(rows, headers), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="onboarding-{local_today()}.csv"'})
 
 

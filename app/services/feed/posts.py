@@ -78,6 +78,8 @@ def create_post(*, session: Session, author: User, data: PostCreate) -> Post:
         events.create_event(session=session, post=post, author=author, data=data.event)
     _notify_mentions(session=session, actor=author, post=post, body=body, department_ids=departments)
     if post.must_read:
+        # The author has read what they announce: neither the report nor their own feed asks them to confirm it.
+        session.add(PostRead(post_id=post.id, user_id=author.id))  # type: ignore[arg-type]
         notifications_service.notify(
             session=session, recipient_ids=access.audience_user_ids(session=session, department_ids=departments),
             kind="must_read", actor=author, url=post_url(post.id), message="New announcement that must be read")

@@ -8,22 +8,26 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.errors import InvalidInput, PermissionDenied
+from app.i18n import N_, gettext
 from app.models.feed import Post, PostRead
 from app.models.users import Department, User
 from app.services import users as users_service
 from app.services.feed import access
 from app.text import csv_cell, uk_sort_key
 
+NO_DEPARTMENT = N_("No department")
+
 
 @dataclass
 class DepartmentReads:
-    name: str
+    name: str  # the department's, or NO_DEPARTMENT in the reader's language
     read: list[tuple[User, datetime]] = field(default_factory=list)
     unread: list[User] = field(default_factory=list)
 
 
-def read_report(*, session: Session, user: User, post: Post) -> list[DepartmentReads]:
-    """Per department of the audience: who pressed "I have read it" (and when) and who has not (managers)."""
+def read_report(*, session: Session, user: User, post: Post, language: str) -> list[DepartmentReads]:
+    """Per department of the audience (people without one last, named in `language`): who pressed "I have read it"
+    (and when) and who has not (managers)."""
     if not user.is_manager:
         raise PermissionDenied("Only managers can see who has read an announcement.")
     if not post.must_read:
@@ -34,18 +38,19 @@ def read_report(*, session: Session, user: User, post: Post) -> list[DepartmentR
     read_at = dict(session.exec(select(PostRead.user_id, PostRead.read_at)  # type: ignore[call-overload]
                                 .where(PostRead.post_id == post.id)).all())
     membership = users_service.department_ids_by_user(session=session, user_ids=audience)
-    names = {d.id: d.name for d in session.exec(select(Department).where(
+    names: dict[int | None, str] = {d.id: d.name for d in session.exec(select(Department).where(
         col(Department.id).in_({d for ids in membership.values() for d in ids}))).all()}
-    groups: dict[str, DepartmentReads] = {}
+    names[None] = gettext(language, NO_DEPARTMENT)
+    groups: dict[int | None, DepartmentReads] = {}
     for person in people:
         shown = [d for d in membership.get(person.id, []) if not departments or d in departments]  # type: ignore[arg-type]
-        for name in [names[d] for d in shown] or [""]:
-            group = groups.setdefault(name, DepartmentReads(name=name))
+        for department_id in shown or [None]:
+            group = groups.setdefault(department_id, DepartmentReads(name=names[department_id]))
             if person.id in read_at:
                 group.read.append((person, read_at[person.id]))
             else:
                 group.unread.append(person)
-    return [groups[n] for n in sorted(groups, key=lambda n: (n == "", uk_sort_key(n)))]
+    return [groups[d] for d in sorted(groups, key=lambda d: (d is None, uk_sort_key(names[d])))]
 
 
 def report_csv(report: list[DepartmentReads], *, labels: dict[str, str]) -> str:
@@ -55,10 +60,9 @@ def report_csv(report: list[DepartmentReads], *, labels: dict[str, str]) -> str:
     writer = csv.writer(out)
     writer.writerow([labels["department"], labels["name"], labels["email"], labels["status"], labels["read_at"]])
     for group in report:
-        name = group.name or labels["no_department"]
         for person, when in group.read:
-            writer.writerow([csv_cell(v) for v in (name, person.name, person.email, labels["read"],
+            writer.writerow([csv_cell(v) for v in (group.name, person.name, person.email, labels["read"],
                                                    when.isoformat(timespec="minutes"))])
         for person in group.unread:
-            writer.writerow([csv_cell(v) for v in (name, person.name, person.email, labels["unread"], "")])
+            writer.writerow([csv_cell(v) for v in (group.name, person.name, person.email, labels["unread"], "")])
     return out.getvalue()

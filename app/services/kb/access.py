@@ -3,7 +3,8 @@
 Everyone reads the articles they wrote or own. Apart from those, an article for chosen departments is
 read only inside them: by their members once published (or archived) and, drafts included, by the
 managers of those departments; an article for everyone is read by all once published, and while a
-draft by every manager. Admins read everything."""
+draft by every manager. Admins read everything. Archived articles stay readable by their link, but only
+managers list them (the "Archived" filter)."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -51,6 +52,16 @@ def readable_clause(*, user: User, user_departments: list[int]) -> ColumnElement
     if not user.is_manager:
         for_me = and_(col(KbArticle.status).in_([s.value for s in PUBLIC_STATUSES]), for_me)
     return or_(for_me, KbArticle.author_id == user.id, KbArticle.owner_id == user.id)
+
+
+def listed_clause(*, user: User, user_departments: list[int]) -> ColumnElement[bool]:
+    """Where `readable_clause` holds and the article may be listed or found: archived ones only for managers.
+
+    Everyone else opens an archived article only by its link (and its page says it is archived)."""
+    readable = readable_clause(user=user, user_departments=user_departments)
+    if user.is_manager:
+        return readable
+    return and_(readable, KbArticle.status != ArticleStatus.archived)
 
 
 def check_readable(*, session: Session, user: User, article: KbArticle) -> None:

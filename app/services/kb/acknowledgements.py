@@ -33,6 +33,8 @@ def needs_acknowledgement(*, session: Session, user: User, article: KbArticle) -
 def acknowledge(*, session: Session, user: User, article: KbArticle) -> KbAcknowledgement:
     """Record that the reader has read and understood the current major version (once per version)."""
     access.check_readable(session=session, user=user, article=article)
+    if article.status == ArticleStatus.archived:
+        raise Conflict("This article is archived: it no longer asks for acknowledgement.")
     if article.status != ArticleStatus.published or not article.requires_acknowledgement:
         raise Conflict("This article does not ask for acknowledgement.")
     existing = session.exec(select(KbAcknowledgement).where(

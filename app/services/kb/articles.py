@@ -123,10 +123,10 @@ def _check_owner(session: Session, owner_id: int | None) -> None:
 
 def create_article(*, session: Session, author: User, data: ArticleCreate, review_months: int = 12,
                    commit: bool = True) -> KbArticle:
-    """Create a draft with its first revision; the author owns it unless a manager names another owner."""
+    """Create a draft with its first revision; the author owns it unless they name another owner."""
     assert author.id is not None
     _check_category(session, data.category)
-    owner_id = data.owner_id if (data.owner_id and author.is_manager) else author.id
+    owner_id = data.owner_id or author.id  # as on a draft's settings later (access.check_can_change_settings)
     _check_owner(session, owner_id)
     title = nfc(data.title.strip())
     if not title:
@@ -155,14 +155,16 @@ def create_article(*, session: Session, author: User, data: ArticleCreate, revie
 
 
 def save_article(*, session: Session, user: User, article: KbArticle, data: ArticleUpdate) -> KbArticle:
-    """Save text as a new revision (refused when a newer revision exists) and/or change settings."""
+    """Save text as a new revision (refused when a newer revision exists) and/or change settings.
+
+    The editor always sends the text; when it is unchanged and settings come with it, only the settings change."""
     changes = data.model_dump(exclude_unset=True)
     text_fields = {"title", "body", "tags"} & {k for k, v in changes.items() if v is not None}
     settings_fields = {"category", "department_ids", "owner_id", "requires_acknowledgement",
                        "review_interval_months", "review_due"} & set(changes)
     if text_fields:
         access.check_can_edit(session=session, user=user, article=article)
-        _add_revision(session, user, article, data)
+        _add_revision(session, user, article, data, settings_too=bool(settings_fields))
     if settings_fields:
         access.check_can_change_settings(user=user, article=article)
         _change_settings(session, user, article, data, settings_fields)
@@ -176,7 +178,8 @@ def save_article(*, session: Session, user: User, article: KbArticle, data: Arti
     return article
 
 
-def _add_revision(session: Session, user: User, article: KbArticle, data: ArticleUpdate) -> KbRevision:
+def _add_revision(session: Session, user: User, article: KbArticle, data: ArticleUpdate, *,
+                  settings_too: bool = False) -> KbRevision | None:
     head = session.get(KbRevision, article.head_revision_id)
     assert head is not None and user.id is not None
     if data.base_revision_id is None:
@@ -190,6 +193,8 @@ def _add_revision(session: Session, user: User, article: KbArticle, data: Articl
     if not title:
         raise InvalidInput("The title must not be empty.")
     if (title, body, tags) == (head.title, head.body, head.tags):
+        if settings_too:
+            return None
         raise InvalidInput("Nothing has changed since the last revision.")
     return append_revision(session, user, article, head, title=title, body=body, tags=tags,
                            change_note=nfc(data.change_note.strip()))
@@ -238,10 +243,10 @@ def _change_settings(session: Session, user: User, article: KbArticle, data: Art
 def list_articles(*, session: Session, user: User, category_id: int | None = None, tag: str | None = None,
                   owner_id: int | None = None, status: str | None = None, cursor: str | None = None,
                   limit: int = 30) -> tuple[list[KbArticle], str | None]:
-    """Readable articles, recently updated first; archived ones only when asked for; keyset-paginated."""
+    """Readable articles, recently updated first; archived ones only when a manager asks; keyset-paginated."""
     limit = clamp_limit(limit)
     departments = users_service.department_ids_of(session=session, user=user)
-    query = select(KbArticle).where(access.readable_clause(user=user, user_departments=departments))
+    query = select(KbArticle).where(access.listed_clause(user=user, user_departments=departments))
     if status in {s.value for s in ArticleStatus}:
         query = query.where(KbArticle.status == status)
     elif status == "pending":

@@ -1,9 +1,14 @@
 """Who an article is for: the active members of its departments, or everyone active."""
 
+from typing import TypeVar
+
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.models.kb import KbArticle, KbArticleDepartment
-from app.models.users import User, UserDepartment
+from app.models.users import Role, User, UserDepartment
+
+T = TypeVar("T")
 
 
 def member_ids(*, session: Session, article: KbArticle, department_id: int | None = None) -> list[int]:
@@ -13,13 +18,23 @@ def member_ids(*, session: Session, article: KbArticle, department_id: int | Non
 
 def members(*, session: Session, article: KbArticle, department_id: int | None = None) -> list[User]:
     """The active people the article is for (within one department when given), in one query."""
-    departments = select(KbArticleDepartment.department_id).where(KbArticleDepartment.article_id == article.id)
-    restricted = session.exec(departments.limit(1)).first() is not None
-    query = select(User).where(col(User.is_active))
-    if restricted:
-        in_audience = select(UserDepartment.user_id).where(col(UserDepartment.department_id).in_(departments))
-        query = query.where(col(User.id).in_(in_audience))
+    query = _in_audience(session, article, select(User).where(col(User.is_active)))
     if department_id is not None:
         query = query.where(col(User.id).in_(select(UserDepartment.user_id).where(
             UserDepartment.department_id == department_id)))
     return list(session.exec(query).all())
+
+
+def reviewer_ids(*, session: Session, article: KbArticle) -> list[int]:
+    """Ids of the active managers who review the article: those of its departments, or all when it is for everyone."""
+    query = select(User.id).where(col(User.is_active), User.role == Role.manager)
+    return [i for i in session.exec(_in_audience(session, article, query)).all() if i is not None]
+
+
+def _in_audience(session: Session, article: KbArticle, query: SelectOfScalar[T]) -> SelectOfScalar[T]:
+    """`query` on User narrowed to the members of the article's departments (unchanged when it is for everyone)."""
+    departments = select(KbArticleDepartment.department_id).where(KbArticleDepartment.article_id == article.id)
+    if session.exec(departments.limit(1)).first() is None:
+        return query
+    return query.where(col(User.id).in_(select(UserDepartment.user_id).where(
+        col(UserDepartment.department_id).in_(departments))))

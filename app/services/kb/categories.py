@@ -9,7 +9,7 @@ from app.models.kb import CategoryCreate, KbCategory
 from app.models.users import User
 from app.services import audit
 from app.services.kb import access
-from app.text import nfc, slugify, uk_sort_key
+from app.text import name_key, nfc, slugify, uk_sort_key
 
 
 @dataclass
@@ -41,13 +41,23 @@ def get_category_or_raise(*, session: Session, category_id: int) -> KbCategory:
     return category
 
 
+def category_path(session: Session, category: KbCategory) -> str:
+    """`Parent/Child` for a subcategory, the name for a top-level one."""
+    if category.parent_id is None:
+        return category.name
+    parent = session.get(KbCategory, category.parent_id)
+    return f"{parent.name}/{category.name}" if parent else category.name
+
+
 def find_or_create(*, session: Session, path: str) -> KbCategory | None:
-    """The category named by `Parent/Child` (or `Parent`), created when new; no commit (used by import)."""
+    """The category named by `Parent/Child`, or by a name alone at any level (top level first), created when new;
+    names compare as people read them (app.text.name_key). No commit (used by import)."""
+    names = [nfc(" ".join(p.split())) for p in path.split("/") if p.strip()][:2]
+    if len(names) == 1 and (anywhere := _find(session, names[0], anywhere=True)) is not None:
+        return anywhere
     parent: KbCategory | None = None
-    for name in [nfc(p.strip()) for p in path.split("/") if p.strip()][:2]:
-        query = select(KbCategory).where(KbCategory.name == name,
-                                         KbCategory.parent_id == (parent.id if parent else None))
-        found = session.exec(query).first()
+    for name in names:
+        found = _find(session, name, parent_id=parent.id if parent else None)
         if found is None:
             found = KbCategory(name=name[:120], slug=_unique_slug(session, name),
                                parent_id=parent.id if parent else None)
@@ -55,6 +65,13 @@ def find_or_create(*, session: Session, path: str) -> KbCategory | None:
             session.flush()
         parent = found
     return parent
+
+
+def _find(session: Session, name: str, *, parent_id: int | None = None, anywhere: bool = False) -> KbCategory | None:
+    """The category called `name` (compared by name_key) under `parent_id`, or at any level, top level first."""
+    wanted = name_key(name)
+    rows = sorted(list_categories(session=session), key=lambda c: c.parent_id is not None)
+    return next((c for c in rows if name_key(c.name) == wanted and (anywhere or c.parent_id == parent_id)), None)
 
 
 def _unique_slug(session: Session, name: str) -> str:
@@ -76,10 +93,9 @@ def create_category(*, session: Session, user: User, data: CategoryCreate) -> Kb
         parent = get_category_or_raise(session=session, category_id=data.parent_id)
         if parent.parent_id is not None:
             raise InvalidInput("Categories have two levels: a subcategory cannot have its own subcategories.")
-    duplicate = session.exec(select(KbCategory).where(KbCategory.name == name,
-                                                      KbCategory.parent_id == data.parent_id)).first()
+    duplicate = _find(session, name, parent_id=data.parent_id)
     if duplicate is not None:
-        raise Conflict("A category named {name} already exists here.", name=name)
+        raise Conflict("A category named {name} already exists here.", name=duplicate.name)
     category = KbCategory(name=name, slug=_unique_slug(session, name), parent_id=data.parent_id)
     session.add(category)
     session.flush()

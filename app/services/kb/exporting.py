@@ -13,14 +13,6 @@ from app.services.kb import access, categories
 from app.services.kb.views import version_label
 
 
-def category_path(session: Session, category: KbCategory) -> str:
-    """`Parent/Child` for a subcategory, the name for a top-level one."""
-    if category.parent_id is None:
-        return category.name
-    parent = session.get(KbCategory, category.parent_id)
-    return f"{parent.name}/{category.name}" if parent else category.name
-
-
 def markdown_file(*, article: KbArticle, revision: KbRevision, category: str, owner_email: str) -> str:
     """One article as Markdown with front matter (importable again with `kolo import`)."""
     meta = {"title": revision.title, "slug": article.slug, "category": category, "tags": list(revision.tags),
@@ -47,7 +39,7 @@ def export_category(*, session: Session, user: User, category_id: int) -> tuple[
                         .order_by(col(KbArticle.slug))).all()
     owners = dict(session.exec(select(User.id, User.email).where(
         col(User.id).in_({a.owner_id for a, _ in rows}))).all()) if rows else {}
-    paths = {c.id: category_path(session, c) for c in categories.list_categories(session=session)}
+    paths = {c.id: categories.category_path(session, c) for c in categories.list_categories(session=session)}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for article, revision in rows:

@@ -53,9 +53,24 @@ class ImportProblem:
 
 
 @dataclass
+class CategoryUse:
+    """A category the import put articles into: `Parent/Child`, whether the import created it, how many articles."""
+
+    path: str
+    created: bool
+    articles: int = 0
+
+    @property
+    def label(self) -> str:
+        """The path as a page shows it: `Parent / Child`."""
+        return self.path.replace("/", " / ")
+
+
+@dataclass
 class ImportResult:
     created: list[str] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    categories: list[CategoryUse] = field(default_factory=list)
 
 
 Parsed = ImportItem | ImportProblem
@@ -168,27 +183,54 @@ def import_items(*, session: Session, author: User, items: Iterator[Parsed], cat
     """Create a published article (version 1.0) for each item; problems are collected, not raised."""
     access.check_manager(author)
     result = ImportResult()
+    place = _Categories(session)
     for index, parsed in enumerate(items, start=1):
         if isinstance(parsed, ImportProblem):
             result.problems.append(parsed)
         else:
-            result.created.append(_create_published(session, author, parsed, category, review_months))
+            result.created.append(_create_published(session, author, parsed, place.id_for(parsed.category or category),
+                                                     review_months))
         if index % BATCH == 0:
             session.commit()
         if progress:
             progress()
+    result.categories = list(place.uses.values())
     audit.record(session=session, action="article.imported", actor=author, target_type="article",
                  detail={"created": len(result.created), "problems": len(result.problems)})
     session.commit()
     return result
 
 
-def _create_published(session: Session, author: User, item: ImportItem, category: str, review_months: int) -> str:
+class _Categories:
+    """The categories an import files articles under: each path looked up (or created) once, and counted."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.existing = {c.id for c in categories.list_categories(session=session)}
+        self.by_path: dict[str, int | None] = {}
+        self.uses: dict[int, CategoryUse] = {}
+
+    def id_for(self, path: str) -> int | None:
+        """The id of the category `path` names (None for no category), counting one more article in it."""
+        if path not in self.by_path:
+            found = categories.find_or_create(session=self.session, path=path)
+            self.by_path[path] = found.id if found else None
+            if found is not None and found.id not in self.uses:
+                assert found.id is not None
+                self.uses[found.id] = CategoryUse(path=categories.category_path(self.session, found),
+                                                  created=found.id not in self.existing)
+        category_id = self.by_path[path]
+        if category_id is not None:
+            self.uses[category_id].articles += 1
+        return category_id
+
+
+def _create_published(session: Session, author: User, item: ImportItem, category_id: int | None,
+                      review_months: int) -> str:
     assert author.id is not None
-    found = categories.find_or_create(session=session, path=item.category or category)
     now = utcnow()
     article = KbArticle(slug=unique_slug(session=session, wanted=item.slug or item.title), title=item.title,
-                        status=ArticleStatus.published, category_id=found.id if found else None, author_id=author.id,
+                        status=ArticleStatus.published, category_id=category_id, author_id=author.id,
                         owner_id=author.id, review_interval_months=review_months, current_major=1,
                         review_due=add_months(today(now), review_months), source=item.source, published_at=now)
     session.add(article)

@@ -46,7 +46,7 @@ def _finish(session: Session, article: KbArticle) -> KbArticle:
 
 
 def submit_for_review(*, session: Session, user: User, article: KbArticle) -> KbArticle:
-    """The author asks a manager to approve the draft or the proposed change."""
+    """The author asks for approval: the owner and the managers of its departments (all, if for everyone) hear of it."""
     access.check_can_edit(session=session, user=user, article=article)
     if article.status == ArticleStatus.draft:
         article.status = ArticleStatus.in_review
@@ -55,15 +55,18 @@ def submit_for_review(*, session: Session, user: User, article: KbArticle) -> Kb
     else:
         raise Conflict("There is nothing to submit: no unpublished changes, or they are already in review.")
     _event(session, article, user, "submitted")
-    notifications_service.notify(session=session, recipient_ids=[article.owner_id], kind="kb.submitted", actor=user,
+    reviewers = [article.owner_id, *audience.reviewer_ids(session=session, article=article)]
+    notifications_service.notify(session=session, recipient_ids=reviewers, kind="kb.submitted", actor=user,
                                  url=f"/kb/{article.slug}", message="{actor} asks you to review «{title}».",
                                  params={"title": article.title})
     return _finish(session, article)
 
 
-def publish(*, session: Session, user: User, article: KbArticle, data: PublishRequest,
+def publish(*, session: Session, user: User, article: KbArticle, data: PublishRequest, two_person_rule: bool = False,
             now: datetime | None = None) -> KbArticle:
-    """A manager publishes the newest revision as a major or editorial version; review date restarts."""
+    """A manager publishes the newest revision as a major or editorial version; review date restarts.
+
+    Under the two-person rule (KOLO_KB_TWO_PERSON_RULE) nobody publishes text they wrote themselves."""
     access.check_manager(user)
     if article.status == ArticleStatus.archived:
         raise Conflict("This article is archived. A manager can restore it before it is changed.")
@@ -72,6 +75,8 @@ def publish(*, session: Session, user: User, article: KbArticle, data: PublishRe
     if head.published_at is not None:
         raise Conflict("There is nothing new to publish.")
     previous = session.get(KbRevision, article.current_revision_id) if article.current_revision_id else None
+    if two_person_rule and user.id in _unpublished_authors(session, article, previous):
+        raise PermissionDenied("The two-person rule is on: another manager has to approve and publish text you wrote.")
     major = data.major or previous is None
     article.current_major += 1 if major else 0
     head.version_major = article.current_major
@@ -87,8 +92,15 @@ def publish(*, session: Session, user: User, article: KbArticle, data: PublishRe
     set_links(session, article, head.body)
     _event(session, article, user, "published", head.change_note)
     _notify_published(session, user, article, head, major)
-    events.emit("article.published", session=session, article_id=article.id, actor=user)
+    events.emit("article.published", session=session, article_id=article.id, actor=user, major=major)
     return _finish(session, article)
+
+
+def _unpublished_authors(session: Session, article: KbArticle, previous: KbRevision | None) -> set[int]:
+    """Who wrote the revisions since the published version (every revision when none is published yet)."""
+    query = select(KbRevision.author_id).where(KbRevision.article_id == article.id,
+                                               KbRevision.number > (previous.number if previous else 0))
+    return set(session.exec(query).all())
 
 
 def _notify_published(session: Session, user: User, article: KbArticle, head: KbRevision, major: bool) -> None:

@@ -4,13 +4,13 @@ from sqlmodel import Session, col, select
 
 from app.models.kb import (
     ArticlePublic,
+    ArticleRevisionPublic,
     ArticleSummary,
     KbArticle,
     KbArticleTag,
     KbCategory,
     KbRevision,
     RevisionDetail,
-    RevisionPublic,
 )
 from app.models.users import User
 from app.services.kb import access, acknowledgements
@@ -69,14 +69,16 @@ def tags_of(*, session: Session, articles: list[KbArticle]) -> dict[int, list[st
     return found
 
 
-def revision_public(revision: KbRevision, author_name: str) -> RevisionPublic:
+def revision_public(revision: KbRevision, author_name: str) -> ArticleRevisionPublic:
     """One revision in the history."""
     assert revision.id is not None
-    return RevisionPublic(id=revision.id, number=revision.number, title=revision.title, author_id=revision.author_id,
-                          author_name=author_name, change_note=revision.change_note, created_at=revision.created_at,
-                          version=version_label(revision) or None,
-                          major=(revision.version_minor == 0) if revision.version_major else None,
-                          restored_from_id=revision.restored_from_id, published=revision.published_at is not None)
+    return ArticleRevisionPublic(id=revision.id, number=revision.number, title=revision.title,
+                                 author_id=revision.author_id, author_name=author_name,
+                                 change_note=revision.change_note, created_at=revision.created_at,
+                                 version=version_label(revision) or None,
+                                 major=(revision.version_minor == 0) if revision.version_major else None,
+                                 restored_from_id=revision.restored_from_id,
+                                 published=revision.published_at is not None)
 
 
 def revision_detail(*, session: Session, revision: KbRevision, author_name: str) -> RevisionDetail:

@@ -8,7 +8,6 @@ from sqlmodel import Session, col, exists, or_, select
 
 from app.models.kb import ArticleStatus, KbArticle, KbArticleDepartment, KbReminder
 from app.models.users import User
-from app.scheduler import register_job
 from app.services import notifications as notifications_service
 from app.services import users as users_service
 from app.services.kb import access
@@ -86,8 +85,3 @@ def _already_reminded(session: Session, article: KbArticle, kind: str, day: date
     else:
         query = query.where(col(KbReminder.sent_on) > day - OVERDUE_REPEAT)
     return session.exec(query.limit(1)).first() is not None
-
-
-@register_job("kb.review_reminders", every_seconds=3600)
-def _review_reminders_job(session: Session, now: datetime) -> None:
-    send_review_reminders(session=session, now=now)

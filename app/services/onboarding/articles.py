@@ -6,7 +6,7 @@ from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, select
 
 from app.errors import InvalidInput
-from app.models.kb import ArticleStatus, KbArticle
+from app.models.kb import ArticleStatus, KbAcknowledgement, KbArticle
 from app.models.onboarding import OnboardingTemplateTask
 from app.models.users import User
 from app.services import users as users_service
@@ -39,6 +39,18 @@ def acknowledgeable_ids(*, session: Session, user: User, article_ids: set[int]) 
         col(KbArticle.id).in_(ids), KbArticle.status == ArticleStatus.published,
         col(KbArticle.requires_acknowledgement), _readable(session=session, user=user))).all()
     return {i for i in rows if i is not None}
+
+
+def acknowledged_current_ids(*, session: Session, user: User, article_ids: set[int]) -> set[int]:
+    """Which of these guides the user acknowledged in their current major version (an older one does not count)."""
+    ids = [i for i in article_ids if i]
+    if not ids:
+        return set()
+    rows = session.exec(select(KbAcknowledgement.article_id).join(
+        KbArticle, col(KbArticle.id) == KbAcknowledgement.article_id).where(
+        KbAcknowledgement.user_id == user.id, col(KbAcknowledgement.article_id).in_(ids),
+        KbAcknowledgement.version == KbArticle.current_major)).all()
+    return set(rows)
 
 
 def kept_guides(*, session: Session, user: User, tasks: Iterable[OnboardingTemplateTask],

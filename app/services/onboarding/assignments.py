@@ -1,9 +1,9 @@
-"""Onboarding plans: assign a template to a person, change the mentor, extend a due date, close early."""
+"""Onboarding plans: assign a template to a person, change the mentor, extend a due date, close early, pause."""
 
 from collections.abc import Collection
 from datetime import date
 
-from sqlalchemy import column, table, update
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -22,12 +22,11 @@ from app.services import audit
 from app.services import users as users_service
 from app.services.onboarding import notices
 from app.services.onboarding.access import managed_department_ids, require_manager_of
+from app.services.onboarding.articles import acknowledged_current_ids
 from app.services.onboarding.copying import copy_task
 from app.services.onboarding.templates import get_template_or_raise, template_structure
-from app.services.onboarding.workdays import local_today
+from app.services.onboarding.workdays import add_working_days, count_working_days, local_day, local_today
 from app.text import nfc
-
-_acknowledgement = table("kb_acknowledgement", column("article_id"), column("user_id"))
 
 
 def _active_user(*, session: Session, user_id: int, message: str) -> User:
@@ -90,12 +89,9 @@ def assign(*, session: Session, actor: User | None, data: AssignmentCreate,
 
 def _credit_earlier_acknowledgements(*, session: Session, hire: User,
                                      copies: list[OnboardingAssignedTask]) -> int:
-    """A guide the new hire already acknowledged needs no second acknowledgement."""
+    """A guide whose current major version the new hire already acknowledged needs no second acknowledgement."""
     reads = {c.article_id for c in copies if c.kind == TaskKind.read and c.article_id}
-    if not reads:
-        return 0
-    acknowledged = set(session.execute(select(_acknowledgement.c.article_id).where(
-        _acknowledgement.c.user_id == hire.id, _acknowledgement.c.article_id.in_(reads))).scalars())
+    acknowledged = acknowledged_current_ids(session=session, user=hire, article_ids=reads)
     now, done = utcnow(), 0
     for copy in copies:
         if copy.kind == TaskKind.read and copy.article_id in acknowledged:
@@ -198,3 +194,33 @@ def close_assignment(*, session: Session, actor: User, assignment: OnboardingAss
     session.commit()
     session.refresh(assignment)
     return assignment
+
+
+def pause_plans(*, session: Session, user: User) -> None:
+    """Pause the person's open plans while their account is deactivated: nothing falls due, nobody is reminded
+    (no commit)."""
+    session.execute(update(OnboardingAssignment).where(
+        col(OnboardingAssignment.user_id) == user.id, col(OnboardingAssignment.status) == AssignmentStatus.open)
+        .values(status=AssignmentStatus.paused, paused_at=utcnow()))
+
+
+def resume_plans(*, session: Session, user: User, holidays: Collection[date]) -> None:
+    """Reopen the person's paused plans; their unfinished tasks fall due later by the working days of the pause
+    (no commit)."""
+    today = local_today()
+    plans = session.exec(select(OnboardingAssignment).where(
+        OnboardingAssignment.user_id == user.id, OnboardingAssignment.status == AssignmentStatus.paused)).all()
+    for plan in plans:
+        paused_on = local_day(plan.paused_at) if plan.paused_at else today
+        _postpone(session=session, plan=plan, days=count_working_days(paused_on, today, holidays), holidays=holidays)
+        plan.status, plan.paused_at = AssignmentStatus.open, None
+        session.add(plan)
+
+
+def _postpone(*, session: Session, plan: OnboardingAssignment, days: int, holidays: Collection[date]) -> None:
+    if days == 0:
+        return
+    for task in session.exec(select(OnboardingAssignedTask).where(
+            OnboardingAssignedTask.assignment_id == plan.id, col(OnboardingAssignedTask.status) != TaskStatus.done)):
+        task.due_date = add_working_days(task.due_date, days, holidays)
+        session.add(task)

@@ -1,4 +1,5 @@
-"""The managers' dashboard: every open plan of their departments in a fixed number of queries, and its CSV."""
+"""The managers' dashboard: every open or paused plan of their departments in a fixed number of queries, and its
+CSV."""
 
 import csv
 import io
@@ -10,6 +11,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.errors import PermissionDenied
+from app.i18n import N_
 from app.models.onboarding import AssignmentStatus, OnboardingAssignedTask, OnboardingAssignment, TaskStatus
 from app.models.users import Department, User
 from app.services.onboarding.access import managed_department_ids
@@ -34,6 +36,7 @@ class DashboardRow:
     total_tasks: int
     overdue: int
     last_activity_at: datetime
+    paused: bool  # the person's account is deactivated: nothing counts as overdue until it is reactivated
 
 
 @dataclass
@@ -47,7 +50,8 @@ class DashboardFilters:
 
 
 def dashboard_rows(*, session: Session, user: User, filters: DashboardFilters, today: date) -> list[DashboardRow]:
-    """Open plans of the user's departments (all, for admins), filtered and sorted; three queries in all."""
+    """Open and paused plans of the user's departments (all, for admins), filtered and sorted; three queries in
+    all."""
     departments = managed_department_ids(session=session, user=user)
     if departments == []:
         raise PermissionDenied("Only managers can do this.")
@@ -56,7 +60,7 @@ def dashboard_rows(*, session: Session, user: User, filters: DashboardFilters, t
              .join(hire, col(hire.id) == OnboardingAssignment.user_id)
              .outerjoin(mentor, col(mentor.id) == OnboardingAssignment.mentor_id)
              .outerjoin(Department, col(Department.id) == OnboardingAssignment.department_id)
-             .where(OnboardingAssignment.status == AssignmentStatus.open))
+             .where(col(OnboardingAssignment.status).in_([AssignmentStatus.open, AssignmentStatus.paused])))
     if departments is not None:
         query = query.where(col(OnboardingAssignment.department_id).in_(departments))
     if filters.department_id:
@@ -69,7 +73,7 @@ def dashboard_rows(*, session: Session, user: User, filters: DashboardFilters, t
                          department=department or "", mentor_name=mentor_name or "", start_date=a.start_date,
                          days_since_start=(today - a.start_date).days, percent=percent(a), done_tasks=a.done_tasks,
                          total_tasks=a.total_tasks, overdue=overdue.get(a.id or 0, 0),
-                         last_activity_at=a.last_activity_at)
+                         last_activity_at=a.last_activity_at, paused=a.status == AssignmentStatus.paused)
             for a, hire_name, mentor_name, department in found]
     return _sorted(_filtered(rows, filters), filters)
 
@@ -102,15 +106,18 @@ def _sorted(rows: list[DashboardRow], filters: DashboardFilters) -> list[Dashboa
     return sorted(rows, key=keys.get(filters.sort, keys["name"]), reverse=filters.descending)
 
 
-CSV_HEADER = ["assignment_id", "new_hire", "plan", "department", "mentor", "start_date", "days_since_start",
-              "percent_done", "done_tasks", "total_tasks", "overdue_tasks", "last_activity_at"]
+# The CSV's column headings (msgids; the page translates them into the reader's language).
+CSV_HEADER = (N_("Plan no."), N_("New colleague"), N_("Plan"), N_("Department"), N_("Mentor"), N_("Start date"),
+              N_("Days since start"), N_("Done, %"), N_("Tasks done"), N_("Tasks in total"), N_("Overdue tasks"),
+              N_("Last activity"))
 
 
-def dashboard_csv(rows: list[DashboardRow]) -> str:
-    """The dashboard as CSV (UTF-8 with BOM, so spreadsheets read Cyrillic right)."""
+def dashboard_csv(rows: list[DashboardRow], headers: list[str]) -> str:
+    """The dashboard as CSV under the given (translated) `headers` (UTF-8 with BOM, so spreadsheets read Cyrillic
+    right)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
+    writer.writerow(headers)
     for r in rows:
         writer.writerow([csv_cell(v) for v in (
             r.assignment_id, r.hire_name, r.plan_name, r.department, r.mentor_name, r.start_date.isoformat(),

@@ -15,7 +15,6 @@ from app.models.onboarding import (
     OnboardingReminder,
     TaskStatus,
 )
-from app.scheduler import register_job
 from app.services.onboarding import notices
 
 logger = logging.getLogger(__name__)
@@ -55,6 +54,3 @@ def send_reminders(session: Session, now: datetime) -> int:
                 sent += 1
     session.commit()
     return sent
-
-
-register_job("onboarding-reminders", every_seconds=3600)(send_reminders)

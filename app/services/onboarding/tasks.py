@@ -6,7 +6,6 @@ people ticking at the same moment can neither lose a tick nor count one twice, o
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from app import events
 from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.models.onboarding import (
     AssignmentStatus,
@@ -60,6 +59,16 @@ def _mark_done(*, session: Session, task: OnboardingAssignedTask, actor: User, n
     if finished == 1:
         _announce_completion(session=session, assignment_id=task.assignment_id)
     return True
+
+
+def _mark_open(*, session: Session, task: OnboardingAssignedTask) -> None:
+    """Undo the task's tick, and count it out of its plan, unless someone has already (no commit)."""
+    reopened = session.execute(update(OnboardingAssignedTask).where(
+        col(OnboardingAssignedTask.id) == task.id, col(OnboardingAssignedTask.status) == TaskStatus.done)
+        .values(status=TaskStatus.open, completed_at=None, completed_by_id=None, signoff_requested_at=None))
+    if reopened.rowcount == 1:  # type: ignore[attr-defined]
+        session.execute(update(OnboardingAssignment).where(col(OnboardingAssignment.id) == task.assignment_id)
+                        .values(done_tasks=OnboardingAssignment.done_tasks - 1))
 
 
 def _announce_completion(*, session: Session, assignment_id: int) -> None:
@@ -160,7 +169,6 @@ def sign_off(*, session: Session, actor: User, task_id: int, comment: str = "",
     return _finish(session, task)
 
 
-@events.subscribe("article.acknowledged")
 def complete_reading(*, session: Session, user: User, article_id: int, version: int | None = None,
                      **_: object) -> None:
     """Acknowledging a guide completes the open "read" tasks that link it (inside the KB's transaction)."""
@@ -170,6 +178,20 @@ def complete_reading(*, session: Session, user: User, article_id: int, version: 
         col(OnboardingAssignedTask.status) != TaskStatus.done)).all()
     for task in tasks:
         _mark_done(session=session, task=task, actor=user)
+
+
+def reopen_reading(*, session: Session, article_id: int, major: bool, **_: object) -> None:
+    """A new major version of a guide must be read again: the done "read" tasks that link it, in open plans, wait for
+    its acknowledgement once more (inside the KB's transaction)."""
+    if not major:
+        return
+    rows = session.exec(select(OnboardingAssignedTask, OnboardingAssignment).join(OnboardingAssignment).where(
+        OnboardingAssignment.status == AssignmentStatus.open, OnboardingAssignedTask.kind == TaskKind.read,
+        OnboardingAssignedTask.article_id == article_id, OnboardingAssignedTask.status == TaskStatus.done)).all()
+    for task, assignment in rows:
+        # Only where acknowledging can complete it again; a confirmed guide the hire cannot acknowledge stays done.
+        if _hire_can_acknowledge(session=session, task=task, assignment=assignment):
+            _mark_open(session=session, task=task)
 
 
 def _can_read_file(session: Session, user: User, task_id: int) -> bool:

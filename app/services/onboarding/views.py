@@ -94,9 +94,10 @@ def _task_views(*, session: Session, tasks: Sequence[OnboardingAssignedTask], to
     names = _names(session=session, ids={t.meet_user_id for t in tasks} | {t.completed_by_id for t in tasks})
     week_end = today + timedelta(days=6 - today.weekday())
     files = uploads_service.uploads_for(session=session, target_keys=[f"{UPLOAD_KIND}:{t.id}" for t in tasks])
+    running = {a.id for a in assignments if a.status == AssignmentStatus.open}  # a paused plan has nothing due
     views = []
     for task in tasks:
-        open_ = task.status != TaskStatus.done
+        open_ = task.status != TaskStatus.done and task.assignment_id in running
         title, url = links.get(task.article_id or 0, (None, None))
         views.append(TaskView(task=task, html=render_markdown(task.instructions),
                               overdue=open_ and task.due_date < today,

@@ -26,6 +26,16 @@ def add_working_days(start: date, offset: int, holidays: Collection[date]) -> da
     return day
 
 
+def count_working_days(start: date, end: date, holidays: Collection[date]) -> int:
+    """How many working days there are from `start` up to, not including, `end`."""
+    return sum(1 for n in range((end - start).days) if is_working_day(start + timedelta(days=n), holidays))
+
+
+def local_day(moment: datetime, timezone: str = "Europe/Kyiv") -> date:
+    """The date where the hospital is at `moment`."""
+    return moment.astimezone(zone(timezone)).date()
+
+
 def local_today(timezone: str = "Europe/Kyiv") -> date:
     """Today's date where the hospital is (due dates are calendar days there)."""
     return datetime.now(zone(timezone)).date()

@@ -1,0 +1,190 @@
+"""Browser journey: search that forgives typos and understands Ukrainian word forms, its filters, and the
+content-gap loop (a search that found nothing → a guide request → the guide → the searcher is told)."""
+
+import re
+
+from playwright.sync_api import Page, expect
+from sqlmodel import Session, select
+
+from app.models.search import GuideRequest, GuideRequestStatus
+from tests.search.conftest import is_indexed, wait_until
+
+MISSING = "як запобігти пролежням"
+GUIDE_TITLE = "Як запобігти пролежням у лежачих пацієнтів"
+GUIDE_BODY = """Пролежні виникають там, де шкіра довго притиснута до ліжка: крижі, п'яти, лопатки, потилиця.
+
+## Що робимо щозміни
+
+1. Оцінюємо ризик за шкалою Брейден при надходженні та щодня.
+2. Змінюємо положення тіла пацієнта щонайменше кожні 2 години; записуємо в лист спостереження.
+3. Оглядаємо шкіру над кістковими виступами; почервоніння, що не зникає, — сигнал лікарю.
+4. Тримаємо шкіру сухою й чистою, застосовуємо протипролежневий матрац.
+
+Щоб запобігти пролежням, важливі також харчування й достатнє пиття.
+"""
+
+
+def _search(page: Page, query: str) -> None:
+    """Type a query into the search box and press Enter, as a person does."""
+    box = page.get_by_role("searchbox", name="Пошук у стрічці, базі знань і адаптації")
+    box.fill(query)
+    box.press("Enter")
+    expect(page).to_have_title(re.compile(f"^{re.escape(query)} · Пошук"), timeout=15_000)
+
+
+def _unread(page: Page) -> int:
+    """The number on the bell once it has loaded (the demo already left the person a few notifications)."""
+    count = page.locator(".bell .bell-count")
+    expect(count).to_have_text(re.compile(r"^\d+$"))
+    return int(count.inner_text())
+
+
+def _open_filters(page: Page) -> None:
+    filters = page.locator("details.search-filters")
+    if filters.get_attribute("open") is None:
+        filters.locator("summary").click()
+    expect(page.get_by_role("button", name="Застосувати")).to_be_visible()
+
+
+def test_nurse_search_gap_becomes_a_guide(people, demo) -> None:  # type: ignore[no-untyped-def]
+    """A nurse searches with a typo (and is offered «Можливо, ви мали на увазі…»), with an inflected form (the same
+    guide, the word highlighted), narrows by type and by department, submits the filters left at «Усе» / «Усі
+    відділення», and finds nothing about preventing pressure ulcers. The manager sees that search among the searches
+    that found nothing, requests a guide, writes and publishes it; the nurse's bell tells her, and the notification
+    opens the new guide."""
+    wait_until(lambda: is_indexed(demo), timeout=20)  # the journey is not about the indexer catching up
+    nurse = people.open("nurse@kolo.local")
+    unread = _unread(nurse)
+
+    # A typo: «гігєна» for «гігієна»; the protocol is found and the right spelling offered.
+    nurse.get_by_role("navigation").get_by_role("link", name="Пошук", exact=True).click()
+    expect(nurse).to_have_url(re.compile(r"/search$"))
+    _search(nurse, "гігєна рук")
+    hits = nurse.locator(".search-hits > li")
+    expect(nurse.get_by_text("Можливо, ви мали на увазі")).to_be_visible(timeout=15_000)
+    expect(nurse.locator(".search-suggestion").get_by_role("link", name="гігієна рук")).to_be_visible()
+    expect(hits.get_by_role("link", name="Гігієна рук медичного персоналу")).to_be_visible(timeout=15_000)
+    people.shot(nurse, "typo-did-you-mean")
+    nurse.locator(".search-suggestion").get_by_role("link", name="гігієна рук").click()
+    expect(nurse.get_by_role("searchbox")).to_have_value("гігієна рук")
+    expect(hits.first.locator("mark").first).to_have_text(re.compile("гігієна", re.I))
+    people.shot(nurse, "suggestion-followed")
+
+    # An inflected form the text does not have («рукавичками»; the protocol says «рукавичок», «Рукавички»).
+    _search(nurse, "рукавичками")
+    expect(hits).to_have_count(1, timeout=15_000)
+    expect(hits.get_by_role("link", name="Гігієна рук медичного персоналу")).to_be_visible()
+    expect(hits.first.locator(".search-snippet mark").first).to_have_text(re.compile(r"^рукавич", re.I))
+    people.shot(nurse, "inflected-form-highlighted")
+
+    # Only guides: the announcement about hand hygiene drops out, the protocol stays.
+    _search(nurse, "гігієна рук")
+    expect(hits.filter(has_text="Допис")).to_have_count(1)
+    _open_filters(nurse)
+    nurse.get_by_label("Тип").select_option(label="Стаття")
+    nurse.get_by_role("button", name="Застосувати").click()
+    expect(nurse.get_by_text("Фільтри (1)")).to_be_visible()
+    expect(hits).to_have_count(1)
+    expect(hits.first.locator(".search-kind")).to_have_text("Стаття")
+    expect(hits.get_by_role("link", name="Гігієна рук медичного персоналу")).to_be_visible()
+    people.shot(nurse, "only-guides")
+
+    # By department: the reminder about anaphylaxis was written for the Therapy department only.
+    _search(nurse, "адреналіну")
+    _open_filters(nurse)
+    nurse.get_by_label("Тип").select_option(label="Усе")
+    nurse.get_by_label("Відділення").select_option(label="Хірургічне відділення")
+    nurse.get_by_role("button", name="Застосувати").click()
+    expect(nurse.get_by_text("Нічого не знайдено за запитом «адреналіну».")).to_be_visible()
+    people.shot(nurse, "other-department-nothing")
+    nurse.get_by_label("Відділення").select_option(label="Терапевтичне відділення")
+    nurse.get_by_role("button", name="Застосувати").click()
+    expect(hits).to_have_count(1)
+    expect(hits.first.locator("mark").first).to_have_text("адреналін")
+    people.shot(nurse, "own-department")
+
+    # The filters set back to «Усе» / «Усі відділення» and applied: everything again, no error.
+    nurse.get_by_label("Тип").select_option(label="Усе")
+    nurse.get_by_label("Відділення").select_option(label="Усі відділення")
+    nurse.get_by_role("button", name="Застосувати").click()
+    expect(nurse).to_have_url(re.compile(r"department=&"))
+    expect(nurse.get_by_text(re.compile(r"^Фільтри$"))).to_be_visible()
+    expect(hits).to_have_count(1)
+    expect(nurse.locator(".notice.error")).to_have_count(0)
+    people.shot(nurse, "filters-all")
+
+    # A clinical question the demo has no guide for.
+    _search(nurse, MISSING)
+    expect(nurse.get_by_text(f"Нічого не знайдено за запитом «{MISSING}».")).to_be_visible()
+    expect(nurse.get_by_text("0 результатів")).to_be_visible()
+    expect(nurse.get_by_text("Керівники бачать пошуки без результату")).to_be_visible()
+    expect(nurse.get_by_role("link", name="Пошуки без результату")).to_have_count(0)
+    notice, box = nurse.locator(".search-results .notice").bounding_box(), nurse.locator(".search-box").bounding_box()
+    assert notice and box and notice["width"] > box["width"] * 0.9, "the notice is squeezed into the facets' column"
+    people.shot(nurse, "nothing-found")
+
+    # The manager finds that search among the ones that found nothing and asks for a guide.
+    manager = people.open("manager@kolo.local")
+    manager.get_by_role("navigation").get_by_role("link", name="Пошук", exact=True).click()
+    manager.get_by_role("link", name="Пошуки без результату").click()
+    expect(manager.get_by_role("heading", name="Пошуки без результату", level=1)).to_be_visible()
+    row = manager.get_by_role("row").filter(has=manager.get_by_role("link", name=MISSING, exact=True))
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("cell").nth(3)).to_have_text("1")
+    people.shot(manager, "gaps")
+    row.get_by_text("Запит на настанову").click()
+    expect(row.get_by_label("Назва")).to_have_value(MISSING)
+    row.get_by_label("Назва").fill("Профілактика пролежнів")
+    row.get_by_label("Хто напише").select_option(label="Бондаренко Ігор Васильович")
+    people.shot(manager, "guide-request-form")
+    row.get_by_role("button", name="Надіслати запит").click()
+    expect(manager.get_by_role("status")).to_have_text("Запит на настанову створено; відповідальному надіслано "
+                                                       "сповіщення.")
+    expect(row.get_by_text("Запитано")).to_be_visible()
+    requests = manager.get_by_role("listitem").filter(has_text="Профілактика пролежнів")
+    expect(requests).to_contain_text("відкрито")
+    people.shot(manager, "guide-requested")
+
+    # The manager writes the guide in the knowledge base and publishes it.
+    manager.get_by_role("navigation").get_by_role("link", name="База знань").click()
+    manager.get_by_role("button", name="Нова стаття").click()
+    manager.get_by_role("link", name="Порожня стаття").click()
+    expect(manager.get_by_role("heading", name="Нова стаття", level=1)).to_be_visible()
+    manager.get_by_label("Назва").fill(GUIDE_TITLE)
+    manager.get_by_label("Текст (Markdown)").fill(GUIDE_BODY)
+    manager.get_by_label("Мітки").fill("пролежні, догляд")
+    expect(manager.locator("#kb-preview h2")).to_have_text("Що робимо щозміни")
+    people.shot(manager, "guide-written")
+    manager.get_by_role("button", name="Зберегти").click()
+    expect(manager.get_by_role("heading", name=GUIDE_TITLE, level=1)).to_be_visible()
+    expect(manager.get_by_role("status")).to_have_text("Збережено.")
+    expect(manager.locator(".kb-meta")).to_contain_text("Чернетка")
+    manager.get_by_text("Погодити й опублікувати", exact=True).first.click()
+    manager.get_by_role("button", name="Погодити й опублікувати").click()
+    expect(manager.locator(".kb-meta")).to_contain_text("Опубліковано")
+    people.shot(manager, "guide-published")
+    manager.get_by_role("navigation").get_by_role("link", name="Пошук", exact=True).click()
+    manager.get_by_role("link", name="Пошуки без результату").click()
+    answered = manager.get_by_role("listitem").filter(has_text="Профілактика пролежнів")
+    expect(answered).to_contain_text("виконано")
+    people.shot(manager, "request-answered")
+    answered.get_by_role("link", name="стаття").click()
+    expect(manager.get_by_role("heading", name=GUIDE_TITLE, level=1)).to_be_visible()
+
+    # The nurse's bell: the guide she searched for is published; the notification opens it.
+    nurse.get_by_role("navigation").get_by_role("link", name="Стрічка").click()
+    bell = nurse.get_by_role("link", name=re.compile("^Сповіщення"))
+    expect(bell.locator(".bell-count")).to_have_text(str(unread + 1))
+    people.shot(nurse, "bell")
+    bell.click()
+    notice = nurse.get_by_role("button", name=re.compile("Настанову, яку ви шукали, опубліковано"))
+    expect(notice).to_contain_text(f"«{GUIDE_TITLE}»")
+    people.shot(nurse, "notification")
+    notice.click()
+    expect(nurse.get_by_role("heading", name=GUIDE_TITLE, level=1)).to_be_visible()
+    expect(nurse.get_by_role("heading", name="Що робимо щозміни")).to_be_visible()
+    people.shot(nurse, "guide-opened")
+
+    with Session(demo.state.engine) as session:
+        request = session.exec(select(GuideRequest).where(GuideRequest.query == MISSING)).one()
+        assert request.status == GuideRequestStatus.closed and request.article_id is not None
