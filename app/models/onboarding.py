@@ -315,3 +315,4 @@ class DashboardRowPublic(SQLModel):
     total_tasks: int
     overdue: int  # tasks past their due date
     last_activity_at: datetime
+    paused: bool = False  # the person's account is deactivated: nothing counts as overdue until it is reactivated

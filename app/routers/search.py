@@ -84,7 +84,7 @@ def read_search_gaps(session: SessionDep, user: ManagerUser, days: int = 30, dep
                      limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Page[SearchGapPublic]:
     """Managers: the top queries of the period that found nothing or whose results nobody opened."""
     rows = gaps.list_gaps(session=session, days=days, department_id=department, limit=limit)
-    return Page(items=[SearchGapPublic.model_validate(row, from_attributes=True) for row in rows])
+    return Page(items=rows)
 
 
 @api.post("/search/guide-requests", response_model=GuideRequestPublic, status_code=201)

@@ -5,7 +5,6 @@ published, everyone who searched for it is told."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,7 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from app.errors import InvalidInput, NotFound
 from app.models.kb import KbArticle, KbRevision
-from app.models.search import GuideRequest, GuideRequestStatus, SearchQueryLog
+from app.models.search import GuideRequest, GuideRequestStatus, SearchGapPublic, SearchQueryLog
 from app.models.types import utcnow
 from app.models.users import User
 from app.search.analysis import analyze
@@ -52,20 +51,8 @@ def record_click(*, session: Session, user: User, log_id: int) -> None:
         session.commit()
 
 
-@dataclass(frozen=True, slots=True)
-class GapRow:
-    """One query staff ran in the period with what came of it."""
-
-    query: str
-    searches: int
-    people: int
-    no_results: int
-    no_click: int
-    open_request_id: int | None
-
-
 def list_gaps(*, session: Session, days: int = 30, department_id: int | None = None, limit: int = 50,
-              now: datetime | None = None) -> list[GapRow]:
+              now: datetime | None = None) -> list[SearchGapPublic]:
     """Top queries of the last `days` that found nothing or whose results nobody opened."""
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput("Choose a period between 1 and {max} days.", max=MAX_DAYS)
@@ -83,7 +70,7 @@ def list_gaps(*, session: Session, days: int = 30, department_id: int | None = N
     requests = {g.query: g.id for g in session.exec(select(GuideRequest).where(
         col(GuideRequest.status) == GuideRequestStatus.open,
         col(GuideRequest.query).in_([r[0] for r in rows])))}
-    return [GapRow(query=r[0], searches=int(r[1]), people=int(r[2]), no_results=int(r[3] or 0),
+    return [SearchGapPublic(query=r[0], searches=int(r[1]), people=int(r[2]), no_results=int(r[3] or 0),
                    no_click=int(r[4] or 0), open_request_id=requests.get(r[0])) for r in rows]
 
 

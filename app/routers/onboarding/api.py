@@ -213,8 +213,7 @@ def read_dashboard(session: SessionDep, user: ManagerUser, department_id: int | 
     """Every open plan of your departments: % done, days since start, overdue tasks, last activity."""
     filters = dashboard.DashboardFilters(department_id=department_id, query=q, overdue_only=overdue_only,
                                          sort=sort, descending=desc)
-    return [DashboardRowPublic.model_validate(r, from_attributes=True)
-            for r in dashboard.dashboard_rows(session=session, user=user, filters=filters, today=local_today())]
+    return dashboard.dashboard_rows(session=session, user=user, filters=filters, today=local_today())
 
 
 @api.get("/rules", response_model=list[RulePublic])

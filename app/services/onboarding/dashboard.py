@@ -4,7 +4,7 @@ CSV."""
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import func
 from sqlalchemy.orm import aliased
@@ -12,31 +12,19 @@ from sqlmodel import Session, col, select
 
 from app.errors import PermissionDenied
 from app.i18n import N_
-from app.models.onboarding import AssignmentStatus, OnboardingAssignedTask, OnboardingAssignment, TaskStatus
+from app.models.onboarding import (
+    AssignmentStatus,
+    DashboardRowPublic,
+    OnboardingAssignedTask,
+    OnboardingAssignment,
+    TaskStatus,
+)
 from app.models.users import Department, User
 from app.services.onboarding.access import managed_department_ids
 from app.services.onboarding.views import percent
 from app.text import csv_cell, nfc, uk_sort_key
 
 SORTS = ("name", "progress", "days", "overdue", "activity")
-
-
-@dataclass
-class DashboardRow:
-    assignment_id: int
-    user_id: int
-    hire_name: str
-    plan_name: str
-    department: str
-    mentor_name: str
-    start_date: date
-    days_since_start: int
-    percent: int
-    done_tasks: int
-    total_tasks: int
-    overdue: int
-    last_activity_at: datetime
-    paused: bool  # the person's account is deactivated: nothing counts as overdue until it is reactivated
 
 
 @dataclass
@@ -49,7 +37,7 @@ class DashboardFilters:
     descending: bool = False
 
 
-def dashboard_rows(*, session: Session, user: User, filters: DashboardFilters, today: date) -> list[DashboardRow]:
+def dashboard_rows(*, session: Session, user: User, filters: DashboardFilters, today: date) -> list[DashboardRowPublic]:
     """Open and paused plans of the user's departments (all, for admins), filtered and sorted; three queries in
     all."""
     departments = managed_department_ids(session=session, user=user)
@@ -69,7 +57,7 @@ def dashboard_rows(*, session: Session, user: User, filters: DashboardFilters, t
         query = query.where(OnboardingAssignment.template_id == filters.template_id)
     found = session.exec(query).all()
     overdue = _overdue_counts(session=session, departments=departments, today=today)
-    rows = [DashboardRow(assignment_id=a.id, user_id=a.user_id, hire_name=hire_name, plan_name=a.name,  # type: ignore[arg-type]
+    rows = [DashboardRowPublic(assignment_id=a.id, user_id=a.user_id, hire_name=hire_name, plan_name=a.name,  # type: ignore[arg-type]
                          department=department or "", mentor_name=mentor_name or "", start_date=a.start_date,
                          days_since_start=(today - a.start_date).days, percent=percent(a), done_tasks=a.done_tasks,
                          total_tasks=a.total_tasks, overdue=overdue.get(a.id or 0, 0),
@@ -88,7 +76,7 @@ def _overdue_counts(*, session: Session, departments: list[int] | None, today: d
     return {assignment_id: count for assignment_id, count in session.exec(query).all()}
 
 
-def _filtered(rows: list[DashboardRow], filters: DashboardFilters) -> list[DashboardRow]:
+def _filtered(rows: list[DashboardRowPublic], filters: DashboardFilters) -> list[DashboardRowPublic]:
     needle = nfc(filters.query).strip().lower()
     if needle:
         rows = [r for r in rows if needle in r.hire_name.lower() or needle in r.mentor_name.lower()
@@ -98,7 +86,7 @@ def _filtered(rows: list[DashboardRow], filters: DashboardFilters) -> list[Dashb
     return rows
 
 
-def _sorted(rows: list[DashboardRow], filters: DashboardFilters) -> list[DashboardRow]:
+def _sorted(rows: list[DashboardRowPublic], filters: DashboardFilters) -> list[DashboardRowPublic]:
     keys = {"name": lambda r: uk_sort_key(r.hire_name), "progress": lambda r: (r.percent, uk_sort_key(r.hire_name)),
             "days": lambda r: (r.days_since_start, uk_sort_key(r.hire_name)),
             "overdue": lambda r: (r.overdue, uk_sort_key(r.hire_name)),
@@ -112,7 +100,7 @@ CSV_HEADER = (N_("Plan no."), N_("New colleague"), N_("Plan"), N_("Department"),
               N_("Last activity"))
 
 
-def dashboard_csv(rows: list[DashboardRow], headers: list[str]) -> str:
+def dashboard_csv(rows: list[DashboardRowPublic], headers: list[str]) -> str:
     """The dashboard as CSV under the given (translated) `headers` (UTF-8 with BOM, so spreadsheets read Cyrillic
     right)."""
     buffer = io.StringIO()
