@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/kolo serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check app tests bench

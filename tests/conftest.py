@@ -16,6 +16,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.main import create_app
 from app.migrations import upgrade
+from tests.browser import browser
 from tests.factories import PASSWORD, make_user
 from tests.forms import submit
 
@@ -25,6 +26,14 @@ _counter = itertools.count()
 
 def _pg_admin():  # type: ignore[no-untyped-def]
     return create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """One headless Chromium for the whole run (Playwright's sync API allows one per process); every browser test
+    opens a context of its own."""
+    with browser() as instance:
+        yield instance
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import Session
 
 from app.demo import DEMO_PASSWORD, load_demo
-from tests.browser import browser, live_server
+from tests.browser import live_server
 
 SCREENS = Path(__file__).resolve().parent / "screens"
 VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1366, "height": 900}}
@@ -22,13 +22,6 @@ VIEWPORTS = {"phone": {"width": 390, "height": 844}, "desk": {"width": 1366, "he
 def viewport(request: pytest.FixtureRequest) -> str:
     """The device size the journey runs at."""
     return str(request.param)
-
-
-@pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
-    """One headless Chromium for the whole run; every person gets a context of their own."""
-    with browser() as instance:
-        yield instance
 
 
 @pytest.fixture

@@ -1,11 +1,11 @@
 """In a real browser: sign in on a phone, the Ukrainian interface, switching to English, no script errors."""
 
-from tests.browser import browser, live_server
+from tests.browser import live_server
 from tests.factories import PASSWORD
 
 
-def test_nurse_signs_in_on_a_phone_and_switches_to_english(app, staff):
-    with live_server(app) as url, browser() as chromium:
+def test_nurse_signs_in_on_a_phone_and_switches_to_english(app, staff, chromium):
+    with live_server(app) as url:
         page = chromium.new_page(viewport={"width": 390, "height": 844}, locale="uk-UA")
         problems: list[str] = []
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
