@@ -13,6 +13,7 @@ from app.db import make_engine
 from app.errors import AppError
 from app.migrations import upgrade
 from app.models.users import Role, UserCreate
+from app.services.users import TOKEN_VALID_DAYS
 from app.wiring import wire
 
 logger = logging.getLogger("kolo")
@@ -35,7 +36,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     cmd_migrate(args, settings)
     uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                proxy_headers=True, log_level="info")
+                proxy_headers=args.proxy_headers, forwarded_allow_ips=args.forwarded_allow_ips, log_level="info")
     return 0
 
 
@@ -69,14 +70,14 @@ def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
-    """Print a new personal API token for a user, alone on its line."""
+    """Print a new personal API token for a user, alone on its line (valid for --days, 0: no expiry)."""
     from app.services import users as users_service
 
     with _session(settings) as session:
         user = users_service.get_user_by_email(session=session, email=args.email)
         if user is None:
             raise AppError("No user with the e-mail {email}.", email=args.email)
-        print(users_service.create_token(session=session, user=user, name="CLI"))
+        print(users_service.create_token(session=session, user=user, name="CLI", valid_days=args.days or None))
     return 0
 
 
@@ -101,6 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--proxy-headers", action=argparse.BooleanOptionalAction, default=True,
+                       help="take the client's address and scheme from X-Forwarded-For/-Proto (default: on)")
+    serve.add_argument("--forwarded-allow-ips", default="127.0.0.1",
+                       help="comma-separated addresses of the proxies whose X-Forwarded-* headers are believed")
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     user = sub.add_parser("user", help="manage accounts").add_subparsers(dest="user_command", required=True)
@@ -112,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.set_defaults(func=cmd_user_add)
     token = sub.add_parser("token", help="print a new personal API token")
     token.add_argument("email")
+    token.add_argument("--days", type=int, default=TOKEN_VALID_DAYS, help="how long the token is valid; 0: no expiry")
     token.set_defaults(func=cmd_token)
     sub.add_parser("demo", help="load demo content").set_defaults(func=cmd_demo)
     for register in EXTRA_COMMANDS:

@@ -4,8 +4,9 @@ import secrets
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = {"changeme", "change-me", "secret", "kolo"}
@@ -22,10 +23,13 @@ class Settings(BaseSettings):
     index_dir: Path = Path("search_index")
     secret_key: str = ""
     max_upload_mb: int = 25
+    max_body_mb: int = 2  # a request without files (JSON, forms): a 200,000-character article, percent-encoded
     session_idle_hours: float = 8
     session_absolute_days: float = 7
     invite_valid_days: int = 7
-    login_failures_per_minute: int = 10
+    login_failures_per_minute: int = 10  # per account and address (then 429); across addresses attempts are slowed
+    login_address_attempts_per_minute: int = 100  # one address, all accounts: a ward behind one NAT address
+    login_max_delay_seconds: float = 3  # the longest wait added to an attempt on an account under attack
     default_language: str = "uk"
     default_timezone: str = "Europe/Kyiv"
     start_indexer: bool = True
@@ -33,6 +37,12 @@ class Settings(BaseSettings):
     holidays: list[date] = []  # KOLO_HOLIDAYS='["2026-12-25"]': not working days for onboarding due dates
     kb_review_months: int = 12
     kb_two_person_rule: bool = False  # a manager never publishes a text they wrote: another manager approves it
+    kb_import_max_mb: int = 50  # what one import may unpack to, in total
+    search_gap_min_people: int = 2  # a query shows on the gap report once this many people searched for it
+    search_log_days: int = 90  # searches are deleted after this many days
+    base_url: str = ""  # e.g. https://kolo.hospital.ua: absolute links are built from it, never from the Host header
+    allowed_hosts: list[str] = []  # KOLO_ALLOWED_HOSTS='["kolo.lan"]' or '["*"]'; default: this machine's names
+    force_https: bool = False  # Secure cookies and HSTS even when uvicorn sees plain HTTP (TLS ends at a proxy)
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":
@@ -41,6 +51,22 @@ class Settings(BaseSettings):
         if self.secret_key.lower() in PLACEHOLDER_SECRETS and self.environment != "development":
             raise ValueError("KOLO_SECRET_KEY is a placeholder; set a long random value")
         return self
+
+    @field_validator("base_url")
+    @classmethod
+    def _check_base_url(cls, value: str) -> str:
+        parts = urlsplit(value.strip().rstrip("/"))
+        if value and (parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query):
+            raise ValueError("KOLO_BASE_URL must look like https://kolo.example.org (no path)")
+        return parts.geturl()
+
+    @property
+    def trusted_hosts(self) -> list[str]:
+        """The Host headers Kolo answers: the allowed ones (by default this machine's and the test client's) and the
+        base URL's."""
+        hosts = self.allowed_hosts or ["127.0.0.1", "localhost", "testserver"]
+        base_host = urlsplit(self.base_url).hostname
+        return [*hosts, base_host] if base_host and base_host not in hosts else hosts
 
     @property
     def upload_dir(self) -> Path:
@@ -51,6 +77,11 @@ class Settings(BaseSettings):
     def max_upload_bytes(self) -> int:
         """The upload size limit in bytes."""
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def max_body_bytes(self) -> int:
+        """The size limit in bytes of a request without files (and of the form fields that come with a file)."""
+        return self.max_body_mb * 1024 * 1024
 
     @cached_property
     def secret(self) -> str:

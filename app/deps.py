@@ -9,6 +9,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.db import get_session
 from app.errors import PermissionDenied, Unauthorized
+from app.middleware import BODY_WITHHELD
 from app.models.users import User
 from app.security import csrf_valid
 from app.services import auth as auth_service
@@ -54,6 +55,8 @@ async def check_csrf(request: Request, auth: Annotated[Auth | None, Depends(get_
         return auth
     if auth is None and request.url.path.startswith("/api/"):
         return None  # an anonymous API call carries no cookie to forge; it gets its 401 where sign-in is required
+    if auth is None and getattr(request.state, BODY_WITHHELD, False):
+        return None  # the route needs sign-in and got none of the body: it sends the visitor to sign in
     candidate = request.headers.get("x-csrf-token")
     if candidate is None and request.headers.get("content-type", "").startswith(FORM_TYPES):
         candidate = (await request.form()).get("csrf_token")  # type: ignore[assignment]

@@ -7,6 +7,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.i18n import N_, gettext
@@ -72,6 +73,18 @@ ERROR_NAMES = {400: "BadRequest", 401: "Unauthorized", 403: "PermissionDenied", 
                429: "TooManyRequests", 500: "ServerError"}
 
 
+class ErrorPublic(BaseModel):
+    """The body of every API error: its kind (`InvalidInput`, `NotFound`, ...) and a message for people."""
+
+    error: str
+    detail: str
+
+
+# What /openapi.json declares for a refused request, on every operation (instead of FastAPI's list of field errors).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorPublic, "description": "The request was refused; `detail` says what was not valid."}}
+
+
 def is_api(request: Request) -> bool:
     """Whether the request is for the JSON API."""
     return request.url.path.startswith("/api/")
@@ -82,7 +95,7 @@ def error_response(request: Request, status: int, name: str, detail: str) -> Res
     from app.templating import render  # the page layer imports errors; avoid the cycle
 
     if is_api(request):
-        return JSONResponse({"error": name, "detail": detail}, status_code=status)
+        return JSONResponse(ErrorPublic(error=name, detail=detail).model_dump(), status_code=status)
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)

@@ -6,11 +6,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app.config import Settings, get_settings
 from app.db import make_engine
-from app.errors import install_error_handlers
-from app.middleware import EmptyQueryMiddleware, SecurityMiddleware
+from app.errors import ERROR_RESPONSES, install_error_handlers
+from app.limits import BodyLimitMiddleware, route_bodies
+from app.middleware import BaseUrlMiddleware, EmptyQueryMiddleware, SecurityMiddleware
 from app.routers import account, admin, auth, feed, kb, notifications, onboarding, search, system, uploads, users
 from app.scheduler import Scheduler
 from app.templating import ROOT
@@ -59,7 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.engine.dispose()
 
     app = FastAPI(title="Kolo", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  description="The staff hub of a hospital: feed, knowledge base, onboarding, search.")
+                  description="The staff hub of a hospital: feed, knowledge base, onboarding, search.",
+                  responses=ERROR_RESPONSES)
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
@@ -68,6 +71,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if hasattr(module, name):
                 app.include_router(getattr(module, name))
     install_error_handlers(app)
-    app.add_middleware(SecurityMiddleware)
+    # The last added runs first: the Host is checked, then the base URL applied, then headers, then body limits.
+    app.add_middleware(BodyLimitMiddleware, settings=settings, routes=route_bodies(app))
+    app.add_middleware(SecurityMiddleware, force_https=settings.force_https)
     app.add_middleware(EmptyQueryMiddleware)
+    if settings.base_url:
+        app.add_middleware(BaseUrlMiddleware, base_url=settings.base_url)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.trusted_hosts, www_redirect=False)
     return app

@@ -1,13 +1,15 @@
-"""Security headers with a per-request CSP nonce, the anonymous visitor's CSRF seed, and empty filters dropped."""
+"""Security headers with a per-request CSP nonce, the anonymous visitor's CSRF seed, empty filters dropped, and the
+configured public address."""
 
 import secrets
 from http.cookies import SimpleCookie
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlsplit
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ANON_COOKIE = "kolo_anon"
+BODY_WITHHELD = "body_withheld"  # request.state flag: an anonymous caller's body was not passed on (app.limits)
 
 
 def content_security_policy(nonce: str) -> str:
@@ -24,23 +26,29 @@ def content_security_policy(nonce: str) -> str:
     ])
 
 
+def is_https(scope: Scope, force_https: bool) -> bool:
+    """Whether cookies are Secure and HSTS is sent: the request came over HTTPS, or KOLO_FORCE_HTTPS says all do."""
+    return force_https or scope.get("scheme") == "https"
+
+
 class SecurityMiddleware:
     """Adds the security headers to every response and gives every visitor a CSRF seed."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, force_https: bool = False) -> None:
         self.app = app
+        self.force_https = force_https
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         nonce = secrets.token_urlsafe(16)
-        anon_id = _cookie(scope, ANON_COOKIE)
+        anon_id = scope_cookie(scope, ANON_COOKIE)
         new_anon = None if anon_id else secrets.token_urlsafe(24)
         state = scope.setdefault("state", {})
         state["csp_nonce"] = nonce
         state["anon_id"] = anon_id or new_anon
-        secure = scope.get("scheme") == "https"
+        secure = is_https(scope, self.force_https)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -78,7 +86,25 @@ class EmptyQueryMiddleware:
         await self.app(scope, receive, send)
 
 
-def _cookie(scope: Scope, name: str) -> str | None:
+class BaseUrlMiddleware:
+    """With KOLO_BASE_URL set, every request is seen at that address (scheme and host), so absolute links (invites,
+    .ics files, url_for) are built from it and never from the Host header the caller sent."""
+
+    def __init__(self, app: ASGIApp, base_url: str) -> None:
+        self.app = app
+        parts = urlsplit(base_url)
+        self.scheme = parts.scheme
+        self.host = parts.netloc.encode("latin-1")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = [(key, value) for key, value in scope["headers"] if key != b"host"]
+            scope = {**scope, "scheme": self.scheme, "headers": [*headers, (b"host", self.host)]}
+        await self.app(scope, receive, send)
+
+
+def scope_cookie(scope: Scope, name: str) -> str | None:
+    """The value of one cookie the request carries, if any."""
     for key, value in scope.get("headers", []):
         if key == b"cookie":
             jar: SimpleCookie = SimpleCookie()

@@ -10,6 +10,7 @@ from app.services.kb import reviews
 from app.services.onboarding import hooks, reminders, tasks
 
 HOURLY = 3600.0
+DAILY = 24 * HOURLY
 
 
 def wire() -> None:
@@ -22,3 +23,4 @@ def wire() -> None:
     events.subscribe("user.reactivated")(hooks.resume_on_reactivation)
     register_job("kb.review_reminders", every_seconds=HOURLY)(reviews.send_review_reminders)
     register_job("onboarding.reminders", every_seconds=HOURLY)(reminders.send_reminders)
+    register_job("search.log_retention", every_seconds=DAILY)(gaps.delete_old_searches)

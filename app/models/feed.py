@@ -7,7 +7,7 @@ from enum import StrEnum
 from sqlalchemy import String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.types import created_at_field, datetime_field
+from app.models.types import InputDateTime, StrictId, created_at_field, datetime_field
 
 MAX_BODY = 20_000
 MAX_TAGS = 10
@@ -150,8 +150,8 @@ class Rsvp(SQLModel, table=True):
 class EventCreate(SQLModel):
     title: str = Field(min_length=1, max_length=200)
     format: EventFormat = EventFormat.seminar
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: InputDateTime
+    ends_at: InputDateTime
     place: str = Field(default="", max_length=300)
     link: str = Field(default="", max_length=500)
     capacity: int | None = Field(default=None, ge=1, le=100_000)
@@ -160,8 +160,8 @@ class EventCreate(SQLModel):
 class EventUpdate(SQLModel):
     title: str | None = Field(default=None, min_length=1, max_length=200)
     format: EventFormat | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: InputDateTime | None = None
+    ends_at: InputDateTime | None = None
     place: str | None = Field(default=None, max_length=300)
     link: str | None = Field(default=None, max_length=500)
     capacity: int | None = Field(default=None, ge=1, le=100_000)
@@ -171,9 +171,9 @@ class PostCreate(SQLModel):
     body: str = ""
     kind: PostKind = PostKind.tip
     tags: list[str] = []
-    department_ids: list[int] = []
+    department_ids: list[StrictId] = []
     must_read: bool = False
-    upload_ids: list[int] = []
+    upload_ids: list[StrictId] = []
     event: EventCreate | None = None
 
 
@@ -184,7 +184,7 @@ class PostUpdate(SQLModel):
 
 class CommentCreate(SQLModel):
     body: str = ""
-    parent_id: int | None = None
+    parent_id: StrictId | None = None
 
 
 class ReactionCreate(SQLModel):
@@ -192,7 +192,7 @@ class ReactionCreate(SQLModel):
 
 
 class PinRequest(SQLModel):
-    pinned_until: datetime | None = None
+    pinned_until: InputDateTime | None = None
 
 
 class RsvpCreate(SQLModel):

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.types import created_at_field, datetime_field
+from app.models.types import StrictId, created_at_field, datetime_field
 
 TITLE_MAX = 200
 
@@ -175,10 +175,10 @@ class ArticleCreate(SQLModel):
     title: str = Field(min_length=1, max_length=TITLE_MAX)
     body: str = Field(default="", max_length=200_000)
     slug: str | None = Field(default=None, max_length=120)
-    category: int | None = None
+    category: StrictId | None = None
     tags: list[str] = Field(default_factory=list, max_length=20)
-    department_ids: list[int] = Field(default_factory=list)
-    owner_id: int | None = None
+    department_ids: list[StrictId] = Field(default_factory=list)
+    owner_id: StrictId | None = None
     requires_acknowledgement: bool = False
     review_interval_months: int | None = Field(default=None, ge=1, le=60)
     change_note: str = Field(default="", max_length=500)
@@ -187,14 +187,14 @@ class ArticleCreate(SQLModel):
 class ArticleUpdate(SQLModel):
     """A save: text fields make a new revision (based on `base_revision_id`); the rest is metadata."""
 
-    base_revision_id: int | None = None
+    base_revision_id: StrictId | None = None
     title: str | None = Field(default=None, min_length=1, max_length=TITLE_MAX)
     body: str | None = Field(default=None, max_length=200_000)
     tags: list[str] | None = Field(default=None, max_length=20)
     change_note: str = Field(default="", max_length=500)
-    category: int | None = None
-    department_ids: list[int] | None = None
-    owner_id: int | None = None
+    category: StrictId | None = None
+    department_ids: list[StrictId] | None = None
+    owner_id: StrictId | None = None
     requires_acknowledgement: bool | None = None
     review_interval_months: int | None = Field(default=None, ge=1, le=60)
     review_due: date | None = None
@@ -211,7 +211,7 @@ class ReturnRequest(SQLModel):
 
 class CategoryCreate(SQLModel):
     name: str = Field(min_length=1, max_length=120)
-    parent_id: int | None = None
+    parent_id: StrictId | None = None
 
 
 class CategoryPublic(SQLModel):

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.types import created_at_field, datetime_field
+from app.models.types import StrictId, created_at_field, datetime_field
 
 
 class TaskKind(StrEnum):
@@ -64,8 +64,8 @@ class TaskFields(SQLModel):
     title: str = Field(min_length=1, max_length=300)
     instructions: str = Field(default="", max_length=20000)
     kind: TaskKind = Field(default=TaskKind.do, sa_type=String(16))
-    article_id: int | None = Field(default=None, foreign_key="kb_article.id", ondelete="SET NULL")
-    meet_user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    article_id: StrictId | None = Field(default=None, foreign_key="kb_article.id", ondelete="SET NULL")
+    meet_user_id: StrictId | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
 
 
 class OnboardingTemplateTask(TaskFields, table=True):
@@ -104,7 +104,7 @@ class TemplateBase(SQLModel):
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=5000)
     target_roles: list[str] = []
-    department_ids: list[int] = []
+    department_ids: list[StrictId] = []
 
 
 class TemplateCreate(TemplateBase):
@@ -115,11 +115,11 @@ class TemplateUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
     target_roles: list[str] | None = None
-    department_ids: list[int] | None = None
+    department_ids: list[StrictId] | None = None
 
 
 class TemplateTaskAdd(TemplateTaskCreate):
-    section_id: int | None = None
+    section_id: StrictId | None = None
     push_to_open: bool = False
 
 
@@ -214,15 +214,15 @@ class OnboardingReminder(SQLModel, table=True):
 
 
 class AssignmentCreate(SQLModel):
-    user_id: int
-    template_id: int
+    user_id: StrictId
+    template_id: StrictId
     start_date: date
-    mentor_id: int | None = None
-    department_id: int | None = None
+    mentor_id: StrictId | None = None
+    department_id: StrictId | None = None
 
 
 class MentorChange(SQLModel):
-    mentor_id: int
+    mentor_id: StrictId
 
 
 class CloseRequest(SQLModel):
@@ -236,7 +236,7 @@ class DueDateChange(SQLModel):
 
 class CompleteRequest(SQLModel):
     note: str = Field(default="", max_length=2000)
-    upload_id: int | None = None  # a file uploaded first through POST /api/v1/uploads
+    upload_id: StrictId | None = None  # a file uploaded first through POST /api/v1/uploads
 
 
 class SignoffRequest(SQLModel):
@@ -244,9 +244,9 @@ class SignoffRequest(SQLModel):
 
 
 class RuleCreate(SQLModel):
-    department_id: int
-    template_id: int
-    mentor_id: int | None = None
+    department_id: StrictId
+    template_id: StrictId
+    mentor_id: StrictId | None = None
 
 
 class RulePublic(RuleCreate):

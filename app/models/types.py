@@ -1,10 +1,14 @@
 """Column types shared by every model."""
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AfterValidator, BeforeValidator
+from pydantic_core import PydanticCustomError
 from sqlalchemy import DateTime, TypeDecorator
 from sqlmodel import Field
+
+FIRST_YEAR, LAST_YEAR = 1900, 2999  # a date typed outside these years is a typo, and its arithmetic overflows
 
 
 def utcnow() -> datetime:
@@ -39,3 +43,26 @@ def created_at_field(**kwargs: Any) -> Any:
 def datetime_field(**kwargs: Any) -> Any:
     """An optional UTC timestamp column."""
     return Field(default=None, sa_type=UTCDateTime, **kwargs)
+
+
+def _refuse_bool(value: Any) -> Any:
+    """JSON's true and false are not ids (pydantic's lax mode would read them as 1 and 0)."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("int_type", "Input should be a valid integer")
+    return value
+
+
+# An id in request input: an integer, or its digits as a form sends them; never true/false.
+StrictId = Annotated[int, BeforeValidator(_refuse_bool)]
+
+
+def _within_calendar(value: datetime) -> datetime:
+    """A time a person typed: within Kolo's years, so converting it to UTC cannot overflow."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError("datetime_range", "Dates must be in the years {first} to {last}",
+                                  {"first": FIRST_YEAR, "last": LAST_YEAR})
+    return value
+
+
+# A date and time in request input (event times, a pin's end).
+InputDateTime = Annotated[datetime, AfterValidator(_within_calendar)]

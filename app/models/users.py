@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
-from app.models.types import created_at_field, datetime_field
+from app.models.types import StrictId, created_at_field, datetime_field
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -76,14 +76,14 @@ class UserCreate(SQLModel):
     name: str = Field(min_length=1, max_length=200)
     role: Role = Role.staff
     handle: str | None = Field(default=None, max_length=40)
-    department_ids: list[int] = []
+    department_ids: list[StrictId] = []
 
 
 class UserUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     role: Role | None = None
     handle: str | None = Field(default=None, min_length=2, max_length=40)
-    department_ids: list[int] | None = None
+    department_ids: list[StrictId] | None = None
     is_active: bool | None = None
 
 
@@ -134,6 +134,7 @@ class ApiToken(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     created_at: datetime = created_at_field()
     last_used_at: datetime | None = datetime_field()
+    expires_at: datetime | None = datetime_field()  # None: never expires
     revoked_at: datetime | None = datetime_field()
 
 
@@ -147,3 +148,14 @@ class Invite(SQLModel, table=True):
     created_at: datetime = created_at_field()
     expires_at: datetime = created_at_field()
     used_at: datetime | None = datetime_field()
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Password attempts in one minute for one bucket (an account, an address or both), counted atomically."""
+
+    __tablename__ = "login_throttle"
+
+    kind: str = Field(max_length=16, primary_key=True)
+    key: str = Field(max_length=400, primary_key=True)
+    minute: int = Field(primary_key=True)  # minutes since the epoch, UTC
+    attempts: int = 0

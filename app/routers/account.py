@@ -5,10 +5,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
-from app.deps import CurrentAuth, CurrentUser, SessionDep, client_ip
-from app.errors import AppError
+from app.deps import CurrentAuth, CurrentUser, SessionDep, SettingsDep, client_ip
+from app.errors import AppError, InvalidInput
 from app.i18n import LANGUAGE_NAMES
 from app.models.users import ProfileUpdate
 from app.pagination import Page
@@ -28,10 +28,12 @@ class TokenPublic(BaseModel):
     prefix: str
     created_at: datetime
     last_used_at: datetime | None
+    expires_at: datetime | None
 
 
 class TokenCreate(BaseModel):
     name: str = "API"
+    expires_in_days: int | None = Field(default=users_service.TOKEN_VALID_DAYS, ge=1, le=3650)  # null: never
 
 
 class TokenCreated(TokenPublic):
@@ -57,7 +59,8 @@ def read_tokens(session: SessionDep, user: CurrentUser) -> Page[TokenPublic]:
 @api.post("/tokens", response_model=TokenCreated, status_code=201)
 def create_token(request: Request, session: SessionDep, user: CurrentUser, data: TokenCreate) -> TokenCreated:
     """A new personal API token; the secret is shown only in this answer."""
-    raw = users_service.create_token(session=session, user=user, name=data.name, ip=client_ip(request))
+    raw = users_service.create_token(session=session, user=user, name=data.name, valid_days=data.expires_in_days,
+                                     ip=client_ip(request))
     row = users_service.list_tokens(session=session, user=user)[0]
     return TokenCreated(**TokenPublic.model_validate(row, from_attributes=True).model_dump(), token=raw)
 
@@ -80,7 +83,7 @@ def read_sessions(session: SessionDep, auth: CurrentAuth) -> Page[SessionPublic]
 
 @api.delete("/sessions/{session_id}", status_code=204)
 def revoke_session(request: Request, session: SessionDep, user: CurrentUser, session_id: int) -> Response:
-    """Sign out one of the caller's browsers."""
+    """Sign out one of the caller's browsers; another person's session is 404."""
     auth_service.revoke_session(session=session, user=user, session_id=session_id, ip=client_ip(request))
     return Response(status_code=204)
 
@@ -96,6 +99,8 @@ def _account_page(request: Request, session: SessionDep, auth: CurrentAuth, stat
         "sessions": auth_service.list_sessions(session=session, user=user),
         "current_session_id": auth.user_session.id if auth.user_session else None,
         "tokens": users_service.list_tokens(session=session, user=user),
+        "token_choices": users_service.TOKEN_VALIDITY_CHOICES,
+        "token_default": users_service.TOKEN_VALID_DAYS,
         "timezones": TIMEZONES,
         "language_names": LANGUAGE_NAMES,
         **extra,
@@ -127,33 +132,48 @@ def profile_submit(request: Request, session: SessionDep, auth: CurrentAuth, nam
 
 
 @pages.post("/password")
-def password_submit(request: Request, session: SessionDep, auth: CurrentAuth, current: Annotated[str, Form()] = "",
-                    new: Annotated[str, Form()] = "", new2: Annotated[str, Form()] = "") -> Response:
-    """Change the password; other sessions end."""
+def password_submit(request: Request, session: SessionDep, settings: SettingsDep, auth: CurrentAuth,
+                    current: Annotated[str, Form()] = "", new: Annotated[str, Form()] = "",
+                    new2: Annotated[str, Form()] = "", revoke_tokens: Annotated[bool, Form()] = False) -> Response:
+    """Change the password; other sessions end, and the API tokens too when the box is ticked."""
     try:
         if new != new2:
             raise AppError("The two passwords differ.")
-        users_service.change_password(session=session, user=auth.user, current=current, new=new,
-                                      keep_session_id=auth.user_session.id if auth.user_session else None,
-                                      ip=client_ip(request))
+        auth_service.change_password(session=session, settings=settings, user=auth.user, current=current, new=new,
+                                     keep_session_id=auth.user_session.id if auth.user_session else None,
+                                     revoke_tokens=revoke_tokens, ip=client_ip(request))
     except AppError as exc:
-        return _account_page(request, session, auth, 422, password_error=exc.detail(request_language(request)))
-    return RedirectResponse("/account?saved=password", status_code=303)
+        return _account_page(request, session, auth, exc.status_code if exc.status_code < 500 else 422,
+                             password_error=exc.detail(request_language(request)))
+    return RedirectResponse(f"/account?saved={'password_tokens' if revoke_tokens else 'password'}", status_code=303)
 
 
 @pages.post("/sessions/{session_id}/revoke")
 def session_revoke_submit(request: Request, session: SessionDep, user: CurrentUser, session_id: int) -> Response:
-    """Sign out one browser."""
+    """Sign out one browser (404 when it is not one of the user's)."""
     auth_service.revoke_session(session=session, user=user, session_id=session_id, ip=client_ip(request))
     return RedirectResponse("/account#sessions", status_code=303)
 
 
 @pages.post("/tokens")
-def token_submit(request: Request, session: SessionDep, auth: CurrentAuth,
-                 name: Annotated[str, Form()] = "API") -> Response:
-    """Create a token and show it once."""
-    raw = users_service.create_token(session=session, user=auth.user, name=name, ip=client_ip(request))
+def token_submit(request: Request, session: SessionDep, auth: CurrentAuth, name: Annotated[str, Form()] = "API",
+                 expires_in_days: Annotated[str, Form()] = str(users_service.TOKEN_VALID_DAYS)) -> Response:
+    """Create a token valid for the chosen time and show it once."""
+    try:
+        raw = users_service.create_token(session=session, user=auth.user, name=name,
+                                         valid_days=_token_days(expires_in_days), ip=client_ip(request))
+    except AppError as exc:
+        return _account_page(request, session, auth, 422, token_error=exc.detail(request_language(request)))
     return _account_page(request, session, auth, new_token=raw)
+
+
+def _token_days(choice: str) -> int | None:
+    """The account page's expiry choice: one of the offered numbers of days, or "never" (None)."""
+    if choice == "never":
+        return None
+    if choice not in {str(days) for days in users_service.TOKEN_VALIDITY_CHOICES}:
+        raise InvalidInput("Choose how long the token stays valid.")
+    return int(choice)
 
 
 @pages.post("/tokens/{token_id}/revoke")

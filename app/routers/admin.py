@@ -1,6 +1,6 @@
 """Administration pages: people, departments and the audit log; and the audit API."""
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, Response
@@ -8,10 +8,10 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ValidationError
 
 from app.deps import AdminUser, SessionDep, SettingsDep, client_ip
-from app.errors import AppError, InvalidInput
+from app.errors import AppError
 from app.i18n import zone
 from app.models.users import DepartmentCreate, Role, UserCreate, UserUpdate
-from app.pagination import Page, clamp_limit, decode_cursor, encode_cursor
+from app.pagination import Page, clamp_limit, decode_cursor, encode_cursor, parse_day
 from app.services import audit as audit_service
 from app.services import users as users_service
 from app.templating import render, request_language
@@ -34,12 +34,8 @@ class AuditEventPublic(BaseModel):
 
 def _day(value: str | None, tz: str) -> datetime | None:
     """A date typed in a filter (YYYY-MM-DD), as the start of that day in the admin's zone."""
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value).replace(tzinfo=zone(tz))
-    except ValueError:
-        raise InvalidInput("Dates are written as YYYY-MM-DD.") from None
+    day = parse_day(value)
+    return datetime.combine(day, time(), tzinfo=zone(tz)) if day else None
 
 
 @api.get("", response_model=Page[AuditEventPublic])
@@ -47,9 +43,9 @@ def read_audit_events(session: SessionDep, admin: AdminUser, action: str | None 
                       cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=100)] = 50
                       ) -> Page[AuditEventPublic]:
     """The audit log, newest first (admins)."""
-    before = decode_cursor(cursor)
+    before = decode_cursor(cursor, int)
     events = audit_service.list_events(session=session, action=action, subject=subject,
-                                       before_id=int(before[0]) if before else None, limit=clamp_limit(limit) + 1)
+                                       before_id=before[0] if before else None, limit=clamp_limit(limit) + 1)
     more = len(events) > limit
     events = events[:limit]
     return Page(items=[AuditEventPublic.model_validate(e, from_attributes=True) for e in events],
@@ -139,7 +135,7 @@ async def user_submit(request: Request, session: SessionDep, admin: AdminUser, u
 @pages.post("/users/{user_id}/invite")
 def reinvite_submit(request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser,
                     user_id: int) -> Response:
-    """A fresh invite link (the old one stops working)."""
+    """A fresh one-time link: an invitation, or a password reset for someone who has a password (shown once)."""
     user = users_service.get_user_or_raise(session=session, user_id=user_id)
     token = users_service.create_invite(session=session, user=user, actor=admin,
                                         valid_days=settings.invite_valid_days, ip=client_ip(request))

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from app.deps import AuthDep, CurrentAuth, SessionDep, SettingsDep, client_ip
 from app.errors import AppError
 from app.i18n import LANGUAGES
+from app.middleware import is_https
 from app.models.users import UserPublic
 from app.security import csrf_token
 from app.services import auth as auth_service
@@ -42,7 +43,8 @@ def safe_next(target: str | None) -> str:
 
 def set_session_cookie(request: Request, response: Response, raw: str, settings: SettingsDep) -> None:
     """The session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS, lives as long as the session may."""
-    response.set_cookie(SESSION_COOKIE, raw, httponly=True, samesite="lax", secure=request.url.scheme == "https",
+    response.set_cookie(SESSION_COOKIE, raw, httponly=True, samesite="lax",
+                        secure=is_https(request.scope, settings.force_https),
                         max_age=int(settings.session_absolute_days * 86400), path="/")
 
 
@@ -105,13 +107,13 @@ def invite_page(request: Request, session: SessionDep, token: str, _auth: AuthDe
     """Where an invited person chooses their password."""
     invite = users_service.get_open_invite(session=session, token=token)
     user = users_service.get_user_or_raise(session=session, user_id=invite.user_id)
-    return render(request, "auth/invite.html", {"invited": user, "token": token})
+    return render(request, "auth/invite.html", {"invited": user, "token": token, "reset": bool(user.password_hash)})
 
 
 @pages.post("/invite/{token}")
 def invite_submit(request: Request, session: SessionDep, settings: SettingsDep, token: str, _auth: AuthDep,
                   password: Annotated[str, Form()] = "", password2: Annotated[str, Form()] = "") -> Response:
-    """Set the password, use up the invite and sign the person in."""
+    """Set the password, use up the invite (ending every earlier session and token) and sign the person in."""
     invite = users_service.get_open_invite(session=session, token=token)
     invited = users_service.get_user_or_raise(session=session, user_id=invite.user_id)
     language = request_language(request)
@@ -120,10 +122,10 @@ def invite_submit(request: Request, session: SessionDep, settings: SettingsDep, 
             raise AppError("The two passwords differ.")
         user = users_service.accept_invite(session=session, token=token, password=password, ip=client_ip(request))
     except AppError as exc:
-        return render(request, "auth/invite.html", {"invited": invited, "token": token,
-                                                    "error": exc.detail(language)}, status_code=422)
-    _user, raw = auth_service.login(session=session, settings=settings, email=user.email, password=password,
-                                    ip=client_ip(request), user_agent=request.headers.get("user-agent", ""))
+        return render(request, "auth/invite.html", {"invited": invited, "token": token, "error": exc.detail(language),
+                                                    "reset": bool(invited.password_hash)}, status_code=422)
+    raw = auth_service.open_session(session=session, user=user, ip=client_ip(request),
+                                    user_agent=request.headers.get("user-agent", ""))
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(request, response, raw, settings)
     return response
@@ -139,5 +141,6 @@ def choose_language(request: Request, session: SessionDep, auth: AuthDep,
         auth.user.language = language  # type: ignore[assignment]
         session.add(auth.user)
         session.commit()
-    response.set_cookie("kolo_lang", language, max_age=365 * 86400, samesite="lax", httponly=True, path="/")
+    response.set_cookie("kolo_lang", language, max_age=365 * 86400, samesite="lax", httponly=True, path="/",
+                        secure=is_https(request.scope, request.app.state.settings.force_https))
     return response

@@ -1,6 +1,5 @@
 """Search: the /search page, search-as-you-type, click logging, the JSON API and the content-gap report."""
 
-from datetime import date
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -8,11 +7,12 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from app.deps import CurrentUser, ManagerUser, SessionDep
+from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
 from app.errors import AppError, InvalidInput
 from app.i18n import N_
 from app.models.search import GuideRequestPublic, SearchGapPublic, SearchPagePublic
-from app.pagination import Page
+from app.models.types import StrictId
+from app.pagination import Page, parse_day
 from app.search import gaps
 from app.search import service as search_service
 from app.search.runtime import SearchRuntime
@@ -31,7 +31,7 @@ FACET_TITLES = {"kind": N_("Type"), "tag": N_("Tags"), "department": N_("Departm
 
 class GuideRequestCreate(BaseModel):
     query: str = Field(min_length=1, max_length=500)
-    owner_id: int
+    owner_id: StrictId
     title: str = Field(default="", max_length=200)
     note: str = Field(default="", max_length=2000)
 
@@ -48,20 +48,11 @@ def _int(value: str | None, message: str) -> int | None:
     return int(value)
 
 
-def _date(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput("Dates look like 2026-03-31.") from None
-
-
 def _filters(params: dict[str, str]) -> SearchFilters:
     return SearchFilters(tag=params.get("tag") or None,
                          department_id=_int(params.get("department"), "Choose a department from the list."),
                          author_id=_int(params.get("author"), "Choose an author from the list."),
-                         date_from=_date(params.get("date_from")), date_to=_date(params.get("date_to")))
+                         date_from=parse_day(params.get("date_from")), date_to=parse_day(params.get("date_to")))
 
 
 @api.get("/search", response_model=SearchPagePublic)
@@ -80,18 +71,22 @@ def read_search(request: Request, session: SessionDep, user: CurrentUser, q: str
 
 
 @api.get("/reports/search-gaps", response_model=Page[SearchGapPublic])
-def read_search_gaps(session: SessionDep, user: ManagerUser, days: int = 30, department: int | None = None,
+def read_search_gaps(session: SessionDep, settings: SettingsDep, user: ManagerUser, days: int = 30,
+                     department: int | None = None,
                      limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Page[SearchGapPublic]:
-    """Managers: the top queries of the period that found nothing or whose results nobody opened."""
-    rows = gaps.list_gaps(session=session, days=days, department_id=department, limit=limit)
+    """Managers: the top queries of the period in their departments that found nothing or whose results nobody
+    opened, each asked by several people (never who)."""
+    rows = gaps.list_gaps(session=session, settings=settings, user=user, days=days, department_id=department,
+                          limit=limit)
     return Page(items=rows)
 
 
 @api.post("/search/guide-requests", response_model=GuideRequestPublic, status_code=201)
-def create_guide_request(session: SessionDep, user: ManagerUser, data: GuideRequestCreate) -> GuideRequestPublic:
-    """Managers: ask someone to write the guide a query was looking for; they are notified."""
-    row = gaps.create_guide_request(session=session, actor=user, query=data.query, owner_id=data.owner_id,
-                                    title=data.title, note=data.note)
+def create_guide_request(session: SessionDep, settings: SettingsDep, user: ManagerUser,
+                         data: GuideRequestCreate) -> GuideRequestPublic:
+    """Managers: ask someone to write the guide a query on their gap report was looking for; they are notified."""
+    row = gaps.create_guide_request(session=session, settings=settings, actor=user, query=data.query,
+                                    owner_id=data.owner_id, title=data.title, note=data.note)
     return GuideRequestPublic.model_validate(row, from_attributes=True)
 
 
@@ -157,23 +152,26 @@ def search_go(session: SessionDep, user: CurrentUser, to: str, log: int | None =
 
 
 @pages.get("/search/gaps")
-def search_gaps_page(request: Request, session: SessionDep, user: ManagerUser, days: int = 30,
-                     department: str | None = None) -> Response:
-    """Managers: what staff searched for and did not find, and the guide requests made of it."""
+def search_gaps_page(request: Request, session: SessionDep, settings: SettingsDep, user: ManagerUser,
+                     days: int = 30, department: str | None = None) -> Response:
+    """Managers: what staff of their departments searched for and did not find, and the guide requests made of it."""
     department_id = _int(department, "Choose a department from the list.")
-    requests = gaps.list_guide_requests(session=session)
+    requests = gaps.list_guide_requests(session=session, settings=settings, user=user)
+    scope = gaps.report_departments(session=session, user=user)
     return render(request, "search/gaps.html", {
-        "rows": gaps.list_gaps(session=session, days=days, department_id=department_id),
-        "days": days, "department": department_id,
-        "departments": users_service.list_departments(session=session),
+        "rows": gaps.list_gaps(session=session, settings=settings, user=user, days=days, department_id=department_id),
+        "days": days, "department": department_id, "min_people": settings.search_gap_min_people,
+        "log_days": settings.search_log_days,
+        "departments": [d for d in users_service.list_departments(session=session) if scope is None or d.id in scope],
         "people": users_service.list_users(session=session),
         "requests": requests, "answers": gaps.answer_slugs(session=session, requests=requests),
         "names": {u.id: u.name for u in users_service.list_users(session=session, include_inactive=True)}})
 
 
 @pages.post("/search/gaps/requests")
-def search_gaps_request(session: SessionDep, user: ManagerUser, query: Annotated[str, Form()],
+def search_gaps_request(session: SessionDep, settings: SettingsDep, user: ManagerUser, query: Annotated[str, Form()],
                         owner_id: Annotated[int, Form()], title: Annotated[str, Form()] = "") -> Response:
-    """Managers: turn a query into a "guide requested" task for a colleague."""
-    gaps.create_guide_request(session=session, actor=user, query=query, owner_id=owner_id, title=title)
+    """Managers: turn a query on their gap report into a "guide requested" task for a colleague."""
+    gaps.create_guide_request(session=session, settings=settings, actor=user, query=query, owner_id=owner_id,
+                              title=title)
     return RedirectResponse("/search/gaps?requested=1", status_code=303)

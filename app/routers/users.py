@@ -39,10 +39,10 @@ def update_me(session: SessionDep, user: CurrentUser, data: ProfileUpdate) -> Us
 def read_users(session: SessionDep, _admin: AdminUser, cursor: str | None = None,
                limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Page[UserPublic]:
     """All accounts, by id (admins)."""
-    after = decode_cursor(cursor)
+    after = decode_cursor(cursor, int)
     query = select(User).order_by(col(User.id)).limit(clamp_limit(limit) + 1)
     if after:
-        query = query.where(col(User.id) > int(after[0]))
+        query = query.where(col(User.id) > after[0])
     users = list(session.exec(query).all())
     more = len(users) > limit
     users = users[:limit]
@@ -71,7 +71,8 @@ def read_user(session: SessionDep, _admin: AdminUser, user_id: int) -> UserPubli
 @api.patch("/users/{user_id}", response_model=UserPublic)
 def update_user(request: Request, session: SessionDep, admin: AdminUser, user_id: int,
                 data: UserUpdate) -> UserPublic:
-    """Change role, departments, handle, name or deactivate (admins); deactivation ends sessions at once."""
+    """Change role, departments, handle, name or deactivate (admins); deactivation ends sessions, API tokens and
+    invite links at once, and re-activation brings none of them back."""
     user = users_service.get_user_or_raise(session=session, user_id=user_id)
     return _public(session, users_service.update_user(session=session, user=user, data=data, actor=admin,
                                                       ip=client_ip(request)))
@@ -93,7 +94,8 @@ class InviteLink(BaseModel):
 @api.post("/users/{user_id}/invite", response_model=InviteLink, status_code=201)
 def reinvite_user(request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser,
                   user_id: int) -> InviteLink:
-    """A new one-time invite link for a person; earlier links stop working (admins)."""
+    """A new one-time link: an invitation, or a password reset once the person has a password; using it ends their
+    sessions and API tokens. Earlier links stop working; a deactivated person gets 409 (admins)."""
     user = users_service.get_user_or_raise(session=session, user_id=user_id)
     token = users_service.create_invite(session=session, user=user, actor=admin,
                                         valid_days=settings.invite_valid_days, ip=client_ip(request))

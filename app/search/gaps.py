@@ -1,16 +1,22 @@
-"""The content-gap loop: every search is logged; managers see what staff looked for and did not
-find (or did not open), ask someone to write that guide, and when an article answering it is
-published, everyone who searched for it is told."""
+"""The content-gap loop: every search is logged; managers see what staff of their departments looked for and did
+not find (or did not open), ask someone to write that guide, and when an article answering it is published,
+everyone who searched for it is told.
+
+Search texts are personal data: a query shows only once `search_gap_min_people` different people asked it, never
+with who they were, and the log is kept `search_log_days` days."""
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, cast
-from sqlmodel import Session, col, func, select
+from sqlalchemy import Integer, String, cast, delete
+from sqlmodel import Session, col, func, or_, select
 
+from app.config import Settings, get_settings
 from app.errors import InvalidInput, NotFound
 from app.models.kb import KbArticle, KbRevision
 from app.models.search import GuideRequest, GuideRequestStatus, SearchGapPublic, SearchQueryLog
@@ -51,45 +57,94 @@ def record_click(*, session: Session, user: User, log_id: int) -> None:
         session.commit()
 
 
-def list_gaps(*, session: Session, days: int = 30, department_id: int | None = None, limit: int = 50,
-              now: datetime | None = None) -> list[SearchGapPublic]:
-    """Top queries of the last `days` that found nothing or whose results nobody opened."""
+@dataclass
+class _Gap:
+    """One query's missed searches in a report's scope: how many, by whom (counted, never shown)."""
+
+    query: str
+    searches: int = 0
+    no_results: int = 0
+    no_click: int = 0
+    people: set[int] = field(default_factory=set)
+
+
+def list_gaps(*, session: Session, settings: Settings, user: User, days: int = 30, department_id: int | None = None,
+              limit: int = 50, now: datetime | None = None) -> list[SearchGapPublic]:
+    """Top queries of the last `days` that found nothing or whose results nobody opened, searched in the
+    departments `user` manages (admins: all) by at least `search_gap_min_people` people."""
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput("Choose a period between 1 and {max} days.", max=MAX_DAYS)
-    since = (now or utcnow()) - timedelta(days=days)
-    missed = (col(SearchQueryLog.result_count) == 0) | col(SearchQueryLog.clicked).is_(False)
-    query = (select(SearchQueryLog.normalized, func.count(), func.count(func.distinct(SearchQueryLog.user_id)),
-                    func.sum(_as_int(col(SearchQueryLog.result_count) == 0)),
-                    func.sum(_as_int(col(SearchQueryLog.clicked).is_(False))))
-             .where(col(SearchQueryLog.created_at) >= since, missed)
-             .group_by(SearchQueryLog.normalized)
-             .order_by(func.count().desc(), SearchQueryLog.normalized).limit(limit))
-    rows = session.exec(query).all()
-    if department_id is not None:
-        rows = [r for r in rows if _searched_in(session, r[0], department_id, since)]
+    rows = _gaps(session, settings, user, days=days, department_id=department_id, now=now)[:limit]
     requests = {g.query: g.id for g in session.exec(select(GuideRequest).where(
         col(GuideRequest.status) == GuideRequestStatus.open,
-        col(GuideRequest.query).in_([r[0] for r in rows])))}
-    return [SearchGapPublic(query=r[0], searches=int(r[1]), people=int(r[2]), no_results=int(r[3] or 0),
-                   no_click=int(r[4] or 0), open_request_id=requests.get(r[0])) for r in rows]
+        col(GuideRequest.query).in_([r.query for r in rows])))}
+    return [SearchGapPublic(query=r.query, searches=r.searches, people=len(r.people), no_results=r.no_results,
+                            no_click=r.no_click, open_request_id=requests.get(r.query)) for r in rows]
+
+
+def report_departments(*, session: Session, user: User) -> list[int] | None:
+    """The departments whose searches `user` sees on the gap report: the ones they manage, None for admins (all)."""
+    if user.is_admin:
+        return None
+    return users_service.department_ids_of(session=session, user=user) if user.is_manager else []
+
+
+def _gaps(session: Session, settings: Settings, user: User, *, days: int, department_id: int | None = None,
+          now: datetime | None = None) -> list[_Gap]:
+    """The report's rows, most searched first: only the log's last `search_log_days` days count."""
+    since = (now or utcnow()) - timedelta(days=min(days, settings.search_log_days))
+    scope = report_departments(session=session, user=user)
+    wanted = {department_id} if department_id is not None else None
+    gaps: dict[str, _Gap] = {}
+    for normalized, searched_in, user_id, searches, no_results, no_click in session.exec(_missed_searches(since)):
+        ids = set(json.loads(searched_in or "[]"))
+        if (scope is not None and not ids & set(scope)) or (wanted is not None and not ids & wanted):
+            continue
+        gap = gaps.setdefault(normalized, _Gap(normalized))
+        gap.searches += int(searches)
+        gap.no_results += int(no_results or 0)
+        gap.no_click += int(no_click or 0)
+        gap.people.update([user_id] if user_id is not None else [])
+    shown = [g for g in gaps.values() if len(g.people) >= settings.search_gap_min_people]
+    return sorted(shown, key=lambda g: (-g.searches, g.query))
+
+
+def _missed_searches(since: datetime) -> Any:
+    """Searches since `since` that found nothing or were not opened, counted by query, departments and person."""
+    missed = (col(SearchQueryLog.result_count) == 0) | col(SearchQueryLog.clicked).is_(False)
+    departments = cast(SearchQueryLog.department_ids, String)  # JSON has no equality in PostgreSQL: group its text
+    return (select(SearchQueryLog.normalized, departments, SearchQueryLog.user_id, func.count(),
+                   func.sum(_as_int(col(SearchQueryLog.result_count) == 0)),
+                   func.sum(_as_int(col(SearchQueryLog.clicked).is_(False))))
+            .where(col(SearchQueryLog.created_at) >= since, missed)
+            .group_by(SearchQueryLog.normalized, departments, SearchQueryLog.user_id))
 
 
 def _as_int(condition: Any) -> Any:
     return cast(condition, Integer)
 
 
-def _searched_in(session: Session, normalized: str, department_id: int, since: datetime) -> bool:
-    logs = session.exec(select(SearchQueryLog.department_ids).where(
-        SearchQueryLog.normalized == normalized, col(SearchQueryLog.created_at) >= since)).all()
-    return any(department_id in (ids or []) for ids in logs)
+def _visible_queries(session: Session, settings: Settings, user: User) -> set[str]:
+    """The queries on `user`'s gap report over the whole time the log keeps."""
+    return {g.query for g in _gaps(session, settings, user, days=settings.search_log_days)}
 
 
-def create_guide_request(*, session: Session, actor: User, query: str, owner_id: int, title: str = "",
-                         note: str = "") -> GuideRequest:
-    """Turn a query into a "guide requested" task for `owner_id`, who is notified."""
+def delete_old_searches(*, session: Session, now: datetime) -> int:
+    """Delete the searches older than `search_log_days` (a daily job) and say how many."""
+    cutoff = now - timedelta(days=get_settings().search_log_days)
+    result = session.execute(delete(SearchQueryLog).where(col(SearchQueryLog.created_at) < cutoff))
+    session.commit()
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def create_guide_request(*, session: Session, settings: Settings, actor: User, query: str, owner_id: int,
+                         title: str = "", note: str = "") -> GuideRequest:
+    """Turn a query on the actor's gap report into a "guide requested" task for `owner_id`, who is notified."""
     normalized = normalize_query(query)
     if not normalized:
         raise InvalidInput("Say which search the guide should answer.")
+    if normalized not in _visible_queries(session, settings, actor):
+        raise InvalidInput("Request a guide for a search on your report of searches that found nothing.")
     owner = users_service.get_user_or_raise(session=session, user_id=owner_id)
     title = nfc(title.strip()) or normalized
     if len(title) > 200 or len(note) > 2000:
@@ -106,9 +161,14 @@ def create_guide_request(*, session: Session, actor: User, query: str, owner_id:
     return request
 
 
-def list_guide_requests(*, session: Session, status: str | None = None) -> list[GuideRequest]:
-    """Guide requests, newest first."""
+def list_guide_requests(*, session: Session, settings: Settings, user: User,
+                        status: str | None = None) -> list[GuideRequest]:
+    """Guide requests `user` may see, newest first: theirs (asked or owned) and those for queries on their gap
+    report; admins see all."""
     query = select(GuideRequest).order_by(col(GuideRequest.id).desc()).limit(200)
+    if not user.is_admin:
+        query = query.where(or_(col(GuideRequest.requested_by_id) == user.id, col(GuideRequest.owner_id) == user.id,
+                                col(GuideRequest.query).in_(sorted(_visible_queries(session, settings, user)))))
     if status:
         query = query.where(col(GuideRequest.status) == status)
     return list(session.exec(query).all())

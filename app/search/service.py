@@ -4,7 +4,6 @@ database (a stale index can never leak a thing), page with an opaque cursor, log
 from __future__ import annotations
 
 import logging
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -160,14 +159,8 @@ def _check_type(type: str | None) -> str | None:
 
 def _after(cursor: str | None) -> tuple[float, str] | None:
     """The (score, key) of the previous page's last hit, from a cursor this module made."""
-    position = decode_cursor(cursor, arity=2)
-    if position is None:
-        return None
-    score, key = position
-    if not isinstance(score, int | float) or isinstance(score, bool) or not math.isfinite(score) \
-            or not isinstance(key, str) or not 0 < len(key) <= 100:
-        raise InvalidInput("The page cursor is not valid.")
-    return float(score), key
+    position = decode_cursor(cursor, float, str)
+    return (position[0], position[1]) if position else None
 
 
 def _day_start(day: date | None, plus_days: int = 0) -> datetime | None:

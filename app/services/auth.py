@@ -1,20 +1,21 @@
 """Signing in and out: sessions, API tokens, login throttling."""
 
+import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, or_
-from sqlmodel import Session, col, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, col, delete, select
 
 from app.config import Settings
-from app.errors import TooManyRequests, Unauthorized
-from app.models.audit import AuditEvent
+from app.errors import InvalidInput, NotFound, TooManyRequests, Unauthorized
 from app.models.types import utcnow
-from app.models.users import ApiToken, User, UserSession
-from app.security import new_token, token_hash, verify_password
+from app.models.users import ApiToken, LoginThrottle, User, UserSession
+from app.security import check_new_password, hash_password, new_token, token_hash, verify_password
 from app.services import audit
-from app.services.users import normalize_email
+from app.services import users as users_service
 
 SESSION_COOKIE = "kolo_session"
 # last_seen_at is written at most this often, so reading pages does not write on every request.
@@ -35,35 +36,104 @@ class Auth:
         return self.user_session is not None
 
 
-def check_throttle(*, session: Session, email: str, ip: str, limit: int) -> None:
-    """Refuse a login attempt once an account or an address failed `limit` times within a minute."""
-    since = utcnow() - timedelta(minutes=1)
-    clauses = [AuditEvent.subject == email] + ([AuditEvent.ip == ip] if ip else [])
-    failures = session.exec(
-        select(func.count()).select_from(AuditEvent)
-        .where(AuditEvent.action == "login.failed", AuditEvent.created_at >= since, or_(*clauses))
-    ).one()
-    if failures >= limit:
-        raise TooManyRequests("Too many failed sign-in attempts. Please wait a minute and try again.")
+@dataclass
+class Attempt:
+    """A password attempt counted in this minute's buckets, before the password is checked."""
+
+    minute: int
+    buckets: list[tuple[str, str]] = field(default_factory=list)
+
+
+def current_minute() -> int:
+    """The throttling window now: whole minutes since the epoch."""
+    return int(utcnow().timestamp()) // 60
+
+
+def _bump(*, session: Session, kind: str, key: str, minute: int, by: int = 1) -> int:
+    """Add `by` to a bucket in one atomic statement; its new count (concurrent attempts never read the same one)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (insert(LoginThrottle).values(kind=kind, key=key, minute=minute, attempts=by)
+                 .on_conflict_do_update(index_elements=["kind", "key", "minute"],
+                                        set_={"attempts": col(LoginThrottle.attempts) + by})
+                 .returning(col(LoginThrottle.attempts)))
+    return session.execute(statement).scalar_one()
+
+
+def claim_attempt(*, session: Session, settings: Settings, email: str, ip: str) -> Attempt:
+    """Count a password attempt before checking it: 429 over the account-and-address or the address limit;
+    an account tried more often than that from anywhere only waits a little longer with every attempt."""
+    minute = current_minute()
+    session.exec(delete(LoginThrottle).where(col(LoginThrottle.minute) < minute))  # earlier minutes count no more
+    attempt = Attempt(minute=minute)
+    hard = [("pair", f"{email}|{ip}", settings.login_failures_per_minute)]
+    hard += [("address", ip, settings.login_address_attempts_per_minute)] if ip else []
+    for kind, key, limit in hard:
+        attempt.buckets.append((kind, key))
+        if _bump(session=session, kind=kind, key=key, minute=minute) > limit:
+            session.commit()
+            raise TooManyRequests("Too many failed sign-in attempts. Please wait a minute and try again.")
+    attempt.buckets.append(("account", email))
+    excess = _bump(session=session, kind="account", key=email, minute=minute) - settings.login_failures_per_minute
+    session.commit()  # before the slow password check, so other attempts see this one
+    if excess > 0:
+        time.sleep(min(settings.login_max_delay_seconds, 0.25 * 2 ** min(excess - 1, 8)))
+    return attempt
+
+
+def release_attempt(*, session: Session, attempt: Attempt) -> None:
+    """A right password does not count against the limits: take the attempt back out of its buckets."""
+    for kind, key in attempt.buckets:
+        _bump(session=session, kind=kind, key=key, minute=attempt.minute, by=-1)
+    session.commit()
+
+
+def check_password(*, session: Session, settings: Settings, email: str, password: str, ip: str,
+                   failed_action: str = "login.failed") -> User | None:
+    """The active user whose password this is, or None (audited as `failed_action`); counted before the check."""
+    email = users_service.normalize_email(email)
+    attempt = claim_attempt(session=session, settings=settings, email=email, ip=ip)
+    user = session.exec(select(User).where(User.email == email)).first()
+    if not verify_password(password, user.password_hash if user else None) or user is None or not user.is_active:
+        audit.record(session=session, action=failed_action, actor=user, subject=email, ip=ip)
+        session.commit()
+        return None
+    release_attempt(session=session, attempt=attempt)
+    return user
 
 
 def login(*, session: Session, settings: Settings, email: str, password: str, ip: str = "",
           user_agent: str = "") -> tuple[User, str]:
     """Check the password and open a new session; return the user and the raw cookie value."""
-    email = normalize_email(email)
-    check_throttle(session=session, email=email, ip=ip, limit=settings.login_failures_per_minute)
-    user = session.exec(select(User).where(User.email == email)).first()
-    if not verify_password(password, user.password_hash if user else None) or user is None or not user.is_active:
-        audit.record(session=session, action="login.failed", actor=user, subject=email, ip=ip)
-        session.commit()
+    user = check_password(session=session, settings=settings, email=email, password=password, ip=ip)
+    if user is None:
         raise Unauthorized("Wrong e-mail or password.")
+    return user, open_session(session=session, user=user, ip=ip, user_agent=user_agent)
+
+
+def open_session(*, session: Session, user: User, ip: str = "", user_agent: str = "") -> str:
+    """A new signed-in session for the user; the raw cookie value."""
     raw = new_token()  # a fresh id at every login: a session fixed before login is never reused
     session.add(UserSession(token_hash=token_hash(raw), user_id=user.id, ip=ip,  # type: ignore[arg-type]
                             user_agent=user_agent[:300]))
-    audit.record(session=session, action="login.succeeded", actor=user, subject=email, ip=ip)
+    audit.record(session=session, action="login.succeeded", actor=user, subject=user.email, ip=ip)
     session.commit()
     session.refresh(user)
-    return user, raw
+    return raw
+
+
+def change_password(*, session: Session, settings: Settings, user: User, current: str, new: str,
+                    keep_session_id: int | None, revoke_tokens: bool, ip: str = "") -> None:
+    """Change one's password (the current one is throttled like a sign-in); other sessions end, tokens optionally."""
+    if check_password(session=session, settings=settings, email=user.email, password=current, ip=ip,
+                      failed_action="user.password_change_failed") is None:
+        raise InvalidInput("The current password is wrong.")
+    user.password_hash = hash_password(check_new_password(new, name=user.name, email=user.email))
+    users_service.revoke_credentials(session=session, user=user, keep_session_id=keep_session_id,
+                                     tokens=revoke_tokens)
+    audit.record(session=session, action="user.password_changed", actor=user, subject=user.email,
+                 target_type="user", target_id=user.id, ip=ip, detail={"tokens_revoked": revoke_tokens})
+    session.add(user)
+    session.commit()
 
 
 def logout(*, session: Session, auth: Auth, ip: str = "") -> None:
@@ -96,14 +166,14 @@ def authenticate_cookie(*, session: Session, settings: Settings, raw: str) -> Au
 
 
 def authenticate_token(*, session: Session, raw: str) -> Auth | None:
-    """The user of a personal API token that is not revoked."""
+    """The user of a personal API token that is neither revoked nor expired."""
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(raw))).first()
-    if row is None or row.revoked_at is not None:
+    now = utcnow()
+    if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
-    now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > LAST_SEEN_GRANULARITY:
         row.last_used_at = now
         session.add(row)
@@ -120,10 +190,10 @@ def list_sessions(*, session: Session, user: User) -> Sequence[UserSession]:
 
 
 def revoke_session(*, session: Session, user: User, session_id: int, ip: str = "") -> None:
-    """End one of the user's own sessions."""
+    """End one of the user's own open sessions; anyone else's is NotFound."""
     row = session.get(UserSession, session_id)
     if row is None or row.user_id != user.id or row.revoked_at is not None:
-        return
+        raise NotFound("This session does not exist.")
     row.revoked_at = utcnow()
     session.add(row)
     audit.record(session=session, action="session.revoked", actor=user, subject=user.email,

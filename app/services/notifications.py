@@ -6,7 +6,7 @@ from typing import Any
 from sqlmodel import Session, col, func, select, update
 
 from app import i18n
-from app.errors import InvalidInput, NotFound
+from app.errors import NotFound
 from app.models.notifications import Notification, NotificationPublic
 from app.models.types import utcnow
 from app.models.users import User
@@ -46,9 +46,7 @@ def list_notifications(*, session: Session, user: User, cursor: str | None = Non
     """The user's notifications, newest first, keyset-paginated by id; returns (rows, next_cursor)."""
     limit = clamp_limit(limit)
     query = select(Notification).where(Notification.recipient_id == user.id)
-    if position := decode_cursor(cursor):
-        if not isinstance(position[0], int):
-            raise InvalidInput("The page cursor is not valid.")
+    if position := decode_cursor(cursor, int):
         query = query.where(col(Notification.id) < position[0])
     if unread_only:
         query = query.where(col(Notification.read_at).is_(None))

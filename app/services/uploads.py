@@ -140,6 +140,14 @@ def get_readable_upload(*, session: Session, user: User, upload_id: int) -> Uplo
     return upload
 
 
+def delete_upload(*, session: Session, settings: Settings, upload: Upload) -> None:
+    """Delete the upload's row (committing whatever the caller added, e.g. its audit event), then its bytes."""
+    path = file_path(settings=settings, upload=upload)
+    session.delete(upload)
+    session.commit()
+    path.unlink(missing_ok=True)
+
+
 def file_path(*, settings: Settings, upload: Upload) -> Path:
     """Where the upload's bytes are on disk."""
     return settings.upload_dir / upload.stored_name

@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from app import events
@@ -26,11 +27,13 @@ from app.models.users import (
     UserSession,
     UserUpdate,
 )
-from app.security import MIN_PASSWORD_LENGTH, hash_password, new_token, token_hash, verify_password
+from app.security import check_new_password, hash_password, new_token, token_hash
 from app.services import audit
 from app.text import nfc, transliterate, uk_sort_key
 
 HANDLE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+TOKEN_VALID_DAYS = 365  # a new API token's default lifetime
+TOKEN_VALIDITY_CHOICES = (30, 90, TOKEN_VALID_DAYS)  # what the account page offers, besides "never"
 
 
 def normalize_email(email: str) -> str:
@@ -140,8 +143,9 @@ def create_user(*, session: Session, data: UserCreate, actor: User | None, passw
         raise Conflict("A person with the e-mail {email} already exists.", email=email)
     handle = (_check_handle_free(session=session, handle=data.handle, user_id=None) if data.handle
               else unique_handle(session=session, wanted=email.split("@")[0]))
-    user = User(email=email, name=nfc(data.name.strip()), handle=handle, role=data.role,
-                password_hash=hash_password(check_password_strength(password)) if password else None)
+    user = User(email=email, name=nfc(data.name.strip()), handle=handle, role=data.role)
+    if password:
+        user.password_hash = hash_password(check_new_password(password, name=user.name, email=email))
     session.add(user)
     session.flush()
     _set_departments(session=session, user=user, department_ids=data.department_ids)
@@ -150,13 +154,6 @@ def create_user(*, session: Session, data: UserCreate, actor: User | None, passw
     session.commit()
     session.refresh(user)
     return user
-
-
-def check_password_strength(password: str) -> str:
-    """Refuse passwords that are too short to be safe."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput("The password must have at least {n} characters.", n=MIN_PASSWORD_LENGTH)
-    return password
 
 
 def update_user(*, session: Session, user: User, data: UserUpdate, actor: User, ip: str = "") -> User:
@@ -193,44 +190,67 @@ def _set_active(*, session: Session, user: User, active: bool, actor: User) -> N
         raise InvalidInput("You cannot deactivate yourself.")
     user.is_active = active
     user.deactivated_at = None if active else utcnow()
-    if not active:  # their sessions end at once; tokens stop working because the user is inactive
-        now = utcnow()
-        for user_session in session.exec(select(UserSession).where(UserSession.user_id == user.id,
-                                                                    col(UserSession.revoked_at).is_(None))):
-            user_session.revoked_at = now
-            session.add(user_session)
+    if not active:  # sessions, tokens and invite links end for good: re-activation brings none of them back
+        revoke_credentials(session=session, user=user)
+        _close_open_invites(session=session, user=user)
     events.emit("user.reactivated" if active else "user.deactivated", session=session, user=user)
 
 
-def create_invite(*, session: Session, user: User, actor: User, valid_days: int, ip: str = "") -> str:
-    """A one-time link token for a person to set their password; earlier links stop working."""
+def revoke_credentials(*, session: Session, user: User, keep_session_id: int | None = None,
+                       tokens: bool = True) -> None:
+    """End the user's sessions except `keep_session_id` and, with `tokens`, their API tokens (no commit)."""
+    now = utcnow()
+    for user_session in session.exec(select(UserSession).where(UserSession.user_id == user.id,
+                                                                col(UserSession.revoked_at).is_(None))):
+        if user_session.id != keep_session_id:
+            user_session.revoked_at = now
+            session.add(user_session)
+    if tokens:
+        for token in session.exec(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                         col(ApiToken.revoked_at).is_(None))):
+            token.revoked_at = now
+            session.add(token)
+
+
+def _close_open_invites(*, session: Session, user: User) -> None:
     now = utcnow()
     for earlier in session.exec(select(Invite).where(Invite.user_id == user.id, col(Invite.used_at).is_(None))):
         earlier.used_at = now
         session.add(earlier)
+
+
+def create_invite(*, session: Session, user: User, actor: User, valid_days: int, ip: str = "") -> str:
+    """A one-time link token to set a password: an invitation, or a reset once the person has a password.
+
+    Earlier links stop working; a deactivated person gets none."""
+    if not user.is_active:
+        raise Conflict("{name} is deactivated. Activate the account before sending a link.", name=user.name)
+    _close_open_invites(session=session, user=user)
     token = new_token()
     session.add(Invite(token_hash=token_hash(token), user_id=user.id,  # type: ignore[arg-type]
-                       created_by_id=actor.id, expires_at=now + timedelta(days=valid_days)))
-    audit.record(session=session, action="user.invited", actor=actor, subject=user.email, target_type="user",
-                 target_id=user.id, ip=ip)
+                       created_by_id=actor.id, expires_at=utcnow() + timedelta(days=valid_days)))
+    audit.record(session=session, action="user.reset_link_created" if user.password_hash else "user.invited",
+                 actor=actor, subject=user.email, target_type="user", target_id=user.id, ip=ip)
     session.commit()
     return token
 
 
 def get_open_invite(*, session: Session, token: str) -> Invite:
-    """The unused, unexpired invite for this token, or NotFound."""
+    """The unused, unexpired invite of an active person for this token, or NotFound."""
     invite = session.exec(select(Invite).where(Invite.token_hash == token_hash(token))).first()
-    if invite is None or invite.used_at is not None or invite.expires_at < utcnow():
+    user = session.get(User, invite.user_id) if invite is not None else None
+    if invite is None or invite.used_at is not None or invite.expires_at < utcnow() or not (user and user.is_active):
         raise NotFound("This invitation link is not valid any more. Ask an administrator for a new one.")
     return invite
 
 
 def accept_invite(*, session: Session, token: str, password: str, ip: str = "") -> User:
-    """Set the invited person's password and use up the invite."""
+    """Set the invited person's password and use up the invite; every session and API token of theirs ends."""
     invite = get_open_invite(session=session, token=token)
     user = get_user_or_raise(session=session, user_id=invite.user_id)
-    user.password_hash = hash_password(check_password_strength(password))
+    user.password_hash = hash_password(check_new_password(password, name=user.name, email=user.email))
     invite.used_at = utcnow()
+    revoke_credentials(session=session, user=user)
     session.add_all([user, invite])
     audit.record(session=session, action="user.invite_accepted", actor=user, subject=user.email,
                  target_type="user", target_id=user.id, ip=ip)
@@ -253,40 +273,26 @@ def update_profile(*, session: Session, user: User, data: ProfileUpdate) -> User
     return user
 
 
-def change_password(*, session: Session, user: User, current: str, new: str, keep_session_id: int | None,
-                    ip: str = "") -> None:
-    """Change one's password; every other session of the user ends."""
-    if not verify_password(current, user.password_hash):
-        raise InvalidInput("The current password is wrong.")
-    user.password_hash = hash_password(check_password_strength(new))
-    now = utcnow()
-    for other in session.exec(select(UserSession).where(UserSession.user_id == user.id,
-                                                        col(UserSession.revoked_at).is_(None))):
-        if other.id != keep_session_id:
-            other.revoked_at = now
-            session.add(other)
-    audit.record(session=session, action="user.password_changed", actor=user, subject=user.email,
-                 target_type="user", target_id=user.id, ip=ip)
-    session.add(user)
-    session.commit()
-
-
-def create_token(*, session: Session, user: User, name: str, ip: str = "") -> str:
-    """A new personal API token; only its hash is kept, so it is shown once."""
+def create_token(*, session: Session, user: User, name: str, valid_days: int | None = TOKEN_VALID_DAYS,
+                 ip: str = "") -> str:
+    """A new personal API token valid for `valid_days` (None: no expiry); only its hash is kept, so it is shown once."""
     token = new_token("kolo_")
+    expires_at = utcnow() + timedelta(days=valid_days) if valid_days is not None else None
     row = ApiToken(token_hash=token_hash(token), prefix=token[:12], name=nfc(name.strip())[:100] or "API",
-                   user_id=user.id)  # type: ignore[arg-type]
+                   user_id=user.id, expires_at=expires_at)  # type: ignore[arg-type]
     session.add(row)
     session.flush()
     audit.record(session=session, action="token.created", actor=user, subject=user.email,
-                 target_type="api_token", target_id=row.id, ip=ip, detail={"name": row.name})
+                 target_type="api_token", target_id=row.id, ip=ip, detail={"name": row.name, "days": valid_days})
     session.commit()
     return token
 
 
 def list_tokens(*, session: Session, user: User) -> Sequence[ApiToken]:
-    """The user's tokens that still work, newest first."""
-    return session.exec(select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None))
+    """The user's tokens that still work (not revoked, not expired), newest first."""
+    return session.exec(select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None),
+                                               or_(col(ApiToken.expires_at).is_(None),
+                                                   col(ApiToken.expires_at) > utcnow()))
                         .order_by(col(ApiToken.id).desc())).all()
 
 

@@ -50,7 +50,7 @@ def test_admin_invites_a_nurse_who_sets_her_password_and_signs_in(people, viewpo
     nurse = people.new_page()
     nurse.goto(link)
     expect(nurse.get_by_role("heading", name=f"Ласкаво просимо до Кола, {name}")).to_be_visible()
-    expect(nurse.get_by_text("Щонайменше 10 символів. Коротке речення легко запам’ятати.")).to_be_visible()
+    expect(nurse.get_by_text("Від 10 до 256 символів; не поширений пароль і не ваше ім’я чи e-mail.")).to_be_visible()
     nurse.get_by_label("Новий пароль").fill("коротко")
     nurse.get_by_label("Повторіть пароль").fill("коротко")
     nurse.get_by_role("button", name="Зберегти й увійти").click()

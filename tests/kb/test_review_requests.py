@@ -1,4 +1,5 @@
-"""Review requests reach the managers who can approve them; a staff author's owner is kept; the two-person rule."""
+"""Review requests reach the managers who can approve them; the owner a manager names is asked too; the two-person
+rule."""
 
 import pytest
 from sqlmodel import select
@@ -39,13 +40,14 @@ class TestSubmitForReview:
         staff_client.post(f"/api/v1/articles/{article['id']}/submit")
         assert _review_requests(session) == {manager.id, surgery_head.id}
 
-    def test_a_staff_author_names_the_owner_and_the_owner_is_asked_too(self, session, staff_client, manager,
-                                                                       surgery_head):
+    def test_a_manager_names_the_owner_and_the_owner_is_asked_too(self, session, staff_client, manager_client,
+                                                                  manager, surgery_head):
         colleague = make_user(session, email="senior@kolo.test", name="Старша сестра", departments=["Терапія"])
         therapy = department_ids_of(session=session, user=manager)
         created = staff_client.post("/api/v1/articles", json={"title": "Перев'язка", "body": "Крок 1",
-                                                              "owner_id": colleague.id, "department_ids": therapy})
-        assert created.status_code == 201 and created.json()["owner_id"] == colleague.id
+                                                              "department_ids": therapy})
+        named = manager_client.patch(f"/api/v1/articles/{created.json()['id']}", json={"owner_id": colleague.id})
+        assert named.status_code == 200 and named.json()["owner_id"] == colleague.id
         staff_client.post(f"/api/v1/articles/{created.json()['id']}/submit")
         assert _review_requests(session) == {manager.id, colleague.id}
 

@@ -87,7 +87,7 @@ class TestAcknowledgementEvent:
         assert session.exec(select(KbAcknowledgement)).one().version == 1
 
     def test_csv_defuses_formulas(self, session, manager):
-        make_user(session, email="x@kolo.test", name="=HYPERLINK(\"http://evil\")")
+        make_user(session, email="x@kolo.test", name="=HYPERLINK(\"http://evil\")", departments=["Терапія"])
         article = make_article(session, manager, requires_acknowledgement=True)
         publish(session, article, manager)
         data = acknowledgements.report(session=session, user=manager, article=article)

@@ -60,6 +60,13 @@ def make_people(session: Session) -> dict[str, User]:
     }
 
 
+def make_head_of_both(session: Session, people: dict[str, User]) -> User:
+    """A manager of Therapy and Surgery, who may change Therapy's templates and read Surgery's guides (as `both`)."""
+    people["both"] = make_user(session, email="head3@kolo.test", name="Литвин Олена", role="manager",
+                               departments=["Терапія", "Хірургія"])
+    return people["both"]
+
+
 def assign(session: Session, people: dict[str, User], template: OnboardingTemplate,
            start: date = MONDAY, hire: str = "hire", mentor: str | None = "mentor") -> OnboardingAssignment:
     """Assign the template to the new hire with the mentor."""

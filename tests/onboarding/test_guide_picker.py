@@ -6,7 +6,7 @@ from app.models.kb import ArticleUpdate
 from app.services.kb import articles
 from app.services.users import department_ids_of
 from tests.kb.helpers import make_article, publish
-from tests.onboarding.helpers import make_template, submit
+from tests.onboarding.helpers import make_head_of_both, make_template, submit
 
 REFUSED = "немає, або у вас немає доступу до неї"
 
@@ -40,7 +40,7 @@ class TestPicker:
         therapy = _picker(as_("manager"), template.id)
         assert ">Гігієна рук<" in therapy and ">Протокол терапії<" in therapy
         assert "Протокол хірургії" not in therapy and f'value="{guides["surgery"].id}"' not in therapy
-        surgery = _picker(as_("other_manager"), template.id)
+        surgery = _picker(as_("other_manager"), make_template(session, people["other_manager"]).id)
         assert ">Гігієна рук<" in surgery and ">Протокол хірургії<" in surgery
         assert "Протокол терапії" not in surgery and f'value="{guides["therapy"].id}"' not in surgery
         assert "Протокол хірургії" not in as_("manager").get(f"/onboarding/templates/{template.id}").text
@@ -82,14 +82,15 @@ class TestAttachingAnUnreadableGuide:
         assert missing.status_code == 422 and REFUSED in missing.json()["detail"]
 
     def test_the_departments_own_manager_may_attach_it(self, as_, session, people, guides):
-        template = make_template(session, people["manager"])
+        template = make_template(session, people["other_manager"])
         added = as_("other_manager").post(f"/api/v1/onboarding/templates/{template.id}/tasks", json={
             "title": "Прочитати протокол хірургії", "kind": "read", "article_id": guides["surgery"].id})
         assert added.status_code == 201, added.text
 
     def test_editing_a_task_that_already_links_it_keeps_the_link(self, as_, session, people, guides):
         template = make_template(session, people["manager"])
-        added = as_("other_manager").post(f"/api/v1/onboarding/templates/{template.id}/tasks", json={
+        make_head_of_both(session, people)
+        added = as_("both").post(f"/api/v1/onboarding/templates/{template.id}/tasks", json={
             "title": "Прочитати протокол хірургії", "kind": "read", "article_id": guides["surgery"].id}).json()
         edited = as_("manager").put(f"/api/v1/onboarding/templates/{template.id}/tasks/{added['task']['id']}",
                                     json={"title": "Прочитати протокол хірургії до п’ятниці", "kind": "read",

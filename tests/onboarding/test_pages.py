@@ -2,24 +2,14 @@
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import select
 
 from app.models.users import Department
 from app.services.onboarding.workdays import local_today
-from tests.conftest import sign_in_page
 from tests.forms import find_form, submit
 from tests.onboarding.helpers import assign, make_article, make_template
 
 CSRF_REFUSED = "ключа безпеки"  # the 403 page's text when a form came without its token
-
-
-@pytest.fixture
-def page_as(new_client, people):  # type: ignore[no-untyped-def]
-    """page_as("hire") -> a browser signed in as that person through the login page (no CSRF header)."""
-    def client_for(name):  # type: ignore[no-untyped-def]
-        return sign_in_page(new_client(), people[name].email)
-    return client_for
 
 
 def _own_token(client, path="/"):  # type: ignore[no-untyped-def]

@@ -6,6 +6,8 @@ from sqlmodel import Session, select
 
 from app.models.notifications import Notification
 from app.models.search import GuideRequest, SearchQueryLog
+from tests.conftest import sign_in
+from tests.factories import make_user
 from tests.search.conftest import api_search, post
 
 
@@ -45,8 +47,10 @@ def test_managers_see_the_gaps_and_staff_do_not(staff_client, client, manager_cl
 
 
 def test_a_guide_request_closes_when_the_answering_article_is_published(  # type: ignore[no-untyped-def]
-        staff_client, staff, client, manager_client, manager, session: Session) -> None:
+        staff_client, staff, client, new_client, manager_client, manager, session: Session) -> None:
+    colleague = make_user(session, email="nurse2@kolo.test", name="Ткаченко Олена", departments=["Терапія"])
     api_search(staff_client, "протокол сепсису")
+    api_search(sign_in(new_client(), colleague.email), "Протокол  сепсису")  # two people: the query is on the report
     created = manager_client.post("/api/v1/search/guide-requests",
                                   json={"query": "Протокол сепсису", "owner_id": manager.id, "title": "Сепсис"})
     assert created.status_code == 201 and created.json()["status"] == "open"
@@ -59,7 +63,7 @@ def test_a_guide_request_closes_when_the_answering_article_is_published(  # type
     request = session.exec(select(GuideRequest)).one()
     assert request.status == "closed" and request.article_id == article["id"]
     told = session.exec(select(Notification).where(Notification.kind == "search.guide_published")).all()
-    assert {n.recipient_id for n in told} == {staff.id}  # the publisher (the owner here) is not told
+    assert {n.recipient_id for n in told} == {staff.id, colleague.id}  # the publisher (the owner here) is not told
     assert told[0].url == f"/kb/{article['slug']}"
     assert f'href="/kb/{article["slug"]}"' in manager_client.get("/search/gaps").text  # the answer, linked
 

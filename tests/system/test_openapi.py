@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from jsonschema import Draft202012Validator
 
 PUBLIC = {("post", "/api/v1/auth/login")}  # the one operation that needs nobody signed in
 
@@ -58,3 +59,26 @@ class TestOpenApi:
 
     def test_schema_names_are_readable(self, spec: dict[str, Any]) -> None:
         assert [name for name in spec["components"]["schemas"] if "__" in name] == []
+
+    def test_every_operation_declares_kolos_error_body_for_422(self, spec: dict[str, Any]) -> None:
+        declared = {op["responses"].get("422", {}).get("content", {}).get("application/json", {}).get("schema", {})
+                    .get("$ref") for _, _, op in _operations(spec)}
+        assert declared == {"#/components/schemas/ErrorPublic"}
+        assert "HTTPValidationError" not in spec["components"]["schemas"]
+
+    @pytest.mark.parametrize(("method", "path", "url", "body"), [
+        ("post", "/api/v1/posts", "/api/v1/posts", {"department_ids": [True]}),
+        ("post", "/api/v1/onboarding/rules", "/api/v1/onboarding/rules", {}),
+        ("get", "/api/v1/posts", "/api/v1/posts?limit=many", None),
+        ("get", "/api/v1/posts", "/api/v1/posts?cursor=junk", None),
+        ("get", "/api/v1/search", "/api/v1/search?q=руки&date_from=9999-12-31", None),
+        ("get", "/api/v1/posts/{post_id}", "/api/v1/posts/2147483648", None),
+    ])
+    def test_a_refused_request_answers_what_the_schema_declares(self, spec: dict[str, Any], manager_client: TestClient,
+                                                                 method: str, path: str, url: str, body: Any) -> None:
+        response = manager_client.request(method, url, json=body)
+        assert response.status_code == 422, response.text
+        declared = spec["paths"][path][method]["responses"]["422"]["content"]["application/json"]["schema"]
+        errors = list(Draft202012Validator(dict(declared, components=spec["components"])).iter_errors(response.json()))
+        assert errors == [], response.json()
+        assert response.json()["detail"]

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from app.errors import InvalidInput
 from app.models.feed import Event, EventCreate, EventFormat, EventUpdate, PostCreate, PostKind
+from app.models.types import FIRST_YEAR, LAST_YEAR
 
 
 class EventForm(BaseModel):
@@ -34,9 +35,13 @@ class CommentForm(BaseModel):
 
 def _local_time(value: str, label: str) -> datetime:
     try:
-        return datetime.fromisoformat(value)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         raise InvalidInput("Enter the {field} as a date and time.", field=label) from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise InvalidInput("Enter the {field} within the years {first} to {last}.", field=label, first=FIRST_YEAR,
+                           last=LAST_YEAR)
+    return moment
 
 
 def _event(form: EventForm) -> EventCreate:

@@ -14,6 +14,7 @@ from app.routers.feed.forms import PostForm, to_post_create
 from app.services import feed as feed_service
 from app.services import uploads as uploads_service
 from app.services import users as users_service
+from app.services.feed import access as feed_access
 from app.services.onboarding import views as onboarding_views
 from app.services.onboarding.workdays import local_today
 from app.templating import render, request_language
@@ -22,9 +23,11 @@ pages = APIRouter(include_in_schema=False)
 
 
 def common(session: Session, user: User) -> dict[str, Any]:
-    """What every feed page needs to show posts and the form."""
+    """What every feed page needs to show posts and the form (which offers only the departments one may address)."""
     departments = users_service.list_departments(session=session)
+    allowed = feed_access.audience_department_ids(session=session, user=user)
     return {"departments": departments, "department_names": {d.id: d.name for d in departments},
+            "audience_departments": [d for d in departments if allowed is None or d.id in allowed],
             "kinds": list(PostKind), "formats": list(EventFormat), "reactions": REACTIONS, "me": user}
 
 

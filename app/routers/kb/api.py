@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from app.deps import CurrentUser, SessionDep, SettingsDep
@@ -22,7 +22,17 @@ from app.models.kb import (
     RevisionDetail,
 )
 from app.pagination import Page
-from app.services.kb import acknowledgements, articles, categories, lifecycle, public, reviews, revisions, views
+from app.services.kb import (
+    acknowledgements,
+    articles,
+    attachments,
+    categories,
+    lifecycle,
+    public,
+    reviews,
+    revisions,
+    views,
+)
 from app.services.kb.rendering import render_body
 
 api = APIRouter(prefix="/api/v1", tags=["kb"])
@@ -94,7 +104,7 @@ def create_article(session: SessionDep, settings: SettingsDep, user: CurrentUser
 @api.post("/articles/preview", response_model=HtmlPublic)
 def preview_article(session: SessionDep, user: CurrentUser, data: PreviewRequest) -> HtmlPublic:
     """The sanitized HTML a Markdown text would show as."""
-    return HtmlPublic(html=render_body(session=session, body=data.body))
+    return HtmlPublic(html=render_body(session=session, user=user, body=data.body))
 
 
 @api.get("/articles/{article_id}", response_model=ArticlePublic)
@@ -186,6 +196,15 @@ def read_acknowledgements(session: SessionDep, user: CurrentUser, article_id: in
                                  acknowledged=data.acknowledged, missing=len(data.missing), items=items)
 
 
+@api.delete("/articles/{article_id}/attachments/{upload_id}", status_code=204)
+def delete_attachment(session: SessionDep, settings: SettingsDep, user: CurrentUser, article_id: int,
+                      upload_id: int) -> Response:
+    """Remove a file from the article and delete it (managers, or the author of a draft; audited)."""
+    article = articles.get_readable(session=session, user=user, article_id=article_id)
+    attachments.remove_attachment(session=session, settings=settings, user=user, article=article, upload_id=upload_id)
+    return Response(status_code=204)
+
+
 @api.get("/articles/{article_id}/revisions", response_model=Page[ArticleRevisionPublic])
 def read_revisions(session: SessionDep, user: CurrentUser, article_id: int) -> Page[ArticleRevisionPublic]:
     """The article's revisions the caller may see, newest first."""
@@ -201,7 +220,7 @@ def read_revision(session: SessionDep, user: CurrentUser, article_id: int, revis
     article = articles.get_readable(session=session, user=user, article_id=article_id)
     row = revisions.get_revision(session=session, user=user, article=article, revision_id=revision_id)
     names = revisions.authors_of(session=session, revisions=[row])
-    return public.revision_detail(session=session, revision=row, author_name=names.get(row.author_id, ""))
+    return public.revision_detail(session=session, user=user, revision=row, author_name=names.get(row.author_id, ""))
 
 
 @api.post("/articles/{article_id}/revisions/{revision_id}/restore", response_model=ArticleRevisionPublic,

@@ -1,5 +1,6 @@
 """Knowledge-base pages: browse, read, write (with live preview and conflict handling), lifecycle buttons."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
@@ -58,8 +59,7 @@ def article_list_page(request: Request, session: SessionDep, user: CurrentUser, 
 
 def _editor(request: Request, session: Session, user: User, form: ArticleForm, article: KbArticle | None = None,
             status_code: int = 200, **extra: Any) -> Response:
-    can_settings = article is None or user.is_manager or (
-        article.status == "draft" and user.id in (article.author_id, article.owner_id))
+    can_settings = article is None or access.changes_at_once(user=user, article=article)
     context = {"form": form, "article": article, "can_settings": can_settings, "templates": TEMPLATES,
                "categories": categories.list_categories(session=session),
                "departments": users_service.list_departments(session=session),
@@ -83,7 +83,7 @@ def new_article_submit(request: Request, session: SessionDep, settings: Settings
                        form: Annotated[ArticleForm, Form()]) -> Response:
     """Create the draft (or show the preview without saving)."""
     if form.action == "preview":
-        return _editor(request, session, user, form, preview=render_body(session=session, body=form.body))
+        return _editor(request, session, user, form, preview=render_body(session=session, user=user, body=form.body))
     try:
         article = articles.create_article(session=session, author=user, data=form.to_create(),
                                           review_months=settings.kb_review_months)
@@ -96,7 +96,7 @@ def new_article_submit(request: Request, session: SessionDep, settings: Settings
 @pages.post("/preview")
 def preview_fragment(session: SessionDep, user: CurrentUser, body: Annotated[str, Form()] = "") -> Response:
     """The live preview (htmx): sanitized HTML of the Markdown being typed."""
-    return HTMLResponse(render_body(session=session, body=body[:200_000]))
+    return HTMLResponse(render_body(session=session, user=user, body=body[:200_000]))
 
 
 def _article(session: Session, user: User, slug: str) -> KbArticle:
@@ -119,7 +119,7 @@ def _article_context(session: Session, user: User, article: KbArticle, revision:
     names = revisions.authors_of(session=session, revisions=[r for r in (revision, head) if r])
     owner = session.get(User, article.owner_id)
     return {"article": article, "revision": revision, "head": head, "category": category, "owner": owner,
-            "names": names, "html": render_body(session=session, body=revision.body if revision else ""),
+            "names": names, "html": render_body(session=session, user=user, body=revision.body if revision else ""),
             "sees_pending": access.sees_pending(user=user, article=article, head=head),
             "in_review": lifecycle.is_in_review(article),
             "overdue": public.is_overdue(article),
@@ -128,7 +128,17 @@ def _article_context(session: Session, user: User, article: KbArticle, revision:
             "linked_from": articles.linked_from(session=session, user=user, article=article),
             "version": views.version_label(revision),
             "returned": lifecycle.last_return(session=session, article=article),
-            "attachments": attachments.list_attachments(session=session, article=article)}
+            "attachments": attachments.list_attachments(session=session, article=article),
+            "can_attach": _allowed(lambda: access.check_can_attach(session=session, user=user, article=article))}
+
+
+def _allowed(check: Callable[[], None]) -> bool:
+    """Whether `check` passes (it raises an AppError when not)."""
+    try:
+        check()
+    except AppError:
+        return False
+    return True
 
 
 @pages.get("/{slug}/print")
@@ -161,11 +171,11 @@ def edit_article_submit(request: Request, session: SessionDep, user: CurrentUser
     """Save a new revision; a newer revision saved meanwhile shows both texts instead of overwriting."""
     article = _article(session, user, slug)
     if form.action == "preview":
-        return _editor(request, session, user, form, article, preview=render_body(session=session, body=form.body))
-    can_settings = user.is_manager or (article.status == "draft" and user.id in (article.author_id, article.owner_id))
+        return _editor(request, session, user, form, article,
+                       preview=render_body(session=session, user=user, body=form.body))
     try:
         articles.save_article(session=session, user=user, article=article,
-                              data=form.to_update(with_settings=can_settings))
+                              data=form.to_update(with_settings=access.changes_at_once(user=user, article=article)))
     except RevisionConflict as exc:
         session.rollback()
         return _conflict(request, session, user, form, article, exc)
@@ -261,3 +271,11 @@ def attach_submit(request: Request, session: SessionDep, settings: SettingsDep, 
     """Attach a file (images and PDF, size-limited) to the article."""
     return _lifecycle(request, session, user, slug, lambda a: attachments.attach_file(
         session=session, settings=settings, user=user, article=a, file=file))
+
+
+@pages.post("/{slug}/attachments/{upload_id}/delete")
+def remove_attachment_submit(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
+                             slug: str, upload_id: int) -> Response:
+    """Remove an attached file (those who may attach; audited)."""
+    return _lifecycle(request, session, user, slug, lambda a: attachments.remove_attachment(
+        session=session, settings=settings, user=user, article=a, upload_id=upload_id))

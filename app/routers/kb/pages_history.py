@@ -32,7 +32,7 @@ def revision_page(request: Request, session: SessionDep, user: CurrentUser, slug
     names = revisions.authors_of(session=session, revisions=[revision])
     return render(request, "kb/revision.html", {"article": article, "revision": revision, "names": names,
                                                 "label": version_label(revision),
-                                                "html": render_body(session=session, body=revision.body)})
+                                                "html": render_body(session=session, user=user, body=revision.body)})
 
 
 @pages.get("/{slug}/diff")

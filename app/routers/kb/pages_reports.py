@@ -88,9 +88,10 @@ def acknowledgements_page(request: Request, session: SessionDep, user: CurrentUs
     """Who acknowledged which version and when, who is missing; per department."""
     article = articles.get_readable(session=session, user=user, slug=slug)
     data = acknowledgements.report(session=session, user=user, article=article, department_id=department_id)
+    mine = set(users_service.department_ids_of(session=session, user=user))
+    departments = [d for d in users_service.list_departments(session=session) if user.is_admin or d.id in mine]
     return render(request, "kb/acknowledgements.html", {
-        "article": article, "report": data, "department_id": department_id,
-        "departments": users_service.list_departments(session=session)})
+        "article": article, "report": data, "department_id": department_id, "departments": departments})
 
 
 @pages.get("/{slug}/acknowledgements.csv")

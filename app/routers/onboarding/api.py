@@ -64,7 +64,7 @@ def read_template(session: SessionDep, user: ManagerUser, template_id: int) -> T
 @api.patch("/templates/{template_id}", response_model=TemplatePublic)
 def update_template(session: SessionDep, user: ManagerUser, template_id: int, data: TemplateUpdate) -> TemplatePublic:
     """Change name, description or targets; a new version, assigned plans unchanged (managers)."""
-    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
     template = templates.update_template(session=session, actor=user, template=template, data=data)
     return templates.template_public(session=session, template=template)
 
@@ -72,7 +72,7 @@ def update_template(session: SessionDep, user: ManagerUser, template_id: int, da
 @api.delete("/templates/{template_id}", status_code=204)
 def archive_template(session: SessionDep, user: ManagerUser, template_id: int) -> Response:
     """Stop offering a template; plans made from it go on (managers)."""
-    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
     templates.archive_template(session=session, actor=user, template=template)
     return Response(status_code=204)
 
@@ -81,7 +81,7 @@ def archive_template(session: SessionDep, user: ManagerUser, template_id: int) -
 def create_template_task(session: SessionDep, settings: SettingsDep, user: ManagerUser, template_id: int,
                          data: TemplateTaskAdd) -> TaskAdded:
     """Add a task; with `push_to_open`, also to every open plan from this template (managers)."""
-    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
     task, pushed = templates.add_task(session=session, actor=user, template=template, data=data,
                                       holidays=settings.holidays)
     return TaskAdded(task=TemplateTaskPublic.model_validate(task, from_attributes=True), pushed_to=pushed)
@@ -91,7 +91,7 @@ def create_template_task(session: SessionDep, settings: SettingsDep, user: Manag
 def update_template_task(session: SessionDep, user: ManagerUser, template_id: int, task_id: int,
                          data: TemplateTaskCreate) -> TemplateTaskPublic:
     """Edit a task in place; assigned plans keep their copy (managers)."""
-    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
     task = templates.update_task(session=session, actor=user, template=template, task_id=task_id, data=data)
     return TemplateTaskPublic.model_validate(task, from_attributes=True)
 
@@ -99,7 +99,7 @@ def update_template_task(session: SessionDep, user: ManagerUser, template_id: in
 @api.delete("/templates/{template_id}/tasks/{task_id}", status_code=204)
 def delete_template_task(session: SessionDep, user: ManagerUser, template_id: int, task_id: int) -> Response:
     """Remove a task from the template; assigned plans keep their copy (managers)."""
-    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
     templates.remove_task(session=session, actor=user, template=template, task_id=task_id)
     return Response(status_code=204)
 
@@ -113,8 +113,8 @@ def read_assignments(session: SessionDep, user: CurrentUser, cursor: str | None 
     if departments is not None:
         query = query.where(or_(OnboardingAssignment.user_id == user.id, OnboardingAssignment.mentor_id == user.id,
                                 col(OnboardingAssignment.department_id).in_(departments)))
-    if position := decode_cursor(cursor):
-        query = query.where(col(OnboardingAssignment.id) < int(position[0]))
+    if position := decode_cursor(cursor, int):
+        query = query.where(col(OnboardingAssignment.id) < position[0])
     rows = session.exec(query).all()
     page = rows[:limit]
     plans = views.plan_views(session=session, assignments=page, viewer=user, today=local_today())

@@ -47,6 +47,11 @@ def error_text(request: Request, exc: AppError | ValidationError) -> str:
     return gettext(language, "Please check these fields: {fields}.", fields=fields)
 
 
+def form_status(exc: AppError | ValidationError) -> int:
+    """The status a form comes back with: the error's own (403, 409 …), 422 for invalid fields."""
+    return exc.status_code if isinstance(exc, AppError) else 422
+
+
 def render_plan(request: Request, session: SessionDep, user: CurrentUser, assignment_id: int,
                 status_code: int = 200, error: str | None = None) -> Response:
     """One plan in full; managers of its department also get its controls (and `error`, when one failed)."""

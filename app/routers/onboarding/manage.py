@@ -10,7 +10,7 @@ from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
 from app.errors import AppError
 from app.i18n import gettext
 from app.models.onboarding import AssignmentCreate
-from app.routers.onboarding.common import back, error_text, render_plan
+from app.routers.onboarding.common import back, error_text, form_status, render_plan
 from app.services import users as users_service
 from app.services.onboarding import access, assignments, dashboard, templates
 from app.services.onboarding.workdays import local_today
@@ -51,16 +51,17 @@ def dashboard_csv(request: Request, session: SessionDep, user: ManagerUser, depa
                     headers={"Content-Disposition": f'attachment; filename="onboarding-{local_today()}.csv"'})
 
 
-def _assign_form(request: Request, session: SessionDep, status_code: int = 200, **context: object) -> Response:
+def _assign_form(request: Request, session: SessionDep, user: ManagerUser, status_code: int = 200,
+                 **context: object) -> Response:
     context.setdefault("people", users_service.list_users(session=session, include_inactive=False))
-    context.setdefault("templates_list", templates.list_templates(session=session))
+    context.setdefault("templates_list", templates.usable_templates(session=session, user=user))
     return render(request, "onboarding/assign.html", {"tab": "assign", **context}, status_code=status_code)
 
 
 @pages.get("/assign")
 def assign_page(request: Request, session: SessionDep, user: ManagerUser, person: int | None = None) -> Response:
     """The form to give someone one or more plans."""
-    return _assign_form(request, session, form={"user_id": person, "template_ids": [],
+    return _assign_form(request, session, user, form={"user_id": person, "template_ids": [],
                                                 "start_date": local_today().isoformat(), "mentor_id": None})
 
 
@@ -80,7 +81,7 @@ async def assign_submit(request: Request, session: SessionDep, settings: Setting
         session.commit()
     except (AppError, ValidationError) as exc:
         session.rollback()
-        return _assign_form(request, session, 422, form=typed, error=error_text(request, exc))
+        return _assign_form(request, session, user, form_status(exc), form=typed, error=error_text(request, exc))
     return back(None, f"/onboarding/assignments/{created[0].id}")
 
 

@@ -16,9 +16,9 @@ from app.models.onboarding import (
     TemplateUpdate,
 )
 from app.models.users import Role
-from app.routers.onboarding.common import back, error_text
+from app.routers.onboarding.common import back, error_text, form_status
 from app.services import users as users_service
-from app.services.onboarding import rules, templates
+from app.services.onboarding import access, rules, templates
 from app.services.onboarding.articles import kept_guides, published_articles
 from app.templating import render
 
@@ -60,11 +60,17 @@ def _detail(request: Request, session: SessionDep, user: ManagerUser, template_i
     offered = published_articles(session=session, user=user)
     kept = kept_guides(session=session, user=user, tasks=[t for _, tasks in structure for t in tasks],
                        offered={i for i, _ in offered})
+    departments = users_service.list_departments(session=session)
+    managed = access.managed_department_ids(session=session, user=user)
+    own = [d for d in departments if managed is None or d.id in managed]
     return render(request, "onboarding/template.html", {
         "template": template, "structure": structure, "kept": kept,
         "people": users_service.list_users(session=session, include_inactive=False),
-        "departments": users_service.list_departments(session=session), "kinds": list(TaskKind), "roles": list(Role),
-        "articles": offered,
+        "departments": departments, "kinds": list(TaskKind), "roles": list(Role), "articles": offered,
+        "can_edit": access.can_change_template(session=session, user=user, department_ids=template.department_ids),
+        "department_choices": own,
+        "rule_departments": [d for d in own if access.may_use_template(user=user, template=template,
+                                                                       department_id=d.id)],
         "rules": [r for r in rules.list_rules(session=session, user=user) if r.template_id == template.id],
         "tab": "templates", **context}, status_code=status_code)
 
@@ -80,7 +86,7 @@ async def update_template_submit(request: Request, session: SessionDep, user: Ma
                                  template_id: int) -> Response:
     """Save the name, description and target roles/departments (a new version; assigned plans keep theirs)."""
     form = await request.form()
-    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
     typed = {"name": form.get("name"), "description": form.get("description", ""),
              "target_roles": form.getlist("target_roles"), "department_ids": form.getlist("department_ids")}
     try:
@@ -96,7 +102,7 @@ async def update_template_submit(request: Request, session: SessionDep, user: Ma
 async def add_section_submit(request: Request, session: SessionDep, user: ManagerUser, template_id: int) -> Response:
     """Add a section."""
     form = await request.form()
-    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
     try:
         templates.add_section(session=session, actor=user, template=template, title=str(form.get("title", "")))
     except AppError as exc:
@@ -121,7 +127,7 @@ async def add_task_submit(request: Request, session: SessionDep, settings: Setti
                           template_id: int) -> Response:
     """Add a task; optionally push it to every open plan made from this template."""
     typed = _task_typed(await request.form())
-    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
     try:
         _, pushed = templates.add_task(session=session, actor=user, template=template, holidays=settings.holidays,
                                        data=TemplateTaskAdd.model_validate(typed))
@@ -137,7 +143,7 @@ async def edit_task_submit(request: Request, session: SessionDep, user: ManagerU
                            task_id: int) -> Response:
     """Change a task in place (a new version; assigned plans keep their copy)."""
     typed = _task_typed(await request.form())
-    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
     try:
         templates.update_task(session=session, actor=user, template=template, task_id=task_id,
                               data=TemplateTaskCreate.model_validate(typed))
@@ -153,7 +159,7 @@ async def edit_task_submit(request: Request, session: SessionDep, user: ManagerU
 @pages.post("/{template_id}/tasks/{task_id}/delete")
 def remove_task_submit(session: SessionDep, user: ManagerUser, template_id: int, task_id: int) -> Response:
     """Remove a task from the template (assigned plans keep theirs)."""
-    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
     templates.remove_task(session=session, actor=user, template=template, task_id=task_id)
     return back(None, f"/onboarding/templates/{template_id}")
 
@@ -168,7 +174,7 @@ async def add_rule_submit(request: Request, session: SessionDep, user: ManagerUs
         rules.create_rule(session=session, actor=user, data=RuleCreate.model_validate(typed))
     except (AppError, ValidationError) as exc:
         session.rollback()
-        return _detail(request, session, user, template_id, 422, error=error_text(request, exc))
+        return _detail(request, session, user, template_id, form_status(exc), error=error_text(request, exc))
     return back(None, f"/onboarding/templates/{template_id}#rules")
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, exists, or_, true
 from sqlmodel import Session, col, select
 
-from app.errors import NotFound, PermissionDenied
+from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.models.feed import Post, PostDepartment
 from app.models.users import User
 from app.services import users as users_service
@@ -81,3 +81,15 @@ def department_ids_of_post(*, session: Session, post_id: int) -> list[int]:
     """The departments a post is for (empty: everyone)."""
     rows = session.exec(select(PostDepartment.department_id).where(PostDepartment.post_id == post_id)).all()
     return sorted(rows)
+
+
+def audience_department_ids(*, session: Session, user: User) -> list[int] | None:
+    """The departments the user may address a post to: any (None) for managers and admins, else their own."""
+    return None if user.is_manager else users_service.department_ids_of(session=session, user=user)
+
+
+def check_audience(*, session: Session, user: User, department_ids: list[int]) -> None:
+    """InvalidInput unless the post is for everyone or only for departments the author may address."""
+    allowed = audience_department_ids(session=session, user=user)
+    if allowed is not None and set(department_ids) - set(allowed):
+        raise InvalidInput("You can address a post only to your own departments, or to everyone.")

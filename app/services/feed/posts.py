@@ -59,6 +59,7 @@ def create_post(*, session: Session, author: User, data: PostCreate) -> Post:
     """Publish a post (with its event, tags, departments and attachments), notify, and queue it for search."""
     body = text.clean_body(data.body)
     departments = _check_departments(session=session, department_ids=data.department_ids)
+    access.check_audience(session=session, user=author, department_ids=departments)
     tags = text.collect_tags(body, data.tags)
     if data.must_read and not (author.is_manager and data.kind == PostKind.announcement):
         raise PermissionDenied("Only managers can make an announcement that must be read.")

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from sqlalchemy import exists, func, or_
 from sqlmodel import Session, col, select
 
-from app.errors import InvalidInput
 from app.models.feed import (
     AttachmentPublic,
     AuthorPublic,
@@ -78,9 +77,7 @@ def list_feed(*, session: Session, user: User, filters: FeedFilters, cursor: str
     limit = clamp_limit(limit)
     departments = users_service.department_ids_of(session=session, user=user)
     query = _filtered(select(Post).where(access.readable_clause(user=user, department_ids=departments)), filters)
-    if position := decode_cursor(cursor):
-        if not isinstance(position[0], int) or isinstance(position[0], bool):
-            raise InvalidInput("The page cursor is not valid.")
+    if position := decode_cursor(cursor, int):
         query = query.where(col(Post.id) < position[0])
     if exclude_ids:
         query = query.where(col(Post.id).not_in(list(exclude_ids)))

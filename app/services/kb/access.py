@@ -11,10 +11,11 @@ from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, and_, exists, false, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.errors import Conflict, NotFound, PermissionDenied
 from app.models.kb import ArticleStatus, KbArticle, KbArticleDepartment, KbRevision
-from app.models.users import User
+from app.models.users import User, UserDepartment
 from app.services import users as users_service
 
 PUBLIC_STATUSES = (ArticleStatus.published, ArticleStatus.archived)
@@ -101,10 +102,36 @@ def check_manager(user: User) -> None:
         raise PermissionDenied("Only managers can do this.")
 
 
-def check_can_change_settings(*, user: User, article: KbArticle) -> None:
-    """Audience, owner, acknowledgement and review settings: managers, or the author of an unpublished draft."""
-    if user.is_manager:
-        return
-    if article.status == ArticleStatus.draft and user.id in (article.author_id, article.owner_id):
-        return
-    raise PermissionDenied("Only managers can change the audience, owner or review settings of an article.")
+def changes_at_once(*, user: User, article: KbArticle) -> bool:
+    """Whether the user's changes take effect without review: managers, or the author and owner of a draft."""
+    return user.is_manager or (article.status == ArticleStatus.draft and user.id in (article.author_id,
+                                                                                      article.owner_id))
+
+
+def check_can_set_owner(*, user: User, owner_id: int | None, current_owner_id: int) -> None:
+    """Only managers name an owner other than the current one (for a new draft: its author)."""
+    if owner_id is not None and owner_id != current_owner_id and not user.is_manager:
+        raise PermissionDenied("Only managers can choose the owner of an article.")
+
+
+def check_can_change_settings(*, user: User, article: KbArticle, owner_id: int | None = None) -> None:
+    """Audience, owner, acknowledgement and review settings: managers, or the author of an unpublished draft (who
+    may not hand it to another owner)."""
+    check_can_set_owner(user=user, owner_id=owner_id, current_owner_id=article.owner_id)
+    if not changes_at_once(user=user, article=article):
+        raise PermissionDenied("Only managers can change the audience, owner or review settings of an article.")
+
+
+def check_can_attach(*, session: Session, user: User, article: KbArticle) -> None:
+    """Attaching or removing a file shows at once, so only those whose changes need no review may do it."""
+    check_can_edit(session=session, user=user, article=article)
+    if not changes_at_once(user=user, article=article):
+        raise PermissionDenied("Only managers and the author of a draft can attach or remove files.")
+
+
+def report_people(*, session: Session, user: User) -> SelectOfScalar[int] | None:
+    """Whom a manager sees in an article's reports: the people of their departments (None: admins see everyone)."""
+    if user.is_admin:
+        return None
+    mine = users_service.department_ids_of(session=session, user=user)
+    return select(UserDepartment.user_id).where(col(UserDepartment.department_id).in_(mine or [-1]))

@@ -79,9 +79,11 @@ class AckReport:
 
 
 def report(*, session: Session, user: User, article: KbArticle, department_id: int | None = None) -> AckReport:
-    """For managers: everyone in the audience (or one department), their newest acknowledgement, who is missing."""
+    """For managers: the audience (or one department) among the people of their departments (admins: everyone),
+    their newest acknowledgement, who is missing."""
     access.check_manager(user)
-    people = audience.members(session=session, article=article, department_id=department_id)
+    people = audience.members(session=session, article=article, department_id=department_id,
+                              among=access.report_people(session=session, user=user))
     acks = session.exec(select(KbAcknowledgement).where(KbAcknowledgement.article_id == article.id)
                         .order_by(col(KbAcknowledgement.version))).all()
     newest = {ack.user_id: ack for ack in acks}

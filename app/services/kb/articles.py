@@ -123,10 +123,11 @@ def _check_owner(session: Session, owner_id: int | None) -> None:
 
 def create_article(*, session: Session, author: User, data: ArticleCreate, review_months: int = 12,
                    commit: bool = True) -> KbArticle:
-    """Create a draft with its first revision; the author owns it unless they name another owner."""
+    """Create a draft with its first revision; the author owns it unless a manager names another owner."""
     assert author.id is not None
     _check_category(session, data.category)
-    owner_id = data.owner_id or author.id  # as on a draft's settings later (access.check_can_change_settings)
+    access.check_can_set_owner(user=author, owner_id=data.owner_id, current_owner_id=author.id)
+    owner_id = data.owner_id or author.id
     _check_owner(session, owner_id)
     title = nfc(data.title.strip())
     if not title:
@@ -166,7 +167,7 @@ def save_article(*, session: Session, user: User, article: KbArticle, data: Arti
         access.check_can_edit(session=session, user=user, article=article)
         _add_revision(session, user, article, data, settings_too=bool(settings_fields))
     if settings_fields:
-        access.check_can_change_settings(user=user, article=article)
+        access.check_can_change_settings(user=user, article=article, owner_id=data.owner_id)
         _change_settings(session, user, article, data, settings_fields)
     if not (text_fields or settings_fields):
         raise InvalidInput("Nothing to save.")
@@ -262,11 +263,8 @@ def list_articles(*, session: Session, user: User, category_id: int | None = Non
         query = query.where(col(KbArticle.id).in_(tagged))
     if owner_id is not None:
         query = query.where(KbArticle.owner_id == owner_id)
-    if position := decode_cursor(cursor, 2):
-        try:
-            at, last_id = datetime.fromisoformat(str(position[0])), int(position[1])
-        except (TypeError, ValueError):
-            raise InvalidInput("The page cursor is not valid.") from None
+    if position := decode_cursor(cursor, datetime, int):
+        at, last_id = position
         query = query.where(or_(col(KbArticle.updated_at) < at,
                                 (col(KbArticle.updated_at) == at) & (col(KbArticle.id) < last_id)))
     rows = list(session.exec(query.order_by(col(KbArticle.updated_at).desc(), col(KbArticle.id).desc())

@@ -1,34 +1,65 @@
-"""Files attached to articles: stored by the shared upload service, readable by whoever can read the article."""
+"""Files attached to articles: stored by the shared upload service, readable by whoever can read the article;
+attached and removed by those whose changes show at once (access.check_can_attach)."""
 
-from sqlmodel import Session
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
 from starlette.datastructures import UploadFile
 
 from app.config import Settings
+from app.errors import NotFound
 from app.models.kb import KbArticle
 from app.models.uploads import Upload
 from app.models.users import User
 from app.search.outbox import enqueue
+from app.services import audit
 from app.services import uploads as uploads_service
 from app.services.kb import access
 
 
+@dataclass(frozen=True)
+class Attachment:
+    upload: Upload
+    uploader_name: str
+
+
+def _key(article: KbArticle) -> str:
+    return f"article:{article.id}"
+
+
 def attach_file(*, session: Session, settings: Settings, user: User, article: KbArticle, file: UploadFile) -> Upload:
-    """Check and store the file (size, real type) and attach it to the article; editors only."""
-    access.check_can_edit(session=session, user=user, article=article)
+    """Check and store the file (size, real type) and attach it to the article; it shows at once, so only those
+    whose changes need no review may."""
+    access.check_can_attach(session=session, user=user, article=article)
     upload = uploads_service.save_upload(session=session, settings=settings, owner=user, file=file)
     assert upload.id is not None
-    uploads_service.attach_uploads(session=session, owner=user, upload_ids=[upload.id],
-                                   target_key=f"article:{article.id}")
-    enqueue(session, f"article:{article.id}")
+    uploads_service.attach_uploads(session=session, owner=user, upload_ids=[upload.id], target_key=_key(article))
+    enqueue(session, _key(article))
     session.commit()
     session.refresh(upload)
     return upload
 
 
-def list_attachments(*, session: Session, article: KbArticle) -> list[Upload]:
-    """The article's files, in upload order."""
-    key = f"article:{article.id}"
-    return uploads_service.uploads_for(session=session, target_keys=[key])[key]
+def remove_attachment(*, session: Session, settings: Settings, user: User, article: KbArticle,
+                      upload_id: int) -> None:
+    """Detach the file and delete it (row and bytes); editors only, audited."""
+    access.check_can_attach(session=session, user=user, article=article)
+    upload = session.get(Upload, upload_id)
+    if upload is None or upload.target_key != _key(article):
+        raise NotFound("This file does not exist, or you cannot see it.")
+    audit.record(session=session, action="article.file_removed", actor=user, subject=article.slug,
+                 target_type="article", target_id=article.id,
+                 detail={"upload_id": upload_id, "filename": upload.filename, "uploaded_by": upload.owner_id})
+    enqueue(session, _key(article))
+    uploads_service.delete_upload(session=session, settings=settings, upload=upload)
+
+
+def list_attachments(*, session: Session, article: KbArticle) -> list[Attachment]:
+    """The article's files with who added them, in upload order."""
+    files = uploads_service.uploads_for(session=session, target_keys=[_key(article)])[_key(article)]
+    ids = {f.owner_id for f in files}
+    names = dict(session.exec(select(User.id, User.name).where(col(User.id).in_(ids))).all()) if ids else {}
+    return [Attachment(upload=f, uploader_name=names.get(f.owner_id, "")) for f in files]
 
 
 def _can_read(session: Session, user: User, article_id: int) -> bool:

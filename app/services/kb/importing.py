@@ -1,15 +1,20 @@
 """Import guides as published articles: Markdown files (folder or zip, optional YAML front matter) or JSONL."""
 
+import io
 import json
+import os
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
 import yaml
 from sqlmodel import Session
 
+from app.config import get_settings
 from app.errors import InvalidInput
 from app.models.kb import TITLE_MAX, ArticleStatus, KbArticle, KbRevision
 from app.models.types import utcnow
@@ -23,6 +28,13 @@ from app.text import nfc
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ENTRIES = 2000
+MAX_RATIO = 100  # an entry may unpack to at most 100 times its packed size (Markdown packs about 4:1)
+MAX_FRONT_MATTER = 16 * 1024
+CHUNK = 64 * 1024
+ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}  # bzip2 and lzma cannot be unpacked in bounded steps
+# what zipfile raises for a damaged archive (negative offsets, truncated records, undecodable names)
+ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, IndexError, struct.error)
 BATCH = 200
 
 
@@ -74,6 +86,41 @@ class ImportResult:
 
 
 Parsed = ImportItem | ImportProblem
+Entry = tuple[str, bytes | ImportProblem]  # a file's name and its bytes, or why it is skipped unread
+
+
+class _AliasRefused(yaml.YAMLError):
+    """The front matter uses an anchor or an alias."""
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """YAML without anchors and aliases: 400 bytes of nested aliases no longer cost seconds."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Refuse an alias or an anchored node before composing it."""
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _AliasRefused
+        return super().compose_node(parent, index)
+
+
+@dataclass
+class _Budget:
+    """What an import may still unpack, in bytes; taking more refuses the whole import."""
+
+    left: int
+
+    @classmethod
+    def from_settings(cls) -> "_Budget":
+        """The budget of one import: `KOLO_KB_IMPORT_MAX_MB`."""
+        return cls(get_settings().kb_import_max_mb * 1024 * 1024)
+
+    def take(self, size: int) -> None:
+        """Count `size` more bytes, refusing the import once the total passes the limit."""
+        self.left -= size
+        if self.left < 0:
+            raise InvalidInput("The import unpacks to more than {mb} MB; split it into smaller parts.",
+                               mb=get_settings().kb_import_max_mb)
 
 
 def _item(where: str, data: dict[str, Any], body: str, line: int | None = None) -> Parsed:
@@ -101,6 +148,8 @@ def parse_jsonl_line(number: int, line: str) -> Parsed | None:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         return ImportProblem(where, "not valid JSON ({error})", {"error": exc.msg}, line=number)
+    except RecursionError:
+        return ImportProblem(where, "not valid JSON ({error})", {"error": "nested too deeply"}, line=number)
     if not isinstance(data, dict):
         return ImportProblem(where, "not a JSON object", line=number)
     if not isinstance(data.get("body"), str) or not data["body"].strip():
@@ -116,12 +165,9 @@ def parse_markdown(name: str, text: str) -> Parsed:
         head, sep, rest = body[4:].partition("\n---")
         if not sep:
             return ImportProblem(name, "front matter is not closed with ---")
-        try:
-            loaded = yaml.safe_load(head) or {}
-        except yaml.YAMLError:
-            return ImportProblem(name, "front matter is not valid YAML")
-        if not isinstance(loaded, dict):
-            return ImportProblem(name, "front matter is not a mapping")
+        loaded = _front_matter(name, head)
+        if isinstance(loaded, ImportProblem):
+            return loaded
         data, body = loaded, rest.partition("\n")[2]
     if not data.get("title"):
         first = body.lstrip().partition("\n")
@@ -134,48 +180,161 @@ def parse_markdown(name: str, text: str) -> Parsed:
     return _item(name, data, body.strip() + "\n")
 
 
+def _front_matter(name: str, head: str) -> dict[str, Any] | ImportProblem:
+    """The front matter as a mapping: plain YAML of at most 16 KB, without anchors or aliases."""
+    if len(head.encode()) > MAX_FRONT_MATTER:
+        return ImportProblem(name, "front matter is larger than 16 KB")
+    try:
+        loaded = yaml.load(head, Loader=_PlainLoader) or {}  # noqa: S506 (a SafeLoader)
+    except _AliasRefused:
+        return ImportProblem(name, "front matter must not use YAML anchors or aliases")
+    except (yaml.YAMLError, ValueError, RecursionError):  # ValueError: an integer of thousands of digits
+        return ImportProblem(name, "front matter is not valid YAML")
+    if not isinstance(loaded, dict):
+        return ImportProblem(name, "front matter is not a mapping")
+    return loaded
+
+
 def read_path(path: Path) -> tuple[int, Iterator[Parsed]]:
     """What a folder, zip, .md or .jsonl file holds: (how many entries, the parsed entries)."""
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.suffix.lower() in MARKDOWN_SUFFIXES and p.is_file())
-        return len(files), (parse_markdown(str(p.relative_to(path)), p.read_text("utf-8", "replace")) for p in files)
+        return _parsed(_read_folder(path))
     if not path.is_file():
         raise InvalidInput("{path} is not a file or folder.", path=str(path))
+    _Budget.from_settings().take(path.stat().st_size)
     return read_bytes(path.name, path.read_bytes())
 
 
 def read_bytes(name: str, data: bytes) -> tuple[int, Iterator[Parsed]]:
-    """What an uploaded .zip, .md or .jsonl file holds."""
+    """What an uploaded .zip, .md or .jsonl file holds; an import over the limits is refused before anything is
+    created."""
     suffix = PurePosixPath(name).suffix.lower()
     if suffix == ".zip" or data[:4] == b"PK\x03\x04":
-        return _read_zip(data)
+        return _parsed(_read_zip(data))
     text = data.decode("utf-8", "replace").lstrip("\ufeff")
     if suffix in MARKDOWN_SUFFIXES:
-        return 1, iter([parse_markdown(name, text)])
+        too_big = ImportProblem(name, "larger than 5 MB") if len(data) > MAX_FILE_BYTES else None
+        return 1, iter([too_big or parse_markdown(name, text)])
     if suffix in (".jsonl", ".json", ".ndjson"):
         lines = text.splitlines()
+        _check_count(sum(1 for line in lines if line.strip()))
         parsed = (parse_jsonl_line(n, line) for n, line in enumerate(lines, start=1))
         return len(lines), (p for p in parsed if p is not None)
     raise InvalidInput("Import a .zip or a folder of Markdown files, a .md file or a .jsonl file.")
 
 
-def _read_zip(data: bytes) -> tuple[int, Iterator[Parsed]]:
-    import io
+def _check_count(count: int) -> None:
+    """Refuse an import of more than MAX_ENTRIES entries."""
+    if count > MAX_ENTRIES:
+        raise InvalidInput("The import holds more than {max} entries; split it into smaller parts.", max=MAX_ENTRIES)
 
+
+def _parsed(entries: list[Entry]) -> tuple[int, Iterator[Parsed]]:
+    """(how many entries, each parsed as Markdown when it was read)."""
+    return len(entries), (parse_markdown(where, data.decode("utf-8", "replace")) if isinstance(data, bytes)
+                          else data for where, data in entries)
+
+
+def _read_folder(root: Path) -> list[Entry]:
+    """The Markdown files under `root`, read whole; a link (to a file or a folder) is skipped, never followed."""
+    paths: list[Path] = []
+    for folder, dirs, files in os.walk(root):  # a linked folder is listed in `dirs` but not entered
+        paths += [Path(folder, d) for d in dirs if Path(folder, d).is_symlink()]
+        paths += [Path(folder, f) for f in files if PurePosixPath(f).suffix.lower() in MARKDOWN_SUFFIXES]
+    _check_count(len(paths))
+    budget = _Budget.from_settings()
+    return [(str(path.relative_to(root)), _read_file(path, str(path.relative_to(root)), budget))
+            for path in sorted(paths)]
+
+
+def _read_file(path: Path, where: str, budget: _Budget) -> bytes | ImportProblem:
+    """A regular file's bytes (at most MAX_FILE_BYTES), or why it is skipped."""
+    if path.is_symlink():
+        return ImportProblem(where, "a link; links are not followed")
+    if not path.is_file():
+        return ImportProblem(where, "not a regular file")
+    with path.open("rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        return ImportProblem(where, "larger than 5 MB")
+    budget.take(len(data))
+    return data
+
+
+def _read_zip(data: bytes) -> list[Entry]:
+    """A zip's Markdown entries, unpacked whole once its headers passed the limits, and checked again while
+    unpacking (headers can lie)."""
+    # Every entry of the central directory starts with this signature, so counting it bounds the entries before
+    # zipfile parses a directory that could name half a million of them.
+    _check_count(data.count(b"PK\x01\x02"))
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InvalidInput("This zip file is damaged.") from None
+    except ZIP_ERRORS:
+        raise _damaged() from None
+    for info in archive.infolist():
+        _check_zip_path(info)
     entries = sorted((i for i in archive.infolist() if not i.is_dir()
                       and PurePosixPath(i.filename).suffix.lower() in MARKDOWN_SUFFIXES), key=lambda i: i.filename)
+    for info in entries:
+        _check_packing(info)
+    _Budget.from_settings().take(sum(i.file_size for i in entries if i.file_size <= MAX_FILE_BYTES))  # the headers
+    budget = _Budget.from_settings()  # and what unpacking really yields
+    try:
+        return [(info.filename, _unpack(archive, info, budget)) for info in entries]
+    except ZIP_ERRORS:
+        raise _damaged() from None
 
-    def parse() -> Iterator[Parsed]:
-        for info in entries:
-            if info.file_size > MAX_FILE_BYTES:
-                yield ImportProblem(info.filename, "larger than 5 MB")
-                continue
-            yield parse_markdown(info.filename, archive.read(info).decode("utf-8", "replace"))
-    return len(entries), parse()
+
+def _damaged() -> InvalidInput:
+    """The refusal of a zip that cannot be read."""
+    return InvalidInput("This zip file is damaged.")
+
+
+def _check_zip_path(info: zipfile.ZipInfo) -> None:
+    """Refuse the zip for a link or an entry outside its folder (`../`, `/etc`, `C:`), `\\` counting as `/`."""
+    if not info.filename:
+        raise _damaged()
+    path = PureWindowsPath(info.filename)
+    if (info.external_attr >> 16) & 0o170000 == 0o120000 or path.drive or path.root or ".." in path.parts:
+        raise InvalidInput("The zip file holds a link or a path outside its folder ({name}); nothing was imported.",
+                           name=info.filename[:200])
+
+
+def _check_packing(info: zipfile.ZipInfo) -> None:
+    """Refuse the zip for an entry with a password, an unusual compression method or a bomb's ratio."""
+    if info.flag_bits & 0x1:
+        raise InvalidInput("The zip file is password-protected; import it without a password.")
+    if info.compress_type not in ZIP_METHODS:
+        raise InvalidInput("The zip file uses a compression method Kolo cannot read; pack it with the usual "
+                           "(deflate) compression.")
+    if info.file_size > _ratio_cap(info):
+        raise _too_packed(info)
+
+
+def _ratio_cap(info: zipfile.ZipInfo) -> int:
+    """How many bytes an entry may unpack to: MAX_RATIO times its packed size (a small entry always may)."""
+    return max(MAX_RATIO * info.compress_size, CHUNK)
+
+
+def _too_packed(info: zipfile.ZipInfo) -> InvalidInput:
+    """The refusal of an entry that unpacks to more than MAX_RATIO times its packed size."""
+    return InvalidInput("{name} in the zip file unpacks to more than {ratio} times its packed size; nothing was "
+                        "imported.", name=info.filename[:200], ratio=MAX_RATIO)
+
+
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> bytes | ImportProblem:
+    """An entry's bytes, read in chunks that stop at its ratio and at the import's budget."""
+    if info.file_size > MAX_FILE_BYTES:
+        return ImportProblem(info.filename, "larger than 5 MB")
+    cap, size, chunks = min(_ratio_cap(info), MAX_FILE_BYTES), 0, []
+    with archive.open(info) as handle:
+        while chunk := handle.read(CHUNK):
+            size += len(chunk)
+            budget.take(len(chunk))
+            if size > cap:
+                raise _too_packed(info)
+            chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def import_items(*, session: Session, author: User, items: Iterator[Parsed], category: str = "",

@@ -35,7 +35,7 @@ def article_public(*, session: Session, user: User, article: KbArticle) -> Artic
     return ArticlePublic(
         id=article.id, url=f"/kb/{article.slug}", slug=article.slug, title=article.title,
         body=revision.body if revision else "",
-        html=render_body(session=session, body=revision.body if revision else ""),
+        html=render_body(session=session, user=user, body=revision.body if revision else ""),
         status=article.status, change_state=article.change_state, category=article.category_id,
         category_name=category.name if category else None, tags=list(revision.tags) if revision else [],
         department_ids=sorted(audience), owner_id=article.owner_id, author_id=article.author_id,
@@ -81,8 +81,8 @@ def revision_public(revision: KbRevision, author_name: str) -> ArticleRevisionPu
                                  published=revision.published_at is not None)
 
 
-def revision_detail(*, session: Session, revision: KbRevision, author_name: str) -> RevisionDetail:
-    """One revision with its text and sanitized HTML."""
+def revision_detail(*, session: Session, user: User, revision: KbRevision, author_name: str) -> RevisionDetail:
+    """One revision with its text and its sanitized HTML for this reader."""
     base = revision_public(revision, author_name)
-    html = render_body(session=session, body=revision.body)
+    html = render_body(session=session, user=user, body=revision.body)
     return RevisionDetail(**base.model_dump(), body=revision.body, html=html, tags=list(revision.tags))

@@ -9,6 +9,9 @@ from sqlmodel import Session, col, select
 
 from app.markdown import render_markdown
 from app.models.kb import KbArticle
+from app.models.users import User
+from app.services import users as users_service
+from app.services.kb import access
 
 WIKILINK = re.compile(r"\[\[([a-z0-9][a-z0-9-]{0,119})(?:\|([^\]\n]{1,200}))?\]\]")
 KB_HREF = re.compile(r"""\]\(\s*(?:https?://[^/\s)]+)?/kb/([a-z0-9][a-z0-9-]{0,119})/?[)#?\s]""")
@@ -20,24 +23,28 @@ def linked_slugs(body: str) -> set[str]:
     return {m.group(1) for m in WIKILINK.finditer(body)} | {m.group(1) for m in KB_HREF.finditer(body)}
 
 
-def titles_for(*, session: Session, slugs: set[str]) -> dict[str, str]:
-    """Titles of the articles with these slugs, in one query."""
+def titles_for(*, session: Session, user: User, slugs: set[str]) -> dict[str, str]:
+    """Titles of the articles with these slugs that the user may read, in one query."""
     if not slugs:
         return {}
-    rows = session.exec(select(KbArticle.slug, KbArticle.title).where(col(KbArticle.slug).in_(slugs)))
+    departments = users_service.department_ids_of(session=session, user=user)
+    rows = session.exec(select(KbArticle.slug, KbArticle.title).where(
+        col(KbArticle.slug).in_(slugs), access.readable_clause(user=user, user_departments=departments)))
     return dict(rows.all())
 
 
-def render_body(*, session: Session, body: str) -> str:
-    """Sanitized HTML of an article; [[slug]] becomes a link titled with the target article's title."""
-    titles = titles_for(session=session, slugs={m.group(1) for m in WIKILINK.finditer(body)})
+def render_body(*, session: Session, user: User, body: str) -> str:
+    """Sanitized HTML of an article for this reader: [[slug]] links to an article they may read, titled with its
+    title; any other [[slug]] is plain text, the same whether that article exists or not. Never shared between
+    readers."""
+    titles = titles_for(session=session, user=user, slugs={m.group(1) for m in WIKILINK.finditer(body)})
 
     def link(match: re.Match[str]) -> str:
         slug, label = match.group(1), match.group(2)
         # The HTML is already escaped by the renderer; titles from the database are escaped here.
-        text = label if label else html.escape(titles.get(slug, slug))
-        css = "wikilink" if slug in titles else "wikilink missing"
-        return f'<a href="/kb/{slug}" class="{css}">{text}</a>'
+        if slug not in titles:
+            return f'<span class="wikilink missing">{label or slug}</span>'
+        return f'<a href="/kb/{slug}" class="wikilink">{label or html.escape(titles[slug])}</a>'
 
     return render_markdown(body, lambda rendered: HTML_WIKILINK.sub(link, rendered))
 

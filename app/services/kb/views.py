@@ -7,8 +7,7 @@ from sqlmodel import Session, col, func, select
 
 from app.models.kb import KbArticle, KbRevision, KbView
 from app.models.types import utcnow
-from app.models.users import User, UserDepartment
-from app.services import users as users_service
+from app.models.users import User
 from app.services.kb import access
 from app.text import uk_sort_key
 
@@ -48,10 +47,8 @@ def report(*, session: Session, user: User, article: KbArticle) -> list[ViewRow]
     access.check_manager(user)
     query = (select(KbView.user_id, func.count(), func.max(KbView.created_at))
              .where(KbView.article_id == article.id).group_by(KbView.user_id))
-    if not user.is_admin:
-        mine = users_service.department_ids_of(session=session, user=user)
-        query = query.where(col(KbView.user_id).in_(
-            select(UserDepartment.user_id).where(col(UserDepartment.department_id).in_(mine or [-1]))))
+    if (people := access.report_people(session=session, user=user)) is not None:
+        query = query.where(col(KbView.user_id).in_(people))
     stats = {user_id: (count, last) for user_id, count, last in session.exec(query).all()}
     if not stats:
         return []

@@ -13,6 +13,7 @@ from app.models.onboarding import (
     OnboardingAssignedTask,
     OnboardingAssignment,
     OnboardingRule,
+    OnboardingTemplate,
     TaskKind,
     TaskStatus,
 )
@@ -21,7 +22,12 @@ from app.models.users import User
 from app.services import audit
 from app.services import users as users_service
 from app.services.onboarding import notices
-from app.services.onboarding.access import managed_department_ids, require_manager_of
+from app.services.onboarding.access import (
+    managed_department_ids,
+    require_manager_of,
+    require_template_for,
+    serves,
+)
 from app.services.onboarding.articles import acknowledged_current_ids
 from app.services.onboarding.copying import copy_task
 from app.services.onboarding.templates import get_template_or_raise, template_structure
@@ -36,10 +42,13 @@ def _active_user(*, session: Session, user_id: int, message: str) -> User:
     return user
 
 
-def _pick_department(*, session: Session, actor: User | None, hire: User, wanted: int | None) -> int | None:
+def _pick_department(*, session: Session, actor: User | None, hire: User, template: OnboardingTemplate,
+                     wanted: int | None) -> int | None:
+    """The plan's department: the one asked for, else the hire's first the actor manages (one the template is for)."""
     hire_departments = users_service.department_ids_of(session=session, user=hire)
     allowed = managed_department_ids(session=session, user=actor) if actor else None
-    candidates = [d for d in hire_departments if allowed is None or d in allowed]
+    candidates = sorted((d for d in hire_departments if allowed is None or d in allowed),
+                        key=lambda d: not serves(template, d))
     if wanted is not None:
         if wanted not in candidates:
             raise PermissionDenied("You can assign onboarding only to people of your departments.")
@@ -58,7 +67,10 @@ def assign(*, session: Session, actor: User | None, data: AssignmentCreate,
         _active_user(session=session, user_id=data.mentor_id, message="The mentor does not exist or is inactive.")
         if data.mentor_id == hire.id:
             raise InvalidInput("A new colleague cannot be their own mentor.")
-    department_id = _pick_department(session=session, actor=actor, hire=hire, wanted=data.department_id)
+    department_id = _pick_department(session=session, actor=actor, hire=hire, template=template,
+                                     wanted=data.department_id)
+    if actor is not None:
+        require_template_for(user=actor, template=template, department_id=department_id)
     if session.exec(select(OnboardingAssignment.id).where(
             OnboardingAssignment.user_id == hire.id, OnboardingAssignment.template_id == template.id,
             OnboardingAssignment.status == AssignmentStatus.open)).first() is not None:

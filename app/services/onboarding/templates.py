@@ -26,6 +26,7 @@ from app.models.types import utcnow
 from app.models.users import Department, Role, User
 from app.search import outbox
 from app.services import audit
+from app.services.onboarding import access
 from app.services.onboarding.articles import check_article
 from app.services.onboarding.copying import copy_task
 from app.text import nfc, uk_sort_key
@@ -37,11 +38,25 @@ def list_templates(*, session: Session) -> list[OnboardingTemplate]:
     return sorted(rows, key=lambda t: uk_sort_key(t.name))
 
 
+def usable_templates(*, session: Session, user: User) -> list[OnboardingTemplate]:
+    """Templates in use that the user may assign: for the whole hospital or for a department they manage."""
+    managed = access.managed_department_ids(session=session, user=user)
+    return [t for t in list_templates(session=session)
+            if managed is None or any(access.serves(t, d) for d in managed)]
+
+
 def get_template_or_raise(*, session: Session, template_id: int) -> OnboardingTemplate:
     """The template with this id, or NotFound."""
     template = session.get(OnboardingTemplate, template_id)
     if template is None or template.archived_at is not None:
         raise NotFound("This checklist template does not exist.")
+    return template
+
+
+def get_editable_template_or_raise(*, session: Session, user: User, template_id: int) -> OnboardingTemplate:
+    """The template with this id, or NotFound; PermissionDenied unless the user may change it."""
+    template = get_template_or_raise(session=session, template_id=template_id)
+    access.require_template_editor(session=session, user=user, template=template)
     return template
 
 
@@ -105,10 +120,13 @@ def _new_task(*, session: Session, actor: User, template: OnboardingTemplate, se
 
 
 def create_template(*, session: Session, actor: User, data: TemplateCreate) -> OnboardingTemplate:
-    """Create a template with its sections and tasks."""
-    _check_targets(session=session, roles=data.target_roles, department_ids=data.department_ids)
+    """Create a template with its sections and tasks; a manager's is for their departments unless they name some."""
+    department_ids = sorted(set(data.department_ids)) or access.managed_department_ids(session=session,
+                                                                                        user=actor) or []
+    _check_targets(session=session, roles=data.target_roles, department_ids=department_ids)
+    access.check_template_departments(session=session, user=actor, department_ids=department_ids)
     template = OnboardingTemplate(name=nfc(data.name.strip()), description=nfc(data.description),
-                                  target_roles=list(data.target_roles), department_ids=list(data.department_ids),
+                                  target_roles=list(data.target_roles), department_ids=department_ids,
                                   created_by_id=actor.id)
     session.add(template)
     session.flush()
@@ -143,9 +161,13 @@ def _changed(*, session: Session, template: OnboardingTemplate, actor: User, act
 def update_template(*, session: Session, actor: User, template: OnboardingTemplate,
                     data: TemplateUpdate) -> OnboardingTemplate:
     """Change a template's name, description or targets; assigned plans keep what they were given."""
+    access.require_template_editor(session=session, user=actor, template=template)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     _check_targets(session=session, roles=changes.get("target_roles", []),
                    department_ids=changes.get("department_ids", []))
+    if "department_ids" in changes:
+        changes["department_ids"] = sorted(set(changes["department_ids"]))
+        access.check_template_departments(session=session, user=actor, department_ids=changes["department_ids"])
     for field in ("name", "description"):
         if field in changes:
             changes[field] = nfc(changes[field].strip() if field == "name" else changes[field])
@@ -159,6 +181,7 @@ def update_template(*, session: Session, actor: User, template: OnboardingTempla
 def add_section(*, session: Session, actor: User, template: OnboardingTemplate,
                 title: str) -> OnboardingTemplateSection:
     """Add a section at the end of the template."""
+    access.require_template_editor(session=session, user=actor, template=template)
     title = nfc(title.strip())
     if not title:
         raise InvalidInput("The section needs a title.")
@@ -178,6 +201,7 @@ def add_task(*, session: Session, actor: User, template: OnboardingTemplate, dat
     """Add a task (to the end of its section); with `push_to_open`, also to every open plan from this template.
 
     Returns the task and how many open plans received it."""
+    access.require_template_editor(session=session, user=actor, template=template)
     section = session.get(OnboardingTemplateSection, data.section_id) if data.section_id is not None else None
     if data.section_id is not None and (section is None or section.template_id != template.id):
         raise InvalidInput("This section does not belong to the template.")
@@ -187,7 +211,7 @@ def add_task(*, session: Session, actor: User, template: OnboardingTemplate, dat
     task = _new_task(session=session, actor=actor, template=template, section_id=data.section_id,
                      position=(last if last is not None else -1) + 1, data=data)
     session.flush()
-    pushed = _push(session=session, task=task, section_title=section.title if section else "",
+    pushed = _push(session=session, actor=actor, task=task, section_title=section.title if section else "",
                    holidays=holidays) if data.push_to_open else 0
     _changed(session=session, template=template, actor=actor, action="onboarding.task_added", bump=False,
              detail={"task": task.title, "pushed_to": pushed})
@@ -199,6 +223,7 @@ def add_task(*, session: Session, actor: User, template: OnboardingTemplate, dat
 def update_task(*, session: Session, actor: User, template: OnboardingTemplate, task_id: int,
                 data: TemplateTaskCreate) -> OnboardingTemplateTask:
     """Edit a task in place (a new template version); plans that already have a copy keep theirs."""
+    access.require_template_editor(session=session, user=actor, template=template)
     task = session.get(OnboardingTemplateTask, task_id)
     if task is None or task.template_id != template.id:
         raise NotFound("This task does not exist.")
@@ -215,10 +240,15 @@ def update_task(*, session: Session, actor: User, template: OnboardingTemplate, 
     return task
 
 
-def _push(*, session: Session, task: OnboardingTemplateTask, section_title: str, holidays: Collection[date]) -> int:
-    assignments = session.exec(select(OnboardingAssignment).where(
-        OnboardingAssignment.template_id == task.template_id,
-        OnboardingAssignment.status == AssignmentStatus.open)).all()
+def _push(*, session: Session, actor: User, task: OnboardingTemplateTask, section_title: str,
+          holidays: Collection[date]) -> int:
+    """Copy the task into the open plans from its template that the actor manages; returns how many."""
+    query = select(OnboardingAssignment).where(OnboardingAssignment.template_id == task.template_id,
+                                               OnboardingAssignment.status == AssignmentStatus.open)
+    managed = access.managed_department_ids(session=session, user=actor)
+    if managed is not None:
+        query = query.where(col(OnboardingAssignment.department_id).in_(managed))
+    assignments = session.exec(query).all()
     for assignment in assignments:
         copy_task(session=session, assignment=assignment, task=task, section_title=section_title,
                   position=task.position, holidays=holidays)
@@ -230,6 +260,7 @@ def _push(*, session: Session, task: OnboardingTemplateTask, section_title: str,
 
 def remove_task(*, session: Session, actor: User, template: OnboardingTemplate, task_id: int) -> None:
     """Remove a task from the template; plans that already have a copy keep it."""
+    access.require_template_editor(session=session, user=actor, template=template)
     task = session.get(OnboardingTemplateTask, task_id)
     if task is None or task.template_id != template.id:
         raise NotFound("This task does not exist.")
@@ -241,6 +272,7 @@ def remove_task(*, session: Session, actor: User, template: OnboardingTemplate, 
 
 def archive_template(*, session: Session, actor: User, template: OnboardingTemplate) -> None:
     """Stop offering a template; plans made from it go on."""
+    access.require_template_editor(session=session, user=actor, template=template)
     template.archived_at = utcnow()
     _changed(session=session, template=template, actor=actor, action="onboarding.template_archived", bump=False)
     session.commit()
