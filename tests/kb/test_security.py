@@ -125,6 +125,13 @@ class TestAcknowledgementReport:
         assert {i["email"] for i in report["items"]} == {surgeon.email, surgery_head.email}
         assert report["missing"] == 2
 
+    def test_people_of_no_department_are_nobody_elses(self, new_client, session, surgery_head, for_everyone):
+        """A clerk placed in no department is not another department's: every manager's report lists her."""
+        clerk = make_user(session, email="clerk@kolo.test", name="Мороз Ірина", departments=[])
+        report = sign_in(new_client(), surgery_head.email).get(
+            f"/api/v1/articles/{for_everyone.id}/acknowledgements").json()
+        assert clerk.email in {i["email"] for i in report["items"]}
+
     def test_admins_see_everyone(self, admin_client, staff, surgeon, manager, for_everyone):
         report = admin_client.get(f"/api/v1/articles/{for_everyone.id}/acknowledgements").json()
         assert {staff.email, surgeon.email, manager.email} <= {i["email"] for i in report["items"]}

@@ -246,7 +246,7 @@ def read_diff(session: SessionDep, user: CurrentUser, article_id: int, old: int,
 
 @api.get("/articles/{article_id}/views", response_model=list[ViewPublic])
 def read_views(session: SessionDep, user: CurrentUser, article_id: int) -> list[ViewPublic]:
-    """Who opened the article, for managers (people of their departments)."""
+    """Who opened the article, for managers (people of their departments and of none)."""
     article = articles.get_readable(session=session, user=user, article_id=article_id)
     return [ViewPublic(user_id=r.user.id or 0, name=r.user.name, views=r.views, last_viewed_at=r.last_viewed_at,
                        last_version=r.last_version) for r in views.report(session=session, user=user, article=article)]

@@ -130,8 +130,11 @@ def check_can_attach(*, session: Session, user: User, article: KbArticle) -> Non
 
 
 def report_people(*, session: Session, user: User) -> SelectOfScalar[int] | None:
-    """Whom a manager sees in an article's reports: the people of their departments (None: admins see everyone)."""
+    """Whom a manager sees in an article's reports: the people of their departments and those of no department,
+    never another department's (None: admins see everyone)."""
     if user.is_admin:
         return None
     mine = users_service.department_ids_of(session=session, user=user)
-    return select(UserDepartment.user_id).where(col(UserDepartment.department_id).in_(mine or [-1]))
+    placed = select(UserDepartment.user_id)
+    return select(User.id).where(or_(col(User.id).in_(placed.where(col(UserDepartment.department_id).in_(mine))),
+                                     col(User.id).not_in(placed)))

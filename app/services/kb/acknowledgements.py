@@ -79,7 +79,7 @@ class AckReport:
 
 
 def report(*, session: Session, user: User, article: KbArticle, department_id: int | None = None) -> AckReport:
-    """For managers: the audience (or one department) among the people of their departments (admins: everyone),
+    """For managers: the audience (or one department) among the people a manager may see (access.report_people),
     their newest acknowledgement, who is missing."""
     access.check_manager(user)
     people = audience.members(session=session, article=article, department_id=department_id,

@@ -43,7 +43,7 @@ class ViewRow:
 
 
 def report(*, session: Session, user: User, article: KbArticle) -> list[ViewRow]:
-    """Views by person for a manager: people of their departments (admins: everyone)."""
+    """Views by person for a manager: the people they may see (access.report_people)."""
     access.check_manager(user)
     query = (select(KbView.user_id, func.count(), func.max(KbView.created_at))
              .where(KbView.article_id == article.id).group_by(KbView.user_id))
