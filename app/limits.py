@@ -1,4 +1,5 @@
-"""Request body limits, applied before the app reads a byte: by route; a caller who must sign in first sends none."""
+"""Request body limits, applied before the app reads a byte: by route; a caller who must sign in first, and has not,
+sends none."""
 
 import re
 from collections.abc import Iterator
@@ -7,6 +8,9 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException, params
 from fastapi.dependencies.models import Dependant
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,6 +20,7 @@ from app.deps import get_current_auth
 from app.errors import error_response
 from app.i18n import gettext
 from app.middleware import BODY_WITHHELD, scope_cookie
+from app.services import auth as auth_service
 from app.services.auth import SESSION_COOKIE
 
 MIB = 1024 * 1024
@@ -68,8 +73,8 @@ class BodyTooLarge(HTTPException):
 
 class BodyLimitMiddleware:
     """Refuses a body over its route's limit with 413: at once by its Content-Length, or as soon as the bytes streamed
-    pass the limit. An anonymous call to a route that needs sign-in reaches the app without its body, so it gets its
-    401 (or the sign-in page) and nothing it sent is read."""
+    pass the limit. A call to a route that needs sign-in, without a live session or token, reaches the app without its
+    body, so it gets its 401 (or the sign-in page) and nothing it sent is read."""
 
     def __init__(self, app: ASGIApp, *, settings: Settings, routes: list[RouteBody]) -> None:
         self.app = app
@@ -82,7 +87,7 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         route = next((r for r in self.routes if r.matches(scope)), None)
-        if route is not None and route.needs_sign_in and _anonymous(scope):
+        if route is not None and route.needs_sign_in and not await _signed_in(scope, self.settings):
             await self.app(_without_body(scope), _no_body(receive), send)
             return
         limit = self.settings.max_body_bytes + (self.settings.max_upload_bytes if route and route.takes_files else 0)
@@ -101,8 +106,29 @@ def too_large(request: Request, limit: int) -> Response:
     return error_response(request, 413, "TooLarge", detail)
 
 
-def _anonymous(scope: Scope) -> bool:
-    return scope_cookie(scope, SESSION_COOKIE) is None and not any(k == b"authorization" for k, _ in scope["headers"])
+async def _signed_in(scope: Scope, settings: Settings) -> bool:
+    """Whether the request's bearer token or session cookie is live, checked before a byte of the body is read
+    (a made-up cookie or token counts as none)."""
+    bearer = _bearer(scope)
+    cookie = scope_cookie(scope, SESSION_COOKIE)
+    if bearer is None and cookie is None:
+        return False
+    return await run_in_threadpool(_authenticates, scope["app"].state.engine, settings, bearer, cookie)
+
+
+def _authenticates(engine: Engine, settings: Settings, bearer: str | None, cookie: str | None) -> bool:
+    """The same check as app.deps.get_auth: the bearer token when there is one, else the session cookie."""
+    with Session(engine) as session:
+        if bearer is not None:
+            return auth_service.authenticate_token(session=session, raw=bearer) is not None
+        return auth_service.authenticate_cookie(session=session, settings=settings, raw=cookie or "") is not None
+
+
+def _bearer(scope: Scope) -> str | None:
+    """The credentials of an `Authorization: Bearer …` header."""
+    value = dict(scope["headers"]).get(b"authorization", b"").decode("latin-1")
+    scheme, _, credentials = value.partition(" ")
+    return credentials.strip() if scheme.lower() == "bearer" and credentials.strip() else None
 
 
 def _content_length(scope: Scope) -> int | None:

@@ -87,7 +87,17 @@ class TestAnonymous:
     def test_an_upload_form_sends_to_sign_in_without_being_read(self, app: Any, client: TestClient) -> None:
         headers = {"Content-Type": "multipart/form-data; boundary=x", "Content-Length": str(300 * MIB)}
         status, _text, taken = asgi_post(app, "/posts", headers, big_body())
-        assert status in (303, 403) and taken == 0
+        assert status == 303 and taken == 0
+
+    def test_a_made_up_token_or_cookie_counts_as_none(self, app: Any, client: TestClient) -> None:
+        json_headers = {"Content-Type": "application/json", "Transfer-Encoding": "chunked"}
+        status, _text, taken = asgi_post(app, "/api/v1/posts", {**json_headers, "Authorization": "Bearer kolo_x"},
+                                         big_body())
+        assert status == 401 and taken == 0
+        form_headers = {"Content-Type": "multipart/form-data; boundary=x", "Content-Length": str(20 * MIB),
+                        "Cookie": "kolo_session=made-up"}
+        status, _text, taken = asgi_post(app, "/posts", form_headers, big_body())
+        assert status == 303 and taken == 0
 
     def test_the_sign_in_form_is_capped_like_any_small_form(self, app: Any, client: TestClient) -> None:
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Content-Length": str(150 * MIB)}
