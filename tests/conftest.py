@@ -1,5 +1,8 @@
 """Fixtures: a fresh, migrated database per test (SQLite by default, PostgreSQL when
-KOLO_TEST_DATABASE_URL is set), the app built on it, a client, and signed-in clients."""
+KOLO_TEST_DATABASE_URL is set), the app built on it, a client, and signed-in clients.
+
+Property-based tests draw the same examples on every run (a CI run is red only for a change); to explore new ones,
+run `make test PYTEST_ARGS="--hypothesis-profile=explore tests/search tests/system"`."""
 
 import itertools
 import os
@@ -9,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -21,6 +25,9 @@ from tests.factories import PASSWORD, make_user
 from tests.forms import submit
 
 PG_URL = os.environ.get("KOLO_TEST_DATABASE_URL", "")
+hypothesis_settings.register_profile("kolo", derandomize=True, database=None)
+hypothesis_settings.register_profile("explore", database=None)  # new random examples
+hypothesis_settings.load_profile("kolo")
 _counter = itertools.count()
 
 

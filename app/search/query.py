@@ -222,9 +222,9 @@ def _parse(searcher: Searcher, q: str, group: object | None = None) -> Query:
     parser = build_parser(searcher.schema, group or GROUP)
     try:
         return parser.parse(q)
-    except Exception:  # the parser is robust, but user input must never become a 500
+    except Exception:  # e.g. Whoosh's IndexError on "a NOT AND b"; user input must never become a 500
         logger.warning("query parser failed on %r; searching plain words", q, exc_info=True)
-        return parser.parse(" ".join(_TOKEN_RE.findall(q)))
+        return parser.parse(" ".join(_TOKEN_RE.findall(q)).lower())  # lower case: no word is an operator
 
 
 def _filter(keys: list[str], *, kind: str | None, tags: tuple[str, ...] | list[str],
