@@ -35,8 +35,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     cmd_migrate(args, settings)
-    uvicorn.run("app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-                proxy_headers=args.proxy_headers, forwarded_allow_ips=args.forwarded_allow_ips, log_level="info")
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=args.proxy_headers,
+        forwarded_allow_ips=args.forwarded_allow_ips,
+        log_level="info",
+    )
     return 0
 
 
@@ -62,8 +70,9 @@ def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
     password = read_password()
     with _session(settings) as session:
         ids = [users_service.ensure_department(session=session, name=d).id for d in args.department or []]
-        data = UserCreate(email=args.email, name=args.name, role=Role(args.role),
-                          department_ids=[i for i in ids if i is not None])
+        data = UserCreate(
+            email=args.email, name=args.name, role=Role(args.role), department_ids=[i for i in ids if i is not None]
+        )
         user = users_service.create_user(session=session, data=data, actor=None, password=password)
         print(f"Created {user.email} (@{user.handle}, {user.role})")
     return 0
@@ -102,10 +111,17 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--proxy-headers", action=argparse.BooleanOptionalAction, default=True,
-                       help="take the client's address and scheme from X-Forwarded-For/-Proto (default: on)")
-    serve.add_argument("--forwarded-allow-ips", default="127.0.0.1",
-                       help="comma-separated addresses of the proxies whose X-Forwarded-* headers are believed")
+    serve.add_argument(
+        "--proxy-headers",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="take the client's address and scheme from X-Forwarded-For/-Proto (default: on)",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        help="comma-separated addresses of the proxies whose X-Forwarded-* headers are believed",
+    )
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     user = sub.add_parser("user", help="manage accounts").add_subparsers(dest="user_command", required=True)

@@ -68,9 +68,18 @@ HTTP_MESSAGES = {
     429: N_("Too many attempts. Please wait a minute and try again."),
     500: N_("Something went wrong on our side. Please try again."),
 }
-ERROR_NAMES = {400: "BadRequest", 401: "Unauthorized", 403: "PermissionDenied", 404: "NotFound",
-               405: "MethodNotAllowed", 409: "Conflict", 413: "TooLarge", 422: "InvalidInput",
-               429: "TooManyRequests", 500: "ServerError"}
+ERROR_NAMES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "PermissionDenied",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    409: "Conflict",
+    413: "TooLarge",
+    422: "InvalidInput",
+    429: "TooManyRequests",
+    500: "ServerError",
+}
 
 
 class ErrorPublic(BaseModel):
@@ -82,7 +91,8 @@ class ErrorPublic(BaseModel):
 
 # What /openapi.json declares for a refused request, on every operation (instead of FastAPI's list of field errors).
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    422: {"model": ErrorPublic, "description": "The request was refused; `detail` says what was not valid."}}
+    422: {"model": ErrorPublic, "description": "The request was refused; `detail` says what was not valid."}
+}
 
 
 def is_api(request: Request) -> bool:

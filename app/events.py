@@ -15,10 +15,12 @@ _handlers: dict[str, list[Callable[..., None]]] = defaultdict(list)
 
 def subscribe(event: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """`subscribe(event)(handler)`: call the handler whenever `event` is emitted (once, however often subscribed)."""
+
     def register(handler: Callable[..., None]) -> Callable[..., None]:
         if handler not in _handlers[event]:
             _handlers[event].append(handler)
         return handler
+
     return register
 
 

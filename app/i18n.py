@@ -91,8 +91,9 @@ def format_date(value: datetime | None, language: str, tz: str | None) -> str:
     """A date alone, in the user's zone."""
     if value is None:
         return ""
-    return babel_format_date(value.astimezone(zone(tz)), "d MMMM y" if language == "uk" else "d MMM y",
-                             locale=Locale.parse(language))
+    return babel_format_date(
+        value.astimezone(zone(tz)), "d MMMM y" if language == "uk" else "d MMM y", locale=Locale.parse(language)
+    )
 
 
 def format_number(value: float, language: str) -> str:

@@ -22,8 +22,9 @@ def _importer(session: Session, email: str | None) -> User:
         if user is None:
             raise AppError("No user with the e-mail {email}.", email=email)
         return user
-    admin = session.exec(select(User).where(User.role == Role.admin, col(User.is_active))
-                         .order_by(col(User.id))).first()
+    admin = session.exec(
+        select(User).where(User.role == Role.admin, col(User.is_active)).order_by(col(User.id))
+    ).first()
     if admin is None:
         raise AppError("Say who imports with --as EMAIL (no administrator exists yet).")
     return admin
@@ -36,8 +37,14 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         user = _importer(session, args.as_email)
         total, items = importing.read_path(Path(args.path))
         with tqdm(total=total, unit="article", file=sys.stderr, desc="import") as bar:
-            result = importing.import_items(session=session, author=user, items=items, category=args.category or "",
-                                            review_months=settings.kb_review_months, progress=bar.update)
+            result = importing.import_items(
+                session=session,
+                author=user,
+                items=items,
+                category=args.category or "",
+                review_months=settings.kb_review_months,
+                progress=bar.update,
+            )
     for problem in result.problems:
         print(f"skipped {problem.where}: {problem.message}", file=sys.stderr)
     print(f"Imported {len(result.created)} articles; skipped {len(result.problems)}.")

@@ -42,10 +42,16 @@ class RouteBody:
 
 def route_bodies(app: FastAPI) -> list[RouteBody]:
     """One rule per route of the app, in the order the router tries them."""
-    return [RouteBody(methods=frozenset(route.methods), path=route.path_regex,
-                      takes_files=any(isinstance(p.field_info, params.File) for p in route.dependant.body_params),
-                      needs_sign_in=depends_on(route.dependant, get_current_auth))
-            for route in _routes(app) if getattr(route, "dependant", None) is not None]
+    return [
+        RouteBody(
+            methods=frozenset(route.methods),
+            path=route.path_regex,
+            takes_files=any(isinstance(p.field_info, params.File) for p in route.dependant.body_params),
+            needs_sign_in=depends_on(route.dependant, get_current_auth),
+        )
+        for route in _routes(app)
+        if getattr(route, "dependant", None) is not None
+    ]
 
 
 def _routes(app: FastAPI) -> Iterator[Any]:
@@ -101,8 +107,11 @@ def too_large(request: Request, limit: int) -> Response:
     """The 413 answer that names the limit: JSON for the API, a short page otherwise."""
     from app.templating import request_language  # the page layer imports the app's modules; avoid the cycle
 
-    detail = gettext(request_language(request), "The request is too large: at most {mb} MB can be sent at once.",
-                     mb=round(limit / MIB))
+    detail = gettext(
+        request_language(request),
+        "The request is too large: at most {mb} MB can be sent at once.",
+        mb=round(limit / MIB),
+    )
     return error_response(request, 413, "TooLarge", detail)
 
 

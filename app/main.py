@@ -60,9 +60,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             scheduler.stop()
         app.state.engine.dispose()
 
-    app = FastAPI(title="Kolo", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None,
-                  description="The staff hub of a hospital: feed, knowledge base, onboarding, search.",
-                  responses=ERROR_RESPONSES)
+    app = FastAPI(
+        title="Kolo",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        description="The staff hub of a hospital: feed, knowledge base, onboarding, search.",
+        responses=ERROR_RESPONSES,
+    )
     app.state.settings = settings
     app.state.engine = make_engine(settings.database_url)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")

@@ -14,16 +14,18 @@ BODY_WITHHELD = "body_withheld"  # request.state flag: an anonymous caller's bod
 
 def content_security_policy(nonce: str) -> str:
     """Only Kolo's own files; inline scripts only with this response's nonce."""
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' 'nonce-{nonce}'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{nonce}'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def is_https(scope: Scope, force_https: bool) -> bool:

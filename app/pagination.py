@@ -15,6 +15,8 @@ from app.models.types import FIRST_YEAR, LAST_YEAR
 T = TypeVar("T")
 MAX_LIMIT = 100
 MAX_CURSOR_TEXT = 100
+
+
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = None
@@ -70,8 +72,9 @@ def parse_day(value: str | None) -> date | None:
     except ValueError:
         day = None
     if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise InvalidInput("Dates look like 2026-03-31, in the years {first} to {last}.", first=FIRST_YEAR,
-                           last=LAST_YEAR)
+        raise InvalidInput(
+            "Dates look like 2026-03-31, in the years {first} to {last}.", first=FIRST_YEAR, last=LAST_YEAR
+        )
     return day
 
 

@@ -42,10 +42,12 @@ JOBS: list[_Registered] = []
 
 def register_job(name: str, every_seconds: float) -> Callable[[Job], Job]:
     """Run `job(session=, now=)` every `every_seconds`, first as soon as a process starts (`app.wiring` calls this)."""
+
     def add(job: Job) -> Job:
         if all(registered.name != name for registered in JOBS):
             JOBS.append(_Registered(name, job, every_seconds))
         return job
+
     return add
 
 
@@ -54,9 +56,11 @@ def claim(engine: Engine, *, name: str, every_seconds: float, now: datetime) -> 
     with Session(engine) as session:
         insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
         session.execute(insert(ScheduledJob).values(name=name, next_run_at=now).on_conflict_do_nothing())
-        result = session.execute(update(ScheduledJob).where(
-            col(ScheduledJob.name) == name, col(ScheduledJob.next_run_at) <= now)
-            .values(next_run_at=now + timedelta(seconds=every_seconds), last_run_at=now))
+        result = session.execute(
+            update(ScheduledJob)
+            .where(col(ScheduledJob.name) == name, col(ScheduledJob.next_run_at) <= now)
+            .values(next_run_at=now + timedelta(seconds=every_seconds), last_run_at=now)
+        )
         session.commit()
     return result.rowcount == 1  # type: ignore[attr-defined]
 

@@ -93,11 +93,22 @@ def _number(context: Context, value: float) -> str:
 
 
 def device_label(user_agent: str) -> str:
-    """"Chrome · Android" from a User-Agent header, enough to recognise one's own devices."""
-    browsers = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
-                ("Safari/", "Safari"))
-    systems = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"), ("Windows", "Windows"),
-               ("Mac OS X", "macOS"), ("Linux", "Linux"))
+    """ "Chrome · Android" from a User-Agent header, enough to recognise one's own devices."""
+    browsers = (
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    )
+    systems = (
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    )
     browser = next((name for marker, name in browsers if marker in user_agent), "")
     system = next((name for marker, name in systems if marker in user_agent), "")
     return " · ".join(part for part in (browser, system) if part) or (user_agent[:40] or "—")
@@ -107,7 +118,6 @@ templates.env.globals.update(_=_gettext, ngettext=_ngettext, csrf_input=csrf_inp
 templates.env.filters.update(datetime=_datetime, date=_date, number=_number, device=device_label)
 
 
-def render(request: Request, name: str, context: dict[str, Any] | None = None,
-           status_code: int = 200) -> HTMLResponse:
+def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
     """Render a page (or, for htmx requests, whatever the template decides)."""
     return templates.TemplateResponse(request, name, context or {}, status_code=status_code)

@@ -39,32 +39,48 @@ PASSWORD = "bench-password-123"
 
 def _template(session: Session, manager) -> int:  # type: ignore[no-untyped-def]
     kinds = [TaskKind.do, TaskKind.do, TaskKind.signoff] * 3
-    tasks_ = [TemplateTaskCreate(title=f"Завдання {i + 1}", kind=k, due_offset_days=i,
-                                 instructions="Зробіть це **уважно**.") for i, k in enumerate(kinds)]
+    tasks_ = [
+        TemplateTaskCreate(title=f"Завдання {i + 1}", kind=k, due_offset_days=i, instructions="Зробіть це **уважно**.")
+        for i, k in enumerate(kinds)
+    ]
     data = TemplateCreate(name="Перший тиждень", sections=[SectionCreate(title="Тиждень", tasks=tasks_)])
     return templates.create_template(session=session, actor=manager, data=data).id  # type: ignore[return-value]
 
 
 def _populate(session: Session) -> None:
     department = users_service.ensure_department(session=session, name="Терапія").id
-    manager = users_service.create_user(session=session, actor=None, password=PASSWORD, data=UserCreate(
-        email="head@kolo.test", name="Бондаренко Ігор", role=Role.manager, department_ids=[department]))
+    manager = users_service.create_user(
+        session=session,
+        actor=None,
+        password=PASSWORD,
+        data=UserCreate(email="head@kolo.test", name="Бондаренко Ігор", role=Role.manager, department_ids=[department]),
+    )
     template_id = _template(session, manager)
     start = local_today() - timedelta(days=10)
     for n in range(PLANS):
-        hire = users_service.create_user(session=session, actor=None, password=None, data=UserCreate(
-            email=f"new{n}@kolo.test", name=f"Працівник {n:03d}", department_ids=[department]))
-        plan = assignments.assign(session=session, actor=manager, holidays=[], data=AssignmentCreate(
-            user_id=hire.id, template_id=template_id, start_date=start - timedelta(days=n % 20)))  # type: ignore[arg-type]
+        hire = users_service.create_user(
+            session=session,
+            actor=None,
+            password=None,
+            data=UserCreate(email=f"new{n}@kolo.test", name=f"Працівник {n:03d}", department_ids=[department]),
+        )
+        plan = assignments.assign(
+            session=session,
+            actor=manager,
+            holidays=[],
+            data=AssignmentCreate(user_id=hire.id, template_id=template_id, start_date=start - timedelta(days=n % 20)),
+        )  # type: ignore[arg-type]
         session.commit()
         for task in _first_do_tasks(session, plan.id, n % 4):  # type: ignore[arg-type]
             tasks.complete_task(session=session, actor=hire, task_id=task)
 
 
 def _first_do_tasks(session: Session, assignment_id: int, count: int) -> list[int]:
-    rows = session.exec(select(OnboardingAssignedTask.id).where(
-        OnboardingAssignedTask.assignment_id == assignment_id, OnboardingAssignedTask.kind == TaskKind.do)
-        .order_by(OnboardingAssignedTask.position)).all()  # type: ignore[arg-type]
+    rows = session.exec(
+        select(OnboardingAssignedTask.id)
+        .where(OnboardingAssignedTask.assignment_id == assignment_id, OnboardingAssignedTask.kind == TaskKind.do)
+        .order_by(OnboardingAssignedTask.position)
+    ).all()  # type: ignore[arg-type]
     return [r for r in rows[:count] if r is not None]
 
 
@@ -74,9 +90,14 @@ def main() -> None:
     parser.add_argument("--database-url", default="", help="a scratch database (default: SQLite in a temp folder)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data", index_dir=Path(tmp) / "index", run_scheduler=False,
-                            start_indexer=False, database_url=args.database_url,
-                            secret_key="bench-secret-key-long-enough-0123456789")
+        settings = Settings(
+            data_dir=Path(tmp) / "data",
+            index_dir=Path(tmp) / "index",
+            run_scheduler=False,
+            start_indexer=False,
+            database_url=args.database_url,
+            secret_key="bench-secret-key-long-enough-0123456789",
+        )
         settings.data_dir.mkdir(parents=True)
         upgrade(settings.database_url)
         app = create_app(settings)
@@ -99,9 +120,11 @@ def main() -> None:
                 times.append((time.perf_counter() - t0) * 1000)
             csv_t0 = time.perf_counter()
             client.get("/onboarding/dashboard.csv")
-            print(f"dashboard page, {PLANS} open plans: median {statistics.median(times):.0f} ms "
-                  f"(min {min(times):.0f}, max {max(times):.0f}, {RUNS} runs); "
-                  f"CSV {(time.perf_counter() - csv_t0) * 1000:.0f} ms")
+            print(
+                f"dashboard page, {PLANS} open plans: median {statistics.median(times):.0f} ms "
+                f"(min {min(times):.0f}, max {max(times):.0f}, {RUNS} runs); "
+                f"CSV {(time.perf_counter() - csv_t0) * 1000:.0f} ms"
+            )
 
 
 if __name__ == "__main__":

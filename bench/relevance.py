@@ -43,8 +43,13 @@ def build_kolo(docs: list[dict], folder: Path) -> object:
     """Kolo's Whoosh index with its analyzer and schema."""
     ix = create_unwritten(folder)
     with writer(ix, last_applied=0) as w:
-        add_documents(w, (SearchDoc(key=d["id"], kind="article", title=d["title"], body=d["body"],
-                                    visibility=["all"]) for d in docs))
+        add_documents(
+            w,
+            (
+                SearchDoc(key=d["id"], kind="article", title=d["title"], body=d["body"], visibility=["all"])
+                for d in docs
+            ),
+        )
     return ix
 
 
@@ -67,15 +72,15 @@ def search_fts(db: sqlite3.Connection, text: str) -> list[str]:
     match = fts_query(text)
     if not match:
         return []
-    rows = db.execute("SELECT key FROM doc WHERE doc MATCH ? ORDER BY bm25(doc, 0, 3.0, 1.0) LIMIT ?",
-                      (match, K)).fetchall()
+    rows = db.execute(
+        "SELECT key FROM doc WHERE doc MATCH ? ORDER BY bm25(doc, 0, 3.0, 1.0) LIMIT ?", (match, K)
+    ).fetchall()
     return [r[0] for r in rows]
 
 
 def search_kolo(searcher: object, text: str) -> list[str]:
     """Top keys from Kolo's query layer."""
-    result = run_query(searcher, text, visibility_keys=["all"], limit=K, with_facets=False,
-                       with_suggestion=False)
+    result = run_query(searcher, text, visibility_keys=["all"], limit=K, with_facets=False, with_suggestion=False)
     return [h.key for h in result.hits]
 
 
@@ -126,16 +131,25 @@ def main() -> int:
         fts_build = time.perf_counter() - started
         sets = (("Ukrainian", uk), ("English, tuning half", en[::2]), ("English, held-out half", en[1::2]))
         with ix.searcher() as searcher:
-            rows = [(lang, len(qs), evaluate(qs, lambda t: search_kolo(searcher, t)),
-                     evaluate(qs, lambda t: search_fts(db, t))) for lang, qs in sets]
+            rows = [
+                (
+                    lang,
+                    len(qs),
+                    evaluate(qs, lambda t: search_kolo(searcher, t)),
+                    evaluate(qs, lambda t: search_fts(db, t)),
+                )
+                for lang, qs in sets
+            ]
     (_, na, ka, fa), (_, nb, kb, fb) = rows[1], rows[2]
     rows.append(("English, all", na + nb, combine(ka, na, kb, nb), combine(fa, na, fb, nb)))
     print(f"{len(docs):,} documents; build: Kolo {kolo_build:.0f} s, FTS5 {fts_build:.1f} s\n")
     print("| queries | n | Kolo MRR@10 | FTS5 MRR@10 | Kolo hit@10 | FTS5 hit@10 | Kolo ms/query | FTS5 ms/query |")
     print("|---|---|---|---|---|---|---|---|")
     for lang, n, kolo, fts in rows:
-        print(f"| {lang} | {n} | {kolo['mrr']:.3f} | {fts['mrr']:.3f} | {kolo['hit']:.3f} | {fts['hit']:.3f} "
-              f"| {kolo['ms']:.1f} | {fts['ms']:.2f} |")
+        print(
+            f"| {lang} | {n} | {kolo['mrr']:.3f} | {fts['mrr']:.3f} | {kolo['hit']:.3f} | {fts['hit']:.3f} "
+            f"| {kolo['ms']:.1f} | {fts['ms']:.2f} |"
+        )
     return 0
 
 

@@ -74,14 +74,23 @@ def make_queries(corpus: Path, docs: list[tuple[str, str]], n: int, rng: random.
     for _, body in rng.sample(docs, int(n * 0.2)):
         found = _WORD.findall(body)
         i = rng.randrange(max(len(found) - 1, 1))
-        phrases.append(f'"{" ".join(found[i:i + 2])}"')
+        phrases.append(f'"{" ".join(found[i : i + 2])}"')
     typos = []
     while len(en) + len(uk) + len(terms) + len(phrases) + len(typos) < n:
         w = rng.choice(words)
         i = rng.randrange(1, len(w) - 1)
-        typos.append(w[:i] + w[i + 1:])
-    queries = [(kind, q) for kind, group in (("English question", en), ("Ukrainian query", uk), ("single term", terms),
-                                             ("quoted phrase", phrases), ("misspelt word", typos)) for q in group]
+        typos.append(w[:i] + w[i + 1 :])
+    queries = [
+        (kind, q)
+        for kind, group in (
+            ("English question", en),
+            ("Ukrainian query", uk),
+            ("single term", terms),
+            ("quoted phrase", phrases),
+            ("misspelt word", typos),
+        )
+        for q in group
+    ]
     rng.shuffle(queries)
     return queries
 
@@ -92,10 +101,23 @@ def insert_posts(database_url: str, docs: list[tuple[str, str]], author_id: int)
     now = datetime.now(UTC)
     with engine.begin() as conn:
         for start in range(0, len(docs), 5000):
-            rows = [{"a": author_id, "k": "tip", "b": f"{t}\n\n{b}", "h": f"<p><strong>{html.escape(t)}</strong></p>"
-                     f"<p>{html.escape(b)}</p>", "c": now} for t, b in docs[start:start + 5000]]
-            conn.execute(text("INSERT INTO post (author_id, kind, body, html, must_read, created_at) "
-                              "VALUES (:a, :k, :b, :h, false, :c)"), rows)
+            rows = [
+                {
+                    "a": author_id,
+                    "k": "tip",
+                    "b": f"{t}\n\n{b}",
+                    "h": f"<p><strong>{html.escape(t)}</strong></p><p>{html.escape(b)}</p>",
+                    "c": now,
+                }
+                for t, b in docs[start : start + 5000]
+            ]
+            conn.execute(
+                text(
+                    "INSERT INTO post (author_id, kind, body, html, must_read, created_at) "
+                    "VALUES (:a, :k, :b, :h, false, :c)"
+                ),
+                rows,
+            )
     engine.dispose()
 
 
@@ -108,8 +130,9 @@ def percentile(values: list[float], p: float) -> float:
 def rss_mb(pid: int) -> float:
     """Resident memory of a process and its children, in MB."""
     total = 0
-    for candidate in [pid] + [int(c) for c in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
-                                                               text=True).stdout.split()]:
+    for candidate in [pid] + [
+        int(c) for c in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    ]:
         try:
             status = Path(f"/proc/{candidate}/status").read_text()
         except FileNotFoundError:
@@ -135,8 +158,9 @@ class Api:
             return json.loads(r.read())
 
     def post(self, path: str, body: dict) -> dict:
-        request = urllib.request.Request(self.base + path, data=json.dumps(body).encode(), headers=self.headers,
-                                         method="POST")
+        request = urllib.request.Request(
+            self.base + path, data=json.dumps(body).encode(), headers=self.headers, method="POST"
+        )
         with urllib.request.urlopen(request, timeout=60) as r:
             return json.loads(r.read())
 
@@ -154,8 +178,11 @@ def fts_run(docs: list[tuple[str, str]], queries: list[tuple[str, str]], path: P
         match = " OR ".join(f'"{t}"' for t in re.findall(r"\w+", q.lower())) if not q.startswith('"') else q
         started = time.perf_counter()
         if match:
-            db.execute("SELECT rowid, snippet(doc, 1, '<mark>', '</mark>', '…', 20) FROM doc WHERE doc MATCH ? "
-                       "ORDER BY bm25(doc, 3.0, 1.0) LIMIT 20", (match,)).fetchall()
+            db.execute(
+                "SELECT rowid, snippet(doc, 1, '<mark>', '</mark>', '…', 20) FROM doc WHERE doc MATCH ? "
+                "ORDER BY bm25(doc, 3.0, 1.0) LIMIT 20",
+                (match,),
+            ).fetchall()
         times.append(1000 * (time.perf_counter() - started))
     db.close()
     size = path.stat().st_size / 1e6
@@ -209,8 +236,14 @@ def build_kolo(args: argparse.Namespace, env: dict[str, str], docs: list[tuple[s
     shutil.rmtree(args.workdir, ignore_errors=True)
     args.workdir.mkdir(parents=True)
     subprocess.run([KOLO, "migrate"], env=env, check=True, capture_output=True)
-    subprocess.run([KOLO, "user", "add", "bench@kolo.local", "--name", "Bench", "--role", "admin"], env=env,
-                   input="Bench-password-2026!\n", text=True, check=True, capture_output=True)
+    subprocess.run(
+        [KOLO, "user", "add", "bench@kolo.local", "--name", "Bench", "--role", "admin"],
+        env=env,
+        input="Bench-password-2026!\n",
+        text=True,
+        check=True,
+        capture_output=True,
+    )
     insert_posts(env["KOLO_DATABASE_URL"], docs, author_id=1)
     started = time.perf_counter()
     subprocess.run([KOLO, "reindex"], env=env, check=True, capture_output=True)
@@ -227,20 +260,37 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8191)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/kolo-latency"))
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--write-rate", type=float, default=20.0,
-                        help="posts per second another client writes while freshness is measured")
+    parser.add_argument(
+        "--write-rate",
+        type=float,
+        default=20.0,
+        help="posts per second another client writes while freshness is measured",
+    )
     parser.add_argument("--reuse", action="store_true", help="reuse the database and index of an earlier run")
     args = parser.parse_args()
     rng = random.Random(args.seed)
-    env = {**os.environ, "KOLO_DATA_DIR": str(args.workdir / "data"), "KOLO_INDEX_DIR": str(args.workdir / "index"),
-           "KOLO_DATABASE_URL": f"sqlite:///{args.workdir / 'data' / 'kolo.db'}", "KOLO_RUN_SCHEDULER": "false"}
+    env = {
+        **os.environ,
+        "KOLO_DATA_DIR": str(args.workdir / "data"),
+        "KOLO_INDEX_DIR": str(args.workdir / "index"),
+        "KOLO_DATABASE_URL": f"sqlite:///{args.workdir / 'data' / 'kolo.db'}",
+        "KOLO_RUN_SCHEDULER": "false",
+    }
     docs = make_documents(args.corpus, args.docs, rng)
     queries = make_queries(args.corpus, docs, args.queries, rng)
     build = build_kolo(args, env, docs)
-    token = subprocess.run([KOLO, "token", "bench@kolo.local"], env=env, check=True, capture_output=True,
-                           text=True).stdout.strip().splitlines()[-1]
-    server = subprocess.Popen([KOLO, "serve", "--port", str(args.port)], env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, start_new_session=True)
+    token = (
+        subprocess.run([KOLO, "token", "bench@kolo.local"], env=env, check=True, capture_output=True, text=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    server = subprocess.Popen(
+        [KOLO, "serve", "--port", str(args.port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         api = Api(f"http://127.0.0.1:{args.port}", token)
         deadline = time.time() + 120
@@ -275,12 +325,16 @@ def main() -> int:
     print(f"| server memory (RSS) | {memory:.0f} MB | — |")
     print("\n| Kolo by kind of query | n | p50 | p95 | max |\n|---|---|---|---|---|")
     for kind, values in by_kind.items():
-        print(f"| {kind} | {len(values)} | {percentile(values, 50):.1f} ms | {percentile(values, 95):.1f} ms "
-              f"| {max(values):.1f} ms |")
-    print(f"\nPost creation → searchable (100 posts, {write_rate:.1f} writes/s in all): "
-          f"p50 {1000 * percentile(fresh, 50):.0f} ms, "
-          f"p95 {1000 * percentile(fresh, 95):.0f} ms, max {1000 * max(fresh):.0f} ms "
-          f"(mean {1000 * statistics.mean(fresh):.0f} ms)")
+        print(
+            f"| {kind} | {len(values)} | {percentile(values, 50):.1f} ms | {percentile(values, 95):.1f} ms "
+            f"| {max(values):.1f} ms |"
+        )
+    print(
+        f"\nPost creation → searchable (100 posts, {write_rate:.1f} writes/s in all): "
+        f"p50 {1000 * percentile(fresh, 50):.0f} ms, "
+        f"p95 {1000 * percentile(fresh, 95):.0f} ms, max {1000 * max(fresh):.0f} ms "
+        f"(mean {1000 * statistics.mean(fresh):.0f} ms)"
+    )
     return 0
 
 

@@ -84,8 +84,13 @@ def database_url(template_database: str, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Settings for a test: its own database, data folder and search index."""
-    return Settings(database_url=database_url, data_dir=tmp_path / "data", index_dir=tmp_path / "index",
-                    secret_key="test-secret-key-that-is-long-enough-0123456789", run_scheduler=False)
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        index_dir=tmp_path / "index",
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        run_scheduler=False,
+    )
 
 
 @pytest.fixture
@@ -148,8 +153,7 @@ def staff(session: Session):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def manager(session: Session):  # type: ignore[no-untyped-def]
     """A manager of the Therapy department."""
-    return make_user(session, email="head@kolo.test", name="Бондаренко Ігор", role="manager",
-                     departments=["Терапія"])
+    return make_user(session, email="head@kolo.test", name="Бондаренко Ігор", role="manager", departments=["Терапія"])
 
 
 @pytest.fixture

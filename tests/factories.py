@@ -8,12 +8,21 @@ from app.services import users as users_service
 PASSWORD = "Correct-Horse-42!"
 
 
-def make_user(session: Session, *, email: str, name: str = "Тест Тестович", role: str = "staff",
-              departments: list[str] | None = None, password: str | None = PASSWORD, handle: str | None = None) -> User:
+def make_user(
+    session: Session,
+    *,
+    email: str,
+    name: str = "Тест Тестович",
+    role: str = "staff",
+    departments: list[str] | None = None,
+    password: str | None = PASSWORD,
+    handle: str | None = None,
+) -> User:
     """An account with a password, in the named departments (created when new)."""
     ids = [users_service.ensure_department(session=session, name=d).id for d in departments or []]
-    data = UserCreate(email=email, name=name, role=Role(role), handle=handle,
-                      department_ids=[i for i in ids if i is not None])
+    data = UserCreate(
+        email=email, name=name, role=Role(role), handle=handle, department_ids=[i for i in ids if i is not None]
+    )
     return users_service.create_user(session=session, data=data, actor=None, password=password)
 
 

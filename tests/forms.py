@@ -34,8 +34,10 @@ class _FormParser(HTMLParser):
         if tag == "a" and a.get("href"):
             self.links.append(urljoin(self.page_path, a["href"]).split("#")[0])
         elif tag == "form":
-            self._form = Form(method=(a.get("method") or "get").lower(),
-                              action=urljoin(self.page_path, a.get("action") or self.page_path))
+            self._form = Form(
+                method=(a.get("method") or "get").lower(),
+                action=urljoin(self.page_path, a.get("action") or self.page_path),
+            )
             self.forms.append(self._form)
         elif self._form is not None and tag in ("input", "select", "textarea", "button"):
             self._field(tag, a)
@@ -89,8 +91,14 @@ def find_form(html: str, action: str, page_path: str = "/") -> Form:
     raise AssertionError(f"{page_path} has no form sending to {action}; it has {[f.action for f in forms]}")
 
 
-def submit(client: TestClient, page_path: str, action: str, data: dict[str, Any] | None = None,
-           files: dict[str, Any] | None = None, **options: Any) -> Response:
+def submit(
+    client: TestClient,
+    page_path: str,
+    action: str,
+    data: dict[str, Any] | None = None,
+    files: dict[str, Any] | None = None,
+    **options: Any,
+) -> Response:
     """Open `page_path`, fill the form that sends to `action` with `data` over its defaults, and send it.
 
     A value in `data` replaces every default of that name (a list gives several values, as checkboxes do)."""
@@ -99,8 +107,14 @@ def submit(client: TestClient, page_path: str, action: str, data: dict[str, Any]
     return send(client, find_form(page.text, action, page_path), data, files, **options)
 
 
-def send(client: TestClient, form: Form, data: dict[str, Any] | None = None, files: dict[str, Any] | None = None,
-         to: str | None = None, **options: Any) -> Response:
+def send(
+    client: TestClient,
+    form: Form,
+    data: dict[str, Any] | None = None,
+    files: dict[str, Any] | None = None,
+    to: str | None = None,
+    **options: Any,
+) -> Response:
     """Send a form found earlier (a page left open while others change things) with `data` over its defaults.
 
     `to` sends the form's fields elsewhere, as htmx does for an element with its own `hx-post` inside the form."""
@@ -113,5 +127,6 @@ def send(client: TestClient, form: Form, data: dict[str, Any] | None = None, fil
     body: dict[str, Any] = {}
     for name, value in fields:
         body.setdefault(name, []).append(value)
-    return client.post(to or form.action, data={k: v if len(v) > 1 else v[0] for k, v in body.items()},
-                       files=files, **options)
+    return client.post(
+        to or form.action, data={k: v if len(v) > 1 else v[0] for k, v in body.items()}, files=files, **options
+    )

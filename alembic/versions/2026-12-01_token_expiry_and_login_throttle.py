@@ -30,10 +30,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.add_column(sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True))
-    api_token = sa.table("api_token", sa.column("expires_at", sa.DateTime(timezone=True)),
-                         sa.column("revoked_at", sa.DateTime(timezone=True)))
-    op.execute(api_token.update().where(api_token.c.revoked_at.is_(None))
-               .values(expires_at=datetime.now(UTC) + timedelta(days=365)))
+    api_token = sa.table(
+        "api_token",
+        sa.column("expires_at", sa.DateTime(timezone=True)),
+        sa.column("revoked_at", sa.DateTime(timezone=True)),
+    )
+    op.execute(
+        api_token.update()
+        .where(api_token.c.revoked_at.is_(None))
+        .values(expires_at=datetime.now(UTC) + timedelta(days=365))
+    )
 
 
 def downgrade() -> None:

@@ -41,20 +41,36 @@ HAND_HYGIENE = """**З понеділка діє оновлений порядо
 #гігієна_рук #інфекційний_контроль"""
 
 TIPS = [
-    ("nurse@kolo.local", PostKind.tip,
-     "Порада з досвіду: перед будь-якою процедурою звіряйте **два ідентифікатори** пацієнта — прізвище, ім’я, "
-     "по батькові та дату народження — з браслетом і листком призначень. Номер палати ідентифікатором не є: "
-     "пацієнтів переводять. Займає 10 секунд, а помилок стає значно менше. #безпека_пацієнта", []),
-    ("surgeon@kolo.local", PostKind.question,
-     "Колеги, хто вже працював з новими наборами для перев’язки, що надійшли минулого тижня? Чи зручні "
-     "стерильні пакети для одноразового використання? @manager, чи плануєте ви коротке навчання? #перев’язка", []),
-    ("manager@kolo.local", PostKind.tip,
-     "Нагадування для чергових: у разі анафілаксії адреналін 0,1 % вводять **внутрішньом’язово** в передньобокову "
-     "поверхню стегна; доза для дорослих — 0,5 мг (0,5 мл). Протишокові набори перевіряємо щопонеділка, "
-     "журнал — на посту. #невідкладна_допомога", ["Терапевтичне відділення"]),
-    ("newhire@kolo.local", PostKind.question,
-     "Hello everyone! I joined the therapy department this week. Is there an English summary of the hand hygiene "
-     "protocol for our visiting residents? Thank you! #onboarding", []),
+    (
+        "nurse@kolo.local",
+        PostKind.tip,
+        "Порада з досвіду: перед будь-якою процедурою звіряйте **два ідентифікатори** пацієнта — прізвище, ім’я, "
+        "по батькові та дату народження — з браслетом і листком призначень. Номер палати ідентифікатором не є: "
+        "пацієнтів переводять. Займає 10 секунд, а помилок стає значно менше. #безпека_пацієнта",
+        [],
+    ),
+    (
+        "surgeon@kolo.local",
+        PostKind.question,
+        "Колеги, хто вже працював з новими наборами для перев’язки, що надійшли минулого тижня? Чи зручні "
+        "стерильні пакети для одноразового використання? @manager, чи плануєте ви коротке навчання? #перев’язка",
+        [],
+    ),
+    (
+        "manager@kolo.local",
+        PostKind.tip,
+        "Нагадування для чергових: у разі анафілаксії адреналін 0,1 % вводять **внутрішньом’язово** в передньобокову "
+        "поверхню стегна; доза для дорослих — 0,5 мг (0,5 мл). Протишокові набори перевіряємо щопонеділка, "
+        "журнал — на посту. #невідкладна_допомога",
+        ["Терапевтичне відділення"],
+    ),
+    (
+        "newhire@kolo.local",
+        PostKind.question,
+        "Hello everyone! I joined the therapy department this week. Is there an English summary of the hand hygiene "
+        "protocol for our visiting residents? Thank you! #onboarding",
+        [],
+    ),
 ]
 
 COMMENTS = [
@@ -65,9 +81,17 @@ COMMENTS = [
     (5, "admin@kolo.local", "Welcome, Yuliia! The English summary is in the knowledge base, section “Guides”."),
 ]
 
-REACTIONS = [(0, "nurse@kolo.local", "❤️"), (0, "surgeon@kolo.local", "👏"), (0, "manager@kolo.local", "👍"),
-             (0, "pediatrician@kolo.local", "❤️"), (2, "manager@kolo.local", "👍"), (2, "newhire@kolo.local", "💡"),
-             (3, "nurse@kolo.local", "👍"), (4, "nurse@kolo.local", "🙏"), (5, "nurse@kolo.local", "👏")]
+REACTIONS = [
+    (0, "nurse@kolo.local", "❤️"),
+    (0, "surgeon@kolo.local", "👏"),
+    (0, "manager@kolo.local", "👍"),
+    (0, "pediatrician@kolo.local", "❤️"),
+    (2, "manager@kolo.local", "👍"),
+    (2, "newhire@kolo.local", "💡"),
+    (3, "nurse@kolo.local", "👍"),
+    (4, "nurse@kolo.local", "🙏"),
+    (5, "nurse@kolo.local", "👏"),
+]
 
 
 def _kyiv(days: int, hour: int) -> datetime:
@@ -76,19 +100,33 @@ def _kyiv(days: int, hour: int) -> datetime:
 
 
 def _training() -> PostCreate:
-    event = EventCreate(title="Базова підтримка життя у дітей (BLS)", format=EventFormat.training,
-                        starts_at=_kyiv(10, 14), ends_at=_kyiv(10, 17), place="Навчальний клас, корпус 2, каб. 214",
-                        capacity=3)
-    body = ("Практичний тренінг на манекенах: оцінка стану дитини, компресії й вентиляція для немовлят і дітей, "
-            "використання АЗД. Кількість місць обмежена — відмітьте, будь ласка, чи будете. #навчання #СЛР")
+    event = EventCreate(
+        title="Базова підтримка життя у дітей (BLS)",
+        format=EventFormat.training,
+        starts_at=_kyiv(10, 14),
+        ends_at=_kyiv(10, 17),
+        place="Навчальний клас, корпус 2, каб. 214",
+        capacity=3,
+    )
+    body = (
+        "Практичний тренінг на манекенах: оцінка стану дитини, компресії й вентиляція для немовлят і дітей, "
+        "використання АЗД. Кількість місць обмежена — відмітьте, будь ласка, чи будете. #навчання #СЛР"
+    )
     return PostCreate(body=body, kind=PostKind.event, event=event)
 
 
 def _campaign() -> PostCreate:
-    event = EventCreate(title="Тиждень вакцинації проти грипу для персоналу", format=EventFormat.prevention_campaign,
-                        starts_at=_kyiv(5, 9), ends_at=_kyiv(9, 15), place="Кабінет щеплень, 1 поверх")
-    body = ("Щеплення проти грипу для працівників лікарні — безоплатно, без попереднього запису, у робочий час. "
-            "Захищаємо себе й пацієнтів. #вакцинація #профілактика")
+    event = EventCreate(
+        title="Тиждень вакцинації проти грипу для персоналу",
+        format=EventFormat.prevention_campaign,
+        starts_at=_kyiv(5, 9),
+        ends_at=_kyiv(9, 15),
+        place="Кабінет щеплень, 1 поверх",
+    )
+    body = (
+        "Щеплення проти грипу для працівників лікарні — безоплатно, без попереднього запису, у робочий час. "
+        "Захищаємо себе й пацієнтів. #вакцинація #профілактика"
+    )
     return PostCreate(body=body, kind=PostKind.event, event=event)
 
 
@@ -101,34 +139,45 @@ def load(session: Session) -> None:
         return
     departments = {d.name: d.id for d in session.exec(select(Department)).all()}
     admin, manager = people["admin@kolo.local"], people["manager@kolo.local"]
-    posts = [feed_service.create_post(session=session, author=admin,
-                                      data=PostCreate(body=SEED, kind=PostKind.announcement))]
+    posts = [
+        feed_service.create_post(session=session, author=admin, data=PostCreate(body=SEED, kind=PostKind.announcement))
+    ]
     feed_service.pin_post(session=session, user=admin, post=posts[0], pinned_until=None)
-    posts.append(feed_service.create_post(session=session, author=manager, data=PostCreate(
-        body=HAND_HYGIENE, kind=PostKind.announcement, must_read=True)))
+    posts.append(
+        feed_service.create_post(
+            session=session,
+            author=manager,
+            data=PostCreate(body=HAND_HYGIENE, kind=PostKind.announcement, must_read=True),
+        )
+    )
     for email, kind, body, names in TIPS:
         data = PostCreate(body=body, kind=kind, department_ids=[departments[n] for n in names if n in departments])
         posts.append(feed_service.create_post(session=session, author=people[email], data=data))
-    posts.append(feed_service.create_post(session=session, author=people["pediatrician@kolo.local"],
-                                          data=_training()))
+    posts.append(feed_service.create_post(session=session, author=people["pediatrician@kolo.local"], data=_training()))
     posts.append(feed_service.create_post(session=session, author=manager, data=_campaign()))
     _engage(session, people, posts)
 
 
 def _engage(session: Session, people: dict[str, User], posts: list[Post]) -> None:
     for index, email, body in COMMENTS:
-        feed_service.create_comment(session=session, user=people[email], post=posts[index],
-                                    data=CommentCreate(body=body))
+        feed_service.create_comment(
+            session=session, user=people[email], post=posts[index], data=CommentCreate(body=body)
+        )
     for index, email, emoji in REACTIONS:
         if emoji in ALLOWED_REACTIONS:
             feed_service.add_reaction(session=session, user=people[email], post=posts[index], emoji=emoji)
     for email in ("nurse@kolo.local", "surgeon@kolo.local"):
         feed_service.mark_read(session=session, user=people[email], post=posts[1])
-    event, _post = feed_service.get_event_or_raise(session=session, user=people["admin@kolo.local"],
-                                                   event_id=_event_id(session, posts[6]))
-    for email, status in (("nurse@kolo.local", RsvpStatus.going), ("newhire@kolo.local", RsvpStatus.going),
-                          ("surgeon@kolo.local", RsvpStatus.maybe), ("manager@kolo.local", RsvpStatus.going),
-                          ("admin@kolo.local", RsvpStatus.going)):
+    event, _post = feed_service.get_event_or_raise(
+        session=session, user=people["admin@kolo.local"], event_id=_event_id(session, posts[6])
+    )
+    for email, status in (
+        ("nurse@kolo.local", RsvpStatus.going),
+        ("newhire@kolo.local", RsvpStatus.going),
+        ("surgeon@kolo.local", RsvpStatus.maybe),
+        ("manager@kolo.local", RsvpStatus.going),
+        ("admin@kolo.local", RsvpStatus.going),
+    ):
         feed_service.rsvp(session=session, user=people[email], event=event, status=status)
 
 

@@ -95,26 +95,57 @@ def load(session: Session) -> None:
     newcomers = categories.find_or_create(session=session, path="Адаптація")
     law = categories.find_or_create(session=session, path="Законодавство")
     session.commit()
-    hygiene = _publish(session, manager, ArticleCreate(
-        title="Гігієна рук медичного персоналу", body=HAND_HYGIENE.replace("20–30", "20"),
-        category=protocols.id if protocols else None, tags=["гігієна рук", "інфекційний контроль"],
-        requires_acknowledgement=True), "hihiiena-ruk-medychnoho-personalu")
-    articles.save_article(session=session, user=manager, article=hygiene, data=ArticleUpdate(
-        base_revision_id=hygiene.head_revision_id, body=HAND_HYGIENE,
-        change_note="Тривалість обробки антисептиком — 20–30 секунд, як у настановах ВООЗ"))
+    hygiene = _publish(
+        session,
+        manager,
+        ArticleCreate(
+            title="Гігієна рук медичного персоналу",
+            body=HAND_HYGIENE.replace("20–30", "20"),
+            category=protocols.id if protocols else None,
+            tags=["гігієна рук", "інфекційний контроль"],
+            requires_acknowledgement=True,
+        ),
+        "hihiiena-ruk-medychnoho-personalu",
+    )
+    articles.save_article(
+        session=session,
+        user=manager,
+        article=hygiene,
+        data=ArticleUpdate(
+            base_revision_id=hygiene.head_revision_id,
+            body=HAND_HYGIENE,
+            change_note="Тривалість обробки антисептиком — 20–30 секунд, як у настановах ВООЗ",
+        ),
+    )
     lifecycle.publish(session=session, user=manager, article=hygiene, data=PublishRequest(major=True))
-    _publish(session, manager, ArticleCreate(title="Ласкаво просимо до колективу", body=WELCOME,
-                                             category=newcomers.id if newcomers else None, tags=["адаптація"]),
-             "laskavo-prosymo-do-kolektyvu")
+    _publish(
+        session,
+        manager,
+        ArticleCreate(
+            title="Ласкаво просимо до колективу",
+            body=WELCOME,
+            category=newcomers.id if newcomers else None,
+            tags=["адаптація"],
+        ),
+        "laskavo-prosymo-do-kolektyvu",
+    )
     for line in (DATA / "uk_laws_extract.jsonl").read_text("utf-8").splitlines():
         row = json.loads(line)
         title = row["title"].split(" — ", 1)[-1].split(". ", 1)[-1]
-        slug = {"Лікарська таємниця": "lykarska-taiemnytsia",
-                "Згода на медичне втручання": "zghoda-na-medychne-vtruchannia"}.get(title, "")
+        slug = {
+            "Лікарська таємниця": "lykarska-taiemnytsia",
+            "Згода на медичне втручання": "zghoda-na-medychne-vtruchannia",
+        }.get(title, "")
         body = f"{row['body']}\n\n*Основи законодавства України про охорону здоров’я.*\n"
-        _publish(session, manager, ArticleCreate(title=title, body=body, category=law.id if law else None,
-                                                 tags=["законодавство", "права пацієнта"]),
-                 slug or title, source=row["url"])
+        _publish(
+            session,
+            manager,
+            ArticleCreate(
+                title=title, body=body, category=law.id if law else None, tags=["законодавство", "права пацієнта"]
+            ),
+            slug or title,
+            source=row["url"],
+        )
     _refresh_links(session)
 
 

@@ -37,42 +37,83 @@ def _task(title: str, kind: TaskKind, offset: int, instructions: str, **links: i
 
 def _sections(manager: User, surgeon: User, article_id: int | None) -> list[SectionCreate]:
     day_one = [
-        _task("Отримати бейдж, шафку й медичний одяг", TaskKind.do, 0,
-              "Зайдіть до **відділу кадрів** (адмінкорпус, 1 поверх, каб. 104) з паспортом.\n\n"
-              "Сестра-господиня видасть два комплекти медичного одягу й ключ від шафки."),
-        _task("Зустрітися із завідувачем відділення", TaskKind.meet, 0,
-              "Коротка розмова про розпорядок, графік змін і те, до кого звертатися в разі питань.",
-              meet_user_id=manager.id),
+        _task(
+            "Отримати бейдж, шафку й медичний одяг",
+            TaskKind.do,
+            0,
+            "Зайдіть до **відділу кадрів** (адмінкорпус, 1 поверх, каб. 104) з паспортом.\n\n"
+            "Сестра-господиня видасть два комплекти медичного одягу й ключ від шафки.",
+        ),
+        _task(
+            "Зустрітися із завідувачем відділення",
+            TaskKind.meet,
+            0,
+            "Коротка розмова про розпорядок, графік змін і те, до кого звертатися в разі питань.",
+            meet_user_id=manager.id,
+        ),
     ]
     safety = [
-        _task("Пройти інструктаж з пожежної безпеки та евакуації", TaskKind.do, 1,
-              "Інструктаж проводить інженер з охорони праці щовівторка й щочетверга о 9:00, конференц-зала.\n\n"
-              "Після інструктажу розпишіться в журналі й відмітьте завдання."),
-        _task("Знайти укладку для анафілактичного шоку та дефібрилятор", TaskKind.do, 2,
-              "Старша сестра покаже, де на посту лежить **укладка** і як перевіряти терміни придатності препаратів.\n"
-              "Запишіть у примітці, де вони розташовані."),
-        _task("Гігієнічна обробка рук за методикою ВООЗ", TaskKind.signoff, 2,
-              "Покажіть наставнику обробку рук антисептиком: 6 кроків, не менше 30 секунд, "
-              "руки сухі до надягання рукавичок."),
+        _task(
+            "Пройти інструктаж з пожежної безпеки та евакуації",
+            TaskKind.do,
+            1,
+            "Інструктаж проводить інженер з охорони праці щовівторка й щочетверга о 9:00, конференц-зала.\n\n"
+            "Після інструктажу розпишіться в журналі й відмітьте завдання.",
+        ),
+        _task(
+            "Знайти укладку для анафілактичного шоку та дефібрилятор",
+            TaskKind.do,
+            2,
+            "Старша сестра покаже, де на посту лежить **укладка** і як перевіряти терміни придатності препаратів.\n"
+            "Запишіть у примітці, де вони розташовані.",
+        ),
+        _task(
+            "Гігієнічна обробка рук за методикою ВООЗ",
+            TaskKind.signoff,
+            2,
+            "Покажіть наставнику обробку рук антисептиком: 6 кроків, не менше 30 секунд, "
+            "руки сухі до надягання рукавичок.",
+        ),
     ]
     if article_id is not None:
-        safety.insert(0, _task("Прочитати протокол гігієни рук", TaskKind.read, 1,
-                               "Прочитайте протокол у базі знань і натисніть «Ознайомлений(-а)».",
-                               article_id=article_id))
+        safety.insert(
+            0,
+            _task(
+                "Прочитати протокол гігієни рук",
+                TaskKind.read,
+                1,
+                "Прочитайте протокол у базі знань і натисніть «Ознайомлений(-а)».",
+                article_id=article_id,
+            ),
+        )
     skills = [
-        _task("Постановка периферичного венозного катетера", TaskKind.signoff, 4,
-              "Під наглядом наставника: вибір вени й розміру катетера, асептика, фіксація, "
-              "запис дати встановлення.\n\nПопросіть підтвердження після трьох успішних постановок."),
-        _task("Ведення листка лікарських призначень", TaskKind.signoff, 4,
-              "Наставник перевіряє, що ви правильно відмічаєте виконання призначень і повідомляєте лікаря "
-              "про пропущені дози."),
-        _task("Познайомитися з хірургом-консультантом", TaskKind.meet, 4,
-              "Хірург консультує пацієнтів терапії щодня після обходу. Дізнайтеся, як його викликати вночі.",
-              meet_user_id=surgeon.id),
+        _task(
+            "Постановка периферичного венозного катетера",
+            TaskKind.signoff,
+            4,
+            "Під наглядом наставника: вибір вени й розміру катетера, асептика, фіксація, "
+            "запис дати встановлення.\n\nПопросіть підтвердження після трьох успішних постановок.",
+        ),
+        _task(
+            "Ведення листка лікарських призначень",
+            TaskKind.signoff,
+            4,
+            "Наставник перевіряє, що ви правильно відмічаєте виконання призначень і повідомляєте лікаря "
+            "про пропущені дози.",
+        ),
+        _task(
+            "Познайомитися з хірургом-консультантом",
+            TaskKind.meet,
+            4,
+            "Хірург консультує пацієнтів терапії щодня після обходу. Дізнайтеся, як його викликати вночі.",
+            meet_user_id=surgeon.id,
+        ),
     ]
-    return [SectionCreate(title="День перший: знайомство", tasks=day_one),
-            SectionCreate(title="Безпека пацієнтів і персоналу", tasks=safety),
-            SectionCreate(title="Клінічні навички", tasks=skills)]
+    return [
+        SectionCreate(title="День перший: знайомство", tasks=day_one),
+        SectionCreate(title="Безпека пацієнтів і персоналу", tasks=safety),
+        SectionCreate(title="Клінічні навички", tasks=skills),
+    ]
 
 
 def _person(session: Session, email: str) -> User:
@@ -89,10 +130,14 @@ def _template(session: Session, manager: User, surgeon: User) -> OnboardingTempl
     if article_id is None:
         logger.info("demo guide %s is missing; the template has no reading task", HAND_HYGIENE_SLUG)
     departments = users_service.department_ids_of(session=session, user=manager)
-    data = TemplateCreate(name=NAME, description="Nurse — first week. Перший тиждень нової медичної сестри "
-                          "терапевтичного відділення: знайомство, безпека, базові навички.",
-                          target_roles=["staff"], department_ids=departments,
-                          sections=_sections(manager, surgeon, article_id))
+    data = TemplateCreate(
+        name=NAME,
+        description="Nurse — first week. Перший тиждень нової медичної сестри "
+        "терапевтичного відділення: знайомство, безпека, базові навички.",
+        target_roles=["staff"],
+        department_ids=departments,
+        sections=_sections(manager, surgeon, article_id),
+    )
     return templates.create_template(session=session, actor=manager, data=data)
 
 
@@ -107,21 +152,31 @@ def _start_three_working_days_ago() -> object:
 
 def _half_way(session: Session, plan: OnboardingAssignment, people: dict[str, User]) -> None:
     """Tick about half the plan, as the people themselves would."""
-    rows = session.exec(select(OnboardingAssignedTask).where(OnboardingAssignedTask.assignment_id == plan.id)
-                        .order_by(OnboardingAssignedTask.position)).all()  # type: ignore[arg-type]
+    rows = session.exec(
+        select(OnboardingAssignedTask)
+        .where(OnboardingAssignedTask.assignment_id == plan.id)
+        .order_by(OnboardingAssignedTask.position)
+    ).all()  # type: ignore[arg-type]
     by_title = {t.title: t for t in rows}
     hire, mentor = people["hire"], people["mentor"]
-    tasks.complete_task(session=session, actor=hire, task_id=by_title["Отримати бейдж, шафку й медичний одяг"].id,  # type: ignore[arg-type]
-                        note="Шафка № 17")
-    tasks.complete_task(session=session, actor=people["manager"],
-                        task_id=by_title["Зустрітися із завідувачем відділення"].id)  # type: ignore[arg-type]
-    tasks.complete_task(session=session, actor=hire,
-                        task_id=by_title["Пройти інструктаж з пожежної безпеки та евакуації"].id)  # type: ignore[arg-type]
+    tasks.complete_task(
+        session=session,
+        actor=hire,
+        task_id=by_title["Отримати бейдж, шафку й медичний одяг"].id,  # type: ignore[arg-type]
+        note="Шафка № 17",
+    )
+    tasks.complete_task(
+        session=session, actor=people["manager"], task_id=by_title["Зустрітися із завідувачем відділення"].id
+    )  # type: ignore[arg-type]
+    tasks.complete_task(
+        session=session, actor=hire, task_id=by_title["Пройти інструктаж з пожежної безпеки та евакуації"].id
+    )  # type: ignore[arg-type]
     hygiene = by_title["Гігієнічна обробка рук за методикою ВООЗ"]
     tasks.request_signoff(session=session, actor=hire, task_id=hygiene.id)  # type: ignore[arg-type]
     tasks.sign_off(session=session, actor=mentor, task_id=hygiene.id, comment="Усі 6 кроків, 40 секунд.")  # type: ignore[arg-type]
-    tasks.request_signoff(session=session, actor=hire,
-                          task_id=by_title["Постановка периферичного венозного катетера"].id)  # type: ignore[arg-type]
+    tasks.request_signoff(
+        session=session, actor=hire, task_id=by_title["Постановка периферичного венозного катетера"].id
+    )  # type: ignore[arg-type]
     article = session.exec(select(KbArticle).where(KbArticle.slug == HAND_HYGIENE_SLUG)).first()
     if article is not None and "Прочитати протокол гігієни рук" in by_title:
         acknowledgements.acknowledge(session=session, user=hire, article=article)
@@ -129,14 +184,26 @@ def _half_way(session: Session, plan: OnboardingAssignment, people: dict[str, Us
 
 def load(session: Session) -> None:
     """Create the template and the half-way new hire once."""
-    people = {"manager": _person(session, "manager@kolo.local"), "mentor": _person(session, "nurse@kolo.local"),
-              "hire": _person(session, "newhire@kolo.local"), "surgeon": _person(session, "surgeon@kolo.local")}
+    people = {
+        "manager": _person(session, "manager@kolo.local"),
+        "mentor": _person(session, "nurse@kolo.local"),
+        "hire": _person(session, "newhire@kolo.local"),
+        "surgeon": _person(session, "surgeon@kolo.local"),
+    }
     template = _template(session, people["manager"], people["surgeon"])
-    if session.exec(select(OnboardingAssignment).where(OnboardingAssignment.user_id == people["hire"].id,
-                                                       OnboardingAssignment.template_id == template.id)).first():
+    if session.exec(
+        select(OnboardingAssignment).where(
+            OnboardingAssignment.user_id == people["hire"].id, OnboardingAssignment.template_id == template.id
+        )
+    ).first():
         return
-    data = AssignmentCreate(user_id=people["hire"].id, template_id=template.id,  # type: ignore[arg-type]
-                            start_date=_start_three_working_days_ago(), mentor_id=people["mentor"].id)
-    plan = assignments.assign_template(session=session, actor=people["manager"], data=data,
-                                       holidays=get_settings().holidays)
+    data = AssignmentCreate(
+        user_id=people["hire"].id,
+        template_id=template.id,  # type: ignore[arg-type]
+        start_date=_start_three_working_days_ago(),
+        mentor_id=people["mentor"].id,
+    )
+    plan = assignments.assign_template(
+        session=session, actor=people["manager"], data=data, holidays=get_settings().holidays
+    )
     _half_way(session, plan, people)

@@ -7,8 +7,13 @@ from app.services import users as users_service
 
 DEMO_PASSWORD = "kolo-demo-2026"
 
-DEPARTMENTS = ["Терапевтичне відділення", "Хірургічне відділення", "Педіатричне відділення",
-               "Приймальне відділення", "Адміністрація"]
+DEPARTMENTS = [
+    "Терапевтичне відділення",
+    "Хірургічне відділення",
+    "Педіатричне відділення",
+    "Приймальне відділення",
+    "Адміністрація",
+]
 
 # (e-mail, name, role, departments)
 PEOPLE = [
@@ -27,7 +32,8 @@ def load(session: Session) -> list[tuple[str, str, str]]:
     session.commit()
     for email, name, role, departments in PEOPLE:
         if users_service.get_user_by_email(session=session, email=email) is None:
-            data = UserCreate(email=email, name=name, role=role,
-                              department_ids=[ids[d] for d in departments if ids[d] is not None])
+            data = UserCreate(
+                email=email, name=name, role=role, department_ids=[ids[d] for d in departments if ids[d] is not None]
+            )
             users_service.create_user(session=session, data=data, actor=None, password=DEMO_PASSWORD)
     return [(email, name, str(role)) for email, name, role, _ in PEOPLE]

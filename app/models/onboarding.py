@@ -140,8 +140,7 @@ class OnboardingAssignment(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
-    template_id: int | None = Field(default=None, foreign_key="onboarding_template.id", index=True,
-                                    ondelete="SET NULL")
+    template_id: int | None = Field(default=None, foreign_key="onboarding_template.id", index=True, ondelete="SET NULL")
     template_version: int = 1
     name: str = Field(max_length=200)
     department_id: int | None = Field(default=None, foreign_key="department.id", index=True, ondelete="SET NULL")
@@ -166,8 +165,7 @@ class OnboardingAssignedTask(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     assignment_id: int = Field(foreign_key="onboarding_assignment.id", index=True, ondelete="CASCADE")
-    template_task_id: int | None = Field(default=None, foreign_key="onboarding_template_task.id",
-                                         ondelete="SET NULL")
+    template_task_id: int | None = Field(default=None, foreign_key="onboarding_template_task.id", ondelete="SET NULL")
     section_title: str = Field(default="", max_length=200)
     position: int = 0
     title: str = Field(max_length=300)

@@ -59,8 +59,9 @@ StrictId = Annotated[int, BeforeValidator(_refuse_bool)]
 def _within_calendar(value: datetime) -> datetime:
     """A time a person typed: within Kolo's years, so converting it to UTC cannot overflow."""
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise PydanticCustomError("datetime_range", "Dates must be in the years {first} to {last}",
-                                  {"first": FIRST_YEAR, "last": LAST_YEAR})
+        raise PydanticCustomError(
+            "datetime_range", "Dates must be in the years {first} to {last}", {"first": FIRST_YEAR, "last": LAST_YEAR}
+        )
     return value
 
 

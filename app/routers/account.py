@@ -52,15 +52,20 @@ class SessionPublic(BaseModel):
 @api.get("/tokens", response_model=Page[TokenPublic])
 def read_tokens(session: SessionDep, user: CurrentUser) -> Page[TokenPublic]:
     """The caller's personal API tokens (never the secret itself)."""
-    return Page(items=[TokenPublic.model_validate(t, from_attributes=True)
-                       for t in users_service.list_tokens(session=session, user=user)])
+    return Page(
+        items=[
+            TokenPublic.model_validate(t, from_attributes=True)
+            for t in users_service.list_tokens(session=session, user=user)
+        ]
+    )
 
 
 @api.post("/tokens", response_model=TokenCreated, status_code=201)
 def create_token(request: Request, session: SessionDep, user: CurrentUser, data: TokenCreate) -> TokenCreated:
     """A new personal API token; the secret is shown only in this answer."""
-    raw = users_service.create_token(session=session, user=user, name=data.name, valid_days=data.expires_in_days,
-                                     ip=client_ip(request))
+    raw = users_service.create_token(
+        session=session, user=user, name=data.name, valid_days=data.expires_in_days, ip=client_ip(request)
+    )
     row = users_service.list_tokens(session=session, user=user)[0]
     return TokenCreated(**TokenPublic.model_validate(row, from_attributes=True).model_dump(), token=raw)
 
@@ -77,8 +82,15 @@ def read_sessions(session: SessionDep, auth: CurrentAuth) -> Page[SessionPublic]
     """The caller's signed-in browsers."""
     current = auth.user_session.id if auth.user_session else None
     rows = auth_service.list_sessions(session=session, user=auth.user)
-    return Page(items=[SessionPublic(**s.model_dump(include={"id", "created_at", "last_seen_at", "user_agent", "ip"}),
-                                     current=s.id == current) for s in rows])
+    return Page(
+        items=[
+            SessionPublic(
+                **s.model_dump(include={"id", "created_at", "last_seen_at", "user_agent", "ip"}),
+                current=s.id == current,
+            )
+            for s in rows
+        ]
+    )
 
 
 @api.delete("/sessions/{session_id}", status_code=204)
@@ -88,13 +100,14 @@ def revoke_session(request: Request, session: SessionDep, user: CurrentUser, ses
     return Response(status_code=204)
 
 
-def _account_page(request: Request, session: SessionDep, auth: CurrentAuth, status_code: int = 200,
-                  **extra: object) -> Response:
+def _account_page(
+    request: Request, session: SessionDep, auth: CurrentAuth, status_code: int = 200, **extra: object
+) -> Response:
     user = auth.user
     departments = {d.id: d.name for d in users_service.list_departments(session=session)}
     context = {
-        "profile": extra.pop("profile", None) or {"name": user.name, "handle": user.handle, "language": user.language,
-                                                   "timezone": user.timezone},
+        "profile": extra.pop("profile", None)
+        or {"name": user.name, "handle": user.handle, "language": user.language, "timezone": user.timezone},
         "department_names": [departments[i] for i in users_service.department_ids_of(session=session, user=user)],
         "sessions": auth_service.list_sessions(session=session, user=user),
         "current_session_id": auth.user_session.id if auth.user_session else None,
@@ -115,9 +128,15 @@ def account_page(request: Request, session: SessionDep, auth: CurrentAuth, saved
 
 
 @pages.post("/profile")
-def profile_submit(request: Request, session: SessionDep, auth: CurrentAuth, name: Annotated[str, Form()] = "",
-                   handle: Annotated[str, Form()] = "", language: Annotated[str, Form()] = "",
-                   timezone: Annotated[str, Form()] = "Europe/Kyiv") -> Response:
+def profile_submit(
+    request: Request,
+    session: SessionDep,
+    auth: CurrentAuth,
+    name: Annotated[str, Form()] = "",
+    handle: Annotated[str, Form()] = "",
+    language: Annotated[str, Form()] = "",
+    timezone: Annotated[str, Form()] = "Europe/Kyiv",
+) -> Response:
     """Save the profile; on bad input show the form again with what was typed."""
     typed = {"name": name, "handle": handle, "language": language or None, "timezone": timezone}
     try:
@@ -126,25 +145,50 @@ def profile_submit(request: Request, session: SessionDep, auth: CurrentAuth, nam
     except ValidationError as exc:
         return _account_page(request, session, auth, 422, profile=typed, profile_error=_first_error(exc))
     except AppError as exc:
-        return _account_page(request, session, auth, exc.status_code if exc.status_code < 500 else 422,
-                             profile=typed, profile_error=exc.detail(request_language(request)))
+        return _account_page(
+            request,
+            session,
+            auth,
+            exc.status_code if exc.status_code < 500 else 422,
+            profile=typed,
+            profile_error=exc.detail(request_language(request)),
+        )
     return RedirectResponse("/account?saved=profile", status_code=303)
 
 
 @pages.post("/password")
-def password_submit(request: Request, session: SessionDep, settings: SettingsDep, auth: CurrentAuth,
-                    current: Annotated[str, Form()] = "", new: Annotated[str, Form()] = "",
-                    new2: Annotated[str, Form()] = "", revoke_tokens: Annotated[bool, Form()] = False) -> Response:
+def password_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    auth: CurrentAuth,
+    current: Annotated[str, Form()] = "",
+    new: Annotated[str, Form()] = "",
+    new2: Annotated[str, Form()] = "",
+    revoke_tokens: Annotated[bool, Form()] = False,
+) -> Response:
     """Change the password; other sessions end, and the API tokens too when the box is ticked."""
     try:
         if new != new2:
             raise AppError("The two passwords differ.")
-        auth_service.change_password(session=session, settings=settings, user=auth.user, current=current, new=new,
-                                     keep_session_id=auth.user_session.id if auth.user_session else None,
-                                     revoke_tokens=revoke_tokens, ip=client_ip(request))
+        auth_service.change_password(
+            session=session,
+            settings=settings,
+            user=auth.user,
+            current=current,
+            new=new,
+            keep_session_id=auth.user_session.id if auth.user_session else None,
+            revoke_tokens=revoke_tokens,
+            ip=client_ip(request),
+        )
     except AppError as exc:
-        return _account_page(request, session, auth, exc.status_code if exc.status_code < 500 else 422,
-                             password_error=exc.detail(request_language(request)))
+        return _account_page(
+            request,
+            session,
+            auth,
+            exc.status_code if exc.status_code < 500 else 422,
+            password_error=exc.detail(request_language(request)),
+        )
     return RedirectResponse(f"/account?saved={'password_tokens' if revoke_tokens else 'password'}", status_code=303)
 
 
@@ -156,12 +200,18 @@ def session_revoke_submit(request: Request, session: SessionDep, user: CurrentUs
 
 
 @pages.post("/tokens")
-def token_submit(request: Request, session: SessionDep, auth: CurrentAuth, name: Annotated[str, Form()] = "API",
-                 expires_in_days: Annotated[str, Form()] = str(users_service.TOKEN_VALID_DAYS)) -> Response:
+def token_submit(
+    request: Request,
+    session: SessionDep,
+    auth: CurrentAuth,
+    name: Annotated[str, Form()] = "API",
+    expires_in_days: Annotated[str, Form()] = str(users_service.TOKEN_VALID_DAYS),
+) -> Response:
     """Create a token valid for the chosen time and show it once."""
     try:
-        raw = users_service.create_token(session=session, user=auth.user, name=name,
-                                         valid_days=_token_days(expires_in_days), ip=client_ip(request))
+        raw = users_service.create_token(
+            session=session, user=auth.user, name=name, valid_days=_token_days(expires_in_days), ip=client_ip(request)
+        )
     except AppError as exc:
         return _account_page(request, session, auth, 422, token_error=exc.detail(request_language(request)))
     return _account_page(request, session, auth, new_token=raw)

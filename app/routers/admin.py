@@ -39,34 +39,56 @@ def _day(value: str | None, tz: str) -> datetime | None:
 
 
 @api.get("", response_model=Page[AuditEventPublic])
-def read_audit_events(session: SessionDep, admin: AdminUser, action: str | None = None, subject: str | None = None,
-                      cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=100)] = 50
-                      ) -> Page[AuditEventPublic]:
+def read_audit_events(
+    session: SessionDep,
+    admin: AdminUser,
+    action: str | None = None,
+    subject: str | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> Page[AuditEventPublic]:
     """The audit log, newest first (admins)."""
     before = decode_cursor(cursor, int)
-    events = audit_service.list_events(session=session, action=action, subject=subject,
-                                       before_id=before[0] if before else None, limit=clamp_limit(limit) + 1)
+    events = audit_service.list_events(
+        session=session,
+        action=action,
+        subject=subject,
+        before_id=before[0] if before else None,
+        limit=clamp_limit(limit) + 1,
+    )
     more = len(events) > limit
     events = events[:limit]
-    return Page(items=[AuditEventPublic.model_validate(e, from_attributes=True) for e in events],
-                next_cursor=encode_cursor(events[-1].id) if more else None)
+    return Page(
+        items=[AuditEventPublic.model_validate(e, from_attributes=True) for e in events],
+        next_cursor=encode_cursor(events[-1].id) if more else None,
+    )
 
 
 @pages.get("")
-def users_page(request: Request, session: SessionDep, admin: AdminUser, q: str = "", role: str = "",
-               department: int | None = None) -> Response:
+def users_page(
+    request: Request, session: SessionDep, admin: AdminUser, q: str = "", role: str = "", department: int | None = None
+) -> Response:
     """Everyone, filterable by name, role and department."""
     users = users_service.list_users(session=session, query=q, role=role or None, department_id=department)
     departments = users_service.list_departments(session=session)
     memberships = users_service.department_ids_by_user(session=session, user_ids=[u.id for u in users if u.id])
     names = {d.id: d.name for d in departments}
     rows = [(u, [names[i] for i in memberships.get(u.id or 0, [])]) for u in users]
-    return render(request, "admin/users.html", {"rows": rows, "departments": departments, "roles": list(Role),
-                                                "filters": {"q": q, "role": role, "department": department}})
+    return render(
+        request,
+        "admin/users.html",
+        {
+            "rows": rows,
+            "departments": departments,
+            "roles": list(Role),
+            "filters": {"q": q, "role": role, "department": department},
+        },
+    )
 
 
-def _user_form(request: Request, session: SessionDep, template: str, status_code: int = 200,
-               **context: Any) -> Response:
+def _user_form(
+    request: Request, session: SessionDep, template: str, status_code: int = 200, **context: Any
+) -> Response:
     context.setdefault("departments", users_service.list_departments(session=session))
     context.setdefault("roles", list(Role))
     return render(request, template, context, status_code=status_code)
@@ -82,20 +104,32 @@ def new_user_page(request: Request, session: SessionDep, admin: AdminUser) -> Re
 async def new_user_submit(request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser) -> Response:
     """Create the account and show its one-time invite link."""
     form = await request.form()
-    typed = {"email": str(form.get("email", "")), "name": str(form.get("name", "")),
-             "role": str(form.get("role", "staff")), "handle": str(form.get("handle", "")) or None,
-             "department_ids": [int(v) for v in form.getlist("department_ids") if str(v).isdigit()]}
+    typed = {
+        "email": str(form.get("email", "")),
+        "name": str(form.get("name", "")),
+        "role": str(form.get("role", "staff")),
+        "handle": str(form.get("handle", "")) or None,
+        "department_ids": [int(v) for v in form.getlist("department_ids") if str(v).isdigit()],
+    }
     try:
-        user = users_service.create_user(session=session, data=UserCreate.model_validate(typed), actor=admin,
-                                         ip=client_ip(request))
-        token = users_service.create_invite(session=session, user=user, actor=admin,
-                                            valid_days=settings.invite_valid_days, ip=client_ip(request))
+        user = users_service.create_user(
+            session=session, data=UserCreate.model_validate(typed), actor=admin, ip=client_ip(request)
+        )
+        token = users_service.create_invite(
+            session=session, user=user, actor=admin, valid_days=settings.invite_valid_days, ip=client_ip(request)
+        )
     except (AppError, ValidationError) as exc:
         error = exc.detail(request_language(request)) if isinstance(exc, AppError) else _invalid(exc, request)
         return _user_form(request, session, "admin/user_new.html", 422, form=typed, error=error)
     invite_url = str(request.base_url).rstrip("/") + f"/invite/{token}"
-    return _user_form(request, session, "admin/user_invited.html", invited=user, invite_url=invite_url,
-                      valid_days=settings.invite_valid_days)
+    return _user_form(
+        request,
+        session,
+        "admin/user_invited.html",
+        invited=user,
+        invite_url=invite_url,
+        valid_days=settings.invite_valid_days,
+    )
 
 
 def _invalid(exc: ValidationError, request: Request) -> str:
@@ -109,8 +143,13 @@ def _invalid(exc: ValidationError, request: Request) -> str:
 def user_page(request: Request, session: SessionDep, admin: AdminUser, user_id: int) -> Response:
     """One person: role, departments, active state, a new invite link."""
     user = users_service.get_user_or_raise(session=session, user_id=user_id)
-    return _user_form(request, session, "admin/user_edit.html", person=user,
-                      department_ids=users_service.department_ids_of(session=session, user=user))
+    return _user_form(
+        request,
+        session,
+        "admin/user_edit.html",
+        person=user,
+        department_ids=users_service.department_ids_of(session=session, user=user),
+    )
 
 
 @pages.post("/users/{user_id}")
@@ -120,28 +159,41 @@ async def user_submit(request: Request, session: SessionDep, admin: AdminUser, u
     form = await request.form()
     department_ids = [int(v) for v in form.getlist("department_ids") if str(v).isdigit()]
     try:
-        data = UserUpdate.model_validate({"name": form.get("name") or None, "role": form.get("role") or None,
-                                          "department_ids": department_ids,
-                                          "is_active": form.get("is_active") == "on"})
+        data = UserUpdate.model_validate(
+            {
+                "name": form.get("name") or None,
+                "role": form.get("role") or None,
+                "department_ids": department_ids,
+                "is_active": form.get("is_active") == "on",
+            }
+        )
         users_service.update_user(session=session, user=user, data=data, actor=admin, ip=client_ip(request))
     except (AppError, ValidationError) as exc:
         session.rollback()
         error = exc.detail(request_language(request)) if isinstance(exc, AppError) else _invalid(exc, request)
-        return _user_form(request, session, "admin/user_edit.html", 422, person=user, department_ids=department_ids,
-                          error=error)
+        return _user_form(
+            request, session, "admin/user_edit.html", 422, person=user, department_ids=department_ids, error=error
+        )
     return RedirectResponse(f"/admin/users/{user_id}?saved=1", status_code=303)
 
 
 @pages.post("/users/{user_id}/invite")
-def reinvite_submit(request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser,
-                    user_id: int) -> Response:
+def reinvite_submit(
+    request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser, user_id: int
+) -> Response:
     """A fresh one-time link: an invitation, or a password reset for someone who has a password (shown once)."""
     user = users_service.get_user_or_raise(session=session, user_id=user_id)
-    token = users_service.create_invite(session=session, user=user, actor=admin,
-                                        valid_days=settings.invite_valid_days, ip=client_ip(request))
-    return _user_form(request, session, "admin/user_invited.html", invited=user,
-                      invite_url=str(request.base_url).rstrip("/") + f"/invite/{token}",
-                      valid_days=settings.invite_valid_days)
+    token = users_service.create_invite(
+        session=session, user=user, actor=admin, valid_days=settings.invite_valid_days, ip=client_ip(request)
+    )
+    return _user_form(
+        request,
+        session,
+        "admin/user_invited.html",
+        invited=user,
+        invite_url=str(request.base_url).rstrip("/") + f"/invite/{token}",
+        valid_days=settings.invite_valid_days,
+    )
 
 
 @pages.get("/departments")
@@ -153,13 +205,22 @@ def departments_page(request: Request, session: SessionDep, admin: AdminUser) ->
 def _departments(request: Request, session: SessionDep, status_code: int = 200, **context: Any) -> Response:
     departments = users_service.list_departments(session=session)
     counts = users_service.department_member_counts(session=session)
-    return render(request, "admin/departments.html", {"departments": departments, "counts": counts, **context},
-                  status_code=status_code)
+    return render(
+        request,
+        "admin/departments.html",
+        {"departments": departments, "counts": counts, **context},
+        status_code=status_code,
+    )
 
 
 @pages.post("/departments")
-def department_submit(request: Request, session: SessionDep, admin: AdminUser, name: Annotated[str, Form()] = "",
-                      department_id: Annotated[int | None, Form()] = None) -> Response:
+def department_submit(
+    request: Request,
+    session: SessionDep,
+    admin: AdminUser,
+    name: Annotated[str, Form()] = "",
+    department_id: Annotated[int | None, Form()] = None,
+) -> Response:
     """Create a department, or rename one."""
     try:
         data = DepartmentCreate(name=name.strip())
@@ -175,17 +236,38 @@ def department_submit(request: Request, session: SessionDep, admin: AdminUser, n
 
 
 @pages.get("/audit")
-def audit_page(request: Request, session: SessionDep, admin: AdminUser, action: str = "", subject: str = "",
-               since: str = "", until: str = "", before: int | None = None) -> Response:
+def audit_page(
+    request: Request,
+    session: SessionDep,
+    admin: AdminUser,
+    action: str = "",
+    subject: str = "",
+    since: str = "",
+    until: str = "",
+    before: int | None = None,
+) -> Response:
     """The audit log, filtered by action, person and dates."""
     start, end = _day(since, admin.timezone), _day(until, admin.timezone)
-    events = audit_service.list_events(session=session, action=action or None, subject=subject or None, since=start,
-                                       until=end + timedelta(days=1) if end else None, before_id=before,
-                                       limit=audit_service.PAGE_SIZE + 1)
+    events = audit_service.list_events(
+        session=session,
+        action=action or None,
+        subject=subject or None,
+        since=start,
+        until=end + timedelta(days=1) if end else None,
+        before_id=before,
+        limit=audit_service.PAGE_SIZE + 1,
+    )
     more = len(events) > audit_service.PAGE_SIZE
-    events = events[:audit_service.PAGE_SIZE]
+    events = events[: audit_service.PAGE_SIZE]
     actors = {u.id: u for u in users_service.list_users(session=session)}
-    return render(request, "admin/audit.html", {
-        "events": events, "actors": actors, "actions": audit_service.action_names(session=session),
-        "filters": {"action": action, "subject": subject, "since": since, "until": until},
-        "next_before": events[-1].id if more and events else None})
+    return render(
+        request,
+        "admin/audit.html",
+        {
+            "events": events,
+            "actors": actors,
+            "actions": audit_service.action_names(session=session),
+            "filters": {"action": action, "subject": subject, "since": since, "until": until},
+            "next_before": events[-1].id if more and events else None,
+        },
+    )

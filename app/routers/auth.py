@@ -43,17 +43,30 @@ def safe_next(target: str | None) -> str:
 
 def set_session_cookie(request: Request, response: Response, raw: str, settings: SettingsDep) -> None:
     """The session cookie: HttpOnly, SameSite=Lax, Secure over HTTPS, lives as long as the session may."""
-    response.set_cookie(SESSION_COOKIE, raw, httponly=True, samesite="lax",
-                        secure=is_https(request.scope, settings.force_https),
-                        max_age=int(settings.session_absolute_days * 86400), path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        raw,
+        httponly=True,
+        samesite="lax",
+        secure=is_https(request.scope, settings.force_https),
+        max_age=int(settings.session_absolute_days * 86400),
+        path="/",
+    )
 
 
 @api.post("/login", response_model=LoginAnswer)
-def login(request: Request, response: Response, session: SessionDep, settings: SettingsDep,
-          data: LoginRequest) -> LoginAnswer:
+def login(
+    request: Request, response: Response, session: SessionDep, settings: SettingsDep, data: LoginRequest
+) -> LoginAnswer:
     """Sign in with e-mail and password; sets the session cookie and returns the CSRF token."""
-    user, raw = auth_service.login(session=session, settings=settings, email=data.email, password=data.password,
-                                   ip=client_ip(request), user_agent=request.headers.get("user-agent", ""))
+    user, raw = auth_service.login(
+        session=session,
+        settings=settings,
+        email=data.email,
+        password=data.password,
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+    )
     set_session_cookie(request, response, raw, settings)
     department_ids = users_service.department_ids_of(session=session, user=user)
     return LoginAnswer(user=users_service.to_public(user, department_ids), csrf_token=csrf_token(settings.secret, raw))
@@ -77,13 +90,25 @@ def login_page(request: Request, auth: AuthDep, next: str = "/") -> Response:
 
 
 @pages.post("/login")
-def login_submit(request: Request, session: SessionDep, settings: SettingsDep, _auth: AuthDep,
-                 email: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
-                 next: Annotated[str, Form()] = "/") -> Response:
+def login_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    _auth: AuthDep,
+    email: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
     """Check the credentials; on success open a session and go where the user was heading."""
     try:
-        _user, raw = auth_service.login(session=session, settings=settings, email=email, password=password,
-                                        ip=client_ip(request), user_agent=request.headers.get("user-agent", ""))
+        _user, raw = auth_service.login(
+            session=session,
+            settings=settings,
+            email=email,
+            password=password,
+            ip=client_ip(request),
+            user_agent=request.headers.get("user-agent", ""),
+        )
     except AppError as exc:
         context = {"next": safe_next(next), "email": email, "error": exc.detail(request_language(request))}
         status = 429 if exc.status_code == 429 else 401
@@ -111,8 +136,15 @@ def invite_page(request: Request, session: SessionDep, token: str, _auth: AuthDe
 
 
 @pages.post("/invite/{token}")
-def invite_submit(request: Request, session: SessionDep, settings: SettingsDep, token: str, _auth: AuthDep,
-                  password: Annotated[str, Form()] = "", password2: Annotated[str, Form()] = "") -> Response:
+def invite_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    token: str,
+    _auth: AuthDep,
+    password: Annotated[str, Form()] = "",
+    password2: Annotated[str, Form()] = "",
+) -> Response:
     """Set the password, use up the invite (ending every earlier session and token) and sign the person in."""
     invite = users_service.get_open_invite(session=session, token=token)
     invited = users_service.get_user_or_raise(session=session, user_id=invite.user_id)
@@ -122,18 +154,28 @@ def invite_submit(request: Request, session: SessionDep, settings: SettingsDep, 
             raise AppError("The two passwords differ.")
         user = users_service.accept_invite(session=session, token=token, password=password, ip=client_ip(request))
     except AppError as exc:
-        return render(request, "auth/invite.html", {"invited": invited, "token": token, "error": exc.detail(language),
-                                                    "reset": bool(invited.password_hash)}, status_code=422)
-    raw = auth_service.open_session(session=session, user=user, ip=client_ip(request),
-                                    user_agent=request.headers.get("user-agent", ""))
+        return render(
+            request,
+            "auth/invite.html",
+            {"invited": invited, "token": token, "error": exc.detail(language), "reset": bool(invited.password_hash)},
+            status_code=422,
+        )
+    raw = auth_service.open_session(
+        session=session, user=user, ip=client_ip(request), user_agent=request.headers.get("user-agent", "")
+    )
     response = RedirectResponse("/", status_code=303)
     set_session_cookie(request, response, raw, settings)
     return response
 
 
 @pages.post("/language")
-def choose_language(request: Request, session: SessionDep, auth: AuthDep,
-                    language: Annotated[str, Form()] = "uk", next: Annotated[str, Form()] = "/") -> Response:
+def choose_language(
+    request: Request,
+    session: SessionDep,
+    auth: AuthDep,
+    language: Annotated[str, Form()] = "uk",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
     """Switch the interface language: stored on the user, or in a cookie before sign-in."""
     language = language if language in LANGUAGES else "uk"
     response = RedirectResponse(safe_next(next), status_code=303)
@@ -141,6 +183,13 @@ def choose_language(request: Request, session: SessionDep, auth: AuthDep,
         auth.user.language = language  # type: ignore[assignment]
         session.add(auth.user)
         session.commit()
-    response.set_cookie("kolo_lang", language, max_age=365 * 86400, samesite="lax", httponly=True, path="/",
-                        secure=is_https(request.scope, request.app.state.settings.force_https))
+    response.set_cookie(
+        "kolo_lang",
+        language,
+        max_age=365 * 86400,
+        samesite="lax",
+        httponly=True,
+        path="/",
+        secure=is_https(request.scope, request.app.state.settings.force_https),
+    )
     return response

@@ -19,17 +19,22 @@ pages = APIRouter(prefix="/notifications", include_in_schema=False)
 
 def _public(session: Session, user: User, rows: list[Notification], language: str) -> list[NotificationPublic]:
     names = notifications_service.actor_names(session=session, rows=rows)
-    return [notifications_service.to_public(r, language=language, actor_name=names.get(r.actor_id or 0))
-            for r in rows]
+    return [notifications_service.to_public(r, language=language, actor_name=names.get(r.actor_id or 0)) for r in rows]
 
 
 @api.get("", response_model=Page[NotificationPublic])
-def read_notifications(request: Request, session: SessionDep, user: CurrentUser, cursor: str | None = None,
-                       unread: bool = False,
-                       limit: Annotated[int, Query(ge=1, le=100)] = 30) -> Page[NotificationPublic]:
+def read_notifications(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    cursor: str | None = None,
+    unread: bool = False,
+    limit: Annotated[int, Query(ge=1, le=100)] = 30,
+) -> Page[NotificationPublic]:
     """The caller's notifications, newest first."""
-    rows, next_cursor = notifications_service.list_notifications(session=session, user=user, cursor=cursor,
-                                                                 limit=limit, unread_only=unread)
+    rows, next_cursor = notifications_service.list_notifications(
+        session=session, user=user, cursor=cursor, limit=limit, unread_only=unread
+    )
     return Page(items=_public(session, user, list(rows), request_language(request)), next_cursor=next_cursor)
 
 
@@ -61,8 +66,9 @@ def bell(request: Request, session: SessionDep, user: CurrentUser) -> Response:
 
 
 @pages.get("")
-def notification_list_page(request: Request, session: SessionDep, user: CurrentUser,
-                           cursor: str | None = None) -> Response:
+def notification_list_page(
+    request: Request, session: SessionDep, user: CurrentUser, cursor: str | None = None
+) -> Response:
     """The notifications page; htmx asks for the next page's rows only."""
     rows, next_cursor = notifications_service.list_notifications(session=session, user=user, cursor=cursor)
     items = _public(session, user, list(rows), request_language(request))

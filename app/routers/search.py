@@ -24,8 +24,14 @@ api = APIRouter(prefix="/api/v1", tags=["search"])
 pages = APIRouter(include_in_schema=False)
 
 FILTER_PARAMS = ("type", "tag", "department", "author", "date_from", "date_to")
-KIND_LABELS = {"post": N_("Post"), "comment": N_("Comment"), "event": N_("Event"), "article": N_("Article"),
-               "task": N_("Onboarding task"), "template": N_("Checklist template")}
+KIND_LABELS = {
+    "post": N_("Post"),
+    "comment": N_("Comment"),
+    "event": N_("Event"),
+    "article": N_("Article"),
+    "task": N_("Onboarding task"),
+    "template": N_("Checklist template"),
+}
 FACET_TITLES = {"kind": N_("Type"), "tag": N_("Tags"), "department": N_("Department"), "author": N_("Author")}
 
 
@@ -49,65 +55,128 @@ def _int(value: str | None, message: str) -> int | None:
 
 
 def _filters(params: dict[str, str]) -> SearchFilters:
-    return SearchFilters(tag=params.get("tag") or None,
-                         department_id=_int(params.get("department"), "Choose a department from the list."),
-                         author_id=_int(params.get("author"), "Choose an author from the list."),
-                         date_from=parse_day(params.get("date_from")), date_to=parse_day(params.get("date_to")))
+    return SearchFilters(
+        tag=params.get("tag") or None,
+        department_id=_int(params.get("department"), "Choose a department from the list."),
+        author_id=_int(params.get("author"), "Choose an author from the list."),
+        date_from=parse_day(params.get("date_from")),
+        date_to=parse_day(params.get("date_to")),
+    )
 
 
 @api.get("/search", response_model=SearchPagePublic)
-def read_search(request: Request, session: SessionDep, user: CurrentUser, q: str = "", type: str | None = None,
-                limit: int = 20, cursor: str | None = None, tag: str | None = None, department: str | None = None,
-                author: str | None = None, date_from: str | None = None,
-                date_to: str | None = None) -> SearchPagePublic:
+def read_search(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    q: str = "",
+    type: str | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+    tag: str | None = None,
+    department: str | None = None,
+    author: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+) -> SearchPagePublic:
     """Search what the caller may read: `{items: [{type, id, title, url, snippet, score}], total, suggestion,
     facets: {kind|tag|department|author: [{value, label, count}]}, next_cursor}`; narrow it with the facets'
     values (`tag`, `department`, `author`) and `date_from` / `date_to` (YYYY-MM-DD), as on the /search page."""
-    params = {k: v.strip() for k, v in (("tag", tag), ("department", department), ("author", author),
-                                         ("date_from", date_from), ("date_to", date_to)) if v and v.strip()}
-    page = search_service.search(session=session, runtime=_runtime(request), user=user, q=q, type=type,
-                                 filters=_filters(params), limit=limit, cursor=cursor)
+    params = {
+        k: v.strip()
+        for k, v in (
+            ("tag", tag),
+            ("department", department),
+            ("author", author),
+            ("date_from", date_from),
+            ("date_to", date_to),
+        )
+        if v and v.strip()
+    }
+    page = search_service.search(
+        session=session,
+        runtime=_runtime(request),
+        user=user,
+        q=q,
+        type=type,
+        filters=_filters(params),
+        limit=limit,
+        cursor=cursor,
+    )
     return SearchPagePublic.model_validate(page, from_attributes=True)
 
 
 @api.get("/reports/search-gaps", response_model=Page[SearchGapPublic])
-def read_search_gaps(session: SessionDep, settings: SettingsDep, user: ManagerUser, days: int = 30,
-                     department: int | None = None,
-                     limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Page[SearchGapPublic]:
+def read_search_gaps(
+    session: SessionDep,
+    settings: SettingsDep,
+    user: ManagerUser,
+    days: int = 30,
+    department: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 50,
+) -> Page[SearchGapPublic]:
     """Managers: the top queries of the period in their departments that found nothing or whose results nobody
     opened, each asked by several people (never who)."""
-    rows = gaps.list_gaps(session=session, settings=settings, user=user, days=days, department_id=department,
-                          limit=limit)
+    rows = gaps.list_gaps(
+        session=session, settings=settings, user=user, days=days, department_id=department, limit=limit
+    )
     return Page(items=rows)
 
 
 @api.post("/search/guide-requests", response_model=GuideRequestPublic, status_code=201)
-def create_guide_request(session: SessionDep, settings: SettingsDep, user: ManagerUser,
-                         data: GuideRequestCreate) -> GuideRequestPublic:
+def create_guide_request(
+    session: SessionDep, settings: SettingsDep, user: ManagerUser, data: GuideRequestCreate
+) -> GuideRequestPublic:
     """Managers: ask someone to write the guide a query on their gap report was looking for; they are notified."""
-    row = gaps.create_guide_request(session=session, settings=settings, actor=user, query=data.query,
-                                    owner_id=data.owner_id, title=data.title, note=data.note)
+    row = gaps.create_guide_request(
+        session=session,
+        settings=settings,
+        actor=user,
+        query=data.query,
+        owner_id=data.owner_id,
+        title=data.title,
+        note=data.note,
+    )
     return GuideRequestPublic.model_validate(row, from_attributes=True)
 
 
 @pages.get("/search")
-def search_page(request: Request, session: SessionDep, user: CurrentUser, q: str = "",
-                cursor: str | None = None) -> Response:
+def search_page(
+    request: Request, session: SessionDep, user: CurrentUser, q: str = "", cursor: str | None = None
+) -> Response:
     """The search page: results with highlights, filters with counts, "did you mean", pages."""
     params = {k: v for k in FILTER_PARAMS if (v := request.query_params.get(k, "").strip())}
     error, page = None, SearchPage()
     try:
-        page = search_service.search(session=session, runtime=_runtime(request), user=user, q=q,
-                                     type=params.get("type"), filters=_filters(params), cursor=cursor)
+        page = search_service.search(
+            session=session,
+            runtime=_runtime(request),
+            user=user,
+            q=q,
+            type=params.get("type"),
+            filters=_filters(params),
+            cursor=cursor,
+        )
     except AppError as exc:
         error = exc.detail(request_language(request))
-    return render(request, "search/search.html", {
-        "q": q, "params": params, "page": page, "error": error, "kinds": KINDS, "kind_labels": KIND_LABELS,
-        "facet_titles": FACET_TITLES,
-        "facets": _facet_links(q, params, page), "clear_url": _url(q, {}),
-        "suggestion_url": _url(page.suggestion or "", params),
-        "next_url": _url(q, params, cursor=page.next_cursor) if page.next_cursor else None,
-        "departments": users_service.list_departments(session=session)})
+    return render(
+        request,
+        "search/search.html",
+        {
+            "q": q,
+            "params": params,
+            "page": page,
+            "error": error,
+            "kinds": KINDS,
+            "kind_labels": KIND_LABELS,
+            "facet_titles": FACET_TITLES,
+            "facets": _facet_links(q, params, page),
+            "clear_url": _url(q, {}),
+            "suggestion_url": _url(page.suggestion or "", params),
+            "next_url": _url(q, params, cursor=page.next_cursor) if page.next_cursor else None,
+            "departments": users_service.list_departments(session=session),
+        },
+    )
 
 
 def _url(q: str, params: dict[str, str], **extra: str | None) -> str:
@@ -152,26 +221,51 @@ def search_go(session: SessionDep, user: CurrentUser, to: str, log: int | None =
 
 
 @pages.get("/search/gaps")
-def search_gaps_page(request: Request, session: SessionDep, settings: SettingsDep, user: ManagerUser,
-                     days: int = 30, department: str | None = None) -> Response:
+def search_gaps_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: ManagerUser,
+    days: int = 30,
+    department: str | None = None,
+) -> Response:
     """Managers: what staff of their departments searched for and did not find, and the guide requests made of it."""
     department_id = _int(department, "Choose a department from the list.")
     requests = gaps.list_guide_requests(session=session, settings=settings, user=user)
     scope = gaps.report_departments(session=session, user=user)
-    return render(request, "search/gaps.html", {
-        "rows": gaps.list_gaps(session=session, settings=settings, user=user, days=days, department_id=department_id),
-        "days": days, "department": department_id, "min_people": settings.search_gap_min_people,
-        "log_days": settings.search_log_days,
-        "departments": [d for d in users_service.list_departments(session=session) if scope is None or d.id in scope],
-        "people": users_service.list_users(session=session),
-        "requests": requests, "answers": gaps.answer_slugs(session=session, requests=requests),
-        "names": {u.id: u.name for u in users_service.list_users(session=session, include_inactive=True)}})
+    return render(
+        request,
+        "search/gaps.html",
+        {
+            "rows": gaps.list_gaps(
+                session=session, settings=settings, user=user, days=days, department_id=department_id
+            ),
+            "days": days,
+            "department": department_id,
+            "min_people": settings.search_gap_min_people,
+            "log_days": settings.search_log_days,
+            "departments": [
+                d for d in users_service.list_departments(session=session) if scope is None or d.id in scope
+            ],
+            "people": users_service.list_users(session=session),
+            "requests": requests,
+            "answers": gaps.answer_slugs(session=session, requests=requests),
+            "names": {u.id: u.name for u in users_service.list_users(session=session, include_inactive=True)},
+        },
+    )
 
 
 @pages.post("/search/gaps/requests")
-def search_gaps_request(session: SessionDep, settings: SettingsDep, user: ManagerUser, query: Annotated[str, Form()],
-                        owner_id: Annotated[int, Form()], title: Annotated[str, Form()] = "") -> Response:
+def search_gaps_request(
+    session: SessionDep,
+    settings: SettingsDep,
+    user: ManagerUser,
+    query: Annotated[str, Form()],
+    owner_id: Annotated[int, Form()],
+    title: Annotated[str, Form()] = "",
+) -> Response:
     """Managers: turn a query on their gap report into a "guide requested" task for a colleague."""
-    gaps.create_guide_request(session=session, settings=settings, actor=user, query=query, owner_id=owner_id,
-                              title=title)
+    gaps.create_guide_request(
+        session=session, settings=settings, actor=user, query=query, owner_id=owner_id, title=title
+    )
     return RedirectResponse("/search/gaps?requested=1", status_code=303)

@@ -28,7 +28,6 @@ def api_docs(request: Request) -> Response:
     # Swagger UI styles its widgets inline; this page alone allows inline styles.
     response.headers["Content-Security-Policy"] = (
         f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; frame-ancestors 'none'; object-src 'none'; base-uri 'self'")
+        "img-src 'self' data:; frame-ancestors 'none'; object-src 'none'; base-uri 'self'"
+    )
     return response
-
-

@@ -25,7 +25,8 @@ def create_upload(session: SessionDep, settings: SettingsDep, user: CurrentUser,
 def read_upload(session: SessionDep, user: CurrentUser, upload_id: int) -> UploadPublic:
     """An upload's details, if the caller may read what it is attached to."""
     return uploads_service.to_public(
-        uploads_service.get_readable_upload(session=session, user=user, upload_id=upload_id))
+        uploads_service.get_readable_upload(session=session, user=user, upload_id=upload_id)
+    )
 
 
 @pages.get("/uploads/{upload_id}")

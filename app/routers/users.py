@@ -36,8 +36,9 @@ def update_me(session: SessionDep, user: CurrentUser, data: ProfileUpdate) -> Us
 
 
 @api.get("/users", response_model=Page[UserPublic])
-def read_users(session: SessionDep, _admin: AdminUser, cursor: str | None = None,
-               limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Page[UserPublic]:
+def read_users(
+    session: SessionDep, _admin: AdminUser, cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=100)] = 50
+) -> Page[UserPublic]:
     """All accounts, by id (admins)."""
     after = decode_cursor(cursor, int)
     query = select(User).order_by(col(User.id)).limit(clamp_limit(limit) + 1)
@@ -47,17 +48,21 @@ def read_users(session: SessionDep, _admin: AdminUser, cursor: str | None = None
     more = len(users) > limit
     users = users[:limit]
     departments = users_service.department_ids_by_user(session=session, user_ids=[u.id for u in users if u.id])
-    return Page(items=[users_service.to_public(u, departments.get(u.id or 0, [])) for u in users],
-                next_cursor=encode_cursor(users[-1].id) if more and users else None)
+    return Page(
+        items=[users_service.to_public(u, departments.get(u.id or 0, [])) for u in users],
+        next_cursor=encode_cursor(users[-1].id) if more and users else None,
+    )
 
 
 @api.post("/users", response_model=UserCreated, status_code=201)
-def create_user(request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser,
-                data: UserCreate) -> UserCreated:
+def create_user(
+    request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser, data: UserCreate
+) -> UserCreated:
     """Create an account and a one-time invite link where the person sets a password (admins)."""
     user = users_service.create_user(session=session, data=data, actor=admin, ip=client_ip(request))
-    token = users_service.create_invite(session=session, user=user, actor=admin,
-                                        valid_days=settings.invite_valid_days, ip=client_ip(request))
+    token = users_service.create_invite(
+        session=session, user=user, actor=admin, valid_days=settings.invite_valid_days, ip=client_ip(request)
+    )
     public = _public(session, user)
     return UserCreated(**public.model_dump(), invite_url=str(request.base_url).rstrip("/") + f"/invite/{token}")
 
@@ -69,21 +74,22 @@ def read_user(session: SessionDep, _admin: AdminUser, user_id: int) -> UserPubli
 
 
 @api.patch("/users/{user_id}", response_model=UserPublic)
-def update_user(request: Request, session: SessionDep, admin: AdminUser, user_id: int,
-                data: UserUpdate) -> UserPublic:
+def update_user(request: Request, session: SessionDep, admin: AdminUser, user_id: int, data: UserUpdate) -> UserPublic:
     """Change role, departments, handle, name or deactivate (admins); deactivation ends sessions, API tokens and
     invite links at once, and re-activation brings none of them back."""
     user = users_service.get_user_or_raise(session=session, user_id=user_id)
-    return _public(session, users_service.update_user(session=session, user=user, data=data, actor=admin,
-                                                      ip=client_ip(request)))
+    return _public(
+        session, users_service.update_user(session=session, user=user, data=data, actor=admin, ip=client_ip(request))
+    )
 
 
 @api.delete("/users/{user_id}", status_code=204)
 def deactivate_user(request: Request, session: SessionDep, admin: AdminUser, user_id: int) -> Response:
     """Deactivate an account (nothing is deleted; admins)."""
     user = users_service.get_user_or_raise(session=session, user_id=user_id)
-    users_service.update_user(session=session, user=user, data=UserUpdate(is_active=False), actor=admin,
-                              ip=client_ip(request))
+    users_service.update_user(
+        session=session, user=user, data=UserUpdate(is_active=False), actor=admin, ip=client_ip(request)
+    )
     return Response(status_code=204)
 
 
@@ -92,13 +98,15 @@ class InviteLink(BaseModel):
 
 
 @api.post("/users/{user_id}/invite", response_model=InviteLink, status_code=201)
-def reinvite_user(request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser,
-                  user_id: int) -> InviteLink:
+def reinvite_user(
+    request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser, user_id: int
+) -> InviteLink:
     """A new one-time link: an invitation, or a password reset once the person has a password; using it ends their
     sessions and API tokens. Earlier links stop working; a deactivated person gets 409 (admins)."""
     user = users_service.get_user_or_raise(session=session, user_id=user_id)
-    token = users_service.create_invite(session=session, user=user, actor=admin,
-                                        valid_days=settings.invite_valid_days, ip=client_ip(request))
+    token = users_service.create_invite(
+        session=session, user=user, actor=admin, valid_days=settings.invite_valid_days, ip=client_ip(request)
+    )
     return InviteLink(invite_url=str(request.base_url).rstrip("/") + f"/invite/{token}")
 
 
@@ -122,11 +130,13 @@ def read_department(session: SessionDep, _user: CurrentUser, department_id: int)
 
 
 @api.patch("/departments/{department_id}", response_model=DepartmentPublic)
-def rename_department(session: SessionDep, admin: AdminUser, department_id: int,
-                      data: DepartmentCreate) -> DepartmentPublic:
+def rename_department(
+    session: SessionDep, admin: AdminUser, department_id: int, data: DepartmentCreate
+) -> DepartmentPublic:
     """Rename a department (admins)."""
     department = users_service.get_department_or_raise(session=session, department_id=department_id)
     if not data.name.strip():
         raise InvalidInput("The name must not be empty.")
     return users_service.department_public(
-        users_service.rename_department(session=session, department=department, data=data, actor=admin))
+        users_service.rename_department(session=session, department=department, data=data, actor=admin)
+    )

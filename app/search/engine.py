@@ -176,8 +176,9 @@ def _read_values(reader: IndexReader, fieldname: str, text: str) -> tuple[np.nda
     return (found[0], found[2]) if found else False
 
 
-def _read_term(reader: IndexReader, fieldname: str, text: str, *,
-               values: bool) -> tuple[np.ndarray, np.ndarray, list[bytes]] | None:
+def _read_term(
+    reader: IndexReader, fieldname: str, text: str, *, values: bool
+) -> tuple[np.ndarray, np.ndarray, list[bytes]] | None:
     leaf = _leaf_matcher(reader, fieldname, text)
     if leaf is None:
         return None
@@ -221,7 +222,7 @@ def _read_lengths(reader: IndexReader, fieldname: str, size: int) -> np.ndarray:
     column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
     raw = np.zeros(size, dtype=np.uint8)
     if column is not None and column._count:
-        raw[:column._count] = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
+        raw[: column._count] = np.frombuffer(column._dbfile.get(column._basepos, column._count), dtype=np.uint8)
     return _LENGTHS[raw]
 
 
@@ -311,7 +312,7 @@ def segment_docs(searcher: Searcher, query: Query) -> np.ndarray:
     if all(type(node) in (Term, Or, And) for node in _nodes(query)):
         evaluator = _Evaluator(searcher)
         for leaf in _leaves(searcher, None):
-            mask[leaf.offset:leaf.offset + leaf.size] = evaluator.run(query, leaf).match & leaf.allowed
+            mask[leaf.offset : leaf.offset + leaf.size] = evaluator.run(query, leaf).match & leaf.allowed
         return mask
     for docnum in searcher.docs_for_query(query):
         mask[docnum] = True
@@ -353,8 +354,11 @@ def _field_index(leaf: _Leaf, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
             if postings:
                 owners.append(postings.ids)
                 terms.append(np.full(len(postings.ids), i, dtype=np.int32))
-        found = (np.concatenate(terms), np.concatenate(owners)) if terms else \
-            (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
+        found = (
+            (np.concatenate(terms), np.concatenate(owners))
+            if terms
+            else (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
+        )
         _cache.put(key, found, found[0].nbytes + found[1].nbytes)
     return found  # type: ignore[return-value]
 
@@ -366,8 +370,10 @@ def similar_terms(searcher: Searcher, fieldname: str, text: str, maxdist: int) -
     found: set[str] = set()
     for leaf in _leaves(searcher, None):
         candidates = _by_initial(leaf, fieldname).get(text[:1], [])
-        found.update(term for term, _, _ in process.extract(text, candidates, scorer=OSA.distance,
-                                                           score_cutoff=maxdist, limit=None))
+        found.update(
+            term
+            for term, _, _ in process.extract(text, candidates, scorer=OSA.distance, score_cutoff=maxdist, limit=None)
+        )
     return found
 
 
@@ -397,7 +403,7 @@ def _leaves(searcher: Searcher, allowed: np.ndarray | None) -> Iterator[_Leaf]:
         reader = sub.reader()
         segment = reader.segment()
         size = reader.doc_count_all()
-        mask = np.ones(size, dtype=bool) if allowed is None else allowed[offset:offset + size].copy()
+        mask = np.ones(size, dtype=bool) if allowed is None else allowed[offset : offset + size].copy()
         if segment.deleted_count():
             mask[np.fromiter(segment.deleted_docs(), dtype=np.int64)] = False
         yield _Leaf(reader=reader, segid=segment.segment_id(), size=size, offset=offset, allowed=mask)

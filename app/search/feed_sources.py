@@ -28,8 +28,9 @@ def _live_posts(session: Session, ids: Iterable[int]) -> dict[int, Post]:
     return {p.id: p for p in rows if p.id is not None}
 
 
-def _details(session: Session, posts: dict[int, Post]) -> tuple[dict[int, list[int]], dict[int, list[str]],
-                                                                  dict[int, str]]:
+def _details(
+    session: Session, posts: dict[int, Post]
+) -> tuple[dict[int, list[int]], dict[int, list[str]], dict[int, str]]:
     ids = list(posts)
     departments: dict[int, list[int]] = defaultdict(list)
     tags: dict[int, list[str]] = defaultdict(list)
@@ -55,10 +56,24 @@ class PostSource:
         """Live posts as documents."""
         posts = _live_posts(session, ids)
         departments, tags, authors = _details(session, posts)
-        return [SearchDoc(key=f"post:{i}", kind="post", title=_title(p.html), body=plain_text(p.html),
-                          tags=tags[i], author=authors[i], author_id=p.author_id, department_ids=departments[i],
-                          visibility=_visibility(p, departments[i]), status=p.kind, created_at=p.created_at,
-                          updated_at=p.edited_at or p.created_at, url=f"/posts/{i}") for i, p in posts.items()]
+        return [
+            SearchDoc(
+                key=f"post:{i}",
+                kind="post",
+                title=_title(p.html),
+                body=plain_text(p.html),
+                tags=tags[i],
+                author=authors[i],
+                author_id=p.author_id,
+                department_ids=departments[i],
+                visibility=_visibility(p, departments[i]),
+                status=p.kind,
+                created_at=p.created_at,
+                updated_at=p.edited_at or p.created_at,
+                url=f"/posts/{i}",
+            )
+            for i, p in posts.items()
+        ]
 
     def all_ids(self, session: Session) -> Iterable[int]:
         """Every live post."""
@@ -78,14 +93,25 @@ class CommentSource:
         comments = session.exec(query).all()
         posts = _live_posts(session, [c.post_id for c in comments])
         departments, _tags, _authors = _details(session, posts)
-        names = {u.id: u.name for u in session.exec(select(User).where(
-            col(User.id).in_({c.author_id for c in comments})))}
-        return [SearchDoc(key=f"comment:{c.id}", kind="comment", title=_title(posts[c.post_id].html),
-                          body=plain_text(c.html), author=names.get(c.author_id, ""), author_id=c.author_id,
-                          department_ids=departments[c.post_id],  # type: ignore[arg-type]
-                          visibility=_visibility(posts[c.post_id], departments[c.post_id]),
-                          created_at=c.created_at, url=f"/posts/{c.post_id}#comment-{c.id}")
-                for c in comments if c.post_id in posts]
+        names = {
+            u.id: u.name for u in session.exec(select(User).where(col(User.id).in_({c.author_id for c in comments})))
+        }
+        return [
+            SearchDoc(
+                key=f"comment:{c.id}",
+                kind="comment",
+                title=_title(posts[c.post_id].html),
+                body=plain_text(c.html),
+                author=names.get(c.author_id, ""),
+                author_id=c.author_id,
+                department_ids=departments[c.post_id],  # type: ignore[arg-type]
+                visibility=_visibility(posts[c.post_id], departments[c.post_id]),
+                created_at=c.created_at,
+                url=f"/posts/{c.post_id}#comment-{c.id}",
+            )
+            for c in comments
+            if c.post_id in posts
+        ]
 
     def all_ids(self, session: Session) -> Iterable[int]:
         """Every live comment."""
@@ -93,8 +119,9 @@ class CommentSource:
 
     def readable_ids(self, session: Session, user: User | None, ids: list[int]) -> set[int]:
         """Comments on posts the user may read."""
-        rows = session.exec(select(Comment.id, Comment.post_id).where(col(Comment.id).in_(ids),
-                                                                     col(Comment.deleted_at).is_(None))).all()
+        rows = session.exec(
+            select(Comment.id, Comment.post_id).where(col(Comment.id).in_(ids), col(Comment.deleted_at).is_(None))
+        ).all()
         readable = access.readable_ids(session=session, user=user, post_ids=[p for _c, p in rows]) if user else set()
         return {c for c, p in rows if p in readable}  # type: ignore[misc]
 
@@ -107,12 +134,24 @@ class EventSource:
         events = session.exec(select(Event).where(col(Event.id).in_(ids))).all()
         posts = _live_posts(session, [e.post_id for e in events])
         departments, tags, authors = _details(session, posts)
-        return [SearchDoc(key=f"event:{e.id}", kind="event", title=e.title,
-                          body=f"{plain_text(posts[e.post_id].html)}\n{e.place}", tags=tags[e.post_id],
-                          author=authors[e.post_id], author_id=posts[e.post_id].author_id,
-                          department_ids=departments[e.post_id],  # type: ignore[arg-type]
-                          visibility=_visibility(posts[e.post_id], departments[e.post_id]), status=e.format,
-                          created_at=e.starts_at, url=f"/events/{e.id}") for e in events if e.post_id in posts]
+        return [
+            SearchDoc(
+                key=f"event:{e.id}",
+                kind="event",
+                title=e.title,
+                body=f"{plain_text(posts[e.post_id].html)}\n{e.place}",
+                tags=tags[e.post_id],
+                author=authors[e.post_id],
+                author_id=posts[e.post_id].author_id,
+                department_ids=departments[e.post_id],  # type: ignore[arg-type]
+                visibility=_visibility(posts[e.post_id], departments[e.post_id]),
+                status=e.format,
+                created_at=e.starts_at,
+                url=f"/events/{e.id}",
+            )
+            for e in events
+            if e.post_id in posts
+        ]
 
     def all_ids(self, session: Session) -> Iterable[int]:
         """Every event."""

@@ -40,8 +40,13 @@ def normalize_query(text: str) -> str:
 
 def log_query(*, session: Session, user: User, department_ids: list[int], text: str, result_count: int) -> int:
     """Record a search and return its log id (for click tracking)."""
-    row = SearchQueryLog(text=text[:500], normalized=normalize_query(text), result_count=result_count,
-                         user_id=user.id, department_ids=sorted(department_ids))
+    row = SearchQueryLog(
+        text=text[:500],
+        normalized=normalize_query(text),
+        result_count=result_count,
+        user_id=user.id,
+        department_ids=sorted(department_ids),
+    )
     session.add(row)
     session.commit()
     assert row.id is not None
@@ -68,18 +73,41 @@ class _Gap:
     people: set[int] = field(default_factory=set)
 
 
-def list_gaps(*, session: Session, settings: Settings, user: User, days: int = 30, department_id: int | None = None,
-              limit: int = 50, now: datetime | None = None) -> list[SearchGapPublic]:
+def list_gaps(
+    *,
+    session: Session,
+    settings: Settings,
+    user: User,
+    days: int = 30,
+    department_id: int | None = None,
+    limit: int = 50,
+    now: datetime | None = None,
+) -> list[SearchGapPublic]:
     """Top queries of the last `days` that found nothing or whose results nobody opened, searched in the
     departments `user` manages (admins: all) by at least `search_gap_min_people` people."""
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput("Choose a period between 1 and {max} days.", max=MAX_DAYS)
     rows = _gaps(session, settings, user, days=days, department_id=department_id, now=now)[:limit]
-    requests = {g.query: g.id for g in session.exec(select(GuideRequest).where(
-        col(GuideRequest.status) == GuideRequestStatus.open,
-        col(GuideRequest.query).in_([r.query for r in rows])))}
-    return [SearchGapPublic(query=r.query, searches=r.searches, people=len(r.people), no_results=r.no_results,
-                            no_click=r.no_click, open_request_id=requests.get(r.query)) for r in rows]
+    requests = {
+        g.query: g.id
+        for g in session.exec(
+            select(GuideRequest).where(
+                col(GuideRequest.status) == GuideRequestStatus.open,
+                col(GuideRequest.query).in_([r.query for r in rows]),
+            )
+        )
+    }
+    return [
+        SearchGapPublic(
+            query=r.query,
+            searches=r.searches,
+            people=len(r.people),
+            no_results=r.no_results,
+            no_click=r.no_click,
+            open_request_id=requests.get(r.query),
+        )
+        for r in rows
+    ]
 
 
 def report_departments(*, session: Session, user: User) -> list[int] | None:
@@ -89,8 +117,15 @@ def report_departments(*, session: Session, user: User) -> list[int] | None:
     return users_service.department_ids_of(session=session, user=user) if user.is_manager else []
 
 
-def _gaps(session: Session, settings: Settings, user: User, *, days: int, department_id: int | None = None,
-          now: datetime | None = None) -> list[_Gap]:
+def _gaps(
+    session: Session,
+    settings: Settings,
+    user: User,
+    *,
+    days: int,
+    department_id: int | None = None,
+    now: datetime | None = None,
+) -> list[_Gap]:
     """The report's rows, most searched first: only the log's last `search_log_days` days count."""
     since = (now or utcnow()) - timedelta(days=min(days, settings.search_log_days))
     scope = report_departments(session=session, user=user)
@@ -113,11 +148,18 @@ def _missed_searches(since: datetime) -> Any:
     """Searches since `since` that found nothing or were not opened, counted by query, departments and person."""
     missed = (col(SearchQueryLog.result_count) == 0) | col(SearchQueryLog.clicked).is_(False)
     departments = cast(SearchQueryLog.department_ids, String)  # JSON has no equality in PostgreSQL: group its text
-    return (select(SearchQueryLog.normalized, departments, SearchQueryLog.user_id, func.count(),
-                   func.sum(_as_int(col(SearchQueryLog.result_count) == 0)),
-                   func.sum(_as_int(col(SearchQueryLog.clicked).is_(False))))
-            .where(col(SearchQueryLog.created_at) >= since, missed)
-            .group_by(SearchQueryLog.normalized, departments, SearchQueryLog.user_id))
+    return (
+        select(
+            SearchQueryLog.normalized,
+            departments,
+            SearchQueryLog.user_id,
+            func.count(),
+            func.sum(_as_int(col(SearchQueryLog.result_count) == 0)),
+            func.sum(_as_int(col(SearchQueryLog.clicked).is_(False))),
+        )
+        .where(col(SearchQueryLog.created_at) >= since, missed)
+        .group_by(SearchQueryLog.normalized, departments, SearchQueryLog.user_id)
+    )
 
 
 def _as_int(condition: Any) -> Any:
@@ -137,8 +179,9 @@ def delete_old_searches(*, session: Session, now: datetime) -> int:
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def create_guide_request(*, session: Session, settings: Settings, actor: User, query: str, owner_id: int,
-                         title: str = "", note: str = "") -> GuideRequest:
+def create_guide_request(
+    *, session: Session, settings: Settings, actor: User, query: str, owner_id: int, title: str = "", note: str = ""
+) -> GuideRequest:
     """Turn a query on the actor's gap report into a "guide requested" task for `owner_id`, who is notified."""
     normalized = normalize_query(query)
     if not normalized:
@@ -149,26 +192,39 @@ def create_guide_request(*, session: Session, settings: Settings, actor: User, q
     title = nfc(title.strip()) or normalized
     if len(title) > 200 or len(note) > 2000:
         raise InvalidInput("The title or the note is too long.")
-    request = GuideRequest(query=normalized, title=title, note=nfc(note.strip()), owner_id=owner.id,
-                           requested_by_id=actor.id)
+    request = GuideRequest(
+        query=normalized, title=title, note=nfc(note.strip()), owner_id=owner.id, requested_by_id=actor.id
+    )
     session.add(request)
     session.flush()
-    notifications_service.notify(session=session, recipient_ids=[owner.id], kind="search.guide_requested",  # type: ignore[list-item]
-                                 actor=actor, url="/kb/new", message="{actor} asks you to write a guide: «{title}».",
-                                 params={"title": title})
+    notifications_service.notify(
+        session=session,
+        recipient_ids=[owner.id],
+        kind="search.guide_requested",  # type: ignore[list-item]
+        actor=actor,
+        url="/kb/new",
+        message="{actor} asks you to write a guide: «{title}».",
+        params={"title": title},
+    )
     session.commit()
     session.refresh(request)
     return request
 
 
-def list_guide_requests(*, session: Session, settings: Settings, user: User,
-                        status: str | None = None) -> list[GuideRequest]:
+def list_guide_requests(
+    *, session: Session, settings: Settings, user: User, status: str | None = None
+) -> list[GuideRequest]:
     """Guide requests `user` may see, newest first: theirs (asked or owned) and those for queries on their gap
     report; admins see all."""
     query = select(GuideRequest).order_by(col(GuideRequest.id).desc()).limit(200)
     if not user.is_admin:
-        query = query.where(or_(col(GuideRequest.requested_by_id) == user.id, col(GuideRequest.owner_id) == user.id,
-                                col(GuideRequest.query).in_(sorted(_visible_queries(session, settings, user)))))
+        query = query.where(
+            or_(
+                col(GuideRequest.requested_by_id) == user.id,
+                col(GuideRequest.owner_id) == user.id,
+                col(GuideRequest.query).in_(sorted(_visible_queries(session, settings, user))),
+            )
+        )
     if status:
         query = query.where(col(GuideRequest.status) == status)
     return list(session.exec(query).all())
@@ -199,8 +255,7 @@ def _answers(request: GuideRequest, terms: set[str]) -> bool:
 def close_answered_requests(*, session: Session, article_id: int, actor: User | None = None, **_: Any) -> None:
     """An article was published: close the open requests it answers and tell those who searched."""
     article = session.get(KbArticle, article_id)
-    revision = session.get(KbRevision, article.current_revision_id) if article and article.current_revision_id \
-        else None
+    revision = session.get(KbRevision, article.current_revision_id) if article and article.current_revision_id else None
     if article is None or revision is None:
         return
     open_requests = session.exec(select(GuideRequest).where(col(GuideRequest.status) == GuideRequestStatus.open)).all()
@@ -214,12 +269,22 @@ def close_answered_requests(*, session: Session, article_id: int, actor: User | 
 
 
 def _notify_searchers(session: Session, request: GuideRequest, article: KbArticle, actor: User | None) -> None:
-    searcher_ids = set(session.exec(select(SearchQueryLog.user_id).where(
-        SearchQueryLog.normalized == request.query, col(SearchQueryLog.user_id).is_not(None))).all())
+    searcher_ids = set(
+        session.exec(
+            select(SearchQueryLog.user_id).where(
+                SearchQueryLog.normalized == request.query, col(SearchQueryLog.user_id).is_not(None)
+            )
+        ).all()
+    )
     users = session.exec(select(User).where(col(User.id).in_(searcher_ids | {request.owner_id}))).all()
     source = SOURCES.get("article")
     readers = [u.id for u in users if source is None or article.id in source.readable_ids(session, u, [article.id])]
-    notifications_service.notify(session=session, recipient_ids=readers, kind="search.guide_published",  # type: ignore[arg-type]
-                                 actor=actor, url=f"/kb/{article.slug}",
-                                 message="The guide you searched for is published: «{title}».",
-                                 params={"title": article.title, "query": request.query})
+    notifications_service.notify(
+        session=session,
+        recipient_ids=readers,
+        kind="search.guide_published",  # type: ignore[arg-type]
+        actor=actor,
+        url=f"/kb/{article.slug}",
+        message="The guide you searched for is published: «{title}».",
+        params={"title": article.title, "query": request.query},
+    )

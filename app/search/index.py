@@ -73,8 +73,14 @@ class IndexUnavailable(Exception):
 
 # What reading a damaged or vanished index file raises. Only these mean the index is broken and must be rebuilt;
 # any other error while searching is about the query, and must not take search away from everybody.
-STORAGE_ERRORS: tuple[type[BaseException], ...] = (OSError, EOFError, struct.error, zlib.error,
-                                                    pickle.UnpicklingError, whoosh_index.IndexError)
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    struct.error,
+    zlib.error,
+    pickle.UnpicklingError,
+    whoosh_index.IndexError,
+)
 
 
 def build_schema() -> Schema:
@@ -230,9 +236,7 @@ def delete_keys(w: IndexWriter, keys: Iterable[str]) -> int:
 
 def set_last_applied(w: IndexWriter, outbox_id: int) -> None:
     """Record the last applied outbox id; it is committed with the writer's other changes."""
-    w.update_document(
-        key=META_KEY, kind=META_KEY, last_applied=int(outbox_id), schema_version=SCHEMA_VERSION
-    )
+    w.update_document(key=META_KEY, kind=META_KEY, last_applied=int(outbox_id), schema_version=SCHEMA_VERSION)
 
 
 def get_last_applied(ix: Index) -> int:

@@ -77,12 +77,16 @@ def apply_rows(ix: Index, session: Session, rows: Sequence[SearchOutbox]) -> Non
         add_documents(w, docs)
 
 
-def prune_applied(session: Session, last_applied: int, *, older_than: timedelta = PRUNE_AFTER,
-                  batch: int = PRUNE_BATCH) -> int:
+def prune_applied(
+    session: Session, last_applied: int, *, older_than: timedelta = PRUNE_AFTER, batch: int = PRUNE_BATCH
+) -> int:
     """Delete up to `batch` outbox rows already applied (id <= last_applied) and older than `older_than`."""
-    ids = session.exec(select(SearchOutbox.id).where(col(SearchOutbox.id) <= last_applied,
-                                                     col(SearchOutbox.created_at) < utcnow() - older_than)
-                       .order_by(col(SearchOutbox.id)).limit(batch)).all()
+    ids = session.exec(
+        select(SearchOutbox.id)
+        .where(col(SearchOutbox.id) <= last_applied, col(SearchOutbox.created_at) < utcnow() - older_than)
+        .order_by(col(SearchOutbox.id))
+        .limit(batch)
+    ).all()
     if ids:
         session.exec(delete(SearchOutbox).where(col(SearchOutbox.id).in_(ids)))  # type: ignore[call-overload]
         session.commit()
@@ -92,8 +96,9 @@ def prune_applied(session: Session, last_applied: int, *, older_than: timedelta 
 class Indexer:
     """The background thread that keeps one index folder in step with the outbox."""
 
-    def __init__(self, runtime: SearchRuntime, *, poll_seconds: float = POLL_SECONDS,
-                 batch_size: int = BATCH_SIZE) -> None:
+    def __init__(
+        self, runtime: SearchRuntime, *, poll_seconds: float = POLL_SECONDS, batch_size: int = BATCH_SIZE
+    ) -> None:
         self.runtime = runtime
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size

@@ -58,13 +58,23 @@ class ArticleSource:
             # [[slug|text]] reads as its text, [[slug]] as the slug's words: never raw link syntax in a snippet
             text = WIKILINK.sub(lambda m: m.group(2) or m.group(1).replace("-", " "), revision.body)
             body = plain_text(render_markdown(text)) + "\n" + "\n".join(e for e in extra if e)
-            docs.append(SearchDoc(
-                key=f"article:{article.id}", kind="article", title=revision.title, body=body, tags=list(revision.tags),
-                author=owners.get(article.owner_id, ""), author_id=article.owner_id,
-                department_ids=list(audience.get(article.id or 0, [])),
-                visibility=visibility(article, audience.get(article.id or 0, [])),
-                status=str(article.status),
-                created_at=article.created_at, updated_at=article.updated_at, url=f"/kb/{article.slug}"))
+            docs.append(
+                SearchDoc(
+                    key=f"article:{article.id}",
+                    kind="article",
+                    title=revision.title,
+                    body=body,
+                    tags=list(revision.tags),
+                    author=owners.get(article.owner_id, ""),
+                    author_id=article.owner_id,
+                    department_ids=list(audience.get(article.id or 0, [])),
+                    visibility=visibility(article, audience.get(article.id or 0, [])),
+                    status=str(article.status),
+                    created_at=article.created_at,
+                    updated_at=article.updated_at,
+                    url=f"/kb/{article.slug}",
+                )
+            )
         return docs
 
     def all_ids(self, session: Session) -> Iterable[int]:
@@ -76,8 +86,9 @@ class ArticleSource:
         if user is None or not ids:
             return set()
         departments = users_service.department_ids_of(session=session, user=user)
-        query = select(KbArticle.id).where(col(KbArticle.id).in_(ids), SEARCHED,
-                                           access.readable_clause(user=user, user_departments=departments))
+        query = select(KbArticle.id).where(
+            col(KbArticle.id).in_(ids), SEARCHED, access.readable_clause(user=user, user_departments=departments)
+        )
         return {i for i in session.exec(query).all() if i is not None}
 
 

@@ -22,25 +22,42 @@ class TemplateSource:
 
     def load(self, session: Session, ids: list[int]) -> list[SearchDoc]:
         """Templates in use, with every task's title and instructions."""
-        rows = session.exec(select(OnboardingTemplate).where(col(OnboardingTemplate.id).in_(ids),
-                                                             col(OnboardingTemplate.archived_at).is_(None))).all()
+        rows = session.exec(
+            select(OnboardingTemplate).where(
+                col(OnboardingTemplate.id).in_(ids), col(OnboardingTemplate.archived_at).is_(None)
+            )
+        ).all()
         docs = []
         for template in rows:
             parts = [_text(template.description)]
             for section, tasks in templates.template_structure(session=session, template=template):
                 parts += [section.title] if section else []
                 parts += [f"{t.title}\n{_text(t.instructions)}" for t in tasks]
-            docs.append(SearchDoc(key=f"template:{template.id}", kind="template", title=template.name,
-                                  body="\n".join(p for p in parts if p), visibility=["role:manager"],
-                                  department_ids=list(template.department_ids), status=f"v{template.version}",
-                                  created_at=template.created_at, updated_at=template.updated_at,
-                                  url=f"/onboarding/templates/{template.id}"))
+            docs.append(
+                SearchDoc(
+                    key=f"template:{template.id}",
+                    kind="template",
+                    title=template.name,
+                    body="\n".join(p for p in parts if p),
+                    visibility=["role:manager"],
+                    department_ids=list(template.department_ids),
+                    status=f"v{template.version}",
+                    created_at=template.created_at,
+                    updated_at=template.updated_at,
+                    url=f"/onboarding/templates/{template.id}",
+                )
+            )
         return docs
 
     def all_ids(self, session: Session) -> Iterable[int]:
         """Every template in use."""
-        return session.exec(select(OnboardingTemplate.id).where(  # type: ignore[return-value]
-            col(OnboardingTemplate.archived_at).is_(None)).order_by(col(OnboardingTemplate.id))).all()
+        return session.exec(
+            select(OnboardingTemplate.id)
+            .where(  # type: ignore[return-value]
+                col(OnboardingTemplate.archived_at).is_(None)
+            )
+            .order_by(col(OnboardingTemplate.id))
+        ).all()
 
     def readable_ids(self, session: Session, user: User | None, ids: list[int]) -> set[int]:
         """Managers and admins read every template."""
@@ -52,29 +69,49 @@ class TaskSource:
 
     def load(self, session: Session, ids: list[int]) -> list[SearchDoc]:
         """Assigned tasks, each visible to its new hire."""
-        rows = session.exec(select(OnboardingAssignedTask, OnboardingAssignment).join(OnboardingAssignment).where(
-            col(OnboardingAssignedTask.id).in_(ids))).all()
-        return [SearchDoc(key=f"task:{task.id}", kind="task", title=task.title,
-                          body=f"{plan.name}\n{task.section_title}\n{_text(task.instructions)}",
-                          visibility=[f"user:{plan.user_id}"], author_id=plan.user_id, status=str(task.status),
-                          created_at=plan.created_at, updated_at=task.completed_at or plan.created_at,
-                          url=f"/onboarding/assignments/{plan.id}#task-{task.id}")
-                for task, plan in rows]
+        rows = session.exec(
+            select(OnboardingAssignedTask, OnboardingAssignment)
+            .join(OnboardingAssignment)
+            .where(col(OnboardingAssignedTask.id).in_(ids))
+        ).all()
+        return [
+            SearchDoc(
+                key=f"task:{task.id}",
+                kind="task",
+                title=task.title,
+                body=f"{plan.name}\n{task.section_title}\n{_text(task.instructions)}",
+                visibility=[f"user:{plan.user_id}"],
+                author_id=plan.user_id,
+                status=str(task.status),
+                created_at=plan.created_at,
+                updated_at=task.completed_at or plan.created_at,
+                url=f"/onboarding/assignments/{plan.id}#task-{task.id}",
+            )
+            for task, plan in rows
+        ]
 
     def all_ids(self, session: Session) -> Iterable[int]:
         """Every assigned task."""
-        return session.exec(select(OnboardingAssignedTask.id)  # type: ignore[return-value]
-                            .order_by(col(OnboardingAssignedTask.id))).all()
+        return session.exec(
+            select(OnboardingAssignedTask.id).order_by(col(OnboardingAssignedTask.id))  # type: ignore[return-value]
+        ).all()
 
     def readable_ids(self, session: Session, user: User | None, ids: list[int]) -> set[int]:
         """Tasks of plans the user may see now (their own, their mentees', their departments')."""
         if user is None or not ids:
             return set()
-        rows = session.exec(select(OnboardingAssignedTask.id, OnboardingAssignment).join(OnboardingAssignment)
-                            .where(col(OnboardingAssignedTask.id).in_(ids))).all()
+        rows = session.exec(
+            select(OnboardingAssignedTask.id, OnboardingAssignment)
+            .join(OnboardingAssignment)
+            .where(col(OnboardingAssignedTask.id).in_(ids))
+        ).all()
         departments = access.managed_department_ids(session=session, user=user)
-        return {task_id for task_id, plan in rows if task_id is not None and (
-            user.id in (plan.user_id, plan.mentor_id) or departments is None or plan.department_id in departments)}
+        return {
+            task_id
+            for task_id, plan in rows
+            if task_id is not None
+            and (user.id in (plan.user_id, plan.mentor_id) or departments is None or plan.department_id in departments)
+        }
 
 
 register(TemplateSource())

@@ -103,10 +103,8 @@ class QueryResult:
 
 def build_parser(schema: object, group: object | None = None) -> MultifieldParser:
     """Return the free-text parser over title and body (tags are matched separately)."""
-    parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=FIELD_BOOSTS,
-                              group=group or GROUP)
-    for plugin in (FieldsPlugin, WildcardPlugin, RangePlugin, BoostPlugin, EveryPlugin,
-                   SingleQuotePlugin):
+    parser = MultifieldParser(list(TEXT_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=group or GROUP)
+    for plugin in (FieldsPlugin, WildcardPlugin, RangePlugin, BoostPlugin, EveryPlugin, SingleQuotePlugin):
         parser.remove_plugin_class(plugin)
     # "-" only at the start of a word, so "covid-19" stays one search term.
     parser.add_plugin(PlusMinusPlugin(minusexpr=r"(?<![^\s(])-"))
@@ -135,8 +133,15 @@ def run_query(
     keys = [k for k in dict.fromkeys(visibility_keys) if k]
     if not q.strip() or not keys or limit <= 0:
         return QueryResult()
-    flt = _filter(keys, kind=kind, tags=tags, department_id=department_id,
-                  author_id=author_id, status=status, created=(created_from, created_to))
+    flt = _filter(
+        keys,
+        kind=kind,
+        tags=tags,
+        department_id=department_id,
+        author_id=author_id,
+        status=status,
+        created=(created_from, created_to),
+    )
     parsed = _parse(searcher, q)
     vocab = _Vocabulary(searcher)
     text_query = _coordinate(_split_common(searcher, parsed.accept(vocab.fuzzify)), parsed, vocab)
@@ -167,8 +172,7 @@ def suggest_titles(searcher: Searcher, q: str, *, visibility_keys: list[str], li
     keys = [k for k in dict.fromkeys(visibility_keys) if k]
     if not words or not keys:
         return []
-    allowed = allowed_docs(searcher, _filter(keys, kind=None, tags=(), department_id=None, author_id=None,
-                                             status=None))
+    allowed = allowed_docs(searcher, _filter(keys, kind=None, tags=(), department_id=None, author_id=None, status=None))
     reader = searcher.reader()
     parts = []
     for word in words:
@@ -176,13 +180,20 @@ def suggest_titles(searcher: Searcher, q: str, *, visibility_keys: list[str], li
         texts = dict.fromkeys([*analyze(word, mode="query"), *prefixed[:MAX_PREFIX_TERMS]])
         parts.append(Or([Term("title", t) for t in texts]))
     matches = engine.evaluate(searcher, And(parts), allowed)
-    return [Hit(key=stored["key"], kind=stored.get("kind", ""), score=score, title_html=escape(stored.get("title", "")),
-                snippet_html="", url=stored.get("url", ""))
-            for stored, score in ((searcher.stored_fields(d), s) for d, s in matches.top(limit))]
+    return [
+        Hit(
+            key=stored["key"],
+            kind=stored.get("kind", ""),
+            score=score,
+            title_html=escape(stored.get("title", "")),
+            snippet_html="",
+            url=stored.get("url", ""),
+        )
+        for stored, score in ((searcher.stored_fields(d), s) for d, s in matches.top(limit))
+    ]
 
 
-_filter_cache: weakref.WeakKeyDictionary[Searcher, OrderedDict[str, np.ndarray]] = \
-    weakref.WeakKeyDictionary()
+_filter_cache: weakref.WeakKeyDictionary[Searcher, OrderedDict[str, np.ndarray]] = weakref.WeakKeyDictionary()
 _filter_lock = threading.Lock()
 
 
@@ -227,10 +238,16 @@ def _parse(searcher: Searcher, q: str, group: object | None = None) -> Query:
         return parser.parse(" ".join(_TOKEN_RE.findall(q)).lower())  # lower case: no word is an operator
 
 
-def _filter(keys: list[str], *, kind: str | None, tags: tuple[str, ...] | list[str],
-            department_id: int | str | None, author_id: int | str | None,
-            status: str | None,
-            created: tuple[datetime | None, datetime | None] = (None, None)) -> Query:
+def _filter(
+    keys: list[str],
+    *,
+    kind: str | None,
+    tags: tuple[str, ...] | list[str],
+    department_id: int | str | None,
+    author_id: int | str | None,
+    status: str | None,
+    created: tuple[datetime | None, datetime | None] = (None, None),
+) -> Query:
     parts: list[Query] = [Or([Term("visibility", k) for k in keys])]
     if kind:
         parts.append(Term("kind", kind))
@@ -279,8 +296,9 @@ class _Vocabulary:
     def near(self, fieldname: str, text: str, maxdist: int) -> list[str]:
         found = engine.similar_terms(self.searcher, fieldname, text, maxdist)
         found.discard(text)
-        ranked = sorted(found, key=lambda t: (damerau_levenshtein(text, t),
-                                              -self.reader.doc_frequency(fieldname, t), t))
+        ranked = sorted(
+            found, key=lambda t: (damerau_levenshtein(text, t), -self.reader.doc_frequency(fieldname, t), t)
+        )
         return ranked[:MAX_EXPANSIONS]
 
 
@@ -336,8 +354,11 @@ def _max_edits(text: str) -> int:
 
 def _with_tags(text_query: Query, q: str) -> Query:
     # A quoted phrase is one tag candidate, never its separate words.
-    words = [phrase or word.strip("()+") for phrase, word in _UNITS_RE.findall(q)
-             if phrase or (not word.startswith("-") and word not in ("AND", "OR", "NOT"))]
+    words = [
+        phrase or word.strip("()+")
+        for phrase, word in _UNITS_RE.findall(q)
+        if phrase or (not word.startswith("-") and word not in ("AND", "OR", "NOT"))
+    ]
     candidates = {normalize_tag(w) for w in words} | {normalize_tag(q.replace('"', " "))}
     terms = [Term("tags", t, boost=TAG_BOOST) for t in sorted(candidates) if t]
     if not terms:
@@ -358,8 +379,10 @@ def _is_null(query: Query) -> bool:
 def _facet_counts(searcher: Searcher, matches: engine.Matches) -> dict[str, dict[str, int]]:
     """For each facet, its most frequent values among every match the caller may see."""
     counts = engine.field_values(searcher, FACETS.values(), matches.docnums())
-    return {name: dict(sorted(counts[fieldname].items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_VALUES])
-            for name, fieldname in FACETS.items()}
+    return {
+        name: dict(sorted(counts[fieldname].items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_VALUES])
+        for name, fieldname in FACETS.items()
+    }
 
 
 def _suggest(searcher: Searcher, q: str, vocab: _Vocabulary, allowed: np.ndarray) -> str | None:
@@ -374,7 +397,7 @@ def _suggest(searcher: Searcher, q: str, vocab: _Vocabulary, allowed: np.ndarray
         word = analyze(m.group(), no_morph=True)
         fix = _closest(vocab, word[0]) if word else None
         if fix:
-            pieces.append(q[last:m.start()] + fix)
+            pieces.append(q[last : m.start()] + fix)
             last = m.end()
             changed = True
     if not changed:

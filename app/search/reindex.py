@@ -69,14 +69,18 @@ def publish_generation(index_dir: Path, path: Path) -> None:
     keep = {path.name, previous.name if previous else ""}
     floor = min(keep - {""})
     for child in index_dir.iterdir():
-        if child.is_dir() and child.name.startswith(GENERATION_PREFIX) and child.name not in keep \
-                and child.name < floor:
+        if (
+            child.is_dir()
+            and child.name.startswith(GENERATION_PREFIX)
+            and child.name not in keep
+            and child.name < floor
+        ):
             shutil.rmtree(child, ignore_errors=True)
 
 
 def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
     for start in range(0, len(ids), size):
-        yield list(ids[start:start + size])
+        yield list(ids[start : start + size])
 
 
 def rebuild(*, engine: Engine, index_dir: Path, progress: bool = False) -> Path:
@@ -88,8 +92,10 @@ def rebuild(*, engine: Engine, index_dir: Path, progress: bool = False) -> Path:
         # Rows after this id are replayed by the indexer; replaying is harmless.
         last = int(session.exec(select(func.max(SearchOutbox.id))).one() or 0)
         plan = [(source, sorted(source.all_ids(session))) for source in SOURCES.values()]
-        with tqdm(total=sum(len(ids) for _, ids in plan), unit="doc", disable=not progress,
-                  desc="reindex") as bar, writer(ix, last_applied=last) as w:
+        with (
+            tqdm(total=sum(len(ids) for _, ids in plan), unit="doc", disable=not progress, desc="reindex") as bar,
+            writer(ix, last_applied=last) as w,
+        ):
             for source, ids in plan:
                 for chunk in _chunks(ids, LOAD_CHUNK):
                     add_documents(w, source.load(session, chunk))

@@ -42,8 +42,9 @@ class SearchRuntime:
         """Open the index (or note that it must be rebuilt) and start the indexer thread."""
         load_sources()
         if not self.refresh():
-            logger.warning("search index in %s is missing or unreadable: search is degraded until it is "
-                           "rebuilt", self.index_dir)
+            logger.warning(
+                "search index in %s is missing or unreadable: search is degraded until it is rebuilt", self.index_dir
+            )
         if start_indexer:
             from app.search.indexer import Indexer
 

@@ -77,9 +77,19 @@ class SearchPage:
     log_id: int | None = None
 
 
-def search(*, session: Session, runtime: SearchRuntime, user: User | None, q: str, type: str | None = None,
-           filters: SearchFilters | None = None, limit: int = 20, cursor: str | None = None,
-           log: bool = True, with_facets: bool = True) -> SearchPage:
+def search(
+    *,
+    session: Session,
+    runtime: SearchRuntime,
+    user: User | None,
+    q: str,
+    type: str | None = None,
+    filters: SearchFilters | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+    log: bool = True,
+    with_facets: bool = True,
+) -> SearchPage:
     """Search what `user` may read; the first page of a query is logged for the content-gap report."""
     filters = filters or SearchFilters()
     kind = _check_type(type)
@@ -92,28 +102,45 @@ def search(*, session: Session, runtime: SearchRuntime, user: User | None, q: st
     try:
         with runtime.searcher() as searcher:
             result = run_query(
-                searcher, q, visibility_keys=visibility_keys(user, departments), kind=kind,
-                tags=[filters.tag] if filters.tag else [], department_id=filters.department_id,
-                author_id=filters.author_id, created_from=_day_start(filters.date_from),
-                created_to=_day_start(filters.date_to, 1), limit=limit, after=after, with_facets=with_facets)
+                searcher,
+                q,
+                visibility_keys=visibility_keys(user, departments),
+                kind=kind,
+                tags=[filters.tag] if filters.tag else [],
+                department_id=filters.department_id,
+                author_id=filters.author_id,
+                created_from=_day_start(filters.date_from),
+                created_to=_day_start(filters.date_to, 1),
+                limit=limit,
+                after=after,
+                with_facets=with_facets,
+            )
     except IndexUnavailable:
         return SearchPage(degraded=True)
     except UnsupportedQuery as error:
-        raise InvalidInput("This search cannot be run as written ({operator}). Search with plain words, \"quotes\" "
-                           "for a phrase, or - before a word to leave it out.", operator=str(error)) from error
+        raise InvalidInput(
+            'This search cannot be run as written ({operator}). Search with plain words, "quotes" '
+            "for a phrase, or - before a word to leave it out.",
+            operator=str(error),
+        ) from error
     except STORAGE_ERRORS:  # a damaged segment file: answer degraded and let the indexer rebuild
         logger.exception("search failed for %r", q)
         runtime.mark_broken()
         return SearchPage(degraded=True)
-    page = SearchPage(items=readable_items(session=session, user=user, result=result),
-                      total=result.total, total_exact=result.total_exact, suggestion=result.suggestion,
-                      facets=_facets(session, result))
+    page = SearchPage(
+        items=readable_items(session=session, user=user, result=result),
+        total=result.total,
+        total_exact=result.total_exact,
+        suggestion=result.suggestion,
+        facets=_facets(session, result),
+    )
     if result.more and result.hits:
         last = result.hits[-1]  # the index's last hit, readable or not, so no page repeats one
         page.next_cursor = encode_cursor(last.score, last.key)
     if log and after is None:
-        page.log_id = gaps.log_query(session=session, user=user, department_ids=departments, text=q,
-                                     result_count=result.total)
+        page.log_id = gaps.log_query(
+            session=session, user=user, department_ids=departments, text=q, result_count=result.total
+        )
     return page
 
 
@@ -129,14 +156,23 @@ def readable_items(*, session: Session, user: User, result: QueryResult) -> list
     for hit in result.hits:
         kind, _, raw = hit.key.partition(":")
         if raw.isdigit() and int(raw) in readable.get(kind, set()):
-            items.append(SearchItem(type=kind, id=int(raw), title=_unmark(hit.title_html),
-                                    title_html=hit.title_html, url=hit.url, snippet=hit.snippet_html,
-                                    score=round(hit.score, 4)))
+            items.append(
+                SearchItem(
+                    type=kind,
+                    id=int(raw),
+                    title=_unmark(hit.title_html),
+                    title_html=hit.title_html,
+                    url=hit.url,
+                    snippet=hit.snippet_html,
+                    score=round(hit.score, 4),
+                )
+            )
     return items
 
 
-def suggest_titles(*, session: Session, runtime: SearchRuntime, user: User | None, q: str,
-                   limit: int = SUGGEST_LIMIT) -> list[SearchItem]:
+def suggest_titles(
+    *, session: Session, runtime: SearchRuntime, user: User | None, q: str, limit: int = SUGGEST_LIMIT
+) -> list[SearchItem]:
     """Titles starting with what is typed so far (search-as-you-type), only readable ones."""
     if user is None:
         return []
@@ -178,14 +214,21 @@ def _facets(session: Session, result: QueryResult) -> dict[str, list[FacetValue]
     dept_ids = [int(v) for v in counts.get("department", {}) if v.isdigit()]
     author_ids = [int(v) for v in counts.get("author", {}) if v.isdigit()]
     names = {
-        "department": {str(d.id): d.name for d in session.exec(
-            select(Department).where(col(Department.id).in_(dept_ids)))} if dept_ids else {},
-        "author": {str(u.id): u.name for u in session.exec(
-            select(User).where(col(User.id).in_(author_ids)))} if author_ids else {},
+        "department": {
+            str(d.id): d.name for d in session.exec(select(Department).where(col(Department.id).in_(dept_ids)))
+        }
+        if dept_ids
+        else {},
+        "author": {str(u.id): u.name for u in session.exec(select(User).where(col(User.id).in_(author_ids)))}
+        if author_ids
+        else {},
     }
     facets: dict[str, list[FacetValue]] = {}
     for name, values in counts.items():
         labels = names.get(name, {})
-        facets[name] = [FacetValue(value=v, label=labels.get(v, v), count=n) for v, n in values.items()
-                        if name not in names or v in labels][:12]
+        facets[name] = [
+            FacetValue(value=v, label=labels.get(v, v), count=n)
+            for v, n in values.items()
+            if name not in names or v in labels
+        ][:12]
     return facets

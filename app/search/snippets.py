@@ -102,14 +102,16 @@ def page_hits(searcher: Searcher, query: Query, page: list[tuple[int, float]]) -
         title = stored.get("title", "")
         body = stored.get("body", "")
         body_spans = matches(body, body_terms)
-        hits.append(Hit(
-            key=stored["key"],
-            kind=stored.get("kind", ""),
-            score=score,
-            title_html=mark(title, matches(title, title_terms)),
-            snippet_html=best_passage(body, body_spans) if body_spans else _lead(body),
-            url=stored.get("url", ""),
-        ))
+        hits.append(
+            Hit(
+                key=stored["key"],
+                kind=stored.get("kind", ""),
+                score=score,
+                title_html=mark(title, matches(title, title_terms)),
+                snippet_html=best_passage(body, body_spans) if body_spans else _lead(body),
+                url=stored.get("url", ""),
+            )
+        )
     return hits
 
 

@@ -12,19 +12,42 @@ from app.models.users import User
 PAGE_SIZE = 50
 
 
-def record(*, session: Session, action: str, actor: User | None = None, subject: str = "",
-           target_type: str = "", target_id: int | None = None, ip: str = "",
-           detail: dict[str, Any] | None = None) -> AuditEvent:
+def record(
+    *,
+    session: Session,
+    action: str,
+    actor: User | None = None,
+    subject: str = "",
+    target_type: str = "",
+    target_id: int | None = None,
+    ip: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Add an audit event to the session; the caller's commit writes it with the change it describes."""
-    event = AuditEvent(action=action, actor_id=actor.id if actor else None, subject=subject,
-                       target_type=target_type, target_id=target_id, ip=ip, detail=detail or {})
+    event = AuditEvent(
+        action=action,
+        actor_id=actor.id if actor else None,
+        subject=subject,
+        target_type=target_type,
+        target_id=target_id,
+        ip=ip,
+        detail=detail or {},
+    )
     session.add(event)
     return event
 
 
-def list_events(*, session: Session, action: str | None = None, actor_id: int | None = None,
-                subject: str | None = None, since: datetime | None = None, until: datetime | None = None,
-                before_id: int | None = None, limit: int = PAGE_SIZE) -> Sequence[AuditEvent]:
+def list_events(
+    *,
+    session: Session,
+    action: str | None = None,
+    actor_id: int | None = None,
+    subject: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    before_id: int | None = None,
+    limit: int = PAGE_SIZE,
+) -> Sequence[AuditEvent]:
     """Audit events, newest first, filtered; keyset-paginated by id."""
     query = select(AuditEvent).order_by(col(AuditEvent.id).desc()).limit(limit)
     if action:

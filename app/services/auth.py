@@ -52,10 +52,14 @@ def current_minute() -> int:
 def _bump(*, session: Session, kind: str, key: str, minute: int, by: int = 1) -> int:
     """Add `by` to a bucket in one atomic statement; its new count (concurrent attempts never read the same one)."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (insert(LoginThrottle).values(kind=kind, key=key, minute=minute, attempts=by)
-                 .on_conflict_do_update(index_elements=["kind", "key", "minute"],
-                                        set_={"attempts": col(LoginThrottle.attempts) + by})
-                 .returning(col(LoginThrottle.attempts)))
+    statement = (
+        insert(LoginThrottle)
+        .values(kind=kind, key=key, minute=minute, attempts=by)
+        .on_conflict_do_update(
+            index_elements=["kind", "key", "minute"], set_={"attempts": col(LoginThrottle.attempts) + by}
+        )
+        .returning(col(LoginThrottle.attempts))
+    )
     return session.execute(statement).scalar_one()
 
 
@@ -87,8 +91,9 @@ def release_attempt(*, session: Session, attempt: Attempt) -> None:
     session.commit()
 
 
-def check_password(*, session: Session, settings: Settings, email: str, password: str, ip: str,
-                   failed_action: str = "login.failed") -> User | None:
+def check_password(
+    *, session: Session, settings: Settings, email: str, password: str, ip: str, failed_action: str = "login.failed"
+) -> User | None:
     """The active user whose password this is, or None (audited as `failed_action`); counted before the check."""
     email = users_service.normalize_email(email)
     attempt = claim_attempt(session=session, settings=settings, email=email, ip=ip)
@@ -101,8 +106,9 @@ def check_password(*, session: Session, settings: Settings, email: str, password
     return user
 
 
-def login(*, session: Session, settings: Settings, email: str, password: str, ip: str = "",
-          user_agent: str = "") -> tuple[User, str]:
+def login(
+    *, session: Session, settings: Settings, email: str, password: str, ip: str = "", user_agent: str = ""
+) -> tuple[User, str]:
     """Check the password and open a new session; return the user and the raw cookie value."""
     user = check_password(session=session, settings=settings, email=email, password=password, ip=ip)
     if user is None:
@@ -113,25 +119,56 @@ def login(*, session: Session, settings: Settings, email: str, password: str, ip
 def open_session(*, session: Session, user: User, ip: str = "", user_agent: str = "") -> str:
     """A new signed-in session for the user; the raw cookie value."""
     raw = new_token()  # a fresh id at every login: a session fixed before login is never reused
-    session.add(UserSession(token_hash=token_hash(raw), user_id=user.id, ip=ip,  # type: ignore[arg-type]
-                            user_agent=user_agent[:300]))
+    session.add(
+        UserSession(
+            token_hash=token_hash(raw),
+            user_id=user.id,
+            ip=ip,  # type: ignore[arg-type]
+            user_agent=user_agent[:300],
+        )
+    )
     audit.record(session=session, action="login.succeeded", actor=user, subject=user.email, ip=ip)
     session.commit()
     session.refresh(user)
     return raw
 
 
-def change_password(*, session: Session, settings: Settings, user: User, current: str, new: str,
-                    keep_session_id: int | None, revoke_tokens: bool, ip: str = "") -> None:
+def change_password(
+    *,
+    session: Session,
+    settings: Settings,
+    user: User,
+    current: str,
+    new: str,
+    keep_session_id: int | None,
+    revoke_tokens: bool,
+    ip: str = "",
+) -> None:
     """Change one's password (the current one is throttled like a sign-in); other sessions end, tokens optionally."""
-    if check_password(session=session, settings=settings, email=user.email, password=current, ip=ip,
-                      failed_action="user.password_change_failed") is None:
+    if (
+        check_password(
+            session=session,
+            settings=settings,
+            email=user.email,
+            password=current,
+            ip=ip,
+            failed_action="user.password_change_failed",
+        )
+        is None
+    ):
         raise InvalidInput("The current password is wrong.")
     user.password_hash = hash_password(check_new_password(new, name=user.name, email=user.email))
-    users_service.revoke_credentials(session=session, user=user, keep_session_id=keep_session_id,
-                                     tokens=revoke_tokens)
-    audit.record(session=session, action="user.password_changed", actor=user, subject=user.email,
-                 target_type="user", target_id=user.id, ip=ip, detail={"tokens_revoked": revoke_tokens})
+    users_service.revoke_credentials(session=session, user=user, keep_session_id=keep_session_id, tokens=revoke_tokens)
+    audit.record(
+        session=session,
+        action="user.password_changed",
+        actor=user,
+        subject=user.email,
+        target_type="user",
+        target_id=user.id,
+        ip=ip,
+        detail={"tokens_revoked": revoke_tokens},
+    )
     session.add(user)
     session.commit()
 
@@ -151,8 +188,9 @@ def authenticate_cookie(*, session: Session, settings: Settings, raw: str) -> Au
     if row is None or row.revoked_at is not None:
         return None
     now = utcnow()
-    if (now - row.last_seen_at > timedelta(hours=settings.session_idle_hours)
-            or now - row.created_at > timedelta(days=settings.session_absolute_days)):
+    if now - row.last_seen_at > timedelta(hours=settings.session_idle_hours) or now - row.created_at > timedelta(
+        days=settings.session_absolute_days
+    ):
         return None
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
@@ -184,9 +222,11 @@ def authenticate_token(*, session: Session, raw: str) -> Auth | None:
 
 def list_sessions(*, session: Session, user: User) -> Sequence[UserSession]:
     """The user's open sessions, most recently used first."""
-    return session.exec(select(UserSession).where(UserSession.user_id == user.id,
-                                                  col(UserSession.revoked_at).is_(None))
-                        .order_by(col(UserSession.last_seen_at).desc())).all()
+    return session.exec(
+        select(UserSession)
+        .where(UserSession.user_id == user.id, col(UserSession.revoked_at).is_(None))
+        .order_by(col(UserSession.last_seen_at).desc())
+    ).all()
 
 
 def revoke_session(*, session: Session, user: User, session_id: int, ip: str = "") -> None:
@@ -196,6 +236,13 @@ def revoke_session(*, session: Session, user: User, session_id: int, ip: str = "
         raise NotFound("This session does not exist.")
     row.revoked_at = utcnow()
     session.add(row)
-    audit.record(session=session, action="session.revoked", actor=user, subject=user.email,
-                 target_type="user_session", target_id=row.id, ip=ip)
+    audit.record(
+        session=session,
+        action="session.revoked",
+        actor=user,
+        subject=user.email,
+        target_type="user_session",
+        target_id=row.id,
+        ip=ip,
+    )
     session.commit()

@@ -13,8 +13,17 @@ from app.models.users import User
 from app.pagination import clamp_limit, decode_cursor, encode_cursor
 
 
-def notify(*, session: Session, recipient_ids: Iterable[int], kind: str, actor: User | None, url: str,
-           message: str, params: dict[str, Any] | None = None, batch_key: str | None = None) -> None:
+def notify(
+    *,
+    session: Session,
+    recipient_ids: Iterable[int],
+    kind: str,
+    actor: User | None,
+    url: str,
+    message: str,
+    params: dict[str, Any] | None = None,
+    batch_key: str | None = None,
+) -> None:
     """Add a notification for each recipient except the actor; never commits.
 
     `message` is an English msgid translated when shown; `{actor}` and `{count}` are filled in then.
@@ -25,9 +34,13 @@ def notify(*, session: Session, recipient_ids: Iterable[int], kind: str, actor: 
         return
     existing: dict[int, Notification] = {}
     if batch_key:
-        rows = session.exec(select(Notification).where(
-            Notification.batch_key == batch_key, col(Notification.read_at).is_(None),
-            col(Notification.recipient_id).in_(recipients)))
+        rows = session.exec(
+            select(Notification).where(
+                Notification.batch_key == batch_key,
+                col(Notification.read_at).is_(None),
+                col(Notification.recipient_id).in_(recipients),
+            )
+        )
         existing = {row.recipient_id: row for row in rows}
     now = utcnow()
     for recipient_id in recipients:
@@ -36,13 +49,24 @@ def notify(*, session: Session, recipient_ids: Iterable[int], kind: str, actor: 
             row.actor_id, row.updated_at = actor_id, now
             session.add(row)
             continue
-        session.add(Notification(recipient_id=recipient_id, actor_id=actor_id, kind=kind, url=url,
-                                 message=message, params=params or {}, batch_key=batch_key,
-                                 created_at=now, updated_at=now))
+        session.add(
+            Notification(
+                recipient_id=recipient_id,
+                actor_id=actor_id,
+                kind=kind,
+                url=url,
+                message=message,
+                params=params or {},
+                batch_key=batch_key,
+                created_at=now,
+                updated_at=now,
+            )
+        )
 
 
-def list_notifications(*, session: Session, user: User, cursor: str | None = None, limit: int = 30,
-                       unread_only: bool = False) -> tuple[Sequence[Notification], str | None]:
+def list_notifications(
+    *, session: Session, user: User, cursor: str | None = None, limit: int = 30, unread_only: bool = False
+) -> tuple[Sequence[Notification], str | None]:
     """The user's notifications, newest first, keyset-paginated by id; returns (rows, next_cursor)."""
     limit = clamp_limit(limit)
     query = select(Notification).where(Notification.recipient_id == user.id)
@@ -57,8 +81,11 @@ def list_notifications(*, session: Session, user: User, cursor: str | None = Non
 
 def unread_count(*, session: Session, user: User) -> int:
     """How many notifications the user has not read yet."""
-    query = select(func.count()).select_from(Notification).where(
-        Notification.recipient_id == user.id, col(Notification.read_at).is_(None))
+    query = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.recipient_id == user.id, col(Notification.read_at).is_(None))
+    )
     return int(session.exec(query).one())
 
 
@@ -83,9 +110,13 @@ def mark_read(*, session: Session, user: User, notification_id: int) -> Notifica
 
 def mark_all_read(*, session: Session, user: User) -> int:
     """Mark every unread notification of the user read; returns how many were."""
-    result = session.exec(update(Notification).where(  # type: ignore[call-overload]
-        col(Notification.recipient_id) == user.id, col(Notification.read_at).is_(None)
-    ).values(read_at=utcnow()))
+    result = session.exec(
+        update(Notification)
+        .where(  # type: ignore[call-overload]
+            col(Notification.recipient_id) == user.id, col(Notification.read_at).is_(None)
+        )
+        .values(read_at=utcnow())
+    )
     session.commit()
     return int(result.rowcount or 0)
 
@@ -103,7 +134,15 @@ def to_public(row: Notification, *, language: str, actor_name: str | None) -> No
     """A notification ready to show, its text in the reader's language."""
     params = {**row.params, "actor": actor_name or "Kolo", "count": row.count}
     assert row.id is not None
-    return NotificationPublic(id=row.id, kind=row.kind, url=row.url, actor_id=row.actor_id,
-                              actor_name=actor_name, count=row.count, created_at=row.created_at,
-                              updated_at=row.updated_at, read=row.read_at is not None,
-                              text=i18n.gettext(language, row.message, **params))
+    return NotificationPublic(
+        id=row.id,
+        kind=row.kind,
+        url=row.url,
+        actor_id=row.actor_id,
+        actor_name=actor_name,
+        count=row.count,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        read=row.read_at is not None,
+        text=i18n.gettext(language, row.message, **params),
+    )

@@ -61,11 +61,11 @@ def _check_honest(file: UploadFile, real_type: str) -> None:
     declared = (file.content_type or "").split(";")[0].strip().lower()
     suffix = PurePath(file.filename or "").suffix.lower()
     if declared not in GENERIC_TYPES and declared != real_type:
-        raise InvalidInput("The file says it is {declared}, but its content is {real}.",
-                           declared=declared, real=real_type)
+        raise InvalidInput(
+            "The file says it is {declared}, but its content is {real}.", declared=declared, real=real_type
+        )
     if suffix and suffix not in TYPES[real_type][0]:
-        raise InvalidInput("The file name ends in {suffix}, but its content is {real}.",
-                           suffix=suffix, real=real_type)
+        raise InvalidInput("The file name ends in {suffix}, but its content is {real}.", suffix=suffix, real=real_type)
 
 
 def _read_limited(file: UploadFile, limit: int) -> bytes:
@@ -90,8 +90,13 @@ def save_upload(*, session: Session, settings: Settings, owner: User, file: Uplo
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
     (settings.upload_dir / stored_name).write_bytes(data)
     assert owner.id is not None
-    upload = Upload(owner_id=owner.id, stored_name=stored_name, content_type=real_type, size=len(data),
-                    filename=clean_filename(file.filename, real_type))
+    upload = Upload(
+        owner_id=owner.id,
+        stored_name=stored_name,
+        content_type=real_type,
+        size=len(data),
+        filename=clean_filename(file.filename, real_type),
+    )
     session.add(upload)
     session.commit()
     session.refresh(upload)
@@ -156,6 +161,13 @@ def file_path(*, settings: Settings, upload: Upload) -> Path:
 def to_public(upload: Upload) -> UploadPublic:
     """An upload as the API shows it."""
     assert upload.id is not None
-    return UploadPublic(id=upload.id, url=f"/uploads/{upload.id}", filename=upload.filename,
-                        content_type=upload.content_type, size=upload.size, is_image=upload.is_image,
-                        target_key=upload.target_key, created_at=upload.created_at)
+    return UploadPublic(
+        id=upload.id,
+        url=f"/uploads/{upload.id}",
+        filename=upload.filename,
+        content_type=upload.content_type,
+        size=upload.size,
+        is_image=upload.is_image,
+        target_key=upload.target_key,
+        created_at=upload.created_at,
+    )

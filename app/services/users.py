@@ -54,8 +54,14 @@ def get_user_by_email(*, session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == normalize_email(email))).first()
 
 
-def list_users(*, session: Session, query: str = "", role: str | None = None,
-               department_id: int | None = None, include_inactive: bool = True) -> list[User]:
+def list_users(
+    *,
+    session: Session,
+    query: str = "",
+    role: str | None = None,
+    department_id: int | None = None,
+    include_inactive: bool = True,
+) -> list[User]:
     """People sorted by name in Ukrainian alphabetical order."""
     statement = select(User)
     if role:
@@ -91,9 +97,18 @@ def department_ids_of(*, session: Session, user: User) -> list[int]:
 def to_public(user: User, department_ids: list[int]) -> UserPublic:
     """What the API shows of a user."""
     assert user.id is not None
-    return UserPublic(id=user.id, email=user.email, name=user.name, handle=user.handle, role=user.role,
-                      is_active=user.is_active, language=user.language, timezone=user.timezone,
-                      department_ids=sorted(department_ids), url=f"/people/{user.handle}")
+    return UserPublic(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        handle=user.handle,
+        role=user.role,
+        is_active=user.is_active,
+        language=user.language,
+        timezone=user.timezone,
+        department_ids=sorted(department_ids),
+        url=f"/people/{user.handle}",
+    )
 
 
 def unique_handle(*, session: Session, wanted: str) -> str:
@@ -135,22 +150,34 @@ def _set_departments(*, session: Session, user: User, department_ids: list[int])
         events.emit("user.departments_changed", session=session, user=user, added_department_ids=sorted(known - before))
 
 
-def create_user(*, session: Session, data: UserCreate, actor: User | None, password: str | None = None,
-                ip: str = "") -> User:
+def create_user(
+    *, session: Session, data: UserCreate, actor: User | None, password: str | None = None, ip: str = ""
+) -> User:
     """Create an account (active once it has a password or an accepted invite)."""
     email = normalize_email(data.email)
     if get_user_by_email(session=session, email=email) is not None:
         raise Conflict("A person with the e-mail {email} already exists.", email=email)
-    handle = (_check_handle_free(session=session, handle=data.handle, user_id=None) if data.handle
-              else unique_handle(session=session, wanted=email.split("@")[0]))
+    handle = (
+        _check_handle_free(session=session, handle=data.handle, user_id=None)
+        if data.handle
+        else unique_handle(session=session, wanted=email.split("@")[0])
+    )
     user = User(email=email, name=nfc(data.name.strip()), handle=handle, role=data.role)
     if password:
         user.password_hash = hash_password(check_new_password(password, name=user.name, email=email))
     session.add(user)
     session.flush()
     _set_departments(session=session, user=user, department_ids=data.department_ids)
-    audit.record(session=session, action="user.created", actor=actor, subject=email, target_type="user",
-                 target_id=user.id, ip=ip, detail={"role": str(data.role), "departments": data.department_ids})
+    audit.record(
+        session=session,
+        action="user.created",
+        actor=actor,
+        subject=email,
+        target_type="user",
+        target_id=user.id,
+        ip=ip,
+        detail={"role": str(data.role), "departments": data.department_ids},
+    )
     session.commit()
     session.refresh(user)
     return user
@@ -177,8 +204,16 @@ def update_user(*, session: Session, user: User, data: UserUpdate, actor: User, 
     if active is not None and active != user.is_active:
         _set_active(session=session, user=user, active=active, actor=actor)
         detail["active"] = active
-    audit.record(session=session, action="user.updated", actor=actor, subject=user.email, target_type="user",
-                 target_id=user.id, ip=ip, detail=detail)
+    audit.record(
+        session=session,
+        action="user.updated",
+        actor=actor,
+        subject=user.email,
+        target_type="user",
+        target_id=user.id,
+        ip=ip,
+        detail=detail,
+    )
     session.add(user)
     session.commit()
     session.refresh(user)
@@ -196,18 +231,21 @@ def _set_active(*, session: Session, user: User, active: bool, actor: User) -> N
     events.emit("user.reactivated" if active else "user.deactivated", session=session, user=user)
 
 
-def revoke_credentials(*, session: Session, user: User, keep_session_id: int | None = None,
-                       tokens: bool = True) -> None:
+def revoke_credentials(
+    *, session: Session, user: User, keep_session_id: int | None = None, tokens: bool = True
+) -> None:
     """End the user's sessions except `keep_session_id` and, with `tokens`, their API tokens (no commit)."""
     now = utcnow()
-    for user_session in session.exec(select(UserSession).where(UserSession.user_id == user.id,
-                                                                col(UserSession.revoked_at).is_(None))):
+    for user_session in session.exec(
+        select(UserSession).where(UserSession.user_id == user.id, col(UserSession.revoked_at).is_(None))
+    ):
         if user_session.id != keep_session_id:
             user_session.revoked_at = now
             session.add(user_session)
     if tokens:
-        for token in session.exec(select(ApiToken).where(ApiToken.user_id == user.id,
-                                                         col(ApiToken.revoked_at).is_(None))):
+        for token in session.exec(
+            select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None))
+        ):
             token.revoked_at = now
             session.add(token)
 
@@ -227,10 +265,23 @@ def create_invite(*, session: Session, user: User, actor: User, valid_days: int,
         raise Conflict("{name} is deactivated. Activate the account before sending a link.", name=user.name)
     _close_open_invites(session=session, user=user)
     token = new_token()
-    session.add(Invite(token_hash=token_hash(token), user_id=user.id,  # type: ignore[arg-type]
-                       created_by_id=actor.id, expires_at=utcnow() + timedelta(days=valid_days)))
-    audit.record(session=session, action="user.reset_link_created" if user.password_hash else "user.invited",
-                 actor=actor, subject=user.email, target_type="user", target_id=user.id, ip=ip)
+    session.add(
+        Invite(
+            token_hash=token_hash(token),
+            user_id=user.id,  # type: ignore[arg-type]
+            created_by_id=actor.id,
+            expires_at=utcnow() + timedelta(days=valid_days),
+        )
+    )
+    audit.record(
+        session=session,
+        action="user.reset_link_created" if user.password_hash else "user.invited",
+        actor=actor,
+        subject=user.email,
+        target_type="user",
+        target_id=user.id,
+        ip=ip,
+    )
     session.commit()
     return token
 
@@ -252,8 +303,15 @@ def accept_invite(*, session: Session, token: str, password: str, ip: str = "") 
     invite.used_at = utcnow()
     revoke_credentials(session=session, user=user)
     session.add_all([user, invite])
-    audit.record(session=session, action="user.invite_accepted", actor=user, subject=user.email,
-                 target_type="user", target_id=user.id, ip=ip)
+    audit.record(
+        session=session,
+        action="user.invite_accepted",
+        actor=user,
+        subject=user.email,
+        target_type="user",
+        target_id=user.id,
+        ip=ip,
+    )
     session.commit()
     session.refresh(user)
     return user
@@ -273,27 +331,46 @@ def update_profile(*, session: Session, user: User, data: ProfileUpdate) -> User
     return user
 
 
-def create_token(*, session: Session, user: User, name: str, valid_days: int | None = TOKEN_VALID_DAYS,
-                 ip: str = "") -> str:
+def create_token(
+    *, session: Session, user: User, name: str, valid_days: int | None = TOKEN_VALID_DAYS, ip: str = ""
+) -> str:
     """A new personal API token valid for `valid_days` (None: no expiry); only its hash is kept, so it is shown once."""
     token = new_token("kolo_")
     expires_at = utcnow() + timedelta(days=valid_days) if valid_days is not None else None
-    row = ApiToken(token_hash=token_hash(token), prefix=token[:12], name=nfc(name.strip())[:100] or "API",
-                   user_id=user.id, expires_at=expires_at)  # type: ignore[arg-type]
+    row = ApiToken(
+        token_hash=token_hash(token),
+        prefix=token[:12],
+        name=nfc(name.strip())[:100] or "API",
+        user_id=user.id,
+        expires_at=expires_at,
+    )  # type: ignore[arg-type]
     session.add(row)
     session.flush()
-    audit.record(session=session, action="token.created", actor=user, subject=user.email,
-                 target_type="api_token", target_id=row.id, ip=ip, detail={"name": row.name, "days": valid_days})
+    audit.record(
+        session=session,
+        action="token.created",
+        actor=user,
+        subject=user.email,
+        target_type="api_token",
+        target_id=row.id,
+        ip=ip,
+        detail={"name": row.name, "days": valid_days},
+    )
     session.commit()
     return token
 
 
 def list_tokens(*, session: Session, user: User) -> Sequence[ApiToken]:
     """The user's tokens that still work (not revoked, not expired), newest first."""
-    return session.exec(select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None),
-                                               or_(col(ApiToken.expires_at).is_(None),
-                                                   col(ApiToken.expires_at) > utcnow()))
-                        .order_by(col(ApiToken.id).desc())).all()
+    return session.exec(
+        select(ApiToken)
+        .where(
+            ApiToken.user_id == user.id,
+            col(ApiToken.revoked_at).is_(None),
+            or_(col(ApiToken.expires_at).is_(None), col(ApiToken.expires_at) > utcnow()),
+        )
+        .order_by(col(ApiToken.id).desc())
+    ).all()
 
 
 def revoke_token(*, session: Session, user: User, token_id: int, ip: str = "") -> None:
@@ -303,8 +380,15 @@ def revoke_token(*, session: Session, user: User, token_id: int, ip: str = "") -
         raise NotFound("This token does not exist.")
     row.revoked_at = utcnow()
     session.add(row)
-    audit.record(session=session, action="token.revoked", actor=user, subject=user.email,
-                 target_type="api_token", target_id=row.id, ip=ip)
+    audit.record(
+        session=session,
+        action="token.revoked",
+        actor=user,
+        subject=user.email,
+        target_type="api_token",
+        target_id=row.id,
+        ip=ip,
+    )
     session.commit()
 
 
@@ -342,22 +426,34 @@ def create_department(*, session: Session, data: DepartmentCreate, actor: User) 
     department = Department(name=name)
     session.add(department)
     session.flush()
-    audit.record(session=session, action="department.created", actor=actor, subject=name,
-                 target_type="department", target_id=department.id)
+    audit.record(
+        session=session,
+        action="department.created",
+        actor=actor,
+        subject=name,
+        target_type="department",
+        target_id=department.id,
+    )
     session.commit()
     session.refresh(department)
     return department
 
 
-def rename_department(*, session: Session, department: Department, data: DepartmentCreate,
-                      actor: User) -> Department:
+def rename_department(*, session: Session, department: Department, data: DepartmentCreate, actor: User) -> Department:
     """Rename a department."""
     name = nfc(data.name.strip())
     other = session.exec(select(Department).where(Department.name == name)).first()
     if other is not None and other.id != department.id:
         raise Conflict("A department named {name} already exists.", name=name)
-    audit.record(session=session, action="department.renamed", actor=actor, subject=name,
-                 target_type="department", target_id=department.id, detail={"from": department.name})
+    audit.record(
+        session=session,
+        action="department.renamed",
+        actor=actor,
+        subject=name,
+        target_type="department",
+        target_id=department.id,
+        detail={"from": department.name},
+    )
     department.name = name
     session.add(department)
     session.commit()

@@ -51,8 +51,12 @@ class People:
 
     def new_page(self):  # type: ignore[no-untyped-def]
         """A fresh, signed-out page at this journey's size, in Ukrainian."""
-        context = self.chromium.new_context(viewport=VIEWPORTS[self.viewport], locale="uk-UA",  # type: ignore[attr-defined]
-                                            base_url=self.url, accept_downloads=True)
+        context = self.chromium.new_context(
+            viewport=VIEWPORTS[self.viewport],
+            locale="uk-UA",  # type: ignore[attr-defined]
+            base_url=self.url,
+            accept_downloads=True,
+        )
         context.set_default_timeout(10_000)
         self.contexts.append(context)
         page = context.new_page()

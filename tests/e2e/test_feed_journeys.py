@@ -22,6 +22,7 @@ SURGEON_NAME = "Ткаченко Андрій Олегович"
 
 def tiny_png(size: int = 8) -> bytes:
     """A real size×size PNG (a teal square), made by hand: signature, IHDR, one IDAT, IEND."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
@@ -63,7 +64,8 @@ def test_question_with_tag_mention_and_image_answered_by_colleague(people, demo)
     form.get_by_label("Текст").fill(body)
     form.get_by_label("Тип").select_option(label="Запитання")
     form.get_by_label("Додати зображення або PDF").set_input_files(
-        files=[{"name": "shov.png", "mimeType": "image/png", "buffer": tiny_png(48)}])
+        files=[{"name": "shov.png", "mimeType": "image/png", "buffer": tiny_png(48)}]
+    )
     people.shot(nurse, "question-written")
     form.get_by_role("button", name="Опублікувати").click()
 
@@ -137,8 +139,10 @@ def test_training_with_waiting_list_and_calendar_file(people, demo, tmp_path: Pa
 
     manager = people.open("manager@kolo.local")
     form = open_post_form(manager)
-    form.get_by_label("Текст").fill("Запрошую на практичний тренінг: догляд за ЦВК, зміна пов’язки, профілактика "
-                                    "інфекцій. Місць обмаль — записуйтеся!")
+    form.get_by_label("Текст").fill(
+        "Запрошую на практичний тренінг: догляд за ЦВК, зміна пов’язки, профілактика "
+        "інфекцій. Місць обмаль — записуйтеся!"
+    )
     form.get_by_label("Тип").select_option(label="Подія")
     form.get_by_text("Дані події (для типу «Подія»)").click()
     form.get_by_label("Назва події").fill(title)
@@ -217,5 +221,9 @@ def test_training_with_waiting_list_and_calendar_file(people, demo, tmp_path: Pa
         statuses = {r.user_id: r.status for r in db.exec(select(Rsvp).where(Rsvp.event_id == event.id))}
         assert sorted(statuses.values()) == sorted([RsvpStatus.going, RsvpStatus.going, RsvpStatus.declined])
         surgeon_id = db.exec(select(User.id).where(User.email == "surgeon@kolo.local")).one()
-        assert db.exec(select(Notification).where(Notification.recipient_id == surgeon_id,
-                                                  Notification.kind == "event_seat")).first() is not None
+        assert (
+            db.exec(
+                select(Notification).where(Notification.recipient_id == surgeon_id, Notification.kind == "event_seat")
+            ).first()
+            is not None
+        )

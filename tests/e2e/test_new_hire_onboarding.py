@@ -35,21 +35,40 @@ def _give_her_a_guide_to_acknowledge(engine) -> None:  # type: ignore[no-untyped
     with Session(engine) as db:
         manager = users_service.get_user_by_email(session=db, email="manager@kolo.local")
         assert manager is not None
-        guide = articles.create_article(session=db, author=manager, data=ArticleCreate(
-            title=GUIDE, requires_acknowledgement=True, tags=["безпека пацієнтів"],
-            body="Оцініть ризик падіння за шкалою Морзе під час прийому пацієнта й після кожної зміни стану.\n\n"
-                 "- Ліжко в найнижчому положенні, бокові поручні підняті.\n- Дзвінок виклику в межах досяжності.\n"))
+        guide = articles.create_article(
+            session=db,
+            author=manager,
+            data=ArticleCreate(
+                title=GUIDE,
+                requires_acknowledgement=True,
+                tags=["безпека пацієнтів"],
+                body="Оцініть ризик падіння за шкалою Морзе під час прийому пацієнта й після кожної зміни стану.\n\n"
+                "- Ліжко в найнижчому положенні, бокові поручні підняті.\n- Дзвінок виклику в межах досяжності.\n",
+            ),
+        )
         lifecycle.publish(session=db, user=manager, article=guide, data=PublishRequest(major=True))
         template = db.exec(select(OnboardingTemplate).where(OnboardingTemplate.name == demo_onboarding.NAME)).one()
-        section = db.exec(select(OnboardingTemplateSection).where(
-            OnboardingTemplateSection.template_id == template.id,
-            OnboardingTemplateSection.title == "Безпека пацієнтів і персоналу")).one()
-        _, pushed = templates.add_task(session=db, actor=manager, template=template, holidays=get_settings().holidays,
-                                       data=TemplateTaskAdd(title=READ_TASK, kind=TaskKind.read, due_offset_days=3,
-                                                            instructions="Прочитайте протокол і натисніть "
-                                                                         "«Ознайомлений(-а)».",
-                                                            article_id=guide.id, section_id=section.id,
-                                                            push_to_open=True))
+        section = db.exec(
+            select(OnboardingTemplateSection).where(
+                OnboardingTemplateSection.template_id == template.id,
+                OnboardingTemplateSection.title == "Безпека пацієнтів і персоналу",
+            )
+        ).one()
+        _, pushed = templates.add_task(
+            session=db,
+            actor=manager,
+            template=template,
+            holidays=get_settings().holidays,
+            data=TemplateTaskAdd(
+                title=READ_TASK,
+                kind=TaskKind.read,
+                due_offset_days=3,
+                instructions="Прочитайте протокол і натисніть «Ознайомлений(-а)».",
+                article_id=guide.id,
+                section_id=section.id,
+                push_to_open=True,
+            ),
+        )
         assert pushed == 1
 
 
@@ -62,9 +81,10 @@ def _in_sight(card: Locator) -> None:
     """The card's title is where the page landed and nothing (such as the sticky header) covers it."""
     title = card.get_by_role("heading")
     expect(title).to_be_in_viewport()
-    assert title.evaluate("h => { const r = h.getBoundingClientRect();"
-                          " return h.contains(document.elementFromPoint(r.left + 8, r.top + r.height / 2)); }"), \
-        "the task the person just changed is hidden under the header"
+    assert title.evaluate(
+        "h => { const r = h.getBoundingClientRect();"
+        " return h.contains(document.elementFromPoint(r.left + 8, r.top + r.height / 2)); }"
+    ), "the task the person just changed is hidden under the header"
 
 
 def _progress(area: Locator) -> int:
@@ -158,7 +178,13 @@ def test_new_hire_reads_ticks_asks_and_mentor_signs_off(demo, people) -> None:  
     people.shot(hire, "signoff-done-progress-up")
 
     with Session(demo.state.engine) as db:
-        rows = {t.title: t for t in db.exec(select(OnboardingAssignedTask).where(
-            OnboardingAssignedTask.title.in_([READ_TASK, DO_TASK, SIGNOFF_TASK]))).all()}  # type: ignore[attr-defined]
+        rows = {
+            t.title: t
+            for t in db.exec(
+                select(OnboardingAssignedTask).where(
+                    OnboardingAssignedTask.title.in_([READ_TASK, DO_TASK, SIGNOFF_TASK])
+                )
+            ).all()
+        }  # type: ignore[attr-defined]
         assert {t.status for t in rows.values()} == {TaskStatus.done}
         assert rows[DO_TASK].note == NOTE

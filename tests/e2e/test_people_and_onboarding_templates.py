@@ -127,8 +127,11 @@ def test_manager_builds_a_template_assigns_it_and_exports_the_dashboard(people, 
     expect(manager.get_by_role("heading", name="Перший день")).to_be_visible()
     people.shot(manager, "section-added")
 
-    tasks = [("Прочитати настанову з гігієни рук", "Прочитати"), ("Отримати бейдж і форму", "Виконати"),
-             ("Познайомитися зі старшою сестрою", "Зустріч")]
+    tasks = [
+        ("Прочитати настанову з гігієни рук", "Прочитати"),
+        ("Отримати бейдж і форму", "Виконати"),
+        ("Познайомитися зі старшою сестрою", "Зустріч"),
+    ]
     for title, kind in tasks:
         form = manager.locator("form", has=manager.get_by_role("button", name="Додати завдання"))
         form.get_by_label("Розділ").select_option(label="Перший день")
@@ -136,7 +139,8 @@ def test_manager_builds_a_template_assigns_it_and_exports_the_dashboard(people, 
         form.get_by_label("Тип").select_option(label=kind)
         if kind == "Прочитати":
             form.get_by_label("Настанова для прочитання (для «Прочитати»)").select_option(
-                label="Гігієна рук медичного персоналу")
+                label="Гігієна рук медичного персоналу"
+            )
         if kind == "Зустріч":
             form.get_by_label("З ким зустрітися (для «Зустріч»)").select_option(label="Шевченко Марія Іванівна")
         form.get_by_label("Термін, робочих днів від початку").fill("2")

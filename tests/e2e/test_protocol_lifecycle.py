@@ -47,8 +47,14 @@ def test_protocol_lifecycle(people, demo) -> None:  # type: ignore[no-untyped-de
     (whole audience, then one department) shows the nurse pending again; the history lists the revisions, the diff
     shows the change, and restoring the first revision works and says so."""
     with Session(demo.state.engine) as db:
-        make_user(db, email="deputy@kolo.local", name="Кравчук Ольга Степанівна", role="manager",
-                  departments=["Терапевтичне відділення"], password=DEMO_PASSWORD)
+        make_user(
+            db,
+            email="deputy@kolo.local",
+            name="Кравчук Ольга Степанівна",
+            role="manager",
+            departments=["Терапевтичне відділення"],
+            password=DEMO_PASSWORD,
+        )
 
     # The manager starts a new article from the clinical-protocol template.
     author = people.open("manager@kolo.local")
@@ -63,8 +69,10 @@ def test_protocol_lifecycle(people, demo) -> None:  # type: ignore[no-untyped-de
     author.get_by_label("Назва").fill(TITLE)
     text = body.input_value()
     text = text.replace("Для чого цей протокол і якого результату для пацієнта він має досягти.", PURPOSE)
-    text = text.replace("1.\n2.\n3.", f"{OLD_STEP}\n2. Позначити ліжко пацієнта з високим ризиком.\n"
-                                      "3. Пояснити пацієнтові, як кликати допомогу.")
+    text = text.replace(
+        "1.\n2.\n3.",
+        f"{OLD_STEP}\n2. Позначити ліжко пацієнта з високим ризиком.\n3. Пояснити пацієнтові, як кликати допомогу.",
+    )
     body.fill(text)
     preview = author.get_by_role("region", name="Попередній перегляд")
     expect(preview.get_by_role("heading", name="Порядок дій")).to_be_visible()
@@ -117,8 +125,9 @@ def test_protocol_lifecycle(people, demo) -> None:  # type: ignore[no-untyped-de
     # The author changes a step and publishes it as a major version with a change note.
     author.get_by_role("button", name="Редагувати").click()
     expect(author.get_by_role("heading", name="Редагування статті", level=1)).to_be_visible()
-    author.get_by_label("Текст (Markdown)").fill(author.get_by_label("Текст (Markdown)").input_value()
-                                                 .replace(OLD_STEP, NEW_STEP))
+    author.get_by_label("Текст (Markdown)").fill(
+        author.get_by_label("Текст (Markdown)").input_value().replace(OLD_STEP, NEW_STEP)
+    )
     author.get_by_label("Примітка до змін").fill(CHANGE_NOTE)
     people.shot(author, "major-edit")
     author.get_by_role("button", name="Зберегти", exact=True).click()
@@ -141,7 +150,8 @@ def test_protocol_lifecycle(people, demo) -> None:  # type: ignore[no-untyped-de
     expect(author.get_by_text("Чинна версія: 2")).to_be_visible()
     pending = author.locator(".kb-missing")
     expect(pending.get_by_role("listitem").filter(has_text="Шевченко Марія Іванівна")).to_contain_text(
-        "ознайомлені лише з версією 1")
+        "ознайомлені лише з версією 1"
+    )
     table = author.locator("table.kb-acks tbody")
     expect(table.locator("tr").filter(has_text="Шевченко Марія Іванівна")).to_contain_text("застаріле")
     # The surgeon is in the audience but not in this manager's department: his name is not theirs to see.

@@ -149,8 +149,9 @@ def test_nurse_search_gap_becomes_a_guide(people, demo) -> None:  # type: ignore
     row.get_by_label("Хто напише").select_option(label="Бондаренко Ігор Васильович")
     people.shot(manager, "guide-request-form")
     row.get_by_role("button", name="Надіслати запит").click()
-    expect(manager.get_by_role("status")).to_have_text("Запит на настанову створено; відповідальному надіслано "
-                                                       "сповіщення.")
+    expect(manager.get_by_role("status")).to_have_text(
+        "Запит на настанову створено; відповідальному надіслано сповіщення."
+    )
     expect(row.get_by_text("Запитано")).to_be_visible()
     requests = manager.get_by_role("listitem").filter(has_text="Профілактика пролежнів")
     expect(requests).to_contain_text("відкрито")

@@ -65,8 +65,9 @@ class TestDepartmentPosts:
     def test_other_department_cannot_read(self, session: Session, manager_client: TestClient, new_client) -> None:  # type: ignore[no-untyped-def]
         make_user(session, email="surgeon@kolo.test", name="Хірург Олег", departments=["Хірургія"], handle="oleg")
         therapy = manager_client.get("/api/v1/departments").json()
-        therapy_id = next(d["id"] for d in (therapy["items"] if isinstance(therapy, dict) else therapy)
-                          if d["name"] == "Терапія")
+        therapy_id = next(
+            d["id"] for d in (therapy["items"] if isinstance(therapy, dict) else therapy) if d["name"] == "Терапія"
+        )
         post = _post(manager_client, body="Лише для терапії @oleg", department_ids=[therapy_id])
         other = sign_in(new_client(), "surgeon@kolo.test")
         assert other.get(f"/api/v1/posts/{post['id']}").status_code == 404
@@ -107,8 +108,9 @@ class TestSocial:
     def test_comment_reply_and_notifications(self, staff_client: TestClient, manager_client: TestClient) -> None:
         post = _post(staff_client)
         comment = manager_client.post(f"/api/v1/posts/{post['id']}/comments", json={"body": "Дякую!"}).json()
-        reply = staff_client.post(f"/api/v1/posts/{post['id']}/comments",
-                                  json={"body": "Будь ласка", "parent_id": comment["id"]}).json()
+        reply = staff_client.post(
+            f"/api/v1/posts/{post['id']}/comments", json={"body": "Будь ласка", "parent_id": comment["id"]}
+        ).json()
         assert reply["parent_id"] == comment["id"]
         texts = [n["text"] for n in manager_client.get("/api/v1/notifications").json()["items"]]
         assert texts == ["Шевченко Марія відповідає на ваш коментар"]

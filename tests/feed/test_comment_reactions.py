@@ -51,8 +51,9 @@ def surgeon_client(session: Session, new_client) -> TestClient:  # type: ignore[
 
 
 class TestApi:
-    def test_react_see_counts_as_someone_else_and_take_back(self, staff_client: TestClient,
-                                                            manager_client: TestClient) -> None:
+    def test_react_see_counts_as_someone_else_and_take_back(
+        self, staff_client: TestClient, manager_client: TestClient
+    ) -> None:
         post, comment = _thread(manager_client, manager_client)
         url = f"/api/v1/comments/{comment['id']}/reactions"
         assert comment["reactions"] == []  # a new comment comes back with (no) counts too
@@ -62,34 +63,48 @@ class TestApi:
         again = staff_client.post(url, json={"emoji": "👍"})  # one of each per person
         assert again.status_code == 201 and again.json()["reactions"][0]["count"] == 1
         assert _comment(manager_client, post["id"], comment["id"])["reactions"] == [
-            {"emoji": "👍", "count": 1, "mine": False}]
+            {"emoji": "👍", "count": 1, "mine": False}
+        ]
         manager_client.post(url, json={"emoji": "👍"})
         staff_client.post(url, json={"emoji": "❤️"})
-        assert [(r["emoji"], r["count"], r["mine"]) for r in _comment(staff_client, post["id"], comment["id"])[
-            "reactions"]] == [("👍", 2, True), ("❤️", 1, True)]
+        assert [
+            (r["emoji"], r["count"], r["mine"]) for r in _comment(staff_client, post["id"], comment["id"])["reactions"]
+        ] == [("👍", 2, True), ("❤️", 1, True)]
         assert [(r["emoji"], r["user"]["name"]) for r in staff_client.get(url).json()] == [
-            ("👍", "Шевченко Марія"), ("👍", "Бондаренко Ігор"), ("❤️", "Шевченко Марія")]
+            ("👍", "Шевченко Марія"),
+            ("👍", "Бондаренко Ігор"),
+            ("❤️", "Шевченко Марія"),
+        ]
         taken = staff_client.delete(url, params={"emoji": "👍"})
         assert taken.status_code == 200
-        assert taken.json()["reactions"] == [{"emoji": "👍", "count": 1, "mine": False},
-                                             {"emoji": "❤️", "count": 1, "mine": True}]
+        assert taken.json()["reactions"] == [
+            {"emoji": "👍", "count": 1, "mine": False},
+            {"emoji": "❤️", "count": 1, "mine": True},
+        ]
         assert _comment(manager_client, post["id"], comment["id"])["reactions"][0] == {
-            "emoji": "👍", "count": 1, "mine": True}
+            "emoji": "👍",
+            "count": 1,
+            "mine": True,
+        }
 
     def test_only_the_post_reactions_emoji(self, staff_client: TestClient, manager_client: TestClient) -> None:
         post, comment = _thread(manager_client, manager_client)
         for emoji in REACTIONS:
-            assert staff_client.post(f"/api/v1/comments/{comment['id']}/reactions",
-                                     json={"emoji": emoji}).status_code == 201
+            assert (
+                staff_client.post(f"/api/v1/comments/{comment['id']}/reactions", json={"emoji": emoji}).status_code
+                == 201
+            )
         for target in (f"/api/v1/comments/{comment['id']}", f"/api/v1/posts/{post['id']}"):
             refused = staff_client.post(f"{target}/reactions", json={"emoji": "🔥"})
             assert refused.status_code == 422 and refused.json()["error"] == "InvalidInput"
             assert "👍" in refused.json()["detail"]
 
-    def test_comment_of_a_post_one_cannot_read_is_404(self, manager_client: TestClient,
-                                                      surgeon_client: TestClient) -> None:
-        therapy = next(d["id"] for d in manager_client.get("/api/v1/departments").json()["items"]
-                       if d["name"] == "Терапія")
+    def test_comment_of_a_post_one_cannot_read_is_404(
+        self, manager_client: TestClient, surgeon_client: TestClient
+    ) -> None:
+        therapy = next(
+            d["id"] for d in manager_client.get("/api/v1/departments").json()["items"] if d["name"] == "Терапія"
+        )
         _post, comment = _thread(manager_client, manager_client, department_ids=[therapy])
         url = f"/api/v1/comments/{comment['id']}/reactions"
         assert surgeon_client.post(url, json={"emoji": "👍"}).status_code == 404
@@ -98,8 +113,9 @@ class TestApi:
         assert surgeon_client.get("/api/v1/comments/999999/reactions").status_code == 404  # the same answer
         assert manager_client.post(url, json={"emoji": "👍"}).status_code == 201
 
-    def test_deleted_comment_is_404(self, session: Session, staff_client: TestClient, staff: User,
-                                    manager_client: TestClient) -> None:
+    def test_deleted_comment_is_404(
+        self, session: Session, staff_client: TestClient, staff: User, manager_client: TestClient
+    ) -> None:
         _post, comment = _thread(manager_client, manager_client)
         url = f"/api/v1/comments/{comment['id']}/reactions"
         assert manager_client.delete(f"/api/v1/comments/{comment['id']}").status_code == 204
@@ -112,8 +128,7 @@ class TestApi:
     def test_comment_on_a_deleted_post_is_404(self, staff_client: TestClient, manager_client: TestClient) -> None:
         post, comment = _thread(manager_client, staff_client)
         assert manager_client.delete(f"/api/v1/posts/{post['id']}").status_code == 204
-        assert staff_client.post(f"/api/v1/comments/{comment['id']}/reactions",
-                                 json={"emoji": "👍"}).status_code == 404
+        assert staff_client.post(f"/api/v1/comments/{comment['id']}/reactions", json={"emoji": "👍"}).status_code == 404
 
     def test_anonymous_gets_401(self, client: TestClient, manager_client: TestClient) -> None:
         _post, comment = _thread(manager_client, manager_client)
@@ -122,8 +137,9 @@ class TestApi:
         assert client.delete(url, params={"emoji": "👍"}).status_code == 401
         assert client.get(url).status_code == 401
 
-    def test_browser_session_without_the_csrf_token_gets_403(self, staff_client: TestClient,
-                                                             manager_client: TestClient) -> None:
+    def test_browser_session_without_the_csrf_token_gets_403(
+        self, staff_client: TestClient, manager_client: TestClient
+    ) -> None:
         _post, comment = _thread(manager_client, manager_client)
         token = staff_client.headers.pop("X-CSRF-Token")
         url = f"/api/v1/comments/{comment['id']}/reactions"
@@ -136,8 +152,8 @@ class TestApi:
 
 class TestNotifications:
     def test_comment_author_is_told_once_per_comment_and_post_author_is_not(
-            self, session: Session, staff_client: TestClient, manager_client: TestClient,
-            admin_client: TestClient) -> None:
+        self, session: Session, staff_client: TestClient, manager_client: TestClient, admin_client: TestClient
+    ) -> None:
         post, comment = _thread(staff_client, manager_client)
         before = staff_client.get("/api/v1/notifications").json()["items"]
         url = f"/api/v1/comments/{comment['id']}/reactions"
@@ -152,18 +168,24 @@ class TestNotifications:
 
 
 class TestData:
-    def test_rows_go_with_their_comment_or_person(self, session: Session, manager_client: TestClient,
-                                                  staff: User) -> None:
+    def test_rows_go_with_their_comment_or_person(
+        self, session: Session, manager_client: TestClient, staff: User
+    ) -> None:
         _post, kept = _thread(manager_client, manager_client)
         _post2, dropped = _thread(manager_client, manager_client)
         passerby = make_user(session, email="passerby@kolo.test", name="Перехожий")
         for user in (staff, passerby):
             for comment_id in (kept["id"], dropped["id"]):
                 comment = session.get(Comment, comment_id)
-                assert feed_service.add_comment_reaction(session=session, user=user, comment=comment,  # type: ignore[arg-type]
-                                                         emoji="🙏")
-        assert not feed_service.add_comment_reaction(session=session, user=staff, emoji="🙏",
-                                                     comment=session.get(Comment, kept["id"]))  # type: ignore[arg-type]
+                assert feed_service.add_comment_reaction(
+                    session=session,
+                    user=user,
+                    comment=comment,  # type: ignore[arg-type]
+                    emoji="🙏",
+                )
+        assert not feed_service.add_comment_reaction(
+            session=session, user=staff, emoji="🙏", comment=session.get(Comment, kept["id"])
+        )  # type: ignore[arg-type]
 
         def rows() -> list[tuple[int, int]]:
             query = select(CommentReaction.comment_id, CommentReaction.user_id).order_by(CommentReaction.id)
@@ -195,12 +217,20 @@ class TestPage:
         assert _comment(staff_page, post["id"], comment["id"])["reactions"] == []
 
     def test_without_javascript_back_to_the_comment_and_others_see_it(
-            self, staff_page: TestClient, manager_client: TestClient) -> None:
+        self, staff_page: TestClient, manager_client: TestClient
+    ) -> None:
         post, comment = _thread(manager_client, manager_client)
-        reply = manager_client.post(f"/api/v1/posts/{post['id']}/comments",
-                                    json={"body": "І гумовий джгут.", "parent_id": comment["id"]}).json()
-        back = submit(staff_page, post["url"], f"/comments/{reply['id']}/reactions", {"emoji": "💡"},
-                      follow_redirects=False, headers={"Referer": f"http://testserver{post['url']}"})
+        reply = manager_client.post(
+            f"/api/v1/posts/{post['id']}/comments", json={"body": "І гумовий джгут.", "parent_id": comment["id"]}
+        ).json()
+        back = submit(
+            staff_page,
+            post["url"],
+            f"/comments/{reply['id']}/reactions",
+            {"emoji": "💡"},
+            follow_redirects=False,
+            headers={"Referer": f"http://testserver{post['url']}"},
+        )
         assert back.status_code == 303
         assert back.headers["location"] == f"http://testserver{post['url']}#comment-{reply['id']}"
         mine = staff_page.get(post["url"]).text
@@ -211,10 +241,17 @@ class TestPage:
         # The "+" menu offers only what the bar does not show already.
         assert theirs.count('value="💡"') == 1
 
-    def test_hidden_deleted_and_anonymous(self, client: TestClient, manager_client: TestClient,  # type: ignore[no-untyped-def]
-                                          manager_page: TestClient, session: Session, new_client) -> None:
-        therapy = next(d["id"] for d in manager_client.get("/api/v1/departments").json()["items"]
-                       if d["name"] == "Терапія")
+    def test_hidden_deleted_and_anonymous(
+        self,
+        client: TestClient,
+        manager_client: TestClient,  # type: ignore[no-untyped-def]
+        manager_page: TestClient,
+        session: Session,
+        new_client,
+    ) -> None:
+        therapy = next(
+            d["id"] for d in manager_client.get("/api/v1/departments").json()["items"] if d["name"] == "Терапія"
+        )
         hidden_post, hidden = _thread(manager_client, manager_client, department_ids=[therapy])
         make_user(session, email="surgeon@kolo.test", name="Хірург Олег", departments=["Хірургія"])
         surgeon = sign_in_page(new_client(), "surgeon@kolo.test")
@@ -230,18 +267,24 @@ class TestPage:
         client.cookies.clear()
         # Deliberately forged: signed out, with the token of the login page's own form.
         token = dict(find_form(client.get("/login").text, "/login", "/login").fields)[CSRF]
-        anonymous = client.post(f"/comments/{hidden['id']}/reactions", data={CSRF: token, "emoji": "👍"},
-                                follow_redirects=False)
+        anonymous = client.post(
+            f"/comments/{hidden['id']}/reactions", data={CSRF: token, "emoji": "👍"}, follow_redirects=False
+        )
         assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
 
-    def test_post_page_statements_do_not_grow_with_comments(self, app, staff_client: TestClient,  # type: ignore[no-untyped-def]
-                                                            manager_client: TestClient) -> None:
+    def test_post_page_statements_do_not_grow_with_comments(
+        self,
+        app,
+        staff_client: TestClient,  # type: ignore[no-untyped-def]
+        manager_client: TestClient,
+    ) -> None:
         post = staff_client.post("/api/v1/posts", json={"body": "Обговорення чергувань"}).json()
 
         def add(n: int) -> None:
             for i in range(n):
-                comment = manager_client.post(f"/api/v1/posts/{post['id']}/comments",
-                                              json={"body": f"Думка {i}"}).json()
+                comment = manager_client.post(
+                    f"/api/v1/posts/{post['id']}/comments", json={"body": f"Думка {i}"}
+                ).json()
                 for client, emoji in ((staff_client, "👍"), (manager_client, "👍"), (staff_client, "💡")):
                     client.post(f"/api/v1/comments/{comment['id']}/reactions", json={"emoji": emoji})
 

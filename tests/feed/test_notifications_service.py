@@ -7,8 +7,15 @@ from tests.factories import make_user
 
 
 def _notify(session: Session, actor, recipients, batch_key=None) -> None:  # type: ignore[no-untyped-def]
-    notifications_service.notify(session=session, recipient_ids=recipients, kind="reaction", actor=actor,
-                                 url="/posts/1", message="{actor} reacted to your post", batch_key=batch_key)
+    notifications_service.notify(
+        session=session,
+        recipient_ids=recipients,
+        kind="reaction",
+        actor=actor,
+        url="/posts/1",
+        message="{actor} reacted to your post",
+        batch_key=batch_key,
+    )
     session.commit()
 
 

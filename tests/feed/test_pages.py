@@ -79,8 +79,12 @@ class TestFeedPage:
         assert "Допис номер 0" in more.text and "<html" not in more.text
         assert "Допис номер 0" in staff_client.get(f"/?cursor={cursor}").text
 
-    def test_feed_queries_do_not_grow_with_posts(self, app, staff_client: TestClient,  # type: ignore[no-untyped-def]
-                                                 manager_client: TestClient) -> None:
+    def test_feed_queries_do_not_grow_with_posts(
+        self,
+        app,
+        staff_client: TestClient,  # type: ignore[no-untyped-def]
+        manager_client: TestClient,
+    ) -> None:
         def add(n: int) -> None:
             for i in range(n):
                 post = staff_client.post("/api/v1/posts", json={"body": f"Порада {i} #тег", "tags": ["x"]}).json()
@@ -136,8 +140,9 @@ class TestPostPage:
 
 class TestMustRead:
     def test_top_until_read_and_report(self, manager_client: TestClient, staff_client: TestClient) -> None:
-        post = manager_client.post("/api/v1/posts", json={"body": "Нова інструкція з вакцинації",
-                                                          "kind": "announcement", "must_read": True}).json()
+        post = manager_client.post(
+            "/api/v1/posts", json={"body": "Нова інструкція з вакцинації", "kind": "announcement", "must_read": True}
+        ).json()
         for i in range(3):
             staff_client.post("/api/v1/posts", json={"body": f"Пізніше {i}"})
         assert staff_client.get("/").text.index("Нова інструкція") < staff_client.get("/").text.index("Пізніше 2")
@@ -150,8 +155,9 @@ class TestMustRead:
         assert csv.headers["content-type"].startswith("text/csv") and "Шевченко Марія" in csv.text
 
     def _announcement(self, client: TestClient) -> int:
-        post = client.post("/api/v1/posts", json={"body": "Нова інструкція з вакцинації", "kind": "announcement",
-                                                  "must_read": True})
+        post = client.post(
+            "/api/v1/posts", json={"body": "Нова інструкція з вакцинації", "kind": "announcement", "must_read": True}
+        )
         assert post.status_code == 201, post.text
         return int(post.json()["id"])
 
@@ -159,7 +165,8 @@ class TestMustRead:
         post_id = self._announcement(manager_client)
         report = manager_client.get(f"/api/v1/posts/{post_id}/reads").json()
         assert [([p["name"] for p in g["read"]], [p["name"] for p in g["unread"]]) for g in report] == [
-            (["Бондаренко Ігор"], ["Шевченко Марія"])]
+            (["Бондаренко Ігор"], ["Шевченко Марія"])
+        ]
         page = manager_client.get(f"/posts/{post_id}/reads").text
         assert "✅ Бондаренко Ігор" in page and "⏳ Бондаренко Ігор" not in page
         csv = manager_client.get(f"/posts/{post_id}/reads.csv").text
@@ -178,15 +185,25 @@ class TestMustRead:
 
 class TestEvents:
     def _event(self, client: TestClient, capacity: int = 1):  # type: ignore[no-untyped-def]
-        body = {"body": "Тренінг з серцево-легеневої реанімації", "kind": "event",
-                "event": {"title": "СЛР для медсестер", "format": "training", "starts_at": "2030-03-10T10:00:00",
-                          "ends_at": "2030-03-10T12:00:00", "place": "Актова зала", "capacity": capacity}}
+        body = {
+            "body": "Тренінг з серцево-легеневої реанімації",
+            "kind": "event",
+            "event": {
+                "title": "СЛР для медсестер",
+                "format": "training",
+                "starts_at": "2030-03-10T10:00:00",
+                "ends_at": "2030-03-10T12:00:00",
+                "place": "Актова зала",
+                "capacity": capacity,
+            },
+        }
         response = client.post("/api/v1/posts", json=body)
         assert response.status_code == 201, response.text
         return response.json()["event"]
 
-    def test_waiting_list_and_promotion(self, manager_client: TestClient, staff_client: TestClient,
-                                        session, new_client) -> None:  # type: ignore[no-untyped-def]
+    def test_waiting_list_and_promotion(
+        self, manager_client: TestClient, staff_client: TestClient, session, new_client
+    ) -> None:  # type: ignore[no-untyped-def]
 
         event = self._event(manager_client)
         assert event["starts_at"].startswith("2030-03-10T08:00")  # 10:00 in Kyiv is 08:00 UTC
@@ -210,8 +227,13 @@ class TestEvents:
 
 
 class TestNotificationsPage:
-    def test_list_open_and_read_all(self, staff_client: TestClient, manager_client: TestClient,  # type: ignore[no-untyped-def]
-                                    new_client, staff) -> None:
+    def test_list_open_and_read_all(
+        self,
+        staff_client: TestClient,
+        manager_client: TestClient,  # type: ignore[no-untyped-def]
+        new_client,
+        staff,
+    ) -> None:
         post = staff_client.post("/api/v1/posts", json={"body": "Моя порада"}).json()
         manager_client.post(f"/api/v1/posts/{post['id']}/reactions", json={"emoji": "👍"})
         manager_client.post(f"/api/v1/posts/{post['id']}/reactions", json={"emoji": "❤️"})
@@ -220,8 +242,7 @@ class TestNotificationsPage:
         assert page.status_code == 200 and "×2" in page.text
         assert "1" in browser.get("/notifications/bell").text
         notification = browser.get("/api/v1/notifications").json()["items"][0]
-        opened = submit(browser, "/notifications", f"/notifications/{notification['id']}/open",
-                        follow_redirects=False)
+        opened = submit(browser, "/notifications", f"/notifications/{notification['id']}/open", follow_redirects=False)
         assert opened.status_code == 303 and opened.headers["location"] == post["url"]
         assert staff_client.get("/api/v1/notifications/unread-count").json()["unread"] == 0
 

@@ -33,30 +33,35 @@ class TestTheApi:
         assert response.status_code == 422 and response.json()["detail"] == REFUSED
         assert _posts(session) == []
 
-    def test_nor_mix_another_department_into_their_own(self, session: Session, staff_client: TestClient,
-                                                       staff: User) -> None:
+    def test_nor_mix_another_department_into_their_own(
+        self, session: Session, staff_client: TestClient, staff: User
+    ) -> None:
         therapy = users_service.department_ids_of(session=session, user=staff)[0]
-        response = staff_client.post("/api/v1/posts", json={"body": "Для обох", "department_ids": [
-            therapy, _department(session, "Хірургія")]})
+        response = staff_client.post(
+            "/api/v1/posts", json={"body": "Для обох", "department_ids": [therapy, _department(session, "Хірургія")]}
+        )
         assert response.status_code == 422 and response.json()["detail"] == REFUSED
 
     def test_nor_announce_an_event_there(self, session: Session, staff_client: TestClient) -> None:
         surgery = _department(session, "Хірургія")
-        response = staff_client.post("/api/v1/posts", json={
-            "body": "Запрошуємо", "kind": "event", "event": EVENT, "department_ids": [surgery]})
+        response = staff_client.post(
+            "/api/v1/posts", json={"body": "Запрошуємо", "kind": "event", "event": EVENT, "department_ids": [surgery]}
+        )
         assert response.status_code == 422 and response.json()["detail"] == REFUSED
         assert staff_client.get("/api/v1/events").json()["items"] == []
 
-    def test_staff_post_to_their_department_or_everyone(self, session: Session, staff_client: TestClient,
-                                                        staff: User) -> None:
+    def test_staff_post_to_their_department_or_everyone(
+        self, session: Session, staff_client: TestClient, staff: User
+    ) -> None:
         therapy = users_service.department_ids_of(session=session, user=staff)[0]
         own = staff_client.post("/api/v1/posts", json={"body": "Для терапії", "department_ids": [therapy]})
         assert own.status_code == 201 and own.json()["department_ids"] == [therapy]
         everyone = staff_client.post("/api/v1/posts", json={"body": "Для всіх"})
         assert everyone.status_code == 201 and everyone.json()["department_ids"] == []
 
-    def test_managers_and_admins_address_any_department(self, session: Session, manager_client: TestClient,
-                                                        admin_client: TestClient) -> None:
+    def test_managers_and_admins_address_any_department(
+        self, session: Session, manager_client: TestClient, admin_client: TestClient
+    ) -> None:
         surgery = _department(session, "Хірургія")
         for client in (manager_client, admin_client):
             response = client.post("/api/v1/posts", json={"body": "Нарада хірургів", "department_ids": [surgery]})
@@ -65,8 +70,10 @@ class TestTheApi:
     def test_an_edit_keeps_the_audience(self, session: Session, staff_client: TestClient, staff: User) -> None:
         therapy = users_service.department_ids_of(session=session, user=staff)[0]
         post = staff_client.post("/api/v1/posts", json={"body": "Для терапії", "department_ids": [therapy]}).json()
-        edited = staff_client.patch(f"/api/v1/posts/{post['id']}", json={
-            "body": "Для терапії (оновлено)", "department_ids": [_department(session, "Хірургія")]})
+        edited = staff_client.patch(
+            f"/api/v1/posts/{post['id']}",
+            json={"body": "Для терапії (оновлено)", "department_ids": [_department(session, "Хірургія")]},
+        )
         assert edited.status_code == 200 and edited.json()["department_ids"] == [therapy]
 
 
@@ -82,11 +89,15 @@ class TestThePage:
         picker = manager_page.get("/").text.split("Хто бачить")[1].split("</fieldset>")[0]
         assert "Терапія" in picker and "Хірургія" in picker
 
-    def test_a_forged_department_comes_back_with_the_text_kept(self, session: Session,
-                                                               staff_page: TestClient) -> None:
+    def test_a_forged_department_comes_back_with_the_text_kept(self, session: Session, staff_page: TestClient) -> None:
         surgery = _department(session, "Хірургія")
-        response = submit(staff_page, "/", "/posts", {"kind": "tip", "body": "Лише для хірургії", "tags": "графік",
-                                                      "department_ids": str(surgery)}, follow_redirects=False)
+        response = submit(
+            staff_page,
+            "/",
+            "/posts",
+            {"kind": "tip", "body": "Лише для хірургії", "tags": "графік", "department_ids": str(surgery)},
+            follow_redirects=False,
+        )
         assert response.status_code == 422 and REFUSED in response.text
         form = dict(find_form(response.text, "/posts").fields)
         assert form["body"].strip() == "Лише для хірургії" and form["tags"] == "графік"
@@ -95,6 +106,11 @@ class TestThePage:
     def test_the_own_department_is_accepted(self, session: Session, staff_page: TestClient, staff: User) -> None:
         therapy = session.get(Department, users_service.department_ids_of(session=session, user=staff)[0])
         assert therapy is not None
-        response = submit(staff_page, "/", "/posts", {"kind": "tip", "body": "Для терапії",
-                                                      "department_ids": str(therapy.id)}, follow_redirects=False)
+        response = submit(
+            staff_page,
+            "/",
+            "/posts",
+            {"kind": "tip", "body": "Для терапії", "department_ids": str(therapy.id)},
+            follow_redirects=False,
+        )
         assert response.status_code == 303 and _posts(session) == ["Для терапії"]

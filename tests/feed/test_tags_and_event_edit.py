@@ -5,14 +5,29 @@ from fastapi.testclient import TestClient
 from app.text import normalize_tag
 from tests.forms import find_form, submit
 
-EVENT = {"body": "Тренінг з серцево-легеневої реанімації", "kind": "event",
-         "event": {"title": "СЛР для медсестер", "format": "training", "starts_at": "2030-03-10T10:00:00",
-                   "ends_at": "2030-03-10T12:00:00", "place": "Актова зала", "capacity": 10}}
+EVENT = {
+    "body": "Тренінг з серцево-легеневої реанімації",
+    "kind": "event",
+    "event": {
+        "title": "СЛР для медсестер",
+        "format": "training",
+        "starts_at": "2030-03-10T10:00:00",
+        "ends_at": "2030-03-10T12:00:00",
+        "place": "Актова зала",
+        "capacity": 10,
+    },
+}
 
 
-CHANGES = {"event_title": "СЛР для медсестер", "event_format": "training", "event_starts_at": "2030-03-11T14:00",
-           "event_ends_at": "2030-03-11T16:00", "event_place": "Навчальний клас, 2 поверх", "event_link": "",
-           "event_capacity": "12"}
+CHANGES = {
+    "event_title": "СЛР для медсестер",
+    "event_format": "training",
+    "event_starts_at": "2030-03-11T14:00",
+    "event_ends_at": "2030-03-11T16:00",
+    "event_place": "Навчальний клас, 2 поверх",
+    "event_link": "",
+    "event_capacity": "12",
+}
 
 
 def _edit(client: TestClient, event_id: int, **fields: str):  # type: ignore[no-untyped-def]
@@ -30,8 +45,9 @@ class TestTags:
     def test_feed_and_kb_store_the_same_tag(self, staff_client: TestClient, manager_client: TestClient) -> None:
         post = staff_client.post("/api/v1/posts", json={"body": "Порада #Гігієна_рук", "tags": ["Гігієна рук"]})
         assert post.json()["tags"] == ["гігієна_рук"]
-        article = manager_client.post("/api/v1/articles", json={"title": "Миття рук", "body": "Тридцять секунд.",
-                                                                "tags": ["Гігієна рук"]})
+        article = manager_client.post(
+            "/api/v1/articles", json={"title": "Миття рук", "body": "Тридцять секунд.", "tags": ["Гігієна рук"]}
+        )
         assert article.json()["tags"] == ["гігієна_рук"]
 
     def test_a_ukrainian_apostrophe_stays_in_a_hashtag(self, staff_client: TestClient) -> None:
@@ -49,9 +65,9 @@ class TestTags:
 
 
 class TestEventEditPage:
-    def test_organizer_changes_the_event_and_attendees_are_told(self, manager_client: TestClient,
-                                                                manager_page: TestClient,
-                                                                staff_client: TestClient) -> None:
+    def test_organizer_changes_the_event_and_attendees_are_told(
+        self, manager_client: TestClient, manager_page: TestClient, staff_client: TestClient
+    ) -> None:
         event = manager_client.post("/api/v1/posts", json=EVENT).json()["event"]
         staff_client.post(f"/api/v1/events/{event['id']}/rsvp", json={"status": "going"})
         form = manager_page.get(f"/events/{event['id']}/edit")

@@ -44,8 +44,12 @@ class TestUpload:
         assert response.status_code == 413
         assert "1" in response.json()["detail"]
 
-    def test_someone_else_cannot_read_an_unattached_upload(self, staff_client: TestClient, new_client,  # type: ignore[no-untyped-def]
-                                                           manager) -> None:
+    def test_someone_else_cannot_read_an_unattached_upload(
+        self,
+        staff_client: TestClient,
+        new_client,  # type: ignore[no-untyped-def]
+        manager,
+    ) -> None:
         from tests.conftest import sign_in
 
         url = _upload(staff_client, "a.png", PNG, "image/png").json()["url"]

@@ -7,11 +7,13 @@ from app.models.users import User
 from app.services.kb import articles, lifecycle
 
 
-def make_article(session: Session, author: User, *, title: str = "Гігієна рук", body: str = "Тридцять секунд.",
-                 **fields: object) -> KbArticle:
+def make_article(
+    session: Session, author: User, *, title: str = "Гігієна рук", body: str = "Тридцять секунд.", **fields: object
+) -> KbArticle:
     """A draft."""
-    return articles.create_article(session=session, author=author,
-                                   data=ArticleCreate.model_validate({"title": title, "body": body, **fields}))
+    return articles.create_article(
+        session=session, author=author, data=ArticleCreate.model_validate({"title": title, "body": body, **fields})
+    )
 
 
 def publish(session: Session, article: KbArticle, manager: User, *, major: bool = True) -> KbArticle:

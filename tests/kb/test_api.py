@@ -11,9 +11,15 @@ class TestCreateArticle:
         assert client.post("/api/v1/articles", json={"title": "X"}).status_code in (401, 403)
 
     def test_staff_creates_a_draft(self, staff_client):
-        response = staff_client.post("/api/v1/articles", json={
-            "title": "Гігієна рук", "body": "Тридцять секунд <script>alert(1)</script>", "tags": ["#Гігієна", "руки"],
-            "requires_acknowledgement": True})
+        response = staff_client.post(
+            "/api/v1/articles",
+            json={
+                "title": "Гігієна рук",
+                "body": "Тридцять секунд <script>alert(1)</script>",
+                "tags": ["#Гігієна", "руки"],
+                "requires_acknowledgement": True,
+            },
+        )
         assert response.status_code == 201, response.text
         article = response.json()
         assert article["status"] == "draft"
@@ -50,8 +56,9 @@ class TestLifecycle:
         assert returned.json()["status"] == "draft"
         assert manager_client.post(f"{url}/return", json={"comment": "x"}).status_code == 409
 
-    def test_published_version_stays_visible_while_change_is_in_review(self, staff_client, manager_client, session,
-                                                                       staff, manager):
+    def test_published_version_stays_visible_while_change_is_in_review(
+        self, staff_client, manager_client, session, staff, manager
+    ):
         article = make_article(session, staff, body="Стара версія")
         publish(session, article, manager)
         url = f"/api/v1/articles/{article.id}"

@@ -15,28 +15,40 @@ from tests.kb.helpers import make_article, publish
 
 @pytest.fixture
 def surgery_head(session):
-    return make_user(session, email="surgery-head@kolo.test", name="Ґудзь Євгенія", role="manager",
-                     departments=["Хірургія"])
+    return make_user(
+        session, email="surgery-head@kolo.test", name="Ґудзь Євгенія", role="manager", departments=["Хірургія"]
+    )
 
 
 @pytest.fixture
 def therapy_only(session, manager, staff):
     """A published protocol for Therapy that asks for acknowledgement, written by a Therapy nurse."""
-    article = make_article(session, staff, title="Протокол терапії", body="Лише для терапії.",
-                           requires_acknowledgement=True)
-    articles.save_article(session=session, user=manager, article=article,
-                          data=ArticleUpdate(department_ids=department_ids_of(session=session, user=manager)))
+    article = make_article(
+        session, staff, title="Протокол терапії", body="Лише для терапії.", requires_acknowledgement=True
+    )
+    articles.save_article(
+        session=session,
+        user=manager,
+        article=article,
+        data=ArticleUpdate(department_ids=department_ids_of(session=session, user=manager)),
+    )
     return publish(session, article, manager)
 
 
 class TestOtherDepartmentsManager:
     def test_cannot_open_it_by_page_or_api(self, new_client, surgery_head, therapy_only):
         client = sign_in(new_client(), surgery_head.email)
-        for url in ("/kb/protokol-terapii", "/kb/protokol-terapii/history", "/kb/protokol-terapii/print",
-                    "/kb/protokol-terapii/acknowledgements", "/kb/protokol-terapii/acknowledgements.csv",
-                    "/kb/protokol-terapii/views", f"/api/v1/articles/{therapy_only.id}",
-                    f"/api/v1/articles/{therapy_only.id}/acknowledgements",
-                    f"/api/v1/articles/{therapy_only.id}/revisions"):
+        for url in (
+            "/kb/protokol-terapii",
+            "/kb/protokol-terapii/history",
+            "/kb/protokol-terapii/print",
+            "/kb/protokol-terapii/acknowledgements",
+            "/kb/protokol-terapii/acknowledgements.csv",
+            "/kb/protokol-terapii/views",
+            f"/api/v1/articles/{therapy_only.id}",
+            f"/api/v1/articles/{therapy_only.id}/acknowledgements",
+            f"/api/v1/articles/{therapy_only.id}/revisions",
+        ):
             assert client.get(url).status_code == 404, url
         assert client.post(f"/api/v1/articles/{therapy_only.id}/archive").status_code == 404
 
@@ -56,8 +68,9 @@ class TestOtherDepartmentsManager:
 
 
 class TestReadersInside:
-    def test_the_departments_manager_and_admins_read_it_and_its_report(self, manager_client, admin_client,
-                                                                       therapy_only):
+    def test_the_departments_manager_and_admins_read_it_and_its_report(
+        self, manager_client, admin_client, therapy_only
+    ):
         assert manager_client.get("/kb/protokol-terapii").status_code == 200
         csv = manager_client.get("/kb/protokol-terapii/acknowledgements.csv")
         assert csv.status_code == 200 and "nurse@kolo.test" in csv.text
@@ -66,8 +79,9 @@ class TestReadersInside:
 
 
 class TestDrafts:
-    def test_a_department_draft_is_for_its_author_and_its_departments_managers(self, session, new_client, staff,
-                                                                                manager, surgery_head):
+    def test_a_department_draft_is_for_its_author_and_its_departments_managers(
+        self, session, new_client, staff, manager, surgery_head
+    ):
         therapy = department_ids_of(session=session, user=staff)
         draft = make_article(session, staff, title="Чернетка терапії", department_ids=therapy)
         assert sign_in(new_client(), manager.email).get("/kb/chernetka-terapii").status_code == 200
@@ -80,8 +94,12 @@ class TestDrafts:
 
         assert finds(manager) and finds(staff) and not finds(surgery_head)
         # Joining the department is enough for search to find the draft: nothing is re-indexed.
-        update_user(session=session, user=surgery_head, actor=manager,
-                    data=UserUpdate(department_ids=[*department_ids_of(session=session, user=surgery_head), *therapy]))
+        update_user(
+            session=session,
+            user=surgery_head,
+            actor=manager,
+            data=UserUpdate(department_ids=[*department_ids_of(session=session, user=surgery_head), *therapy]),
+        )
         assert finds(surgery_head)
 
     def test_a_draft_for_everyone_is_still_seen_by_every_manager(self, session, new_client, staff, surgery_head):

@@ -13,8 +13,9 @@ from tests.forms import submit
 def _protocols(session, manager) -> KbCategory:  # type: ignore[no-untyped-def]
     """«Клінічні протоколи» with its subcategory «Інфекційний контроль», as the demo has them."""
     parent = categories.create_category(session=session, user=manager, data=CategoryCreate(name="Клінічні протоколи"))
-    return categories.create_category(session=session, user=manager,
-                                      data=CategoryCreate(name="Інфекційний контроль", parent_id=parent.id))
+    return categories.create_category(
+        session=session, user=manager, data=CategoryCreate(name="Інфекційний контроль", parent_id=parent.id)
+    )
 
 
 def _jsonl(*entries: dict[str, str]) -> bytes:
@@ -24,8 +25,12 @@ def _jsonl(*entries: dict[str, str]) -> bytes:
 class TestMatching:
     def test_a_name_finds_its_category_at_any_level_however_it_is_typed(self, session, manager):
         wanted = _protocols(session, manager)
-        for typed in ("Інфекційний контроль", "  інфекційний   КОНТРОЛЬ ", unicodedata.normalize("NFD", wanted.name),
-                      "Клінічні протоколи / інфекційний контроль"):
+        for typed in (
+            "Інфекційний контроль",
+            "  інфекційний   КОНТРОЛЬ ",
+            unicodedata.normalize("NFD", wanted.name),
+            "Клінічні протоколи / інфекційний контроль",
+        ):
             assert categories.find_or_create(session=session, path=typed).id == wanted.id, typed
         assert len(session.exec(select(KbCategory)).all()) == 2
 
@@ -43,8 +48,10 @@ class TestMatching:
 class TestReport:
     def test_the_import_page_names_the_category_used(self, session, manager, manager_page):
         wanted = _protocols(session, manager)
-        data = _jsonl({"title": "Маски", "body": "Коли носити маску.", "category": "інфекційний контроль"},
-                      {"title": "Рукавички", "body": "Коли міняти.", "category": "Інфекційний контроль"})
+        data = _jsonl(
+            {"title": "Маски", "body": "Коли носити маску.", "category": "інфекційний контроль"},
+            {"title": "Рукавички", "body": "Коли міняти.", "category": "Інфекційний контроль"},
+        )
         result = submit(manager_page, "/kb/import", "/kb/import", files={"file": ("g.jsonl", data, "application/json")})
         assert result.status_code == 200
         assert "Клінічні протоколи / Інфекційний контроль" in result.text and "2 статті" in result.text
@@ -54,9 +61,14 @@ class TestReport:
 
     def test_the_result_tells_existing_from_new_categories(self, session, manager):
         _protocols(session, manager)
-        lines = [{"title": "А", "body": "а", "category": "Інфекційний контроль"},
-                 {"title": "Б", "body": "б", "category": "Адаптація"}, {"title": "В", "body": "в"}]
+        lines = [
+            {"title": "А", "body": "а", "category": "Інфекційний контроль"},
+            {"title": "Б", "body": "б", "category": "Адаптація"},
+            {"title": "В", "body": "в"},
+        ]
         items = (importing.parse_jsonl_line(n, json.dumps(line)) for n, line in enumerate(lines, start=1))
         result = importing.import_items(session=session, author=manager, items=items)  # type: ignore[arg-type]
         assert [(c.path, c.created, c.articles) for c in result.categories] == [
-            ("Клінічні протоколи/Інфекційний контроль", False, 1), ("Адаптація", True, 1)]
+            ("Клінічні протоколи/Інфекційний контроль", False, 1),
+            ("Адаптація", True, 1),
+        ]

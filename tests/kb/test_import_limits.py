@@ -65,7 +65,7 @@ class TestZipBombs:
         data = bytearray(_zip({"a.md": "# Маски\n\n" + "x" * 1_000_000}))
         for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):  # local and central header: 100 bytes
             at = data.index(signature) + offset
-            data[at:at + 4] = (100).to_bytes(4, "little")
+            data[at : at + 4] = (100).to_bytes(4, "little")
         page = _upload(manager_page, "g.zip", bytes(data))
         assert page.status_code == 422 and "пошкоджен" in page.text
         assert _titles(session) == []
@@ -138,15 +138,19 @@ class TestFrontMatter:
 
 
 def _kolo_import(monkeypatch, database_url: str, tmp_path: Path, folder: Path, email: str) -> int:  # type: ignore[no-untyped-def]
-    for name, value in (("DATABASE_URL", database_url), ("DATA_DIR", str(tmp_path / "data")),
-                        ("INDEX_DIR", str(tmp_path / "index"))):
+    for name, value in (
+        ("DATABASE_URL", database_url),
+        ("DATA_DIR", str(tmp_path / "data")),
+        ("INDEX_DIR", str(tmp_path / "index")),
+    ):
         monkeypatch.setenv(f"KOLO_{name}", value)
     return cli.main(["import", str(folder), "--as", email])
 
 
 class TestFolder:
     def test_a_link_to_a_secret_outside_the_folder_is_skipped_and_named(  # type: ignore[no-untyped-def]
-            self, session, manager, database_url, tmp_path, monkeypatch, capsys):
+        self, session, manager, database_url, tmp_path, monkeypatch, capsys
+    ):
         secret = tmp_path / "data" / "secret_key"
         secret.parent.mkdir(exist_ok=True)
         secret.write_text("TOP-SECRET-KEY")
@@ -165,7 +169,8 @@ class TestFolder:
         assert "TOP-SECRET" not in bodies
 
     def test_a_folder_over_the_limit_exits_with_a_message_and_imports_nothing(  # type: ignore[no-untyped-def]
-            self, session, manager, database_url, tmp_path, monkeypatch, capsys):
+        self, session, manager, database_url, tmp_path, monkeypatch, capsys
+    ):
         monkeypatch.setenv("KOLO_KB_IMPORT_MAX_MB", "1")
         guides = tmp_path / "guides"
         guides.mkdir()
@@ -176,7 +181,8 @@ class TestFolder:
         assert _titles(session) == []
 
     def test_a_file_over_the_limit_exits_with_a_message_and_imports_nothing(  # type: ignore[no-untyped-def]
-            self, session, manager, database_url, tmp_path, monkeypatch, capsys):
+        self, session, manager, database_url, tmp_path, monkeypatch, capsys
+    ):
         monkeypatch.setenv("KOLO_KB_IMPORT_MAX_MB", "1")
         lines = tmp_path / "guides.jsonl"
         lines.write_text("\n".join(f'{{"title": "Настанова {n}", "body": "{"x" * 200_000}"}}' for n in range(6)))

@@ -16,8 +16,9 @@ class TestBrowseAndRead:
         assert response.status_code == 303 and response.headers["location"].startswith("/login")
 
     def test_list_article_and_print(self, staff_client, session, manager):
-        article = make_article(session, manager, title="Гігієна рук", body="## Кроки\n\n1. Нанесіть антисептик",
-                               tags=["гігієна"])
+        article = make_article(
+            session, manager, title="Гігієна рук", body="## Кроки\n\n1. Нанесіть антисептик", tags=["гігієна"]
+        )
         publish(session, article, manager)
         assert "Гігієна рук" in staff_client.get("/kb").text
         assert "Гігієна рук" in staff_client.get("/kb?tag=гігієна").text
@@ -32,8 +33,13 @@ class TestBrowseAndRead:
         from app.models.kb import ArticleUpdate
         from app.services.kb import articles
         from app.services.users import department_ids_of
-        articles.save_article(session=session, user=manager, article=article,
-                              data=ArticleUpdate(department_ids=department_ids_of(session=session, user=surgeon)))
+
+        articles.save_article(
+            session=session,
+            user=manager,
+            article=article,
+            data=ArticleUpdate(department_ids=department_ids_of(session=session, user=surgeon)),
+        )
         assert staff_client.get("/kb/dlia-khirurhii").status_code == 404
         assert staff_client.get("/kb/dlia-khirurhii/history").status_code == 404
         assert "Для хірургії" not in staff_client.get("/kb").text
@@ -46,8 +52,12 @@ class TestBrowseAndRead:
     def test_markdown_is_sanitized_and_wikilinks_resolve(self, staff_client, session, manager):
         target = make_article(session, manager, title="Антисептики")
         publish(session, target, manager)
-        article = make_article(session, manager, title="Руки",
-                               body="Див. [[antyseptyky]] <img src=x onerror=alert(1)> [x](javascript:alert(1))")
+        article = make_article(
+            session,
+            manager,
+            title="Руки",
+            body="Див. [[antyseptyky]] <img src=x onerror=alert(1)> [x](javascript:alert(1))",
+        )
         publish(session, article, manager)
         page = staff_client.get("/kb/ruky").text
         assert re.search(r'<a href="/kb/antyseptyky" class="wikilink"[^>]*>Антисептики</a>', page)
@@ -60,8 +70,13 @@ class TestEditor:
     def test_new_article_from_template_and_save(self, staff_page):
         page = staff_page.get("/kb/new?template=protocol")
         assert page.status_code == 200 and "Показання та протипоказання" in page.text
-        response = submit(staff_page, "/kb/new?template=protocol", "/kb/new",
-                          {"title": "Новий протокол", "body": "Текст", "action": "save"}, follow_redirects=False)
+        response = submit(
+            staff_page,
+            "/kb/new?template=protocol",
+            "/kb/new",
+            {"title": "Новий протокол", "body": "Текст", "action": "save"},
+            follow_redirects=False,
+        )
         assert response.status_code == 303 and response.headers["location"].startswith("/kb/novyi-protokol")
 
     def test_invalid_form_is_rerendered_with_typed_text(self, staff_page):
@@ -69,15 +84,24 @@ class TestEditor:
         assert response.status_code == 422 and "Мій текст" in response.text
 
     def test_preview_without_js_and_with_htmx(self, staff_page):
-        page = submit(staff_page, "/kb/new", "/kb/new",
-                      {"title": "X", "body": "**жирний** <script>x</script>", "action": "preview"})
+        page = submit(
+            staff_page,
+            "/kb/new",
+            "/kb/new",
+            {"title": "X", "body": "**жирний** <script>x</script>", "action": "preview"},
+        )
         assert page.status_code == 200
         assert "<strong>жирний</strong>" in page.text and "<script>x" not in page.text
         # The body's textarea posts to /kb/preview itself (hx-post); htmx sends the enclosing form's fields with it.
         editor = staff_page.get("/kb/new").text
         assert 'name="body" rows="18" hx-post="/kb/preview"' in editor
-        fragment = send(staff_page, find_form(editor, "/kb/new", "/kb/new"), {"body": "# Заголовок"},
-                        to="/kb/preview", headers={"HX-Request": "true"})
+        fragment = send(
+            staff_page,
+            find_form(editor, "/kb/new", "/kb/new"),
+            {"body": "# Заголовок"},
+            to="/kb/preview",
+            headers={"HX-Request": "true"},
+        )
         assert fragment.status_code == 200 and fragment.text.strip() == "<h1>Заголовок</h1>"
 
     def test_conflict_keeps_both_texts(self, staff_page, session, staff, manager):
@@ -102,8 +126,14 @@ class TestManagerPages:
     def test_staff_gets_403_on_manager_pages(self, staff_page, session, manager):
         article = make_article(session, manager, requires_acknowledgement=True)
         publish(session, article, manager)
-        for url in ("/kb/reports/reviews", "/kb/categories", "/kb/import", "/kb/hihiiena-ruk/acknowledgements",
-                    "/kb/hihiiena-ruk/acknowledgements.csv", "/kb/hihiiena-ruk/views"):
+        for url in (
+            "/kb/reports/reviews",
+            "/kb/categories",
+            "/kb/import",
+            "/kb/hihiiena-ruk/acknowledgements",
+            "/kb/hihiiena-ruk/acknowledgements.csv",
+            "/kb/hihiiena-ruk/views",
+        ):
             assert staff_page.get(url).status_code == 403, url
         page = staff_page.get("/kb/hihiiena-ruk").text
         forms, _ = parse(page, "/kb/hihiiena-ruk")
@@ -152,10 +182,13 @@ class TestManagerPages:
     def test_categories_export_and_import(self, manager_page):
         added = submit(manager_page, "/kb/categories", "/kb/categories", {"name": "Інфекційний контроль"})
         assert added.status_code == 200 and "Інфекційний контроль" in added.text
-        jsonl = ('{"title": "Маски", "body": "Коли носити маску.", "category": "Інфекційний контроль"}\n{oops\n'
-                 '{"title": "Без тексту"}\n')
-        result = submit(manager_page, "/kb/import", "/kb/import",
-                        files={"file": ("g.jsonl", jsonl.encode(), "application/json")})
+        jsonl = (
+            '{"title": "Маски", "body": "Коли носити маску.", "category": "Інфекційний контроль"}\n{oops\n'
+            '{"title": "Без тексту"}\n'
+        )
+        result = submit(
+            manager_page, "/kb/import", "/kb/import", files={"file": ("g.jsonl", jsonl.encode(), "application/json")}
+        )
         assert result.status_code == 200
         assert "рядок 2: це не коректний JSON" in result.text and "рядок 3: немає тексту" in result.text
         categories = manager_page.get("/api/v1/kb/categories").json()
@@ -163,6 +196,7 @@ class TestManagerPages:
         assert export.headers["content-type"] == "application/zip"
         import io
         import zipfile
+
         names = zipfile.ZipFile(io.BytesIO(export.content)).namelist()
         assert names == ["infektsiinyi-kontrol/masky.md"]
 
@@ -171,8 +205,13 @@ class TestAttachments:
     PDF = b"%PDF-1.4\n%test\n"
 
     def _attach(self, client, name: str, content: bytes):  # type: ignore[no-untyped-def]
-        return submit(client, "/kb/vkladennia", "/kb/vkladennia/attachments",
-                      files={"file": (name, content, "application/pdf")}, follow_redirects=False)
+        return submit(
+            client,
+            "/kb/vkladennia",
+            "/kb/vkladennia/attachments",
+            files={"file": (name, content, "application/pdf")},
+            follow_redirects=False,
+        )
 
     def test_editor_attaches_a_pdf_and_readers_can_download(self, manager_page, staff_page, session, manager):
         article = make_article(session, manager, title="Вкладення")

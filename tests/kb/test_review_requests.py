@@ -15,8 +15,9 @@ from tests.kb.helpers import make_article, save
 
 @pytest.fixture
 def surgery_head(session):  # type: ignore[no-untyped-def]
-    return make_user(session, email="surgery-head@kolo.test", name="Ґудзь Євгенія", role="manager",
-                     departments=["Хірургія"])
+    return make_user(
+        session, email="surgery-head@kolo.test", name="Ґудзь Євгенія", role="manager", departments=["Хірургія"]
+    )
 
 
 def _review_requests(session) -> set[int]:  # type: ignore[no-untyped-def]
@@ -25,11 +26,13 @@ def _review_requests(session) -> set[int]:  # type: ignore[no-untyped-def]
 
 
 class TestSubmitForReview:
-    def test_a_department_guide_reaches_that_departments_managers(self, session, staff_client, staff, manager,
-                                                                 surgery_head, new_client):
+    def test_a_department_guide_reaches_that_departments_managers(
+        self, session, staff_client, staff, manager, surgery_head, new_client
+    ):
         therapy = department_ids_of(session=session, user=staff)
-        article = staff_client.post("/api/v1/articles", json={"title": "Протокол терапії", "body": "Крок 1",
-                                                               "department_ids": therapy}).json()
+        article = staff_client.post(
+            "/api/v1/articles", json={"title": "Протокол терапії", "body": "Крок 1", "department_ids": therapy}
+        ).json()
         assert staff_client.post(f"/api/v1/articles/{article['id']}/submit").status_code == 200
         assert _review_requests(session) == {manager.id}
         bell = sign_in(new_client(), manager.email).get("/api/v1/notifications").json()["items"]
@@ -40,12 +43,14 @@ class TestSubmitForReview:
         staff_client.post(f"/api/v1/articles/{article['id']}/submit")
         assert _review_requests(session) == {manager.id, surgery_head.id}
 
-    def test_a_manager_names_the_owner_and_the_owner_is_asked_too(self, session, staff_client, manager_client,
-                                                                  manager, surgery_head):
+    def test_a_manager_names_the_owner_and_the_owner_is_asked_too(
+        self, session, staff_client, manager_client, manager, surgery_head
+    ):
         colleague = make_user(session, email="senior@kolo.test", name="Старша сестра", departments=["Терапія"])
         therapy = department_ids_of(session=session, user=manager)
-        created = staff_client.post("/api/v1/articles", json={"title": "Перев'язка", "body": "Крок 1",
-                                                              "department_ids": therapy})
+        created = staff_client.post(
+            "/api/v1/articles", json={"title": "Перев'язка", "body": "Крок 1", "department_ids": therapy}
+        )
         named = manager_client.patch(f"/api/v1/articles/{created.json()['id']}", json={"owner_id": colleague.id})
         assert named.status_code == 200 and named.json()["owner_id"] == colleague.id
         staff_client.post(f"/api/v1/articles/{created.json()['id']}/submit")
@@ -63,8 +68,9 @@ class TestTwoPersonRule:
         settings.kb_two_person_rule = True
         return settings
 
-    def test_the_author_cannot_publish_their_own_text_another_manager_can(self, session, manager_client, manager,
-                                                                          surgery_head, new_client):
+    def test_the_author_cannot_publish_their_own_text_another_manager_can(
+        self, session, manager_client, manager, surgery_head, new_client
+    ):
         article = manager_client.post("/api/v1/articles", json={"title": "Протокол", "body": "Крок 1"}).json()
         refused = manager_client.post(f"/api/v1/articles/{article['id']}/publish", json={})
         assert refused.status_code == 403 and "інший керівник" in refused.json()["detail"]

@@ -22,8 +22,9 @@ LINKED = re.compile(r'<a href="/kb/chernetka" class="wikilink"[^>]*>Чернет
 
 @pytest.fixture
 def surgery_head(session):  # type: ignore[no-untyped-def]
-    return make_user(session, email="surgery-head@kolo.test", name="Ґудзь Євгенія", role="manager",
-                     departments=["Хірургія"])
+    return make_user(
+        session, email="surgery-head@kolo.test", name="Ґудзь Євгенія", role="manager", departments=["Хірургія"]
+    )
 
 
 @pytest.fixture
@@ -56,16 +57,20 @@ class TestAttachments:
         assert forged.status_code == 403 and "Лише керівники та автор чернетки" in forged.text
         assert _upload_ids(session, guide) == []
 
-    def test_the_list_names_who_added_the_file_and_the_manager_removes_it(self, manager_page, session, settings,
-                                                                           guide):
-        assert submit(manager_page, "/kb/vkladennia", "/kb/vkladennia/attachments", files=_pdf(),
-                      follow_redirects=False).status_code == 303
+    def test_the_list_names_who_added_the_file_and_the_manager_removes_it(self, manager_page, session, settings, guide):
+        assert (
+            submit(
+                manager_page, "/kb/vkladennia", "/kb/vkladennia/attachments", files=_pdf(), follow_redirects=False
+            ).status_code
+            == 303
+        )
         [upload_id] = _upload_ids(session, guide)
         stored = settings.upload_dir / session.get(Upload, upload_id).stored_name
         page = manager_page.get("/kb/vkladennia").text
         assert re.search(r"схема\.pdf</a>.*Додано: Бондаренко Ігор, ", page)
-        removed = submit(manager_page, "/kb/vkladennia", f"/kb/vkladennia/attachments/{upload_id}/delete",
-                         follow_redirects=False)
+        removed = submit(
+            manager_page, "/kb/vkladennia", f"/kb/vkladennia/attachments/{upload_id}/delete", follow_redirects=False
+        )
         assert removed.status_code == 303
         assert _upload_ids(session, guide) == [] and not stored.exists()
         assert manager_page.get(f"/uploads/{upload_id}").status_code == 404
@@ -75,21 +80,44 @@ class TestAttachments:
 
     def test_a_draft_author_attaches_and_removes_until_it_is_published(self, staff_page, session, staff, manager):
         draft = make_article(session, staff, title="Моя чернетка")
-        assert submit(staff_page, "/kb/moia-chernetka", "/kb/moia-chernetka/attachments", files=_pdf("a.pdf"),
-                      follow_redirects=False).status_code == 303
-        assert submit(staff_page, "/kb/moia-chernetka", "/kb/moia-chernetka/attachments", files=_pdf("b.pdf"),
-                      follow_redirects=False).status_code == 303
+        assert (
+            submit(
+                staff_page,
+                "/kb/moia-chernetka",
+                "/kb/moia-chernetka/attachments",
+                files=_pdf("a.pdf"),
+                follow_redirects=False,
+            ).status_code
+            == 303
+        )
+        assert (
+            submit(
+                staff_page,
+                "/kb/moia-chernetka",
+                "/kb/moia-chernetka/attachments",
+                files=_pdf("b.pdf"),
+                follow_redirects=False,
+            ).status_code
+            == 303
+        )
         first, second = _upload_ids(session, draft)
-        assert submit(staff_page, "/kb/moia-chernetka", f"/kb/moia-chernetka/attachments/{first}/delete",
-                      follow_redirects=False).status_code == 303
+        assert (
+            submit(
+                staff_page,
+                "/kb/moia-chernetka",
+                f"/kb/moia-chernetka/attachments/{first}/delete",
+                follow_redirects=False,
+            ).status_code
+            == 303
+        )
         assert _upload_ids(session, draft) == [second]
         publish(session, draft, manager)
         page = staff_page.get("/kb/moia-chernetka").text
         assert "b.pdf" in page and f"/kb/moia-chernetka/attachments/{second}/delete" not in _actions(
-            page, "/kb/moia-chernetka")
+            page, "/kb/moia-chernetka"
+        )
 
-    def test_api_delete_is_for_editors_only_and_audited(self, staff_client, manager_client, session, settings,
-                                                        guide):
+    def test_api_delete_is_for_editors_only_and_audited(self, staff_client, manager_client, session, settings, guide):
         manager_client.post("/kb/vkladennia/attachments", files=_pdf())
         [upload_id] = _upload_ids(session, guide)
         refused = staff_client.delete(f"/api/v1/articles/{guide.id}/attachments/{upload_id}")
@@ -99,8 +127,7 @@ class TestAttachments:
         assert manager_client.get(f"/api/v1/uploads/{upload_id}").status_code == 404
         assert session.exec(select(AuditEvent).where(AuditEvent.action == "article.file_removed")).one()
 
-    def test_a_file_of_another_article_is_not_removed_through_this_one(self, manager_client, session, manager,
-                                                                       guide):
+    def test_a_file_of_another_article_is_not_removed_through_this_one(self, manager_client, session, manager, guide):
         other = publish(session, make_article(session, manager, title="Інша"), manager)
         manager_client.post("/kb/insha/attachments", files=_pdf())
         [upload_id] = _upload_ids(session, other)
@@ -114,8 +141,7 @@ class TestAcknowledgementReport:
         article = make_article(session, manager, title="Для всіх", requires_acknowledgement=True)
         return publish(session, article, manager)
 
-    def test_a_manager_sees_only_their_departments_people(self, new_client, surgery_head, staff, surgeon,
-                                                          for_everyone):
+    def test_a_manager_sees_only_their_departments_people(self, new_client, surgery_head, staff, surgeon, for_everyone):
         client = sign_in(new_client(), surgery_head.email)
         page = client.get("/kb/dlia-vsikh/acknowledgements").text
         assert "Ярош Богдан" in page and staff.name not in page
@@ -128,8 +154,9 @@ class TestAcknowledgementReport:
     def test_people_of_no_department_are_nobody_elses(self, new_client, session, surgery_head, for_everyone):
         """A clerk placed in no department is not another department's: every manager's report lists her."""
         clerk = make_user(session, email="clerk@kolo.test", name="Мороз Ірина", departments=[])
-        report = sign_in(new_client(), surgery_head.email).get(
-            f"/api/v1/articles/{for_everyone.id}/acknowledgements").json()
+        report = (
+            sign_in(new_client(), surgery_head.email).get(f"/api/v1/articles/{for_everyone.id}/acknowledgements").json()
+        )
         assert clerk.email in {i["email"] for i in report["items"]}
 
     def test_admins_see_everyone(self, admin_client, staff, surgeon, manager, for_everyone):
@@ -150,11 +177,16 @@ class TestWikiLinks:
     def test_each_reader_gets_their_own_links(self, staff_client, manager_client, session, manager, surgeon):
         make_article(session, manager, title="Чернетка керівника", slug="chernetka")
         surgery = make_article(session, surgeon, title="Хірургічний протокол", slug="khirurhiia")
-        articles.save_article(session=session, user=manager, article=surgery,
-                              data=ArticleUpdate(department_ids=department_ids_of(session=session, user=surgeon)))
+        articles.save_article(
+            session=session,
+            user=manager,
+            article=surgery,
+            data=ArticleUpdate(department_ids=department_ids_of(session=session, user=surgeon)),
+        )
         publish(session, surgery, manager)
-        source = publish(session, make_article(session, manager, title="Зміст",
-                                               body="[[chernetka]] і [[khirurhiia]]"), manager)
+        source = publish(
+            session, make_article(session, manager, title="Зміст", body="[[chernetka]] і [[khirurhiia]]"), manager
+        )
         assert LINKED.search(manager_client.get("/kb/zmist").text)
         for url in ("/kb/zmist", f"/api/v1/articles/{source.id}"):
             seen = staff_client.get(url).text
@@ -168,13 +200,13 @@ class TestOwner:
         refused = staff_client.patch(f"/api/v1/articles/{draft.id}", json={"owner_id": manager.id})
         assert refused.status_code == 403 and "Лише керівники можуть призначати відповідального" in refused.text
         assert staff_client.get(f"/api/v1/articles/{draft.id}").json()["owner_id"] == staff.id
-        kept = staff_client.patch(f"/api/v1/articles/{draft.id}", json={"owner_id": staff.id,
-                                                                         "review_interval_months": 6})
+        kept = staff_client.patch(
+            f"/api/v1/articles/{draft.id}", json={"owner_id": staff.id, "review_interval_months": 6}
+        )
         assert kept.status_code == 200 and kept.json()["review_interval_months"] == 6
 
     def test_nor_name_another_owner_of_a_new_draft(self, staff_client, manager):
-        refused = staff_client.post("/api/v1/articles", json={"title": "Нова", "body": "Текст",
-                                                              "owner_id": manager.id})
+        refused = staff_client.post("/api/v1/articles", json={"title": "Нова", "body": "Текст", "owner_id": manager.id})
         assert refused.status_code == 403
         assert staff_client.get("/api/v1/articles?status=draft").json()["items"] == []
 
@@ -182,8 +214,12 @@ class TestOwner:
         draft = make_article(session, staff, title="Моя чернетка")
         page = staff_page.get("/kb/moia-chernetka/edit").text
         assert 'name="owner_id"' not in page
-        answer = submit(staff_page, "/kb/moia-chernetka/edit", "/kb/moia-chernetka/edit",
-                        {"owner_id": manager.id, "body": "Новий текст"})
+        answer = submit(
+            staff_page,
+            "/kb/moia-chernetka/edit",
+            "/kb/moia-chernetka/edit",
+            {"owner_id": manager.id, "body": "Новий текст"},
+        )
         assert answer.status_code == 422 and "Лише керівники можуть призначати відповідального" in answer.text
         assert "Новий текст" in answer.text
         session.expire_all()

@@ -26,8 +26,9 @@ class TestSearchSource:
         assert source.load(session, [article.id])[0].visibility == ["all"]
         surgeon = make_user(session, email="o@kolo.test", departments=["Хірургія"])
         therapy = users_service.department_ids_of(session=session, user=manager)
-        articles.save_article(session=session, user=manager, article=article,
-                              data=ArticleUpdate(department_ids=therapy))
+        articles.save_article(
+            session=session, user=manager, article=article, data=ArticleUpdate(department_ids=therapy)
+        )
         assert f"dept:{therapy[0]}" in source.load(session, [article.id])[0].visibility
         assert source.readable_ids(session, surgeon, [article.id]) == set()
         assert source.readable_ids(session, staff, [article.id]) == {article.id}
@@ -48,8 +49,9 @@ class TestSettingsOnlySave:
     def test_unchanged_text_with_settings_changes_only_the_settings(self, session, manager):
         article = make_article(session, manager)
         head = article.head_revision_id
-        data = ArticleUpdate(base_revision_id=head, title=article.title, body="Тридцять секунд.", tags=[],
-                             requires_acknowledgement=True)
+        data = ArticleUpdate(
+            base_revision_id=head, title=article.title, body="Тридцять секунд.", tags=[], requires_acknowledgement=True
+        )
         articles.save_article(session=session, user=manager, article=article, data=data)
         assert (article.requires_acknowledgement, article.head_revision_id) == (True, head)
 
@@ -70,8 +72,11 @@ class TestReminders:
         now = datetime.now(UTC)
         assert reviews.send_review_reminders(session=session, now=now) == 1
         assert reviews.send_review_reminders(session=session, now=now) == 0
-        rows = session.exec(select(Notification).where(Notification.recipient_id == manager.id,
-                                                       Notification.kind == "kb.review_overdue")).all()
+        rows = session.exec(
+            select(Notification).where(
+                Notification.recipient_id == manager.id, Notification.kind == "kb.review_overdue"
+            )
+        ).all()
         assert len(rows) == 1
         assert reviews.review_report(session=session, user=manager)[0].overdue is True
 
@@ -87,7 +92,7 @@ class TestAcknowledgementEvent:
         assert session.exec(select(KbAcknowledgement)).one().version == 1
 
     def test_csv_defuses_formulas(self, session, manager):
-        make_user(session, email="x@kolo.test", name="=HYPERLINK(\"http://evil\")", departments=["Терапія"])
+        make_user(session, email="x@kolo.test", name='=HYPERLINK("http://evil")', departments=["Терапія"])
         article = make_article(session, manager, requires_acknowledgement=True)
         publish(session, article, manager)
         data = acknowledgements.report(session=session, user=manager, article=article)

@@ -43,8 +43,10 @@ class TestConcurrentTicks:
     def test_two_tasks_ticked_at_once_both_count_and_the_plan_completes(self, app, session):
         people = make_people(session)
         plan = assign(session, people, make_template(session, people["manager"], meet_user_id=people["other"].id))
-        by_kind = {t.kind: t.id for t in session.exec(select(OnboardingAssignedTask).where(
-            OnboardingAssignedTask.assignment_id == plan.id))}
+        by_kind = {
+            t.kind: t.id
+            for t in session.exec(select(OnboardingAssignedTask).where(OnboardingAssignedTask.assignment_id == plan.id))
+        }
         hire_id, mentor_id, other_id = people["hire"].id, people["mentor"].id, people["other"].id
         errors = _at_once(
             app.state.engine,
@@ -59,8 +61,11 @@ class TestConcurrentTicks:
     def test_the_same_task_ticked_by_both_people_counts_once(self, app, session):
         people = make_people(session)
         plan = assign(session, people, make_template(session, people["manager"], meet_user_id=people["other"].id))
-        meet = session.exec(select(OnboardingAssignedTask).where(OnboardingAssignedTask.assignment_id == plan.id,
-                                                                 OnboardingAssignedTask.kind == TaskKind.meet)).one()
+        meet = session.exec(
+            select(OnboardingAssignedTask).where(
+                OnboardingAssignedTask.assignment_id == plan.id, OnboardingAssignedTask.kind == TaskKind.meet
+            )
+        ).one()
         hire_id, other_id = people["hire"].id, people["other"].id
         errors = _at_once(
             app.state.engine,
@@ -94,11 +99,16 @@ class TestDashboardQueries:
         for name in ("mentor", "other"):
             if name == "other":
                 therapy = users_service.department_ids_of(session=session, user=people["manager"])
-                users_service.update_user(session=session, user=people["other"], actor=people["other_manager"],
-                                          data=UserUpdate(department_ids=therapy))
+                users_service.update_user(
+                    session=session,
+                    user=people["other"],
+                    actor=people["other_manager"],
+                    data=UserUpdate(department_ids=therapy),
+                )
             assign(session, people, template, hire=name, mentor=None)
         many = self._count_queries(app.state.engine, lambda: client.get("/onboarding/dashboard"))
         assert many == few
-        rows = dashboard.dashboard_rows(session=session, user=people["manager"],
-                                        filters=dashboard.DashboardFilters(), today=local_today())
+        rows = dashboard.dashboard_rows(
+            session=session, user=people["manager"], filters=dashboard.DashboardFilters(), today=local_today()
+        )
         assert len(rows) == 3

@@ -26,20 +26,31 @@ CONFIRM = "Підтвердити виконання"
 def _surgery_only(session, people, guide):
     """Surgery's head narrows the guide's audience to Surgery."""
     head = people["other_manager"]
-    return articles.save_article(session=session, user=head, article=guide,
-                                 data=ArticleUpdate(department_ids=department_ids_of(session=session, user=head)))
+    return articles.save_article(
+        session=session,
+        user=head,
+        article=guide,
+        data=ArticleUpdate(department_ids=department_ids_of(session=session, user=head)),
+    )
 
 
 @pytest.fixture
 def plan(session, people):
     """Therapy's new hire reads a guide for everyone written by Surgery's head, which asks for acknowledgement."""
-    guide = publish(session, draft(session, people["other_manager"], title=TITLE, requires_acknowledgement=True),
-                    people["other_manager"])
+    guide = publish(
+        session,
+        draft(session, people["other_manager"], title=TITLE, requires_acknowledgement=True),
+        people["other_manager"],
+    )
     assignment = assign(session, people, make_template(session, people["manager"], article_id=guide.id))
-    read = session.exec(select(OnboardingAssignedTask).where(
-        OnboardingAssignedTask.assignment_id == assignment.id, OnboardingAssignedTask.kind == TaskKind.read)).one()
-    return SimpleNamespace(guide=guide, assignment=assignment, read=read,
-                           url=f"/onboarding/assignments/{assignment.id}")
+    read = session.exec(
+        select(OnboardingAssignedTask).where(
+            OnboardingAssignedTask.assignment_id == assignment.id, OnboardingAssignedTask.kind == TaskKind.read
+        )
+    ).one()
+    return SimpleNamespace(
+        guide=guide, assignment=assignment, read=read, url=f"/onboarding/assignments/{assignment.id}"
+    )
 
 
 def _api_read_task(client, plan):
@@ -90,8 +101,11 @@ class TestANewHireWhoCannotAcknowledgeTheGuide:
         mentor = as_("mentor")
         waiting = mentor.get("/onboarding/mentoring").text
         assert plan.read.title in waiting and CONFIRM in waiting and TITLE not in waiting
-        confirmed = submit(mentor, f"/onboarding/tasks/{plan.read.id}/signoff",
-                          {"comment": "Розібрали протокол разом", "next": "/onboarding/mentoring"})
+        confirmed = submit(
+            mentor,
+            f"/onboarding/tasks/{plan.read.id}/signoff",
+            {"comment": "Розібрали протокол разом", "next": "/onboarding/mentoring"},
+        )
         assert confirmed.status_code == 303
         task = session.get(OnboardingAssignedTask, plan.read.id, populate_existing=True)
         assert task.status == TaskStatus.done and task.completed_by_id == people["mentor"].id
@@ -122,8 +136,9 @@ class TestANewHireWhoCannotAcknowledgeTheGuide:
     def test_a_request_stays_confirmable_when_the_guide_opens_again(self, session, people, plan):
         guide = _surgery_only(session, people, plan.guide)
         tasks.request_signoff(session=session, actor=people["hire"], task_id=plan.read.id)
-        articles.save_article(session=session, user=people["other_manager"], article=guide,
-                              data=ArticleUpdate(department_ids=[]))
+        articles.save_article(
+            session=session, user=people["other_manager"], article=guide, data=ArticleUpdate(department_ids=[])
+        )
         access.check_readable(session=session, user=people["hire"], article=guide)  # theirs to read again
         assert tasks.sign_off(session=session, actor=people["mentor"], task_id=plan.read.id).status == TaskStatus.done
 
@@ -158,11 +173,17 @@ class TestEditingATaskWhoseGuideTheEditorCannotRead:
         guide = _surgery_only(session, people, guide)
         template = make_template(session, people["manager"])
         make_head_of_both(session, people)
-        added = as_("both").post(f"/api/v1/onboarding/templates/{template.id}/tasks", json={
-            "title": "Прочитати протокол хірургії", "kind": "read", "article_id": guide.id})
+        added = as_("both").post(
+            f"/api/v1/onboarding/templates/{template.id}/tasks",
+            json={"title": "Прочитати протокол хірургії", "kind": "read", "article_id": guide.id},
+        )
         assert added.status_code == 201, added.text
-        return SimpleNamespace(guide=guide, template=template, task_id=added.json()["task"]["id"],
-                               url=f"/onboarding/templates/{template.id}")
+        return SimpleNamespace(
+            guide=guide,
+            template=template,
+            task_id=added.json()["task"]["id"],
+            url=f"/onboarding/templates/{template.id}",
+        )
 
     def test_the_picker_offers_the_kept_link_without_its_title(self, as_, linked):
         page = as_("manager").get(linked.url).text
@@ -175,9 +196,18 @@ class TestEditingATaskWhoseGuideTheEditorCannotRead:
     def test_saving_the_form_as_shown_keeps_the_link(self, as_, linked):
         client = as_("manager")
         picker = _edit_picker(client.get(linked.url).text, linked.task_id)
-        saved = submit(client, f"{linked.url}/tasks/{linked.task_id}/edit", {
-            "title": "Прочитати протокол хірургії до п’ятниці", "kind": "read", "due_offset_days": "2",
-            "instructions": "", "article_id": _sent_value(picker), "meet_user_id": ""})
+        saved = submit(
+            client,
+            f"{linked.url}/tasks/{linked.task_id}/edit",
+            {
+                "title": "Прочитати протокол хірургії до п’ятниці",
+                "kind": "read",
+                "due_offset_days": "2",
+                "instructions": "",
+                "article_id": _sent_value(picker),
+                "meet_user_id": "",
+            },
+        )
         assert saved.status_code == 303, saved.text
         shown = client.get(f"/api/v1/onboarding/templates/{linked.template.id}").json()
         task = next(t for s in shown["sections"] for t in s["tasks"] if t["id"] == linked.task_id)

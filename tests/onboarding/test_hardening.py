@@ -12,8 +12,10 @@ class TestAddTaskToASection:
         people = make_people(session)
         template = make_template(session, people["manager"])
         sign_in(client, people["manager"].email)
-        response = client.post(f"/api/v1/onboarding/templates/{template.id}/tasks",
-                               json={"title": "Отримати бейдж", "kind": "do", "section_id": 0})
+        response = client.post(
+            f"/api/v1/onboarding/templates/{template.id}/tasks",
+            json={"title": "Отримати бейдж", "kind": "do", "section_id": 0},
+        )
         assert response.status_code == 422 and response.json()["error"] == "InvalidInput"
 
 

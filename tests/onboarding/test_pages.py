@@ -31,8 +31,9 @@ class TestMyOnboarding:
         plan = assign(session, people, make_template(session, people["manager"]))
         client = page_as("hire")
         task_id = client.get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"][0]["id"]
-        response = submit(client, "/onboarding", f"/onboarding/tasks/{task_id}/complete", {"note": "Готово"},
-                          follow_redirects=False)  # the page's own `next` brings the person back
+        response = submit(
+            client, "/onboarding", f"/onboarding/tasks/{task_id}/complete", {"note": "Готово"}, follow_redirects=False
+        )  # the page's own `next` brings the person back
         assert response.status_code == 303 and response.headers["location"] == f"/onboarding#task-{task_id}"
 
     def test_home_page_shows_my_onboarding_only_with_an_open_plan(self, as_, session, people):
@@ -73,8 +74,9 @@ class TestMentorAndManagerPages:
     def test_mentor_sees_the_waiting_signoff(self, as_, session, people):
         plan = assign(session, people, make_template(session, people["manager"]))
         hire = as_("hire")
-        task = next(t for t in hire.get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"]
-                    if t["kind"] == "signoff")
+        task = next(
+            t for t in hire.get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"] if t["kind"] == "signoff"
+        )
         hire.post(f"/api/v1/onboarding/assignments/{plan.id}/tasks/{task['id']}/request-signoff")
         page = as_("mentor").get("/onboarding/mentoring")
         assert "Мельник Юлія" in page.text and "Підтвердити навичку" in page.text
@@ -94,26 +96,41 @@ class TestMentorAndManagerPages:
 
     def test_assign_form_keeps_what_was_typed_on_error(self, page_as, people):
         client = page_as("manager")
-        response = submit(client, "/onboarding/assign", "/onboarding/assign",
-                          {"user_id": str(people["hire"].id), "start_date": "2026-12-01"}, follow_redirects=False)
+        response = submit(
+            client,
+            "/onboarding/assign",
+            "/onboarding/assign",
+            {"user_id": str(people["hire"].id), "start_date": "2026-12-01"},
+            follow_redirects=False,
+        )
         assert response.status_code == 422 and 'value="2026-12-01"' in response.text
 
     def test_template_builder(self, page_as, people):
         client = page_as("manager")
-        created = submit(client, "/onboarding/templates", "/onboarding/templates",
-                         {"name": "Перший тиждень", "description": ""}, follow_redirects=False)
+        created = submit(
+            client,
+            "/onboarding/templates",
+            "/onboarding/templates",
+            {"name": "Перший тиждень", "description": ""},
+            follow_redirects=False,
+        )
         assert created.status_code == 303
         url = created.headers["location"]
         added = submit(client, url, f"{url}/sections", {"title": "День перший"}, follow_redirects=False)
         assert added.status_code == 303
-        bad = submit(client, url, f"{url}/tasks", {"title": "Прочитати протокол", "kind": "read"},
-                     follow_redirects=False)
+        bad = submit(
+            client, url, f"{url}/tasks", {"title": "Прочитати протокол", "kind": "read"}, follow_redirects=False
+        )
         assert bad.status_code == 422 and "Прочитати протокол" in bad.text
-        good = submit(client, url, f"{url}/tasks", {"title": "Отримати бейдж", "kind": "do", "due_offset_days": "0"},
-                      follow_redirects=False)
+        good = submit(
+            client,
+            url,
+            f"{url}/tasks",
+            {"title": "Отримати бейдж", "kind": "do", "due_offset_days": "0"},
+            follow_redirects=False,
+        )
         assert good.status_code == 303 and "Отримати бейдж" in client.get(url).text
         assert page_as("hire").get(url).status_code == 403
-
 
 
 class TestTemplateEditing:
@@ -123,10 +140,19 @@ class TestTemplateEditing:
         client = page_as("manager")
         url = f"/onboarding/templates/{template.id}"
         task_id = client.get(f"/api/v1/onboarding/templates/{template.id}").json()["sections"][0]["tasks"][0]["id"]
-        edited = submit(client, url, f"{url}/tasks/{task_id}/edit",
-                        {"title": "Познайомитися з наставницею", "kind": "meet", "due_offset_days": "2",
-                         "meet_user_id": str(people["mentor"].id), "instructions": "У **сестринській**."},
-                        follow_redirects=False)
+        edited = submit(
+            client,
+            url,
+            f"{url}/tasks/{task_id}/edit",
+            {
+                "title": "Познайомитися з наставницею",
+                "kind": "meet",
+                "due_offset_days": "2",
+                "meet_user_id": str(people["mentor"].id),
+                "instructions": "У **сестринській**.",
+            },
+            follow_redirects=False,
+        )
         assert edited.status_code == 303 and edited.headers["location"].endswith(f"#task-{task_id}")
         page = client.get(url).text
         assert "Познайомитися з наставницею" in page and "Отримати бейдж" not in page and "версія 2" in page
@@ -140,8 +166,13 @@ class TestTemplateEditing:
         client = page_as("manager")
         url = f"/onboarding/templates/{template.id}"
         task_id = client.get(f"/api/v1/onboarding/templates/{template.id}").json()["sections"][0]["tasks"][0]["id"]
-        bad = submit(client, url, f"{url}/tasks/{task_id}/edit",
-                     {"title": "Зустріч без людини", "kind": "meet", "due_offset_days": "1"}, follow_redirects=False)
+        bad = submit(
+            client,
+            url,
+            f"{url}/tasks/{task_id}/edit",
+            {"title": "Зустріч без людини", "kind": "meet", "due_offset_days": "1"},
+            follow_redirects=False,
+        )
         assert bad.status_code == 422 and 'value="Зустріч без людини"' in bad.text and "з ким зустрітися" in bad.text
 
     def test_setting_target_roles_and_departments_on_the_page(self, page_as, session, people):
@@ -149,8 +180,9 @@ class TestTemplateEditing:
         client = page_as("manager")
         therapy = session.exec(select(Department.id).where(Department.name == "Терапія")).one()
         url = f"/onboarding/templates/{template.id}"
-        saved = submit(client, url, url, {"target_roles": ["staff"], "department_ids": [str(therapy)]},
-                       follow_redirects=False)
+        saved = submit(
+            client, url, url, {"target_roles": ["staff"], "department_ids": [str(therapy)]}, follow_redirects=False
+        )
         assert saved.status_code == 303
         api = client.get(f"/api/v1/onboarding/templates/{template.id}").json()
         assert api["target_roles"] == ["staff"] and api["department_ids"] == [therapy]
@@ -166,31 +198,48 @@ class TestTemplateEditing:
         hire = page_as("hire")
         assert hire.get(f"/onboarding/templates/{template.id}").status_code == 403  # no page, so no form
         # Deliberately forged: the hire sends the edit with the token of their own feed form.
-        refused = hire.post(f"/onboarding/templates/{template.id}/tasks/{task_id}/edit",
-                            data={**data, "csrf_token": _own_token(hire)}, follow_redirects=False)
+        refused = hire.post(
+            f"/onboarding/templates/{template.id}/tasks/{task_id}/edit",
+            data={**data, "csrf_token": _own_token(hire)},
+            follow_redirects=False,
+        )
         assert refused.status_code == 403 and CSRF_REFUSED not in refused.text
         # Deliberately forged: the other template's page has no form for this task; its token, a mixed-up address.
         other_page = f"/onboarding/templates/{other.id}"
         token = dict(find_form(client.get(other_page).text, other_page, other_page).fields)["csrf_token"]
-        mixed = client.post(f"{other_page}/tasks/{task_id}/edit", data={**data, "csrf_token": token},
-                            follow_redirects=False)
+        mixed = client.post(
+            f"{other_page}/tasks/{task_id}/edit", data={**data, "csrf_token": token}, follow_redirects=False
+        )
         assert mixed.status_code == 404
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-       b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82")
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 class TestAttachments:
     def test_a_do_task_takes_a_photo_seen_by_the_manager_only(self, as_, page_as, session, people):
         plan = assign(session, people, make_template(session, people["manager"]))
         hire = page_as("hire")
-        task_id = next(t["id"] for t in hire.get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"]
-                       if t["kind"] == "do")
-        response = submit(hire, "/onboarding", f"/onboarding/tasks/{task_id}/complete", {"note": "Бейдж"},
-                          files={"file": ("badge.png", PNG, "image/png")}, follow_redirects=False)
+        task_id = next(
+            t["id"] for t in hire.get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"] if t["kind"] == "do"
+        )
+        response = submit(
+            hire,
+            "/onboarding",
+            f"/onboarding/tasks/{task_id}/complete",
+            {"note": "Бейдж"},
+            files={"file": ("badge.png", PNG, "image/png")},
+            follow_redirects=False,
+        )
         assert response.status_code == 303
-        task = next(t for t in as_("manager").get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"]
-                    if t["id"] == task_id)
+        task = next(
+            t
+            for t in as_("manager").get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"]
+            if t["id"] == task_id
+        )
         (url,) = task["file_urls"]
         assert as_("manager").get(url).status_code == 200
         assert as_("other").get(url).status_code == 404
@@ -198,9 +247,14 @@ class TestAttachments:
     def test_a_file_that_is_not_an_image_or_pdf_is_refused_with_the_plan_shown(self, page_as, session, people):
         plan = assign(session, people, make_template(session, people["manager"]))
         hire = page_as("hire")
-        task_id = next(t["id"] for t in hire.get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"]
-                       if t["kind"] == "do")
-        response = submit(hire, "/onboarding", f"/onboarding/tasks/{task_id}/complete",
-                          files={"file": ("x.exe", b"MZ\x90\x00binary", "application/octet-stream")},
-                          follow_redirects=False)
+        task_id = next(
+            t["id"] for t in hire.get(f"/api/v1/onboarding/assignments/{plan.id}").json()["tasks"] if t["kind"] == "do"
+        )
+        response = submit(
+            hire,
+            "/onboarding",
+            f"/onboarding/tasks/{task_id}/complete",
+            files={"file": ("x.exe", b"MZ\x90\x00binary", "application/octet-stream")},
+            follow_redirects=False,
+        )
         assert response.status_code == 422 and "Отримати бейдж" in response.text

@@ -27,9 +27,15 @@ def _plan(session, plan) -> OnboardingAssignment:  # type: ignore[no-untyped-def
 
 
 def _due_dates(session, plan) -> list:  # type: ignore[no-untyped-def]
-    return [t.due_date for t in session.exec(select(OnboardingAssignedTask).where(
-        OnboardingAssignedTask.assignment_id == plan.id).order_by(OnboardingAssignedTask.id)
-        .execution_options(populate_existing=True)).all()]
+    return [
+        t.due_date
+        for t in session.exec(
+            select(OnboardingAssignedTask)
+            .where(OnboardingAssignedTask.assignment_id == plan.id)
+            .order_by(OnboardingAssignedTask.id)
+            .execution_options(populate_existing=True)
+        ).all()
+    ]
 
 
 class TestDeactivationPausesThePlan:
@@ -48,8 +54,14 @@ class TestDeactivationPausesThePlan:
         assign(session, people, make_template(session, people["manager"]), start=TWO_WEEKS_AGO)
         _set_active(session, people, False)
         assert reminders.send_reminders(session, datetime.now(UTC)) == 0
-        assert session.exec(select(Notification).where(Notification.recipient_id == people["hire"].id,
-                                                       Notification.kind == "onboarding.overdue")).first() is None
+        assert (
+            session.exec(
+                select(Notification).where(
+                    Notification.recipient_id == people["hire"].id, Notification.kind == "onboarding.overdue"
+                )
+            ).first()
+            is None
+        )
 
     def test_reactivation_resumes_the_plan_with_due_dates_moved_by_the_paused_working_days(self, session, people):
         plan = assign(session, people, make_template(session, people["manager"]), start=TWO_WEEKS_AGO)

@@ -22,9 +22,11 @@ def _new_version(session, people, article, *, major: bool = True):  # type: igno
 
 
 def _read_task(session, plan) -> OnboardingAssignedTask:  # type: ignore[no-untyped-def]
-    return session.exec(select(OnboardingAssignedTask).where(
-        OnboardingAssignedTask.assignment_id == plan.id, OnboardingAssignedTask.kind == TaskKind.read)
-        .execution_options(populate_existing=True)).one()
+    return session.exec(
+        select(OnboardingAssignedTask)
+        .where(OnboardingAssignedTask.assignment_id == plan.id, OnboardingAssignedTask.kind == TaskKind.read)
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 def _done(session, plan) -> int:  # type: ignore[no-untyped-def]

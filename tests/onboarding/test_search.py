@@ -21,8 +21,9 @@ def test_templates_are_for_managers_with_their_task_instructions(session):
 def test_a_new_hire_finds_only_their_own_tasks(session):
     people = make_people(session)
     plan = assign(session, people, make_template(session, people["manager"]))
-    ids = list(session.exec(select(OnboardingAssignedTask.id).where(
-        OnboardingAssignedTask.assignment_id == plan.id)).all())
+    ids = list(
+        session.exec(select(OnboardingAssignedTask.id).where(OnboardingAssignedTask.assignment_id == plan.id)).all()
+    )
     keys = set(session.exec(select(SearchOutbox.key)).all())
     assert {f"task:{i}" for i in ids} <= keys
     docs = TaskSource().load(session, ids)

@@ -31,8 +31,12 @@ def people(session):
 
 
 def _tasks(session, assignment):
-    return {t.kind: t for t in session.exec(select(OnboardingAssignedTask).where(
-        OnboardingAssignedTask.assignment_id == assignment.id)).all()}
+    return {
+        t.kind: t
+        for t in session.exec(
+            select(OnboardingAssignedTask).where(OnboardingAssignedTask.assignment_id == assignment.id)
+        ).all()
+    }
 
 
 def _plan(session, assignment):
@@ -55,10 +59,15 @@ class TestWorkingDays:
 
     def test_assignment_uses_holidays_from_settings(self, session, people):
         template = make_template(session, people["manager"])
-        data = assignments.AssignmentCreate(user_id=people["hire"].id, template_id=template.id,
-                                            start_date=date(2026, 12, 3), mentor_id=people["mentor"].id)
-        plan = assignments.assign_template(session=session, actor=people["manager"], data=data,
-                                           holidays=[date(2026, 12, 7)])
+        data = assignments.AssignmentCreate(
+            user_id=people["hire"].id,
+            template_id=template.id,
+            start_date=date(2026, 12, 3),
+            mentor_id=people["mentor"].id,
+        )
+        plan = assignments.assign_template(
+            session=session, actor=people["manager"], data=data, holidays=[date(2026, 12, 7)]
+        )
         # 3 working days after Thursday 3 Dec: Fri 4, (weekend), (holiday Mon 7), Tue 8, Wed 9
         assert _tasks(session, plan)[TaskKind.signoff].due_date == date(2026, 12, 9)
 
@@ -67,11 +76,13 @@ class TestTemplatesAreVersioned:
     def test_editing_a_template_never_changes_an_assigned_plan(self, session, people):
         template = make_template(session, people["manager"])
         plan = assign(session, people, template)
-        templates.update_template(session=session, actor=people["manager"], template=template,
-                                  data=TemplateUpdate(name="Інша назва"))
+        templates.update_template(
+            session=session, actor=people["manager"], template=template, data=TemplateUpdate(name="Інша назва")
+        )
         structure = templates.template_structure(session=session, template=template)
-        templates.remove_task(session=session, actor=people["manager"], template=template,
-                              task_id=structure[0][1][0].id)
+        templates.remove_task(
+            session=session, actor=people["manager"], template=template, task_id=structure[0][1][0].id
+        )
         assert template.version == 3
         assert _plan(session, plan).name == "Перший тиждень" and _plan(session, plan).template_version == 1
         assert _tasks(session, plan)[TaskKind.do].title == "Отримати бейдж"
@@ -81,28 +92,39 @@ class TestTemplatesAreVersioned:
         open_plan = assign(session, people, template)
         closed = assign(session, people, template, hire="mentor", mentor=None)
         assignments.close_assignment(session=session, actor=people["manager"], assignment=closed, reason="Звільнилася")
-        data = TemplateTaskAdd(title="Пройти інструктаж з пожежної безпеки", kind=TaskKind.do, due_offset_days=4,
-                               push_to_open=True)
-        _, pushed = templates.add_task(session=session, actor=people["manager"], template=template, data=data,
-                                       holidays=[])
+        data = TemplateTaskAdd(
+            title="Пройти інструктаж з пожежної безпеки", kind=TaskKind.do, due_offset_days=4, push_to_open=True
+        )
+        _, pushed = templates.add_task(
+            session=session, actor=people["manager"], template=template, data=data, holidays=[]
+        )
         assert pushed == 1
         assert _plan(session, open_plan).total_tasks == 3 and _plan(session, closed).total_tasks == 2
-        new = session.exec(select(OnboardingAssignedTask).where(OnboardingAssignedTask.assignment_id == open_plan.id,
-                                                                OnboardingAssignedTask.title.startswith("Пройти"))).one()
+        new = session.exec(
+            select(OnboardingAssignedTask).where(
+                OnboardingAssignedTask.assignment_id == open_plan.id, OnboardingAssignedTask.title.startswith("Пройти")
+            )
+        ).one()
         assert new.due_date == MONDAY + timedelta(days=4)
 
     def test_a_read_task_needs_an_existing_guide(self, session, people):
         template = make_template(session, people["manager"])
         with pytest.raises(InvalidInput):
-            templates.add_task(session=session, actor=people["manager"], template=template, holidays=[],
-                               data=TemplateTaskAdd(title="Прочитати", kind=TaskKind.read, article_id=9999))
+            templates.add_task(
+                session=session,
+                actor=people["manager"],
+                template=template,
+                holidays=[],
+                data=TemplateTaskAdd(title="Прочитати", kind=TaskKind.read, article_id=9999),
+            )
 
 
 class TestTaskKinds:
     def test_do_is_ticked_by_the_new_hire_with_a_note(self, session, people):
         plan = assign(session, people, make_template(session, people["manager"]))
-        task = tasks.complete_task(session=session, actor=people["hire"], task_id=_tasks(session, plan)["do"].id,
-                                   note="Отримала, № 1432")
+        task = tasks.complete_task(
+            session=session, actor=people["hire"], task_id=_tasks(session, plan)["do"].id, note="Отримала, № 1432"
+        )
         assert task.status == TaskStatus.done and task.note == "Отримала, № 1432"
         assert _plan(session, plan).done_tasks == 1
 
@@ -174,8 +196,9 @@ class TestPermissions:
     def test_other_department_manager_cannot_extend_or_close(self, session, people):
         plan = assign(session, people, make_template(session, people["manager"]))
         with pytest.raises(PermissionDenied):
-            assignments.close_assignment(session=session, actor=people["other_manager"], assignment=plan,
-                                         reason="Не моя")
+            assignments.close_assignment(
+                session=session, actor=people["other_manager"], assignment=plan, reason="Не моя"
+            )
 
 
 class TestPlanLifecycle:
@@ -185,18 +208,32 @@ class TestPlanLifecycle:
         tasks.complete_task(session=session, actor=people["hire"], task_id=t["do"].id)
         tasks.sign_off(session=session, actor=people["manager"], task_id=t["signoff"].id)
         assert _plan(session, plan).status == "completed"
-        told = {n.recipient_id for n in session.exec(select(Notification).where(
-            Notification.kind == "onboarding.completed")).all()}
+        told = {
+            n.recipient_id
+            for n in session.exec(select(Notification).where(Notification.kind == "onboarding.completed")).all()
+        }
         assert told == {people["mentor"].id, people["manager"].id}
 
     def test_extending_a_due_date_is_audited_and_must_move_it_later(self, session, people):
         plan = assign(session, people, make_template(session, people["manager"]))
         task = _tasks(session, plan)["do"]
         with pytest.raises(InvalidInput):
-            assignments.extend_due_date(session=session, actor=people["manager"], assignment=plan, task_id=task.id,
-                                        due_date=task.due_date, reason="")
-        assignments.extend_due_date(session=session, actor=people["manager"], assignment=plan, task_id=task.id,
-                                    due_date=task.due_date + timedelta(days=7), reason="Лікарняний")
+            assignments.extend_due_date(
+                session=session,
+                actor=people["manager"],
+                assignment=plan,
+                task_id=task.id,
+                due_date=task.due_date,
+                reason="",
+            )
+        assignments.extend_due_date(
+            session=session,
+            actor=people["manager"],
+            assignment=plan,
+            task_id=task.id,
+            due_date=task.due_date + timedelta(days=7),
+            reason="Лікарняний",
+        )
         event = session.exec(select(AuditEvent).where(AuditEvent.action == "onboarding.due_extended")).one()
         assert event.detail["reason"] == "Лікарняний"
 
@@ -210,21 +247,29 @@ class TestPlanLifecycle:
 
     def test_mentor_change_is_audited(self, session, people):
         plan = assign(session, people, make_template(session, people["manager"]))
-        assignments.change_mentor(session=session, actor=people["manager"], assignment=plan,
-                                  mentor_id=people["other"].id)
+        assignments.change_mentor(
+            session=session, actor=people["manager"], assignment=plan, mentor_id=people["other"].id
+        )
         assert _plan(session, plan).mentor_id == people["other"].id
         assert session.exec(select(AuditEvent).where(AuditEvent.action == "onboarding.mentor_changed")).one()
 
     def test_a_rule_assigns_the_template_when_someone_joins_the_department(self, session, people):
         template = make_template(session, people["manager"])
         therapy = users_service.department_ids_of(session=session, user=people["manager"])[0]
-        rules.create_rule(session=session, actor=people["manager"],
-                          data=RuleCreate(department_id=therapy, template_id=template.id,
-                                          mentor_id=people["mentor"].id))
-        users_service.update_user(session=session, user=people["other"], actor=people["other_manager"],
-                                  data=UserUpdate(department_ids=[therapy]))
-        plan = session.exec(select(OnboardingAssignment).where(
-            OnboardingAssignment.user_id == people["other"].id)).one()
+        rules.create_rule(
+            session=session,
+            actor=people["manager"],
+            data=RuleCreate(department_id=therapy, template_id=template.id, mentor_id=people["mentor"].id),
+        )
+        users_service.update_user(
+            session=session,
+            user=people["other"],
+            actor=people["other_manager"],
+            data=UserUpdate(department_ids=[therapy]),
+        )
+        plan = session.exec(
+            select(OnboardingAssignment).where(OnboardingAssignment.user_id == people["other"].id)
+        ).one()
         assert plan.mentor_id == people["mentor"].id and plan.total_tasks == 2
 
 
@@ -236,6 +281,8 @@ class TestReminders:
         assert reminders.send_reminders(session, wednesday) == 2
         assert reminders.send_reminders(session, wednesday + timedelta(hours=5)) == 0
         assert reminders.send_reminders(session, wednesday + timedelta(days=1)) == 1  # overdue again, next day
-        kinds = [n.kind for n in session.exec(select(Notification).where(
-            Notification.recipient_id == people["hire"].id)).all()]
+        kinds = [
+            n.kind
+            for n in session.exec(select(Notification).where(Notification.recipient_id == people["hire"].id)).all()
+        ]
         assert kinds.count("onboarding.overdue") == 2 and kinds.count("onboarding.due_tomorrow") == 1

@@ -37,8 +37,11 @@ def _department(session, people, name):
 
 def _make(session, actor, department_ids):
     """A template with one task, made through the service."""
-    data = TemplateCreate(name=NAME, department_ids=department_ids, sections=[SectionCreate(
-        title="День перший", tasks=[TemplateTaskCreate(title="Отримати бейдж", kind="do")])])
+    data = TemplateCreate(
+        name=NAME,
+        department_ids=department_ids,
+        sections=[SectionCreate(title="День перший", tasks=[TemplateTaskCreate(title="Отримати бейдж", kind="do")])],
+    )
     return templates.create_template(session=session, actor=actor, data=data)
 
 
@@ -65,36 +68,56 @@ def _unchanged(session, people, therapy):
     assert (template.name, template.version) == (NAME, 1)
     structure = templates.template_structure(session=session, template=template)
     assert [(s.title if s else "", [t.title for t in tasks]) for s, tasks in structure] == [
-        ("День перший", ["Отримати бейдж"])]
+        ("День перший", ["Отримати бейдж"])
+    ]
     plan = session.get(OnboardingAssignment, therapy.plan_id)
     assert plan is not None and plan.total_tasks == 1
     assert session.exec(select(OnboardingRule)).all() == []
-    assert session.exec(select(OnboardingAssignment).where(
-        OnboardingAssignment.user_id != people["hire"].id)).all() == []
+    assert (
+        session.exec(select(OnboardingAssignment).where(OnboardingAssignment.user_id != people["hire"].id)).all() == []
+    )
 
 
 def _api_writes(therapy, department_id, user_id):
     """Every API write of a template (and every use of it), with a valid body."""
     t = f"/api/v1/onboarding/templates/{therapy.id}"
     task = {"title": "Підписати графік", "kind": "do"}
-    return [("PATCH", t, {"name": "Чужий шаблон"}), ("POST", f"{t}/tasks", {**task, "push_to_open": True}),
-            ("PUT", f"{t}/tasks/{therapy.task_id}", task), ("DELETE", f"{t}/tasks/{therapy.task_id}", None),
-            ("POST", "/api/v1/onboarding/rules", {"department_id": department_id, "template_id": therapy.id}),
-            ("POST", "/api/v1/onboarding/assignments", {"user_id": user_id, "template_id": therapy.id,
-                                                        "start_date": MONDAY.isoformat()}),
-            ("DELETE", t, None)]
+    return [
+        ("PATCH", t, {"name": "Чужий шаблон"}),
+        ("POST", f"{t}/tasks", {**task, "push_to_open": True}),
+        ("PUT", f"{t}/tasks/{therapy.task_id}", task),
+        ("DELETE", f"{t}/tasks/{therapy.task_id}", None),
+        ("POST", "/api/v1/onboarding/rules", {"department_id": department_id, "template_id": therapy.id}),
+        (
+            "POST",
+            "/api/v1/onboarding/assignments",
+            {"user_id": user_id, "template_id": therapy.id, "start_date": MONDAY.isoformat()},
+        ),
+        ("DELETE", t, None),
+    ]
 
 
 def _page_writes(therapy, department_id, user_id):
     """Every page form that changes a template (or uses it), with what its fields would say."""
     t = therapy.url
     task = {"title": "Підписати графік", "kind": "do", "due_offset_days": "0"}
-    return [(t, {"name": "Чужий шаблон", "description": ""}), (f"{t}/sections", {"title": "День другий"}),
-            (f"{t}/tasks", {**task, "push_to_open": "on"}), (f"{t}/tasks/{therapy.task_id}/edit", task),
-            (f"{t}/rules", {"department_id": str(department_id), "mentor_id": ""}),
-            ("/onboarding/assign", {"user_id": str(user_id), "template_ids": str(therapy.id),
-                                    "start_date": MONDAY.isoformat(), "mentor_id": ""}),
-            (f"{t}/tasks/{therapy.task_id}/delete", {})]
+    return [
+        (t, {"name": "Чужий шаблон", "description": ""}),
+        (f"{t}/sections", {"title": "День другий"}),
+        (f"{t}/tasks", {**task, "push_to_open": "on"}),
+        (f"{t}/tasks/{therapy.task_id}/edit", task),
+        (f"{t}/rules", {"department_id": str(department_id), "mentor_id": ""}),
+        (
+            "/onboarding/assign",
+            {
+                "user_id": str(user_id),
+                "template_ids": str(therapy.id),
+                "start_date": MONDAY.isoformat(),
+                "mentor_id": "",
+            },
+        ),
+        (f"{t}/tasks/{therapy.task_id}/delete", {}),
+    ]
 
 
 class TestAnotherDepartmentsManager:
@@ -139,17 +162,24 @@ class TestTheDepartmentsOwnManager:
         client = page_as("manager")
         wrong = []
         for path, data in _page_writes(therapy, _department(session, people, "manager"), people["mentor"].id):
-            response = submit(client, path if path.endswith("/assign") else therapy.url, path, data,
-                              follow_redirects=False)
+            response = submit(
+                client, path if path.endswith("/assign") else therapy.url, path, data, follow_redirects=False
+            )
             if response.status_code != 303:
                 wrong.append(f"POST {path} -> {response.status_code}")
         assert wrong == []
 
     def test_a_push_reaches_only_the_plans_they_manage(self, as_, session, people, admin, therapy):
-        elsewhere = assignments.assign_template(session=session, actor=admin, holidays=[], data=AssignmentCreate(
-            user_id=people["other"].id, template_id=therapy.id, start_date=MONDAY))  # an admin may, in Surgery
-        added = as_("manager").post(f"/api/v1/onboarding/templates/{therapy.id}/tasks",
-                                    json={"title": "Підписати графік", "kind": "do", "push_to_open": True})
+        elsewhere = assignments.assign_template(
+            session=session,
+            actor=admin,
+            holidays=[],
+            data=AssignmentCreate(user_id=people["other"].id, template_id=therapy.id, start_date=MONDAY),
+        )  # an admin may, in Surgery
+        added = as_("manager").post(
+            f"/api/v1/onboarding/templates/{therapy.id}/tasks",
+            json={"title": "Підписати графік", "kind": "do", "push_to_open": True},
+        )
         assert added.status_code == 201 and added.json()["pushed_to"] == 1
         session.expire_all()
         assert session.get(OnboardingAssignment, therapy.plan_id).total_tasks == 2  # type: ignore[union-attr]
@@ -161,8 +191,13 @@ class TestChoosingDepartments:
         created = as_("manager").post("/api/v1/onboarding/templates", json={"name": NAME})
         assert created.status_code == 201
         assert created.json()["department_ids"] == [_department(session, people, "manager")]
-        made = submit(page_as("manager"), "/onboarding/templates", "/onboarding/templates",
-                      {"name": "Адаптація санітара"}, follow_redirects=False)
+        made = submit(
+            page_as("manager"),
+            "/onboarding/templates",
+            "/onboarding/templates",
+            {"name": "Адаптація санітара"},
+            follow_redirects=False,
+        )
         assert made.status_code == 303
         page = page_as("manager").get(made.headers["location"]).text
         assert f'action="{made.headers["location"]}/tasks"' in page and DENIED not in page
@@ -173,8 +208,9 @@ class TestChoosingDepartments:
         assert created.status_code == 422 and created.json()["detail"] == OWN_ONLY
         assert session.exec(select(OnboardingTemplate)).all() == []
 
-    def test_nor_give_their_template_to_another_department_or_to_the_whole_hospital(self, as_, page_as, session,
-                                                                                    people, therapy):
+    def test_nor_give_their_template_to_another_department_or_to_the_whole_hospital(
+        self, as_, page_as, session, people, therapy
+    ):
         surgery, own = _department(session, people, "other"), _department(session, people, "manager")
         client = as_("manager")
         both = client.patch(f"/api/v1/onboarding/templates/{therapy.id}", json={"department_ids": [own, surgery]})
@@ -185,9 +221,13 @@ class TestChoosingDepartments:
         shown = page.get(therapy.url).text
         assert ("department_ids", str(own)) in find_form(shown, therapy.url, therapy.url).fields
         assert f'name="department_ids" value="{surgery}"' not in shown
-        forged = submit(page, therapy.url, therapy.url, {"name": "Новий перший тиждень",
-                                                         "department_ids": [str(own), str(surgery)]},
-                        follow_redirects=False)
+        forged = submit(
+            page,
+            therapy.url,
+            therapy.url,
+            {"name": "Новий перший тиждень", "department_ids": [str(own), str(surgery)]},
+            follow_redirects=False,
+        )
         assert forged.status_code == 422 and OWN_ONLY in forged.text
         _unchanged(session, people, therapy)
 
@@ -206,8 +246,12 @@ class TestAWholeHospitalTemplate:
 
     def test_every_manager_may_still_use_it_in_their_department(self, as_, session, people, general):
         client = as_("manager")
-        rule = client.post("/api/v1/onboarding/rules", json={
-            "department_id": _department(session, people, "manager"), "template_id": general.id})
-        plan = client.post("/api/v1/onboarding/assignments", json={
-            "user_id": people["hire"].id, "template_id": general.id, "start_date": MONDAY.isoformat()})
+        rule = client.post(
+            "/api/v1/onboarding/rules",
+            json={"department_id": _department(session, people, "manager"), "template_id": general.id},
+        )
+        plan = client.post(
+            "/api/v1/onboarding/assignments",
+            json={"user_id": people["hire"].id, "template_id": general.id, "start_date": MONDAY.isoformat()},
+        )
         assert (rule.status_code, plan.status_code) == (201, 201)

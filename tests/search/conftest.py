@@ -40,8 +40,10 @@ def is_indexed(app: Any) -> bool:
 @pytest.fixture
 def wait_indexed(app: Any) -> Callable[[], None]:
     """Call it to wait until the indexer has caught up with everything written so far."""
+
     def wait() -> None:
         wait_until(lambda: is_indexed(app))
+
     return wait
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from tests.search.conftest import api_search, post
 
-HOSTILE = "<script>alert(1)</script> \" OR 1=1 -- ((( ~~~ *"
+HOSTILE = '<script>alert(1)</script> " OR 1=1 -- ((( ~~~ *'
 
 
 @pytest.fixture
@@ -17,13 +17,16 @@ def corpus(staff_client, wait_indexed):  # type: ignore[no-untyped-def]
     return staff_client
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("соціальна мережа", "соціальних мереж"),
-    ("здоров'я", "здоров’я"),
-    ("здоровʼя", "здоров’я"),
-    ("медичний заклад", "медичного закладу"),
-    ("hospitals trained", "training"),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("соціальна мережа", "соціальних мереж"),
+        ("здоров'я", "здоров’я"),
+        ("здоровʼя", "здоров’я"),
+        ("медичний заклад", "медичного закладу"),
+        ("hospitals trained", "training"),
+    ],
+)
 def test_the_analyzer_cases_through_the_api(corpus, query: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     body = api_search(corpus, query)
     assert body["items"], query

@@ -50,7 +50,8 @@ def _age(session: Session, days: int) -> None:
 
 
 def test_one_persons_searches_stay_off_the_report_until_a_second_person_asks(  # type: ignore[no-untyped-def]
-        staff_client, new_client, colleague, manager_client) -> None:
+    staff_client, new_client, colleague, manager_client
+) -> None:
     for _ in range(3):
         api_search(staff_client, WORD)
     assert _report(manager_client) == []
@@ -69,7 +70,8 @@ def test_the_number_of_people_is_a_setting(staff_client, new_client, colleague, 
 
 
 def test_a_manager_sees_only_the_departments_they_manage_and_admins_see_all(  # type: ignore[no-untyped-def]
-        staff_client, new_client, colleague, manager_client, surgeon_head, admin_client, session) -> None:
+    staff_client, new_client, colleague, manager_client, surgeon_head, admin_client, session
+) -> None:
     api_search(staff_client, WORD)
     api_search(_as(new_client, colleague), WORD)
     surgery = _as(new_client, surgeon_head)
@@ -84,24 +86,32 @@ def test_the_report_never_names_who_searched(staff_client, staff, new_client, co
     api_search(staff_client, WORD)
     api_search(_as(new_client, colleague), WORD)
     response = manager_client.get("/api/v1/reports/search-gaps")
-    assert set(response.json()["items"][0]) == {"query", "searches", "people", "no_results", "no_click",
-                                                "open_request_id"}
+    assert set(response.json()["items"][0]) == {
+        "query",
+        "searches",
+        "people",
+        "no_results",
+        "no_click",
+        "open_request_id",
+    }
     assert staff.name not in response.text and colleague.name not in response.text and "@kolo.test" not in response.text
 
 
 def test_guide_requests_follow_the_reports_scope(  # type: ignore[no-untyped-def]
-        staff_client, new_client, colleague, manager, manager_client, manager_page, surgeon_head, admin_client,
-        session) -> None:
+    staff_client, new_client, colleague, manager, manager_client, manager_page, surgeon_head, admin_client, session
+) -> None:
     api_search(staff_client, WORD)
     api_search(_as(new_client, colleague), WORD)
     surgery = _as(new_client, surgeon_head)
     refused = surgery.post("/api/v1/search/guide-requests", json={"query": WORD, "owner_id": surgeon_head.id})
     assert refused.status_code == 422 and "лише для запиту з вашого звіту" in refused.json()["detail"]
-    unasked = manager_client.post("/api/v1/search/guide-requests", json={"query": "ніхто не шукав",
-                                                                         "owner_id": manager.id})
+    unasked = manager_client.post(
+        "/api/v1/search/guide-requests", json={"query": "ніхто не шукав", "owner_id": manager.id}
+    )
     assert unasked.status_code == 422
-    sent = submit(manager_page, "/search/gaps", "/search/gaps/requests", {"owner_id": manager.id,
-                                                                          "title": "Секретна тема"})
+    sent = submit(
+        manager_page, "/search/gaps", "/search/gaps/requests", {"owner_id": manager.id, "title": "Секретна тема"}
+    )
     assert sent.status_code == 200 and "Секретна тема" in sent.text
     assert session.exec(select(GuideRequest)).one().query == WORD
     assert "Секретна тема" not in surgery.get("/search/gaps").text
@@ -109,7 +119,8 @@ def test_guide_requests_follow_the_reports_scope(  # type: ignore[no-untyped-def
 
 
 def test_the_report_ignores_searches_older_than_the_log_keeps(  # type: ignore[no-untyped-def]
-        staff_client, new_client, colleague, manager_client, session) -> None:
+    staff_client, new_client, colleague, manager_client, session
+) -> None:
     api_search(staff_client, WORD)
     api_search(_as(new_client, colleague), WORD)
     _age(session, 100)
@@ -117,7 +128,8 @@ def test_the_report_ignores_searches_older_than_the_log_keeps(  # type: ignore[n
 
 
 def test_a_daily_job_deletes_searches_older_than_ninety_days(  # type: ignore[no-untyped-def]
-        staff_client, manager_client, app, session) -> None:
+    staff_client, manager_client, app, session
+) -> None:
     api_search(staff_client, "давній запит")
     _age(session, 91)
     api_search(staff_client, "свіжий запит")

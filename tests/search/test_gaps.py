@@ -47,17 +47,22 @@ def test_managers_see_the_gaps_and_staff_do_not(staff_client, client, manager_cl
 
 
 def test_a_guide_request_closes_when_the_answering_article_is_published(  # type: ignore[no-untyped-def]
-        staff_client, staff, client, new_client, manager_client, manager, session: Session) -> None:
+    staff_client, staff, client, new_client, manager_client, manager, session: Session
+) -> None:
     colleague = make_user(session, email="nurse2@kolo.test", name="Ткаченко Олена", departments=["Терапія"])
     api_search(staff_client, "протокол сепсису")
     api_search(sign_in(new_client(), colleague.email), "Протокол  сепсису")  # two people: the query is on the report
-    created = manager_client.post("/api/v1/search/guide-requests",
-                                  json={"query": "Протокол сепсису", "owner_id": manager.id, "title": "Сепсис"})
+    created = manager_client.post(
+        "/api/v1/search/guide-requests", json={"query": "Протокол сепсису", "owner_id": manager.id, "title": "Сепсис"}
+    )
     assert created.status_code == 201 and created.json()["status"] == "open"
-    assert staff_client.post("/api/v1/search/guide-requests",
-                             json={"query": "x", "owner_id": staff.id}).status_code == 403
-    article = manager_client.post("/api/v1/articles", json={
-        "title": "Протокол ведення сепсису", "body": "Перша година: посіви крові, антибіотики."}).json()
+    assert (
+        staff_client.post("/api/v1/search/guide-requests", json={"query": "x", "owner_id": staff.id}).status_code == 403
+    )
+    article = manager_client.post(
+        "/api/v1/articles",
+        json={"title": "Протокол ведення сепсису", "body": "Перша година: посіви крові, антибіотики."},
+    ).json()
     assert manager_client.post(f"/api/v1/articles/{article['id']}/publish", json={}).status_code in (200, 201)
     session.expire_all()
     request = session.exec(select(GuideRequest)).one()

@@ -101,8 +101,13 @@ def test_a_crash_mid_batch_loses_nothing(app, staff_client, wait_indexed, monkey
         restarted.stop()
 
 
-def test_a_corrupt_index_is_detected_answers_degraded_and_is_rebuilt(app, settings, staff_client,  # type: ignore[no-untyped-def]
-                                                                     wait_indexed, monkeypatch) -> None:
+def test_a_corrupt_index_is_detected_answers_degraded_and_is_rebuilt(
+    app,
+    settings,
+    staff_client,  # type: ignore[no-untyped-def]
+    wait_indexed,
+    monkeypatch,
+) -> None:
     post(staff_client, "Протокол дій під час тривоги")
     wait_indexed()
     app.state.search.stop()

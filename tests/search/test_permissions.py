@@ -70,8 +70,13 @@ def test_anonymous_callers_get_nothing(planted: TestClient, app) -> None:  # typ
         assert page.status_code in (303, 307) and CANARY not in page.text
 
 
-def test_a_stale_index_never_leaks_a_hit(planted: TestClient, session: Session, new_client, app,  # type: ignore[no-untyped-def]
-                                        wait_indexed) -> None:
+def test_a_stale_index_never_leaks_a_hit(
+    planted: TestClient,
+    session: Session,
+    new_client,
+    app,  # type: ignore[no-untyped-def]
+    wait_indexed,
+) -> None:
     """Even with an index that wrongly says "all", the database re-check drops the hit."""
     from app.search.index import writer
     from app.search.sources import SOURCES
@@ -79,8 +84,9 @@ def test_a_stale_index_never_leaks_a_hit(planted: TestClient, session: Session, 
     surgery_post = next(i for i in api_search(planted, CANARY)["items"] if i["type"] == "post")
     doc = SOURCES["post"].load(session, [surgery_post["id"]])[0]
     with writer(app.state.search.index()) as w:
-        w.update_document(key=doc.key, kind="post", title=doc.title, body=doc.body, words=doc.body,
-                          visibility="all", url=doc.url)
+        w.update_document(
+            key=doc.key, kind="post", title=doc.title, body=doc.body, words=doc.body, visibility="all", url=doc.url
+        )
     make_user(session, email="other2@kolo.test", departments=["Терапія"])
     other = sign_in(new_client(), "other2@kolo.test")
     assert api_search(other, CANARY)["total"] == 1  # the index says "all"...

@@ -7,10 +7,45 @@ from hypothesis import strategies as st
 from tests.search.conftest import post
 
 WORDS = ["руки", "секунд", "антисептик", "здоров'я", "hand", "hygiene", "covid-19", "ПЛР", "ʼ", "’"]
-SYNTAX = ["AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "REQUIRE", "and", "(", ")", '"', "'", "*", "?", "~", "~2", "^",
-          "^3", "-", "+", "title:", "body:", "tag:", "kind:", "[", "]", "{", "}", "TO", ":", "\\", "/", "#", "@", "|"]
-QUERIES = st.lists(st.one_of(st.sampled_from(WORDS), st.sampled_from(SYNTAX), st.text(min_size=1, max_size=6)),
-                   min_size=1, max_size=8).map(lambda parts: " ".join(parts) if len(parts) % 2 else "".join(parts))
+SYNTAX = [
+    "AND",
+    "OR",
+    "NOT",
+    "ANDNOT",
+    "ANDMAYBE",
+    "REQUIRE",
+    "and",
+    "(",
+    ")",
+    '"',
+    "'",
+    "*",
+    "?",
+    "~",
+    "~2",
+    "^",
+    "^3",
+    "-",
+    "+",
+    "title:",
+    "body:",
+    "tag:",
+    "kind:",
+    "[",
+    "]",
+    "{",
+    "}",
+    "TO",
+    ":",
+    "\\",
+    "/",
+    "#",
+    "@",
+    "|",
+]
+QUERIES = st.lists(
+    st.one_of(st.sampled_from(WORDS), st.sampled_from(SYNTAX), st.text(min_size=1, max_size=6)), min_size=1, max_size=8
+).map(lambda parts: " ".join(parts) if len(parts) % 2 else "".join(parts))
 
 
 def test_require_is_evaluated_and_search_stays_up(staff_client, app, wait_indexed) -> None:  # type: ignore[no-untyped-def]
@@ -19,8 +54,9 @@ def test_require_is_evaluated_and_search_stays_up(staff_client, app, wait_indexe
     wait_indexed()
     answer = staff_client.get("/api/v1/search", params={"q": "руки REQUIRE секунд"})
     assert answer.status_code == 200 and answer.json()["degraded"] is False
-    assert [item["snippet"] for item in answer.json()["items"]] == ["Мийте <mark>руки</mark> щонайменше тридцять "
-                                                                    "<mark>секунд</mark>"]
+    assert [item["snippet"] for item in answer.json()["items"]] == [
+        "Мийте <mark>руки</mark> щонайменше тридцять <mark>секунд</mark>"
+    ]
     assert app.state.search.degraded is False
     assert staff_client.get("/api/v1/search", params={"q": "руки"}).json()["total"] == 2
 

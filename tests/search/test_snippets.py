@@ -9,8 +9,12 @@ def terms(q: str) -> frozenset[str]:
 
 
 def test_the_passage_with_most_query_words_wins_over_the_first_match() -> None:
-    text = ("Руки. " + "Вступ про відділення. " * 12 + "Гігієна рук перед контактом з пацієнтом обов’язкова. "
-            + "Інші правила. " * 30)
+    text = (
+        "Руки. "
+        + "Вступ про відділення. " * 12
+        + "Гігієна рук перед контактом з пацієнтом обов’язкова. "
+        + "Інші правила. " * 30
+    )
     snippet = best_passage(text, matches(text, terms("гігієна рук")))
     assert "<mark>Гігієна</mark> <mark>рук</mark> перед контактом" in snippet
     assert snippet.startswith("…про відділення. Вступ") and snippet.endswith("Інші…")
@@ -20,7 +24,8 @@ def test_the_passage_with_most_query_words_wins_over_the_first_match() -> None:
 def test_inflected_forms_and_apostrophes_are_marked_and_text_is_escaped() -> None:
     text = "Закон про охорону здоров'я <b>медичних закладів</b>"
     assert mark(text, matches(text, terms("здоров’я медичний заклад"))) == (
-        "Закон про охорону <mark>здоров&#x27;я</mark> &lt;b&gt;<mark>медичних</mark> <mark>закладів</mark>&lt;/b&gt;")
+        "Закон про охорону <mark>здоров&#x27;я</mark> &lt;b&gt;<mark>медичних</mark> <mark>закладів</mark>&lt;/b&gt;"
+    )
 
 
 def test_the_trailing_punctuation_cut_never_breaks_an_escaped_character() -> None:

@@ -64,18 +64,39 @@ def test_demo_is_idempotent(tmp_path):
 
 def test_user_add_into_a_department_with_an_onboarding_rule_assigns_its_plan(tmp_path):
     assert _kolo(tmp_path, "migrate").returncode == 0
-    head = _kolo(tmp_path, "user", "add", "head@clinic.ua", "--name", "Бондаренко Ігор", "--role", "manager",
-                 "--department", "Терапія", stdin="Long-Password-1\n")
+    head = _kolo(
+        tmp_path,
+        "user",
+        "add",
+        "head@clinic.ua",
+        "--name",
+        "Бондаренко Ігор",
+        "--role",
+        "manager",
+        "--department",
+        "Терапія",
+        stdin="Long-Password-1\n",
+    )
     assert head.returncode == 0, head.stderr
     engine = make_engine(f"sqlite:///{tmp_path / 'data' / 'kolo.db'}")
     with Session(engine) as session:
         manager = users_service.get_user_by_email(session=session, email="head@clinic.ua")
         template = make_template(session, manager)
         therapy = users_service.department_ids_of(session=session, user=manager)[0]
-        rules.create_rule(session=session, actor=manager, data=RuleCreate(department_id=therapy,
-                                                                          template_id=template.id))
-    added = _kolo(tmp_path, "user", "add", "new@clinic.ua", "--name", "Мельник Юлія", "--department", "Терапія",
-                  stdin="Long-Password-1\n")
+        rules.create_rule(
+            session=session, actor=manager, data=RuleCreate(department_id=therapy, template_id=template.id)
+        )
+    added = _kolo(
+        tmp_path,
+        "user",
+        "add",
+        "new@clinic.ua",
+        "--name",
+        "Мельник Юлія",
+        "--department",
+        "Терапія",
+        stdin="Long-Password-1\n",
+    )
     assert added.returncode == 0, added.stderr
     with Session(engine) as session:
         hire = users_service.get_user_by_email(session=session, email="new@clinic.ua")
@@ -86,11 +107,21 @@ def test_user_add_into_a_department_with_an_onboarding_rule_assigns_its_plan(tmp
 
 def test_import_puts_guides_into_the_existing_category_and_says_which(tmp_path):
     assert _kolo(tmp_path, "migrate").returncode == 0
-    _kolo(tmp_path, "user", "add", "chief@clinic.ua", "--name", "Іваненко Петро", "--role", "admin",
-          stdin="Long-Password-1\n")
+    _kolo(
+        tmp_path,
+        "user",
+        "add",
+        "chief@clinic.ua",
+        "--name",
+        "Іваненко Петро",
+        "--role",
+        "admin",
+        stdin="Long-Password-1\n",
+    )
     first = tmp_path / "first.jsonl"
-    first.write_text('{"title": "Маски", "body": "Коли носити.", '
-                     '"category": "Клінічні протоколи/Інфекційний контроль"}\n')
+    first.write_text(
+        '{"title": "Маски", "body": "Коли носити.", "category": "Клінічні протоколи/Інфекційний контроль"}\n'
+    )
     assert _kolo(tmp_path, "import", str(first)).returncode == 0
     again = tmp_path / "again.jsonl"
     again.write_text('{"title": "Рукавички", "body": "Коли міняти.", "category": "інфекційний  контроль"}\n')

@@ -37,8 +37,9 @@ def test_every_page_and_form_answers(client, email: str) -> None:  # type: ignor
         if path.endswith(DOWNLOADS) or "text/html" not in response.headers.get("content-type", ""):
             continue
         forms, links = parse(response.text, path)
-        queue.extend(link for link in links if link.startswith("/") and not link.startswith(NOT_PAGES)
-                     and link not in seen)
+        queue.extend(
+            link for link in links if link.startswith("/") and not link.startswith(NOT_PAGES) and link not in seen
+        )
         for form in forms:
             if form.method == "post":
                 forms_posting += 1

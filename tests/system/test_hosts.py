@@ -18,8 +18,11 @@ BASE_URL = "https://kolo.hospital.example"
 
 
 def _client(settings: Settings, scheme: str = "http", **changes: Any) -> TestClient:
-    return TestClient(create_app(settings.model_copy(update=changes)), base_url=f"{scheme}://testserver",
-                      headers={"Accept-Language": "uk"})
+    return TestClient(
+        create_app(settings.model_copy(update=changes)),
+        base_url=f"{scheme}://testserver",
+        headers={"Accept-Language": "uk"},
+    )
 
 
 def test_a_foreign_host_is_refused(client: TestClient) -> None:
@@ -54,8 +57,9 @@ def test_a_base_url_with_a_path_or_without_a_scheme_is_refused() -> None:
 def test_an_invite_link_uses_the_base_url_not_the_host_header(settings: Settings, admin: Any) -> None:
     with _client(settings, "https", base_url=BASE_URL) as browser:  # the person's browser reaches Kolo over HTTPS
         sign_in(browser, admin.email, PASSWORD)
-        created = browser.post("/api/v1/users", json={"email": "new@kolo.test", "name": "Нова Людина"},
-                               headers={"Host": "localhost:8000"})
+        created = browser.post(
+            "/api/v1/users", json={"email": "new@kolo.test", "name": "Нова Людина"}, headers={"Host": "localhost:8000"}
+        )
     assert created.status_code == 201, created.text
     assert created.json()["invite_url"].startswith(f"{BASE_URL}/invite/")
 
@@ -63,15 +67,26 @@ def test_an_invite_link_uses_the_base_url_not_the_host_header(settings: Settings
 def test_an_event_file_links_to_the_base_url(settings: Settings, manager: Any) -> None:
     with _client(settings, "https", base_url=BASE_URL) as browser:
         sign_in(browser, manager.email, PASSWORD)
-        post = browser.post("/api/v1/posts", json={"body": "Семінар з гігієни рук", "kind": "event", "event": {
-            "title": "Гігієна рук", "starts_at": "2030-01-10T09:00:00Z", "ends_at": "2030-01-10T10:00:00Z"}}).json()
+        post = browser.post(
+            "/api/v1/posts",
+            json={
+                "body": "Семінар з гігієни рук",
+                "kind": "event",
+                "event": {
+                    "title": "Гігієна рук",
+                    "starts_at": "2030-01-10T09:00:00Z",
+                    "ends_at": "2030-01-10T10:00:00Z",
+                },
+            },
+        ).json()
         ics = browser.get(f"/events/{post['event']['id']}/event.ics", headers={"Host": "127.0.0.1:8000"})
     assert f"URL:{BASE_URL}/events/{post['event']['id']}" in ics.text
 
 
 def test_without_a_base_url_links_use_the_allowed_host_asked_for(admin_client: TestClient) -> None:
-    created = admin_client.post("/api/v1/users", json={"email": "new@kolo.test", "name": "Нова Людина"},
-                                headers={"Host": "localhost:8000"})
+    created = admin_client.post(
+        "/api/v1/users", json={"email": "new@kolo.test", "name": "Нова Людина"}, headers={"Host": "localhost:8000"}
+    )
     assert created.json()["invite_url"].startswith("http://localhost:8000/invite/")
 
 

@@ -34,9 +34,11 @@ def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
-                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner,
-                                                                                       max_size=3), max_leaves=6)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=6,
+)
 CURSORS = st.one_of(
     st.text(max_size=40),
     st.binary(max_size=40).map(_b64),
@@ -70,7 +72,8 @@ def signed_in(app: FastAPI, client: TestClient, manager: User, admin: User) -> I
     a post is in the search index (`client` runs the app's start-up, which opens the index)."""
     manager_client, admin_client = (
         sign_in(TestClient(app, headers={"Accept-Language": "uk"}, raise_server_exceptions=False), user.email)
-        for user in (manager, admin))
+        for user in (manager, admin)
+    )
     post = manager_client.post("/api/v1/posts", json={"body": "Мийте руки тридцять секунд"})
     assert post.status_code == 201, post.text
     wait_until(lambda: is_indexed(app))
@@ -96,10 +99,18 @@ def test_the_filtered_lists_are_found(app: FastAPI) -> None:
 
 @settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cursor=CURSORS, day=DATES, other_day=DATES, q=TEXT)
-def test_no_cursor_date_or_query_answers_500(app: FastAPI, signed_in: dict[bool, TestClient], cursor: str, day: str,
-                                             other_day: str, q: str) -> None:
-    params = {"cursor": cursor, "before": cursor, "date_from": day, "since": day, "date_to": other_day,
-              "until": other_day, "q": q or "руки"}
+def test_no_cursor_date_or_query_answers_500(
+    app: FastAPI, signed_in: dict[bool, TestClient], cursor: str, day: str, other_day: str, q: str
+) -> None:
+    params = {
+        "cursor": cursor,
+        "before": cursor,
+        "date_from": day,
+        "since": day,
+        "date_to": other_day,
+        "until": other_day,
+        "q": q or "руки",
+    }
     assert _send_everywhere(app, signed_in, params) == []
 
 
@@ -108,9 +119,21 @@ def _cursor(*values: Any) -> str:
 
 
 MALFORMED_CURSORS = [
-    _b64(b'{"id": 5'), _b64(b"\xff\xfe not json"), _cursor({"id": 5}), _cursor("five"), _cursor([1]), _cursor(None),
-    _cursor(True), _cursor(1.5), _cursor("five", "six"), _cursor(1, 2), _cursor("0001-01-01T00:00:00+05:00", 1),
-    _cursor("2026-03-31T10:00:00", 1), _cursor(float("1e400"), "post:1"), "%%%", "\x00",
+    _b64(b'{"id": 5'),
+    _b64(b"\xff\xfe not json"),
+    _cursor({"id": 5}),
+    _cursor("five"),
+    _cursor([1]),
+    _cursor(None),
+    _cursor(True),
+    _cursor(1.5),
+    _cursor("five", "six"),
+    _cursor(1, 2),
+    _cursor("0001-01-01T00:00:00+05:00", 1),
+    _cursor("2026-03-31T10:00:00", 1),
+    _cursor(float("1e400"), "post:1"),
+    "%%%",
+    "\x00",
 ]
 
 
@@ -161,8 +184,10 @@ class TestYearsAtTheEndsOfTheCalendar:
         for name, day in itertools.product(("since", "until"), EXTREME_DAYS):
             response = signed_in[True].get("/admin/audit", params={name: day})
             assert response.status_code == 422 and "2026-03-31" in response.text, (name, day)
-        assert signed_in[True].get("/admin/audit", params={"since": "1900-01-01", "until": "2999-12-31"}).status_code \
+        assert (
+            signed_in[True].get("/admin/audit", params={"since": "1900-01-01", "until": "2999-12-31"}).status_code
             == 200
+        )
 
 
 def test_a_nul_in_the_search_page_query_is_a_space(signed_in: dict[bool, TestClient]) -> None:
@@ -180,8 +205,9 @@ def _models(annotation: Any) -> list[type[BaseModel]]:
 def _id_bodies(model: type[BaseModel]) -> Iterator[tuple[str, Any]]:
     """(field name, a JSON body with `true` in that id field) for every *_id / *_ids field, nested ones too."""
     for name, info in model.model_fields.items():
-        as_list = typing.get_origin(info.annotation) is list or list in map(typing.get_origin,
-                                                                            typing.get_args(info.annotation))
+        as_list = typing.get_origin(info.annotation) is list or list in map(
+            typing.get_origin, typing.get_args(info.annotation)
+        )
         if name.endswith(("_id", "_ids")):
             yield name, {name: [True] if as_list else True}
         for nested in _models(info.annotation):
@@ -201,8 +227,11 @@ def id_fields(app: FastAPI) -> list[tuple[str, str, str, Any]]:
 
 def test_true_is_not_an_id_in_any_request_body(app: FastAPI, admin_client: TestClient, ids: dict[str, Any]) -> None:
     fields = id_fields(app)
-    assert {("POST", "/api/v1/onboarding/rules", "department_id"), ("POST", "/api/v1/posts", "department_ids"),
-            ("POST", "/api/v1/onboarding/templates", "article_id")} <= {row[:3] for row in fields}
+    assert {
+        ("POST", "/api/v1/onboarding/rules", "department_id"),
+        ("POST", "/api/v1/posts", "department_ids"),
+        ("POST", "/api/v1/onboarding/templates", "article_id"),
+    } <= {row[:3] for row in fields}
     wrong = []
     for method, path, field, body in fields:
         response = admin_client.request(method, fill(path, ids), json=body)

@@ -19,8 +19,12 @@ def spec(client: TestClient) -> dict[str, Any]:
 
 
 def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    return [(method, path, op) for path, ops in spec["paths"].items() if path.startswith("/api/v1")
-            for method, op in ops.items()]
+    return [
+        (method, path, op)
+        for path, ops in spec["paths"].items()
+        if path.startswith("/api/v1")
+        for method, op in ops.items()
+    ]
 
 
 def _untyped(spec: dict[str, Any], schema: dict[str, Any]) -> bool:
@@ -33,7 +37,8 @@ def _untyped(spec: dict[str, Any], schema: dict[str, Any]) -> bool:
         return _untyped(spec, schema.get("items", {}))
     if schema.get("type") == "object" and "properties" not in schema:
         return not isinstance(schema.get("additionalProperties"), dict) or _untyped(
-            spec, schema["additionalProperties"])
+            spec, schema["additionalProperties"]
+        )
     return not schema
 
 
@@ -42,8 +47,12 @@ class TestOpenApi:
         schemes = spec["components"].get("securitySchemes", {})
         bearer = {name for name, s in schemes.items() if s["type"] == "http" and s["scheme"].lower() == "bearer"}
         assert bearer, schemes
-        unsecured = [(method, path) for method, path, op in _operations(spec) if (method, path) not in PUBLIC
-                     and not bearer & {name for requirement in op.get("security", []) for name in requirement}]
+        unsecured = [
+            (method, path)
+            for method, path, op in _operations(spec)
+            if (method, path) not in PUBLIC
+            and not bearer & {name for requirement in op.get("security", []) for name in requirement}
+        ]
         assert unsecured == []
 
     def test_every_api_answer_has_a_typed_schema(self, spec: dict[str, Any]) -> None:
@@ -61,21 +70,27 @@ class TestOpenApi:
         assert [name for name in spec["components"]["schemas"] if "__" in name] == []
 
     def test_every_operation_declares_kolos_error_body_for_422(self, spec: dict[str, Any]) -> None:
-        declared = {op["responses"].get("422", {}).get("content", {}).get("application/json", {}).get("schema", {})
-                    .get("$ref") for _, _, op in _operations(spec)}
+        declared = {
+            op["responses"].get("422", {}).get("content", {}).get("application/json", {}).get("schema", {}).get("$ref")
+            for _, _, op in _operations(spec)
+        }
         assert declared == {"#/components/schemas/ErrorPublic"}
         assert "HTTPValidationError" not in spec["components"]["schemas"]
 
-    @pytest.mark.parametrize(("method", "path", "url", "body"), [
-        ("post", "/api/v1/posts", "/api/v1/posts", {"department_ids": [True]}),
-        ("post", "/api/v1/onboarding/rules", "/api/v1/onboarding/rules", {}),
-        ("get", "/api/v1/posts", "/api/v1/posts?limit=many", None),
-        ("get", "/api/v1/posts", "/api/v1/posts?cursor=junk", None),
-        ("get", "/api/v1/search", "/api/v1/search?q=руки&date_from=9999-12-31", None),
-        ("get", "/api/v1/posts/{post_id}", "/api/v1/posts/2147483648", None),
-    ])
-    def test_a_refused_request_answers_what_the_schema_declares(self, spec: dict[str, Any], manager_client: TestClient,
-                                                                 method: str, path: str, url: str, body: Any) -> None:
+    @pytest.mark.parametrize(
+        ("method", "path", "url", "body"),
+        [
+            ("post", "/api/v1/posts", "/api/v1/posts", {"department_ids": [True]}),
+            ("post", "/api/v1/onboarding/rules", "/api/v1/onboarding/rules", {}),
+            ("get", "/api/v1/posts", "/api/v1/posts?limit=many", None),
+            ("get", "/api/v1/posts", "/api/v1/posts?cursor=junk", None),
+            ("get", "/api/v1/search", "/api/v1/search?q=руки&date_from=9999-12-31", None),
+            ("get", "/api/v1/posts/{post_id}", "/api/v1/posts/2147483648", None),
+        ],
+    )
+    def test_a_refused_request_answers_what_the_schema_declares(
+        self, spec: dict[str, Any], manager_client: TestClient, method: str, path: str, url: str, body: Any
+    ) -> None:
         response = manager_client.request(method, url, json=body)
         assert response.status_code == 422, response.text
         declared = spec["paths"][path][method]["responses"]["422"]["content"]["application/json"]["schema"]

@@ -45,10 +45,20 @@ def asgi_post(app: Any, path: str, headers: dict[str, str], chunks: Iterator[byt
             if not message.get("more_body"):
                 done.set()
 
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-             "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
-             "headers": [(b"host", b"testserver"), *((k.lower().encode(), v.encode()) for k, v in headers.items())],
-             "client": ("127.0.0.1", 50000), "server": ("testserver", 80)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver"), *((k.lower().encode(), v.encode()) for k, v in headers.items())],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
     with ThreadPoolExecutor(1) as pool:  # a loop of its own: the browser tests' Playwright keeps one running here
         pool.submit(asyncio.run, app(scope, receive, send)).result()
     return status, body.decode(errors="replace"), taken
@@ -74,8 +84,11 @@ def raw_request(url: str, head: str) -> str:
 class TestAnonymous:
     def test_a_huge_body_gets_its_401_at_once_from_a_real_server(self, app: Any) -> None:
         with live_server(app) as url:
-            line = raw_request(url, f"POST /api/v1/posts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                                    f"Content-Type: application/json\r\nContent-Length: {150 * MIB}")
+            line = raw_request(
+                url,
+                f"POST /api/v1/posts HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {150 * MIB}",
+            )
         assert line.startswith("HTTP/1.1 401")
 
     def test_a_streamed_body_is_not_read(self, app: Any, client: TestClient) -> None:
@@ -91,11 +104,15 @@ class TestAnonymous:
 
     def test_a_made_up_token_or_cookie_counts_as_none(self, app: Any, client: TestClient) -> None:
         json_headers = {"Content-Type": "application/json", "Transfer-Encoding": "chunked"}
-        status, _text, taken = asgi_post(app, "/api/v1/posts", {**json_headers, "Authorization": "Bearer kolo_x"},
-                                         big_body())
+        status, _text, taken = asgi_post(
+            app, "/api/v1/posts", {**json_headers, "Authorization": "Bearer kolo_x"}, big_body()
+        )
         assert status == 401 and taken == 0
-        form_headers = {"Content-Type": "multipart/form-data; boundary=x", "Content-Length": str(20 * MIB),
-                        "Cookie": "kolo_session=made-up"}
+        form_headers = {
+            "Content-Type": "multipart/form-data; boundary=x",
+            "Content-Length": str(20 * MIB),
+            "Cookie": "kolo_session=made-up",
+        }
         status, _text, taken = asgi_post(app, "/posts", form_headers, big_body())
         assert status == 303 and taken == 0
 
@@ -106,43 +123,57 @@ class TestAnonymous:
 
 
 class TestSignedIn:
-    def test_a_big_json_body_is_refused_by_its_length_before_it_is_read(self, app: Any, client: TestClient,
-                                                                         session: Any, staff: Any) -> None:
-        headers = {**make_token(session, staff), "Content-Type": "application/json", "Content-Length": str(150 * MIB),
-                   "Accept-Language": "en"}
+    def test_a_big_json_body_is_refused_by_its_length_before_it_is_read(
+        self, app: Any, client: TestClient, session: Any, staff: Any
+    ) -> None:
+        headers = {
+            **make_token(session, staff),
+            "Content-Type": "application/json",
+            "Content-Length": str(150 * MIB),
+            "Accept-Language": "en",
+        }
         status, text, taken = asgi_post(app, "/api/v1/posts", headers, big_body())
         assert status == 413 and taken == 0
         assert "The request is too large: at most 2 MB can be sent at once." in text
 
-    def test_a_streamed_body_stops_being_read_at_the_limit(self, app: Any, client: TestClient, session: Any,
-                                                           staff: Any) -> None:
+    def test_a_streamed_body_stops_being_read_at_the_limit(
+        self, app: Any, client: TestClient, session: Any, staff: Any
+    ) -> None:
         headers = {**make_token(session, staff), "Content-Type": "application/json", "Transfer-Encoding": "chunked"}
         status, _text, taken = asgi_post(app, "/api/v1/posts", headers, big_body())
         assert status == 413
         assert taken <= 2 * MIB + CHUNK
 
     def test_an_upload_over_the_limit_is_refused_with_a_message_before_it_is_read(
-            self, app: Any, client: TestClient, session: Any, staff: Any) -> None:
-        headers = {**make_token(session, staff), "Content-Type": "multipart/form-data; boundary=x",
-                   "Content-Length": str(300 * MIB)}
+        self, app: Any, client: TestClient, session: Any, staff: Any
+    ) -> None:
+        headers = {
+            **make_token(session, staff),
+            "Content-Type": "multipart/form-data; boundary=x",
+            "Content-Length": str(300 * MIB),
+        }
         status, text, taken = asgi_post(app, "/api/v1/uploads", headers, big_body())
         assert status == 413 and taken == 0
         assert "Запит завеликий: за один раз можна надіслати щонайбільше 27 МБ." in text
 
-    def test_an_upload_page_over_the_limit_shows_a_page(self, app: Any, client: TestClient, session: Any,
-                                                        staff: Any) -> None:
-        headers = {**make_token(session, staff), "Content-Type": "multipart/form-data; boundary=x",
-                   "Content-Length": str(300 * MIB)}
+    def test_an_upload_page_over_the_limit_shows_a_page(
+        self, app: Any, client: TestClient, session: Any, staff: Any
+    ) -> None:
+        headers = {
+            **make_token(session, staff),
+            "Content-Type": "multipart/form-data; boundary=x",
+            "Content-Length": str(300 * MIB),
+        }
         status, text, taken = asgi_post(app, "/posts", headers, big_body())
         assert status == 413 and taken == 0
         assert "<html" in text and "27 МБ" in text
 
     def test_an_upload_bigger_than_a_form_but_within_the_upload_limit_works(self, staff_client: TestClient) -> None:
-        response = staff_client.post("/api/v1/uploads", files={"file": ("scan.png", PNG + b"\0" * (3 * MIB),
-                                                                         "image/png")})
+        response = staff_client.post(
+            "/api/v1/uploads", files={"file": ("scan.png", PNG + b"\0" * (3 * MIB), "image/png")}
+        )
         assert response.status_code == 201, response.text
 
     def test_an_ordinary_form_still_works(self, staff_page: TestClient) -> None:
-        response = submit(staff_page, "/", "/posts", {"kind": "tip", "body": "Звичайна порада"},
-                          follow_redirects=False)
+        response = submit(staff_page, "/", "/posts", {"kind": "tip", "body": "Звичайна порада"}, follow_redirects=False)
         assert response.status_code == 303

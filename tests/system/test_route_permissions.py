@@ -16,9 +16,16 @@ from app.models.users import User
 
 # Routes anyone may call: signing in, invitations, the language switch, health, API docs, static files.
 PUBLIC = {
-    ("GET", "/healthz"), ("GET", "/docs"), ("GET", "/openapi.json"), ("GET", "/static"),
-    ("POST", "/api/v1/auth/login"), ("GET", "/login"), ("POST", "/login"),
-    ("GET", "/invite/{token}"), ("POST", "/invite/{token}"), ("POST", "/language"),
+    ("GET", "/healthz"),
+    ("GET", "/docs"),
+    ("GET", "/openapi.json"),
+    ("GET", "/static"),
+    ("POST", "/api/v1/auth/login"),
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/invite/{token}"),
+    ("POST", "/invite/{token}"),
+    ("POST", "/language"),
 }
 # Manager-only rules that live in a service (the route depends on CurrentUser only), with a valid body.
 SERVICE_CHECKED_MANAGER = {
@@ -66,29 +73,83 @@ def ids(manager_client: TestClient, admin_client: TestClient, staff: User, manag
     department_id = _ok(admin_client.get("/api/v1/departments"))["items"][0]["id"]
     post = _ok(manager_client.post("/api/v1/posts", json={"body": "Планова нарада о 9:00", "kind": "tip"}))
     comment = _ok(manager_client.post(f"/api/v1/posts/{post['id']}/comments", json={"body": "Буду."}))
-    event = _ok(manager_client.post("/api/v1/posts", json={"body": "Семінар з гігієни рук", "kind": "event", "event": {
-        "title": "Гігієна рук", "starts_at": "2030-01-10T09:00:00Z", "ends_at": "2030-01-10T10:00:00Z"}}))
-    article = _ok(manager_client.post("/api/v1/articles", json={
-        "title": "Гігієна рук", "body": "Тридцять секунд.", "requires_acknowledgement": True}))
+    event = _ok(
+        manager_client.post(
+            "/api/v1/posts",
+            json={
+                "body": "Семінар з гігієни рук",
+                "kind": "event",
+                "event": {
+                    "title": "Гігієна рук",
+                    "starts_at": "2030-01-10T09:00:00Z",
+                    "ends_at": "2030-01-10T10:00:00Z",
+                },
+            },
+        )
+    )
+    article = _ok(
+        manager_client.post(
+            "/api/v1/articles",
+            json={"title": "Гігієна рук", "body": "Тридцять секунд.", "requires_acknowledgement": True},
+        )
+    )
     _ok(manager_client.post(f"/api/v1/articles/{article['id']}/publish", json={"major": True}))
     revision = _ok(manager_client.get(f"/api/v1/articles/{article['id']}/revisions"))["items"][0]
     category = _ok(manager_client.post("/api/v1/kb/categories", json={"name": "Інфекційний контроль"}))
-    template = _ok(manager_client.post("/api/v1/onboarding/templates", json={"name": "Перший тиждень", "sections": [
-        {"title": "День перший", "tasks": [{"title": "Отримати бейдж", "kind": "do"}]}]}))
+    template = _ok(
+        manager_client.post(
+            "/api/v1/onboarding/templates",
+            json={
+                "name": "Перший тиждень",
+                "sections": [{"title": "День перший", "tasks": [{"title": "Отримати бейдж", "kind": "do"}]}],
+            },
+        )
+    )
     template_task = template["sections"][0]["tasks"][0]
-    newcomer = _ok(admin_client.post("/api/v1/users", json={"email": "newhire@kolo.test", "name": "Мельник Юлія",
-                                                            "department_ids": [department_id]}))
-    assignment = _ok(manager_client.post("/api/v1/onboarding/assignments", json={
-        "user_id": newcomer["user"]["id"] if "user" in newcomer else newcomer["id"], "template_id": template["id"],
-        "start_date": "2030-01-06", "mentor_id": manager.id}))
-    rule = _ok(manager_client.post("/api/v1/onboarding/rules", json={
-        "department_id": department_id, "template_id": template["id"]}))
-    return {"department_id": department_id, "user_id": staff.id, "post_id": post["id"], "comment_id": comment["id"],
-            "event_id": event["event"]["id"], "article_id": article["id"], "slug": article["slug"],
-            "revision_id": revision["id"], "category_id": category["id"], "template_id": template["id"],
-            "rule_id": rule["id"], "assignment_id": assignment["id"], "token": "no-such-invite",
-            "assigned_task_id": assignment["tasks"][0]["id"], "template_task_id": template_task["id"],
-            "notification_id": 1, "upload_id": 1, "token_id": 1, "session_id": 1, "manager_id": manager.id}
+    newcomer = _ok(
+        admin_client.post(
+            "/api/v1/users",
+            json={"email": "newhire@kolo.test", "name": "Мельник Юлія", "department_ids": [department_id]},
+        )
+    )
+    assignment = _ok(
+        manager_client.post(
+            "/api/v1/onboarding/assignments",
+            json={
+                "user_id": newcomer["user"]["id"] if "user" in newcomer else newcomer["id"],
+                "template_id": template["id"],
+                "start_date": "2030-01-06",
+                "mentor_id": manager.id,
+            },
+        )
+    )
+    rule = _ok(
+        manager_client.post(
+            "/api/v1/onboarding/rules", json={"department_id": department_id, "template_id": template["id"]}
+        )
+    )
+    return {
+        "department_id": department_id,
+        "user_id": staff.id,
+        "post_id": post["id"],
+        "comment_id": comment["id"],
+        "event_id": event["event"]["id"],
+        "article_id": article["id"],
+        "slug": article["slug"],
+        "revision_id": revision["id"],
+        "category_id": category["id"],
+        "template_id": template["id"],
+        "rule_id": rule["id"],
+        "assignment_id": assignment["id"],
+        "token": "no-such-invite",
+        "assigned_task_id": assignment["tasks"][0]["id"],
+        "template_task_id": template_task["id"],
+        "notification_id": 1,
+        "upload_id": 1,
+        "token_id": 1,
+        "session_id": 1,
+        "manager_id": manager.id,
+    }
 
 
 def fill(path: str, ids: dict[str, Any]) -> str:
@@ -136,8 +197,7 @@ def test_the_guards_are_found(app: FastAPI) -> None:
     assert ("GET", "/onboarding/dashboard") in _guarded(app, get_manager_user)
 
 
-def test_staff_cannot_use_manager_or_admin_routes(app: FastAPI, staff_client: TestClient,
-                                                  ids: dict[str, Any]) -> None:
+def test_staff_cannot_use_manager_or_admin_routes(app: FastAPI, staff_client: TestClient, ids: dict[str, Any]) -> None:
     targets = {(m, p): None for m, p in _guarded(app, get_manager_user) + _guarded(app, get_admin_user)}
     targets.update(SERVICE_CHECKED_MANAGER)
     wrong = []

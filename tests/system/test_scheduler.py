@@ -17,8 +17,11 @@ from tests.onboarding.helpers import assign, make_people, make_template
 
 def _overdue_reminders(session: Session, user: User) -> int:
     session.expire_all()
-    return len(session.exec(select(Notification).where(Notification.recipient_id == user.id,
-                                                       Notification.kind == "onboarding.overdue")).all())
+    return len(
+        session.exec(
+            select(Notification).where(Notification.recipient_id == user.id, Notification.kind == "onboarding.overdue")
+        ).all()
+    )
 
 
 def _eventually(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
@@ -32,7 +35,8 @@ def _eventually(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
 
 class TestScheduledJobs:
     def test_a_due_reminder_is_sent_soon_after_start_and_not_again_by_a_restart_or_a_second_worker(
-            self, settings, session):
+        self, settings, session
+    ):
         people = make_people(session)
         assign(session, people, make_template(session, people["manager"]), start=local_today() - timedelta(days=14))
         running = settings.model_copy(update={"run_scheduler": True, "start_indexer": False})
@@ -45,6 +49,7 @@ class TestScheduledJobs:
     def test_a_job_runs_once_per_interval_whichever_process_asks(self, app):
         start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
         assert scheduler.claim(app.state.engine, name="test.job", every_seconds=3600, now=start)
-        assert not scheduler.claim(app.state.engine, name="test.job", every_seconds=3600,
-                                   now=start + timedelta(minutes=59))
+        assert not scheduler.claim(
+            app.state.engine, name="test.job", every_seconds=3600, now=start + timedelta(minutes=59)
+        )
         assert scheduler.claim(app.state.engine, name="test.job", every_seconds=3600, now=start + timedelta(hours=1))

@@ -25,16 +25,20 @@ def test_bad_handle_rerenders_the_form_with_what_was_typed(staff_page):
 def test_password_change_signs_out_other_sessions_only(client, new_client, staff):
     here = sign_in_page(client, staff.email)
     elsewhere = sign_in(new_client(), staff.email)
-    response = _account_form(here, "/account/password",
-                             {"current": PASSWORD, "new": "Another-Long-Pass-9", "new2": "Another-Long-Pass-9"})
+    response = _account_form(
+        here, "/account/password", {"current": PASSWORD, "new": "Another-Long-Pass-9", "new2": "Another-Long-Pass-9"}
+    )
     assert response.status_code == 200 and "Пароль змінено" in response.text
     assert here.get("/api/v1/users/me").status_code == 200
     assert elsewhere.get("/api/v1/users/me").status_code == 401
 
 
 def test_wrong_current_password_is_refused(staff_page):
-    response = _account_form(staff_page, "/account/password",
-                             {"current": "nope-nope-1", "new": "Another-Long-Pass-9", "new2": "Another-Long-Pass-9"})
+    response = _account_form(
+        staff_page,
+        "/account/password",
+        {"current": "nope-nope-1", "new": "Another-Long-Pass-9", "new2": "Another-Long-Pass-9"},
+    )
     assert response.status_code == 422 and "Поточний пароль неправильний" in response.text
 
 

@@ -79,8 +79,9 @@ class TestInviteFlow:
         assert page.status_code == 200 and "Петренко Олена" in page.text
         short = submit(newcomer, invite_path, invite_path, {"password": "short", "password2": "short"})
         assert short.status_code == 422 and "10" in short.text
-        done = submit(newcomer, invite_path, invite_path, {"password": PASSWORD, "password2": PASSWORD},
-                      follow_redirects=False)
+        done = submit(
+            newcomer, invite_path, invite_path, {"password": PASSWORD, "password2": PASSWORD}, follow_redirects=False
+        )
         assert done.status_code == 303
         me = newcomer.get("/api/v1/users/me").json()
         assert me["email"] == "olena@kolo.test" and me["department_ids"] == [therapy["id"]]
@@ -101,8 +102,12 @@ class TestInviteFlow:
         assert staff.email in response.json()["detail"]
 
     def test_invite_form_keeps_typed_fields_on_error(self, admin_page, staff):
-        response = submit(admin_page, "/admin/users/new", "/admin/users/new",
-                          {"email": staff.email, "name": "Ткаченко Андрій", "role": "staff"})
+        response = submit(
+            admin_page,
+            "/admin/users/new",
+            "/admin/users/new",
+            {"email": staff.email, "name": "Ткаченко Андрій", "role": "staff"},
+        )
         assert response.status_code == 409 or response.status_code == 422
         assert "Ткаченко Андрій" in response.text
 

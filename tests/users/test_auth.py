@@ -55,9 +55,13 @@ class TestLogin:
 
     def test_offsite_next_is_ignored(self, client, staff):
         # The login page's form with its hidden `next` tampered with.
-        response = submit(client, "/login", "/login",
-                          {"email": staff.email, "password": PASSWORD, "next": "//evil.example/x"},
-                          follow_redirects=False)
+        response = submit(
+            client,
+            "/login",
+            "/login",
+            {"email": staff.email, "password": PASSWORD, "next": "//evil.example/x"},
+            follow_redirects=False,
+        )
         assert response.status_code == 303 and response.headers["location"] == "/"
 
     def test_logout_ends_the_session(self, staff_client):

@@ -41,8 +41,17 @@ def test_weak_passwords_are_refused_with_the_reason(password: str) -> None:
     assert REFUSED[password] in refused.value.detail("en")
 
 
-@pytest.mark.parametrize("password", [PASSWORD, DEMO_PASSWORD, "Long-Password-1",
-                                      "Another-Long-Pass-9", "Юлія любить каву о 7:30", "y" * 3 + "Q9!z" * 63])
+@pytest.mark.parametrize(
+    "password",
+    [
+        PASSWORD,
+        DEMO_PASSWORD,
+        "Long-Password-1",
+        "Another-Long-Pass-9",
+        "Юлія любить каву о 7:30",
+        "y" * 3 + "Q9!z" * 63,
+    ],
+)
 def test_the_passwords_of_tests_demo_and_real_people_pass(password: str) -> None:
     assert security.check_new_password(password, name=NAME, email=EMAIL) == password
 
@@ -68,8 +77,9 @@ def test_the_invite_page_refuses_ones_own_name(admin_client: TestClient, new_cli
     assert refused.status_code == 422 and "не може складатися з вашого імені" in refused.text
 
 
-def test_a_million_characters_are_refused_on_the_account_page(staff_page: TestClient, staff: Any,
-                                                               new_client: Any) -> None:
+def test_a_million_characters_are_refused_on_the_account_page(
+    staff_page: TestClient, staff: Any, new_client: Any
+) -> None:
     huge = "Ab1-" * 250_000
     refused = submit(staff_page, "/account", "/account/password", {"current": PASSWORD, "new": huge, "new2": huge})
     assert refused.status_code == 422 and "щонайбільше 256 символів" in refused.text
@@ -78,13 +88,15 @@ def test_a_million_characters_are_refused_on_the_account_page(staff_page: TestCl
 
 
 def test_a_trivial_password_is_refused_on_the_account_page(staff_page: TestClient) -> None:
-    refused = submit(staff_page, "/account", "/account/password",
-                     {"current": PASSWORD, "new": "1111111111", "new2": "1111111111"})
+    refused = submit(
+        staff_page, "/account", "/account/password", {"current": PASSWORD, "new": "1111111111", "new2": "1111111111"}
+    )
     assert refused.status_code == 422 and "Пароль надто простий" in refused.text
 
 
-def test_kolo_user_add_refuses_a_common_password(monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_kolo_user_add_refuses_a_common_password(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("KOLO_DATABASE_URL", database_url)
     monkeypatch.setenv("KOLO_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setattr(sys, "stdin", io.StringIO("password12\npassword12\n"))

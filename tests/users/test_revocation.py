@@ -44,8 +44,7 @@ class TestPasswordChange:
 
 
 class TestResetLink:
-    def test_admin_reset_link_works_once_and_ends_every_session_and_token(self, admin_page, new_client, staff,
-                                                                          session):
+    def test_admin_reset_link_works_once_and_ends_every_session_and_token(self, admin_page, new_client, staff, session):
         signed_in = sign_in(new_client(), staff.email)
         token = make_token(session, staff)
         page = submit(admin_page, f"/admin/users/{staff.id}", f"/admin/users/{staff.id}/invite")
@@ -56,22 +55,26 @@ class TestResetLink:
         done = submit(person, link, link, {"password": NEW_PASSWORD, "password2": NEW_PASSWORD})
         assert done.status_code == 200 and _me(person) == 200  # signed in with the new password
         assert _me(signed_in) == 401 and _me(new_client(), token) == 401
-        assert new_client().post("/api/v1/auth/login", json={"email": staff.email, "password": PASSWORD}
-                                 ).status_code == 401
+        assert (
+            new_client().post("/api/v1/auth/login", json={"email": staff.email, "password": PASSWORD}).status_code
+            == 401
+        )
         assert new_client().get(link).status_code == 404  # one-time
 
     def test_reset_link_by_api_ends_sessions_and_tokens(self, admin_client, new_client, staff, session):
         signed_in = sign_in(new_client(), staff.email)
         token = make_token(session, staff)
         link = _path(admin_client.post(f"/api/v1/users/{staff.id}/invite").json()["invite_url"])
-        assert submit(new_client(), link, link, {"password": NEW_PASSWORD, "password2": NEW_PASSWORD}
-                      ).status_code == 200
+        assert (
+            submit(new_client(), link, link, {"password": NEW_PASSWORD, "password2": NEW_PASSWORD}).status_code == 200
+        )
         assert _me(signed_in) == 401 and _me(new_client(), token) == 401
 
 
 class TestDeactivation:
-    def test_reactivation_brings_back_no_session_and_no_token(self, admin_client, staff_client, new_client, staff,
-                                                              session):
+    def test_reactivation_brings_back_no_session_and_no_token(
+        self, admin_client, staff_client, new_client, staff, session
+    ):
         token = make_token(session, staff)
         assert admin_client.patch(f"/api/v1/users/{staff.id}", json={"is_active": False}).status_code == 200
         assert admin_client.patch(f"/api/v1/users/{staff.id}", json={"is_active": True}).status_code == 200
@@ -129,8 +132,9 @@ class TestSessionRevocation:
         assert response.status_code == 404 and response.json()["error"] == "NotFound"
         assert _me(manager_client) == 200
 
-    def test_someone_elses_session_is_404_from_the_page(self, client, new_client, staff, manager_client, manager,
-                                                         session):
+    def test_someone_elses_session_is_404_from_the_page(
+        self, client, new_client, staff, manager_client, manager, session
+    ):
         here = sign_in_page(client, staff.email)
         sign_in(new_client(), staff.email)  # a second device, so the page has a sign-out form
         theirs = session.exec(select(UserSession).where(UserSession.user_id == manager.id)).one()

@@ -40,8 +40,9 @@ def test_thirty_parallel_wrong_passwords_check_no_more_than_the_limit(app, setti
         start.wait()
         with Session(app.state.engine) as session:
             try:
-                auth_service.login(session=session, settings=settings, email=staff.email, password="bad-pass-1",
-                                   ip="10.0.0.1")
+                auth_service.login(
+                    session=session, settings=settings, email=staff.email, password="bad-pass-1", ip="10.0.0.1"
+                )
             except AppError as exc:
                 answers.append(exc.status_code)
 

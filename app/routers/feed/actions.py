@@ -23,16 +23,20 @@ def _back(post_id: int, anchor: str = "") -> Response:
 
 
 @pages.post("/posts/{post_id}/comments")
-def create_comment_page(request: Request, session: SessionDep, user: CurrentUser, post_id: int,
-                        form: Annotated[CommentForm, Form()]) -> Response:
+def create_comment_page(
+    request: Request, session: SessionDep, user: CurrentUser, post_id: int, form: Annotated[CommentForm, Form()]
+) -> Response:
     """Comment or reply; on a mistake the post comes back with the typed text kept."""
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
     try:
         comment = feed_service.create_comment(session=session, user=user, post=post, data=form)  # type: ignore[arg-type]
     except AppError as error:
         session.rollback()
-        context = {**detail_context(session, user, post_id), "comment_form": form,
-                   "error": error.detail(request_language(request))}
+        context = {
+            **detail_context(session, user, post_id),
+            "comment_form": form,
+            "error": error.detail(request_language(request)),
+        }
         return render(request, "feed/detail.html", context, status_code=error.status_code)
     return _back(post_id, f"#comment-{comment.id}")
 
@@ -46,36 +50,50 @@ def delete_comment_page(session: SessionDep, user: CurrentUser, comment_id: int)
 
 
 @pages.post("/posts/{post_id}/reactions")
-def toggle_reaction_page(request: Request, session: SessionDep, user: CurrentUser, post_id: int,
-                         emoji: Annotated[str, Form()]) -> Response:
+def toggle_reaction_page(
+    request: Request, session: SessionDep, user: CurrentUser, post_id: int, emoji: Annotated[str, Form()]
+) -> Response:
     """Add or take back a reaction; htmx swaps just the reaction bar."""
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
     feed_service.toggle_reaction(session=session, user=user, post=post, emoji=emoji)
     if request.headers.get("hx-request"):
         public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
-        return render(request, "feed/_reactions.html", {"target": "posts", "target_id": post_id,
-                                                        "counts": public.reactions, "reactions": REACTIONS})
+        return render(
+            request,
+            "feed/_reactions.html",
+            {"target": "posts", "target_id": post_id, "counts": public.reactions, "reactions": REACTIONS},
+        )
     return RedirectResponse(request.headers.get("referer") or feed_service.post_url(post_id), status_code=303)
 
 
 @pages.post("/comments/{comment_id}/reactions")
-def toggle_comment_reaction_page(request: Request, session: SessionDep, user: CurrentUser, comment_id: int,
-                                 emoji: Annotated[str, Form()]) -> Response:
+def toggle_comment_reaction_page(
+    request: Request, session: SessionDep, user: CurrentUser, comment_id: int, emoji: Annotated[str, Form()]
+) -> Response:
     """Add or take back a reaction to a comment; htmx swaps just that comment's reaction bar."""
     comment = feed_service.get_comment_or_raise(session=session, user=user, comment_id=comment_id)
     feed_service.toggle_comment_reaction(session=session, user=user, comment=comment, emoji=emoji)
     if request.headers.get("hx-request"):
         counts = feed_service.count_comment_reactions(session=session, user=user, comment_ids=[comment_id])
-        return render(request, "feed/_reactions.html", {"target": "comments", "target_id": comment_id,
-                                                        "counts": counts.get(comment_id, []), "reactions": REACTIONS})
+        return render(
+            request,
+            "feed/_reactions.html",
+            {
+                "target": "comments",
+                "target_id": comment_id,
+                "counts": counts.get(comment_id, []),
+                "reactions": REACTIONS,
+            },
+        )
     # Without JavaScript, back to the page the person was on (a post's or an event's), at the comment.
     back = request.headers.get("referer") or feed_service.post_url(comment.post_id)
     return RedirectResponse(f"{back.split('#')[0]}#comment-{comment_id}", status_code=303)
 
 
 @pages.post("/posts/{post_id}/pin")
-def pin_post_page(session: SessionDep, user: ManagerUser, post_id: int,
-                  pinned_until: Annotated[str, Form()] = "") -> Response:
+def pin_post_page(
+    session: SessionDep, user: ManagerUser, post_id: int, pinned_until: Annotated[str, Form()] = ""
+) -> Response:
     """Pin a post (managers), optionally until a date."""
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
     until = feed_service.end_of_day(pinned_until, user.timezone) if pinned_until else None
@@ -93,7 +111,7 @@ def unpin_post_page(session: SessionDep, user: ManagerUser, post_id: int) -> Res
 
 @pages.post("/posts/{post_id}/read")
 def mark_read_page(request: Request, session: SessionDep, user: CurrentUser, post_id: int) -> Response:
-    """"I have read it"; back to where the person was."""
+    """ "I have read it"; back to where the person was."""
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
     feed_service.mark_read(session=session, user=user, post=post)
     return RedirectResponse(request.headers.get("referer") or "/", status_code=303)
@@ -114,11 +132,21 @@ def reads_csv(request: Request, session: SessionDep, user: ManagerUser, post_id:
     language = request_language(request)
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
     report = feed_service.read_report(session=session, user=user, post=post, language=language)
-    words = {"department": "Department", "name": "Full name", "email": "E-mail", "status": "Status",
-             "read_at": "Read at (UTC)", "read": "Has read it", "unread": "Not read yet"}
+    words = {
+        "department": "Department",
+        "name": "Full name",
+        "email": "E-mail",
+        "status": "Status",
+        "read_at": "Read at (UTC)",
+        "read": "Has read it",
+        "unread": "Not read yet",
+    }
     labels = {key: gettext(language, text) for key, text in words.items()}
-    return Response(feed_service.report_csv(report, labels=labels), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="post-{post_id}-reads.csv"'})
+    return Response(
+        feed_service.report_csv(report, labels=labels),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="post-{post_id}-reads.csv"'},
+    )
 
 
 @pages.get("/events/{event_id}")
@@ -143,23 +171,27 @@ def event_edit_page(request: Request, session: SessionDep, user: CurrentUser, ev
 
 
 @pages.post("/events/{event_id}/edit")
-def update_event_page(request: Request, session: SessionDep, user: CurrentUser, event_id: int,
-                      form: Annotated[EventForm, Form()]) -> Response:
+def update_event_page(
+    request: Request, session: SessionDep, user: CurrentUser, event_id: int, form: Annotated[EventForm, Form()]
+) -> Response:
     """Save the change; everyone who answered is told. A mistake keeps what was typed."""
     event, post = feed_service.get_event_or_raise(session=session, user=user, event_id=event_id)
     try:
         feed_service.update_event(session=session, user=user, event=event, post=post, data=to_event_update(form))
     except InvalidInput as error:
         session.rollback()
-        context = {"event_id": event_id, "form": form, "formats": list(EventFormat),
-                   "error": error.detail(request_language(request))}
+        context = {
+            "event_id": event_id,
+            "form": form,
+            "formats": list(EventFormat),
+            "error": error.detail(request_language(request)),
+        }
         return render(request, "feed/event_edit.html", context, status_code=422)
     return RedirectResponse(f"/events/{event_id}", status_code=303)
 
 
 @pages.post("/events/{event_id}/rsvp")
-def rsvp_page(session: SessionDep, user: CurrentUser, event_id: int,
-              status: Annotated[RsvpStatus, Form()]) -> Response:
+def rsvp_page(session: SessionDep, user: CurrentUser, event_id: int, status: Annotated[RsvpStatus, Form()]) -> Response:
     """Going / maybe / not going."""
     event, _post = feed_service.get_event_or_raise(session=session, user=user, event_id=event_id)
     feed_service.rsvp(session=session, user=user, event=event, status=status)
@@ -171,5 +203,8 @@ def event_ics(request: Request, session: SessionDep, user: CurrentUser, event_id
     """The event as an iCalendar file for one's calendar."""
     event, post = feed_service.get_event_or_raise(session=session, user=user, event_id=event_id)
     body = feed_service.to_ics(event=event, description=post.body, base_url=str(request.base_url))
-    return Response(body, media_type="text/calendar; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="event-{event_id}.ics"'})
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="event-{event_id}.ics"'},
+    )

@@ -44,13 +44,19 @@ def _post(session: Session, user: User, post_id: int) -> Post:
 
 
 @api.get("/posts", response_model=Page[PostPublic])
-def read_posts(session: SessionDep, user: CurrentUser, kind: PostKind | None = None, tag: str | None = None,
-               department_id: int | None = None, author: str | None = None, cursor: str | None = None,
-               limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Page[PostPublic]:
+def read_posts(
+    session: SessionDep,
+    user: CurrentUser,
+    kind: PostKind | None = None,
+    tag: str | None = None,
+    department_id: int | None = None,
+    author: str | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Page[PostPublic]:
     """The posts the caller may read, newest first, filtered by kind, tag, department or author handle."""
     filters = feed_service.FeedFilters(kind=kind, tag=tag, department_id=department_id, author=author)
-    posts, next_cursor = feed_service.list_feed(session=session, user=user, filters=filters, cursor=cursor,
-                                                limit=limit)
+    posts, next_cursor = feed_service.list_feed(session=session, user=user, filters=filters, cursor=cursor, limit=limit)
     return Page(items=feed_service.to_public_many(session=session, user=user, posts=posts), next_cursor=next_cursor)
 
 
@@ -124,8 +130,9 @@ def read_comment_reactions(session: SessionDep, user: CurrentUser, comment_id: i
 
 
 @api.post("/comments/{comment_id}/reactions", response_model=CommentPublic, status_code=201)
-def create_comment_reaction(session: SessionDep, user: CurrentUser, comment_id: int,
-                            data: ReactionCreate) -> CommentPublic:
+def create_comment_reaction(
+    session: SessionDep, user: CurrentUser, comment_id: int, data: ReactionCreate
+) -> CommentPublic:
     """React to a comment with one of the post reactions' emoji (once each)."""
     comment = _comment(session, user, comment_id)
     feed_service.add_comment_reaction(session=session, user=user, comment=comment, emoji=data.emoji)
@@ -166,8 +173,9 @@ def delete_reaction(session: SessionDep, user: CurrentUser, post_id: int, emoji:
 @api.post("/posts/{post_id}/pin", response_model=PostPublic)
 def pin_post(session: SessionDep, user: ManagerUser, post_id: int, data: PinRequest | None = None) -> PostPublic:
     """Pin a post at the top of the feed, optionally until a time (managers)."""
-    post = feed_service.pin_post(session=session, user=user, post=_post(session, user, post_id),
-                                 pinned_until=data.pinned_until if data else None)
+    post = feed_service.pin_post(
+        session=session, user=user, post=_post(session, user, post_id), pinned_until=data.pinned_until if data else None
+    )
     return _public(session, user, post)
 
 
@@ -180,7 +188,7 @@ def unpin_post(session: SessionDep, user: ManagerUser, post_id: int) -> PostPubl
 
 @api.post("/posts/{post_id}/read", response_model=PostPublic)
 def read_announcement(session: SessionDep, user: CurrentUser, post_id: int) -> PostPublic:
-    """"I have read it" for a must-read announcement."""
+    """ "I have read it" for a must-read announcement."""
     post = _post(session, user, post_id)
     feed_service.mark_read(session=session, user=user, post=post)
     return _public(session, user, post)
@@ -189,12 +197,17 @@ def read_announcement(session: SessionDep, user: CurrentUser, post_id: int) -> P
 @api.get("/posts/{post_id}/reads", response_model=list[DepartmentReadsPublic])
 def read_reads(request: Request, session: SessionDep, user: ManagerUser, post_id: int) -> list[DepartmentReadsPublic]:
     """Who has and has not read a must-read announcement, per department (managers)."""
-    report = feed_service.read_report(session=session, user=user, post=_post(session, user, post_id),
-                                      language=request_language(request))
-    return [DepartmentReadsPublic(
-        department=g.name,
-        read=[ReaderPublic.model_validate(u, from_attributes=True, update={"read_at": at}) for u, at in g.read],
-        unread=[AuthorPublic.model_validate(u, from_attributes=True) for u in g.unread]) for g in report]
+    report = feed_service.read_report(
+        session=session, user=user, post=_post(session, user, post_id), language=request_language(request)
+    )
+    return [
+        DepartmentReadsPublic(
+            department=g.name,
+            read=[ReaderPublic.model_validate(u, from_attributes=True, update={"read_at": at}) for u, at in g.read],
+            unread=[AuthorPublic.model_validate(u, from_attributes=True) for u in g.unread],
+        )
+        for g in report
+    ]
 
 
 def _event_public(session: Session, user: User, event_id: int) -> EventPublic:
@@ -205,12 +218,12 @@ def _event_public(session: Session, user: User, event_id: int) -> EventPublic:
 
 
 @api.get("/events", response_model=Page[EventPublic])
-def read_events(session: SessionDep, user: CurrentUser, cursor: str | None = None,
-                limit: Annotated[int, Query(ge=1, le=100)] = 20) -> Page[EventPublic]:
+def read_events(
+    session: SessionDep, user: CurrentUser, cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=100)] = 20
+) -> Page[EventPublic]:
     """Events the caller may read, newest announced first."""
     filters = feed_service.FeedFilters(kind=PostKind.event)
-    posts, next_cursor = feed_service.list_feed(session=session, user=user, filters=filters, cursor=cursor,
-                                                limit=limit)
+    posts, next_cursor = feed_service.list_feed(session=session, user=user, filters=filters, cursor=cursor, limit=limit)
     shown = feed_service.to_public_many(session=session, user=user, posts=posts)
     return Page(items=[p.event for p in shown if p.event], next_cursor=next_cursor)
 

@@ -39,8 +39,9 @@ def _local_time(value: str, label: str) -> datetime:
     except ValueError:
         raise InvalidInput("Enter the {field} as a date and time.", field=label) from None
     if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        raise InvalidInput("Enter the {field} within the years {first} to {last}.", field=label, first=FIRST_YEAR,
-                           last=LAST_YEAR)
+        raise InvalidInput(
+            "Enter the {field} within the years {first} to {last}.", field=label, first=FIRST_YEAR, last=LAST_YEAR
+        )
     return moment
 
 
@@ -50,10 +51,15 @@ def _event(form: EventForm) -> EventCreate:
     capacity = form.event_capacity.strip()
     if capacity and (not capacity.isdigit() or not 1 <= int(capacity) <= 100_000):
         raise InvalidInput("The number of places must be a whole number above zero.")
-    return EventCreate(title=form.event_title.strip()[:200], format=form.event_format,
-                       starts_at=_local_time(form.event_starts_at, "start"),
-                       ends_at=_local_time(form.event_ends_at, "end"), place=form.event_place[:300],
-                       link=form.event_link[:500], capacity=int(capacity) if capacity else None)
+    return EventCreate(
+        title=form.event_title.strip()[:200],
+        format=form.event_format,
+        starts_at=_local_time(form.event_starts_at, "start"),
+        ends_at=_local_time(form.event_ends_at, "end"),
+        place=form.event_place[:300],
+        link=form.event_link[:500],
+        capacity=int(capacity) if capacity else None,
+    )
 
 
 def to_event_update(form: EventForm) -> EventUpdate:
@@ -63,17 +69,30 @@ def to_event_update(form: EventForm) -> EventUpdate:
 
 def event_form(event: Event, tz: ZoneInfo) -> EventForm:
     """An event's values for its edit form, times in the editor's zone."""
+
     def local(value: datetime) -> str:
         return value.astimezone(tz).strftime("%Y-%m-%dT%H:%M")
 
-    return EventForm(event_title=event.title, event_format=event.format, event_starts_at=local(event.starts_at),
-                     event_ends_at=local(event.ends_at), event_place=event.place, event_link=event.link,
-                     event_capacity=str(event.capacity or ""))
+    return EventForm(
+        event_title=event.title,
+        event_format=event.format,
+        event_starts_at=local(event.starts_at),
+        event_ends_at=local(event.ends_at),
+        event_place=event.place,
+        event_link=event.link,
+        event_capacity=str(event.capacity or ""),
+    )
 
 
 def to_post_create(form: PostForm, upload_ids: list[int]) -> PostCreate:
     """The form as the service's input; times typed without a zone are in the author's zone."""
     tags = [t for t in form.tags.replace("#", " ").replace(",", " ").split() if t]
-    return PostCreate(body=form.body, kind=form.kind, tags=tags, department_ids=form.department_ids,
-                      must_read=form.must_read, upload_ids=upload_ids,
-                      event=_event(form) if form.kind == PostKind.event else None)
+    return PostCreate(
+        body=form.body,
+        kind=form.kind,
+        tags=tags,
+        department_ids=form.department_ids,
+        must_read=form.must_read,
+        upload_ids=upload_ids,
+        event=_event(form) if form.kind == PostKind.event else None,
+    )

@@ -26,26 +26,43 @@ def common(session: Session, user: User) -> dict[str, Any]:
     """What every feed page needs to show posts and the form (which offers only the departments one may address)."""
     departments = users_service.list_departments(session=session)
     allowed = feed_access.audience_department_ids(session=session, user=user)
-    return {"departments": departments, "department_names": {d.id: d.name for d in departments},
-            "audience_departments": [d for d in departments if allowed is None or d.id in allowed],
-            "kinds": list(PostKind), "formats": list(EventFormat), "reactions": REACTIONS, "me": user}
+    return {
+        "departments": departments,
+        "department_names": {d.id: d.name for d in departments},
+        "audience_departments": [d for d in departments if allowed is None or d.id in allowed],
+        "kinds": list(PostKind),
+        "formats": list(EventFormat),
+        "reactions": REACTIONS,
+        "me": user,
+    }
 
 
 def _feed_context(request: Request, session: Session, user: User, cursor: str | None) -> dict[str, Any]:
     q = request.query_params
     kind = q.get("kind") if q.get("kind") in set(PostKind) else None
     department = q.get("department_id", "")
-    filters = feed_service.FeedFilters(kind=PostKind(kind) if kind else None, tag=q.get("tag") or None,
-                                       department_id=int(department) if department.isdigit() else None,
-                                       author=(q.get("author") or "").lstrip("@") or None)
+    filters = feed_service.FeedFilters(
+        kind=PostKind(kind) if kind else None,
+        tag=q.get("tag") or None,
+        department_id=int(department) if department.isdigit() else None,
+        author=(q.get("author") or "").lstrip("@") or None,
+    )
     top = [] if filters.active or cursor else feed_service.top_posts(session=session, user=user)
-    posts, next_cursor = feed_service.list_feed(session=session, user=user, filters=filters, cursor=cursor,
-                                                exclude_ids=[p.id for p in top if p.id])
+    posts, next_cursor = feed_service.list_feed(
+        session=session, user=user, filters=filters, cursor=cursor, exclude_ids=[p.id for p in top if p.id]
+    )
     shown = feed_service.to_public_many(session=session, user=user, posts=top + posts)
     more = {k: v for k, v in q.items() if k != "cursor" and v}
     home_plans = [] if cursor else onboarding_views.home_plans(session=session, user=user, today=local_today())
-    return {**common(session, user), "home_plans": home_plans, "top": shown[:len(top)], "posts": shown[len(top):],
-            "filters": filters, "next_cursor": next_cursor, "more_query": more}
+    return {
+        **common(session, user),
+        "home_plans": home_plans,
+        "top": shown[: len(top)],
+        "posts": shown[len(top) :],
+        "filters": filters,
+        "next_cursor": next_cursor,
+        "more_query": more,
+    }
 
 
 @pages.get("/")
@@ -64,19 +81,30 @@ def feed_page(request: Request, session: SessionDep, user: OptionalUser, cursor:
 
 
 @pages.post("/posts")
-def create_post_page(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
-                     form: Annotated[PostForm, Form()],
-                     files: Annotated[list[UploadFile], File()] = []) -> Response:  # noqa: B006
+def create_post_page(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    form: Annotated[PostForm, Form()],
+    files: Annotated[list[UploadFile], File()] = [],  # noqa: B006  (FastAPI copies the default)
+) -> Response:
     """Publish a post from the feed's form; on a mistake the form comes back with the text kept."""
     try:
-        uploads = [uploads_service.save_upload(session=session, settings=settings, owner=user, file=f)
-                   for f in files if f.filename]
+        uploads = [
+            uploads_service.save_upload(session=session, settings=settings, owner=user, file=f)
+            for f in files
+            if f.filename
+        ]
         data = to_post_create(form, [u.id for u in uploads if u.id])
         post = feed_service.create_post(session=session, author=user, data=data)
     except AppError as error:
         session.rollback()
-        context = {**_feed_context(request, session, user, None), "form": form,
-                   "error": error.detail(request_language(request))}
+        context = {
+            **_feed_context(request, session, user, None),
+            "form": form,
+            "error": error.detail(request_language(request)),
+        }
         return render(request, "feed/list.html", context, status_code=error.status_code)
     return RedirectResponse(feed_service.post_url(post.id), status_code=303)
 
@@ -89,11 +117,18 @@ def detail_context(session: Session, user: User, post_id: int) -> dict[str, Any]
     authors = feed_service.authors_by_id(session=session, user_ids={c.author_id for c in comments})
     threads = [(c, [r for r in comments if r.parent_id == c.id]) for c in comments if c.parent_id is None]
     reactors = feed_service.list_reactors(session=session, post=post)
-    comment_reactions = feed_service.count_comment_reactions(session=session, user=user,
-                                                             comment_ids=[c.id for c in comments if c.id])
-    return {**common(session, user), "post": public, "threads": threads, "authors": authors,
-            "reactors": reactors, "comment_reactions": comment_reactions,
-            "revisions": feed_service.list_revisions(session=session, post=post)}
+    comment_reactions = feed_service.count_comment_reactions(
+        session=session, user=user, comment_ids=[c.id for c in comments if c.id]
+    )
+    return {
+        **common(session, user),
+        "post": public,
+        "threads": threads,
+        "authors": authors,
+        "reactors": reactors,
+        "comment_reactions": comment_reactions,
+        "revisions": feed_service.list_revisions(session=session, post=post),
+    }
 
 
 @pages.get("/posts/{post_id}")
@@ -113,8 +148,14 @@ def post_edit_page(request: Request, session: SessionDep, user: CurrentUser, pos
 
 
 @pages.post("/posts/{post_id}/edit")
-def update_post_page(request: Request, session: SessionDep, user: CurrentUser, post_id: int,
-                     body: Annotated[str, Form()] = "", tags: Annotated[str, Form()] = "") -> Response:
+def update_post_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    post_id: int,
+    body: Annotated[str, Form()] = "",
+    tags: Annotated[str, Form()] = "",
+) -> Response:
     """Save an edit; the earlier version is kept."""
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
     data = PostUpdate(body=body, tags=[t for t in tags.replace("#", " ").replace(",", " ").split() if t])
@@ -123,8 +164,12 @@ def update_post_page(request: Request, session: SessionDep, user: CurrentUser, p
     except InvalidInput as error:
         session.rollback()
         public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
-        return render(request, "feed/edit.html", {"post": public, "body": body, "tags": tags,
-                                                  "error": error.detail(request_language(request))}, status_code=422)
+        return render(
+            request,
+            "feed/edit.html",
+            {"post": public, "body": body, "tags": tags, "error": error.detail(request_language(request))},
+            status_code=422,
+        )
     return RedirectResponse(feed_service.post_url(post_id), status_code=303)
 
 

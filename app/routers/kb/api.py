@@ -85,12 +85,27 @@ def _one(session: SessionDep, user: CurrentUser, article_id: int) -> ArticlePubl
 
 
 @api.get("/articles", response_model=Page[ArticleSummary])
-def read_articles(session: SessionDep, user: CurrentUser, category: int | None = None, tag: str | None = None,
-                  owner: int | None = None, status: str | None = None, cursor: str | None = None,
-                  limit: Annotated[int, Query(ge=1, le=100)] = 30) -> Page[ArticleSummary]:
+def read_articles(
+    session: SessionDep,
+    user: CurrentUser,
+    category: int | None = None,
+    tag: str | None = None,
+    owner: int | None = None,
+    status: str | None = None,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 30,
+) -> Page[ArticleSummary]:
     """Readable articles, recently updated first; filter by category, tag, owner or status (`pending`: in review)."""
-    rows, next_cursor = articles.list_articles(session=session, user=user, category_id=category, tag=tag,
-                                               owner_id=owner, status=status, cursor=cursor, limit=limit)
+    rows, next_cursor = articles.list_articles(
+        session=session,
+        user=user,
+        category_id=category,
+        tag=tag,
+        owner_id=owner,
+        status=status,
+        cursor=cursor,
+        limit=limit,
+    )
     return Page(items=[public.article_summary(a) for a in rows], next_cursor=next_cursor)
 
 
@@ -111,8 +126,12 @@ def preview_article(session: SessionDep, user: CurrentUser, data: PreviewRequest
 def read_article(session: SessionDep, user: CurrentUser, article_id: int) -> ArticlePublic:
     """One article's visible version (recorded as a view)."""
     article = articles.get_readable(session=session, user=user, article_id=article_id)
-    views.record_view(session=session, user=user, article=article,
-                      revision=public.visible_revision(session=session, user=user, article=article))
+    views.record_view(
+        session=session,
+        user=user,
+        article=article,
+        revision=public.visible_revision(session=session, user=user, article=article),
+    )
     return public.article_public(session=session, user=user, article=article)
 
 
@@ -133,13 +152,19 @@ def submit_article(session: SessionDep, user: CurrentUser, article_id: int) -> A
 
 
 @api.post("/articles/{article_id}/publish", response_model=ArticlePublic)
-def publish_article(session: SessionDep, settings: SettingsDep, user: CurrentUser, article_id: int,
-                    data: PublishRequest | None = None) -> ArticlePublic:
+def publish_article(
+    session: SessionDep, settings: SettingsDep, user: CurrentUser, article_id: int, data: PublishRequest | None = None
+) -> ArticlePublic:
     """Publish the newest revision (managers); `major: false` makes an editorial version; 403 under the two-person
     rule when the caller wrote some of it."""
     article = articles.get_readable(session=session, user=user, article_id=article_id)
-    lifecycle.publish(session=session, user=user, article=article, data=data or PublishRequest(),
-                      two_person_rule=settings.kb_two_person_rule)
+    lifecycle.publish(
+        session=session,
+        user=user,
+        article=article,
+        data=data or PublishRequest(),
+        two_person_rule=settings.kb_two_person_rule,
+    )
     return _one(session, user, article_id)
 
 
@@ -184,21 +209,37 @@ def acknowledge_article(session: SessionDep, user: CurrentUser, article_id: int)
 
 
 @api.get("/articles/{article_id}/acknowledgements", response_model=AcknowledgementReport)
-def read_acknowledgements(session: SessionDep, user: CurrentUser, article_id: int,
-                          department_id: int | None = None) -> AcknowledgementReport:
+def read_acknowledgements(
+    session: SessionDep, user: CurrentUser, article_id: int, department_id: int | None = None
+) -> AcknowledgementReport:
     """Who in the audience acknowledged which version and when, and who is missing (managers)."""
     article = articles.get_readable(session=session, user=user, article_id=article_id)
     data = acknowledgements.report(session=session, user=user, article=article, department_id=department_id)
-    items = [AcknowledgementPublic(user_id=r.user.id or 0, name=r.user.name, email=r.user.email,
-                                   department_names=r.department_names, version=r.version,
-                                   acknowledged_at=r.acknowledged_at, current=r.current) for r in data.rows]
-    return AcknowledgementReport(article_id=article_id, current_version=article.current_major,
-                                 acknowledged=data.acknowledged, missing=len(data.missing), items=items)
+    items = [
+        AcknowledgementPublic(
+            user_id=r.user.id or 0,
+            name=r.user.name,
+            email=r.user.email,
+            department_names=r.department_names,
+            version=r.version,
+            acknowledged_at=r.acknowledged_at,
+            current=r.current,
+        )
+        for r in data.rows
+    ]
+    return AcknowledgementReport(
+        article_id=article_id,
+        current_version=article.current_major,
+        acknowledged=data.acknowledged,
+        missing=len(data.missing),
+        items=items,
+    )
 
 
 @api.delete("/articles/{article_id}/attachments/{upload_id}", status_code=204)
-def delete_attachment(session: SessionDep, settings: SettingsDep, user: CurrentUser, article_id: int,
-                      upload_id: int) -> Response:
+def delete_attachment(
+    session: SessionDep, settings: SettingsDep, user: CurrentUser, article_id: int, upload_id: int
+) -> Response:
     """Remove a file from the article and delete it (managers, or the author of a draft; audited)."""
     article = articles.get_readable(session=session, user=user, article_id=article_id)
     attachments.remove_attachment(session=session, settings=settings, user=user, article=article, upload_id=upload_id)
@@ -223,10 +264,12 @@ def read_revision(session: SessionDep, user: CurrentUser, article_id: int, revis
     return public.revision_detail(session=session, user=user, revision=row, author_name=names.get(row.author_id, ""))
 
 
-@api.post("/articles/{article_id}/revisions/{revision_id}/restore", response_model=ArticleRevisionPublic,
-          status_code=201)
-def restore_revision(session: SessionDep, user: CurrentUser, article_id: int,
-                     revision_id: int) -> ArticleRevisionPublic:
+@api.post(
+    "/articles/{article_id}/revisions/{revision_id}/restore", response_model=ArticleRevisionPublic, status_code=201
+)
+def restore_revision(
+    session: SessionDep, user: CurrentUser, article_id: int, revision_id: int
+) -> ArticleRevisionPublic:
     """Make an old revision's text the newest revision."""
     article = articles.get_readable(session=session, user=user, article_id=article_id)
     row = revisions.restore_revision(session=session, user=user, article=article, revision_id=revision_id)
@@ -239,17 +282,27 @@ def read_diff(session: SessionDep, user: CurrentUser, article_id: int, old: int,
     article = articles.get_readable(session=session, user=user, article_id=article_id)
     a, b, lines = revisions.diff(session=session, user=user, article=article, old_id=old, new_id=new)
     names = revisions.authors_of(session=session, revisions=[a, b])
-    return DiffPublic(old=public.revision_public(a, names.get(a.author_id, "")),
-                      new=public.revision_public(b, names.get(b.author_id, "")),
-                      lines=[DiffLinePublic(**vars(line)) for line in lines])
+    return DiffPublic(
+        old=public.revision_public(a, names.get(a.author_id, "")),
+        new=public.revision_public(b, names.get(b.author_id, "")),
+        lines=[DiffLinePublic(**vars(line)) for line in lines],
+    )
 
 
 @api.get("/articles/{article_id}/views", response_model=list[ViewPublic])
 def read_views(session: SessionDep, user: CurrentUser, article_id: int) -> list[ViewPublic]:
     """Who opened the article, for managers (people of their departments and of none)."""
     article = articles.get_readable(session=session, user=user, article_id=article_id)
-    return [ViewPublic(user_id=r.user.id or 0, name=r.user.name, views=r.views, last_viewed_at=r.last_viewed_at,
-                       last_version=r.last_version) for r in views.report(session=session, user=user, article=article)]
+    return [
+        ViewPublic(
+            user_id=r.user.id or 0,
+            name=r.user.name,
+            views=r.views,
+            last_viewed_at=r.last_viewed_at,
+            last_version=r.last_version,
+        )
+        for r in views.report(session=session, user=user, article=article)
+    ]
 
 
 @api.get("/kb/categories", response_model=list[CategoryPublic])
@@ -261,13 +314,18 @@ def read_categories(session: SessionDep, user: CurrentUser) -> list[CategoryPubl
 @api.post("/kb/categories", response_model=CategoryPublic, status_code=201)
 def create_category(session: SessionDep, user: CurrentUser, data: CategoryCreate) -> CategoryPublic:
     """Add a category or a subcategory (managers)."""
-    return CategoryPublic.model_validate(categories.create_category(session=session, user=user, data=data),
-                                         from_attributes=True)
+    return CategoryPublic.model_validate(
+        categories.create_category(session=session, user=user, data=data), from_attributes=True
+    )
 
 
 @api.get("/reports/kb-reviews", response_model=list[ReviewDuePublic])
 def read_review_report(session: SessionDep, user: CurrentUser) -> list[ReviewDuePublic]:
     """Overdue and soon-due articles for the manager's departments."""
     rows = reviews.review_report(session=session, user=user)
-    return [ReviewDuePublic(article=public.article_summary(r.article), owner_name=r.owner.name if r.owner else "",
-                            overdue=r.overdue) for r in rows]
+    return [
+        ReviewDuePublic(
+            article=public.article_summary(r.article), owner_name=r.owner.name if r.owner else "", overdue=r.overdue
+        )
+        for r in rows
+    ]

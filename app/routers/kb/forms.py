@@ -37,21 +37,27 @@ class ArticleForm(BaseModel):
             "category": self._int(self.category, "This category does not exist."),
             "department_ids": [int(d) for d in self.department_ids if d.isdigit()],
             "requires_acknowledgement": self.requires_acknowledgement == "on",
-            "review_interval_months": self._int(self.review_interval_months,
-                                                "The review interval is a number of months from 1 to 60."),
+            "review_interval_months": self._int(
+                self.review_interval_months, "The review interval is a number of months from 1 to 60."
+            ),
             "change_note": self.change_note,
         }
 
     def to_create(self) -> ArticleCreate:
         """Input for a new draft."""
         owner = self._int(self.owner_id, "The owner must be an active person.")
-        return ArticleCreate.model_validate({"title": self.title, "body": self.body, "owner_id": owner,
-                                             **self._common()})
+        return ArticleCreate.model_validate(
+            {"title": self.title, "body": self.body, "owner_id": owner, **self._common()}
+        )
 
     def to_update(self, *, with_settings: bool) -> ArticleUpdate:
         """Input for a save: the text always, the settings when the editor may change them."""
-        data: dict[str, object] = {"base_revision_id": self._int(self.base_revision_id, "Reload the page."),
-                                   "title": self.title, "body": self.body, **self._common()}
+        data: dict[str, object] = {
+            "base_revision_id": self._int(self.base_revision_id, "Reload the page."),
+            "title": self.title,
+            "body": self.body,
+            **self._common(),
+        }
         if with_settings:
             owner = self._int(self.owner_id, "The owner must be an active person.")
             if owner is not None:

@@ -42,51 +42,96 @@ def _error(request: Request, exc: AppError | ValidationError) -> str:
 
 
 @pages.get("")
-def article_list_page(request: Request, session: SessionDep, user: CurrentUser, category: int | None = None,
-                      tag: str | None = None, owner: int | None = None, status: str | None = None,
-                      cursor: str | None = None) -> Response:
+def article_list_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    category: int | None = None,
+    tag: str | None = None,
+    owner: int | None = None,
+    status: str | None = None,
+    cursor: str | None = None,
+) -> Response:
     """Browse by category, tag, owner or status; recently updated first."""
-    rows, next_cursor = articles.list_articles(session=session, user=user, category_id=category, tag=tag,
-                                               owner_id=owner, status=status, cursor=cursor, limit=30)
+    rows, next_cursor = articles.list_articles(
+        session=session,
+        user=user,
+        category_id=category,
+        tag=tag,
+        owner_id=owner,
+        status=status,
+        cursor=cursor,
+        limit=30,
+    )
     owners = {u.id: u.name for u in users_service.list_users(session=session, include_inactive=False)}
-    return render(request, "kb/list.html", {
-        "articles": rows, "next_cursor": next_cursor, "tree": categories.category_tree(session=session),
-        "tags": articles.list_tags(session=session, user=user), "owners": owners,
-        "tags_by_article": public.tags_of(session=session, articles=rows),
-        "overdue": {a.id for a in rows if public.is_overdue(a)},
-        "filters": {"category": category, "tag": tag or "", "owner": owner, "status": status or ""}})
+    return render(
+        request,
+        "kb/list.html",
+        {
+            "articles": rows,
+            "next_cursor": next_cursor,
+            "tree": categories.category_tree(session=session),
+            "tags": articles.list_tags(session=session, user=user),
+            "owners": owners,
+            "tags_by_article": public.tags_of(session=session, articles=rows),
+            "overdue": {a.id for a in rows if public.is_overdue(a)},
+            "filters": {"category": category, "tag": tag or "", "owner": owner, "status": status or ""},
+        },
+    )
 
 
-def _editor(request: Request, session: Session, user: User, form: ArticleForm, article: KbArticle | None = None,
-            status_code: int = 200, **extra: Any) -> Response:
+def _editor(
+    request: Request,
+    session: Session,
+    user: User,
+    form: ArticleForm,
+    article: KbArticle | None = None,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
     can_settings = article is None or access.changes_at_once(user=user, article=article)
-    context = {"form": form, "article": article, "can_settings": can_settings, "templates": TEMPLATES,
-               "categories": categories.list_categories(session=session),
-               "departments": users_service.list_departments(session=session),
-               "people": users_service.list_users(session=session, include_inactive=False) if user.is_manager else [],
-               **extra}
+    context = {
+        "form": form,
+        "article": article,
+        "can_settings": can_settings,
+        "templates": TEMPLATES,
+        "categories": categories.list_categories(session=session),
+        "departments": users_service.list_departments(session=session),
+        "people": users_service.list_users(session=session, include_inactive=False) if user.is_manager else [],
+        **extra,
+    }
     return render(request, "kb/edit.html", context, status_code=status_code)
 
 
 @pages.get("/new")
-def new_article_page(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
-                     template: str | None = None) -> Response:
+def new_article_page(
+    request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, template: str | None = None
+) -> Response:
     """The editor for a new article, optionally started from a template."""
     chosen = get_template(template)
-    form = ArticleForm(body=chosen.body if chosen else "", template=template or "",
-                       review_interval_months=str(settings.kb_review_months))
+    form = ArticleForm(
+        body=chosen.body if chosen else "",
+        template=template or "",
+        review_interval_months=str(settings.kb_review_months),
+    )
     return _editor(request, session, user, form)
 
 
 @pages.post("/new")
-def new_article_submit(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
-                       form: Annotated[ArticleForm, Form()]) -> Response:
+def new_article_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    form: Annotated[ArticleForm, Form()],
+) -> Response:
     """Create the draft (or show the preview without saving)."""
     if form.action == "preview":
         return _editor(request, session, user, form, preview=render_body(session=session, user=user, body=form.body))
     try:
-        article = articles.create_article(session=session, author=user, data=form.to_create(),
-                                          review_months=settings.kb_review_months)
+        article = articles.create_article(
+            session=session, author=user, data=form.to_create(), review_months=settings.kb_review_months
+        )
     except (AppError, ValidationError) as exc:
         session.rollback()
         return _editor(request, session, user, form, status_code=422, error=_error(request, exc))
@@ -114,22 +159,32 @@ def article_page(request: Request, session: SessionDep, user: CurrentUser, slug:
 
 def _article_context(session: Session, user: User, article: KbArticle, revision: KbRevision | None) -> dict[str, Any]:
     head = session.get(KbRevision, article.head_revision_id) if article.head_revision_id else None
-    category = categories.get_category_or_raise(session=session, category_id=article.category_id) \
-        if article.category_id else None
+    category = (
+        categories.get_category_or_raise(session=session, category_id=article.category_id)
+        if article.category_id
+        else None
+    )
     names = revisions.authors_of(session=session, revisions=[r for r in (revision, head) if r])
     owner = session.get(User, article.owner_id)
-    return {"article": article, "revision": revision, "head": head, "category": category, "owner": owner,
-            "names": names, "html": render_body(session=session, user=user, body=revision.body if revision else ""),
-            "sees_pending": access.sees_pending(user=user, article=article, head=head),
-            "in_review": lifecycle.is_in_review(article),
-            "overdue": public.is_overdue(article),
-            "needs_ack": acknowledgements.needs_acknowledgement(session=session, user=user, article=article),
-            "acked_version": acknowledgements.latest_acknowledged(session=session, user=user, article=article),
-            "linked_from": articles.linked_from(session=session, user=user, article=article),
-            "version": views.version_label(revision),
-            "returned": lifecycle.last_return(session=session, article=article),
-            "attachments": attachments.list_attachments(session=session, article=article),
-            "can_attach": _allowed(lambda: access.check_can_attach(session=session, user=user, article=article))}
+    return {
+        "article": article,
+        "revision": revision,
+        "head": head,
+        "category": category,
+        "owner": owner,
+        "names": names,
+        "html": render_body(session=session, user=user, body=revision.body if revision else ""),
+        "sees_pending": access.sees_pending(user=user, article=article, head=head),
+        "in_review": lifecycle.is_in_review(article),
+        "overdue": public.is_overdue(article),
+        "needs_ack": acknowledgements.needs_acknowledgement(session=session, user=user, article=article),
+        "acked_version": acknowledgements.latest_acknowledged(session=session, user=user, article=article),
+        "linked_from": articles.linked_from(session=session, user=user, article=article),
+        "version": views.version_label(revision),
+        "returned": lifecycle.last_return(session=session, article=article),
+        "attachments": attachments.list_attachments(session=session, article=article),
+        "can_attach": _allowed(lambda: access.check_can_attach(session=session, user=user, article=article)),
+    }
 
 
 def _allowed(check: Callable[[], None]) -> bool:
@@ -157,25 +212,37 @@ def edit_article_page(request: Request, session: SessionDep, user: CurrentUser, 
     head = session.get(KbRevision, article.head_revision_id)
     assert head is not None
     audience = access.audience_of(session=session, article_ids=[article.id or 0]).get(article.id or 0, [])
-    form = ArticleForm(title=head.title, body=head.body, tags=", ".join(head.tags),
-                       category=str(article.category_id or ""), department_ids=[str(d) for d in audience],
-                       owner_id=str(article.owner_id), base_revision_id=str(head.id),
-                       requires_acknowledgement="on" if article.requires_acknowledgement else "",
-                       review_interval_months=str(article.review_interval_months))
+    form = ArticleForm(
+        title=head.title,
+        body=head.body,
+        tags=", ".join(head.tags),
+        category=str(article.category_id or ""),
+        department_ids=[str(d) for d in audience],
+        owner_id=str(article.owner_id),
+        base_revision_id=str(head.id),
+        requires_acknowledgement="on" if article.requires_acknowledgement else "",
+        review_interval_months=str(article.review_interval_months),
+    )
     return _editor(request, session, user, form, article)
 
 
 @pages.post("/{slug}/edit")
-def edit_article_submit(request: Request, session: SessionDep, user: CurrentUser, slug: str,
-                        form: Annotated[ArticleForm, Form()]) -> Response:
+def edit_article_submit(
+    request: Request, session: SessionDep, user: CurrentUser, slug: str, form: Annotated[ArticleForm, Form()]
+) -> Response:
     """Save a new revision; a newer revision saved meanwhile shows both texts instead of overwriting."""
     article = _article(session, user, slug)
     if form.action == "preview":
-        return _editor(request, session, user, form, article,
-                       preview=render_body(session=session, user=user, body=form.body))
+        return _editor(
+            request, session, user, form, article, preview=render_body(session=session, user=user, body=form.body)
+        )
     try:
-        articles.save_article(session=session, user=user, article=article,
-                              data=form.to_update(with_settings=access.changes_at_once(user=user, article=article)))
+        articles.save_article(
+            session=session,
+            user=user,
+            article=article,
+            data=form.to_update(with_settings=access.changes_at_once(user=user, article=article)),
+        )
     except RevisionConflict as exc:
         session.rollback()
         return _conflict(request, session, user, form, article, exc)
@@ -187,16 +254,26 @@ def edit_article_submit(request: Request, session: SessionDep, user: CurrentUser
     return RedirectResponse(f"/kb/{article.slug}?saved=1", status_code=303)
 
 
-def _conflict(request: Request, session: Session, user: User, form: ArticleForm, article: KbArticle,
-              exc: RevisionConflict) -> Response:
+def _conflict(
+    request: Request, session: Session, user: User, form: ArticleForm, article: KbArticle, exc: RevisionConflict
+) -> Response:
     session.refresh(article)
     head = session.get(KbRevision, article.head_revision_id)
     assert head is not None
     names = revisions.authors_of(session=session, revisions=[head])
     form.base_revision_id = str(head.id)
-    return _editor(request, session, user, form, article, status_code=409, error=_error(request, exc),
-                   conflict=head, conflict_author=names.get(head.author_id, ""),
-                   conflict_diff=diff_lines(head.body, form.body))
+    return _editor(
+        request,
+        session,
+        user,
+        form,
+        article,
+        status_code=409,
+        error=_error(request, exc),
+        conflict=head,
+        conflict_author=names.get(head.author_id, ""),
+        conflict_diff=diff_lines(head.body, form.body),
+    )
 
 
 def _lifecycle(request: Request, session: Session, user: User, slug: str, action: Any) -> Response:
@@ -205,37 +282,57 @@ def _lifecycle(request: Request, session: Session, user: User, slug: str, action
         action(article)
     except AppError as exc:
         session.rollback()
-        context = _article_context(session, user, article, public.visible_revision(session=session, user=user,
-                                                                                   article=article))
-        return render(request, "kb/article.html", {**context, "error": _error(request, exc)},
-                      status_code=exc.status_code)
+        context = _article_context(
+            session, user, article, public.visible_revision(session=session, user=user, article=article)
+        )
+        return render(
+            request, "kb/article.html", {**context, "error": _error(request, exc)}, status_code=exc.status_code
+        )
     return RedirectResponse(f"/kb/{article.slug}", status_code=303)
 
 
 @pages.post("/{slug}/submit")
 def submit_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
     """Send the draft or the proposed change for review."""
-    return _lifecycle(request, session, user, slug,
-                      lambda a: lifecycle.submit_for_review(session=session, user=user, article=a))
+    return _lifecycle(
+        request, session, user, slug, lambda a: lifecycle.submit_for_review(session=session, user=user, article=a)
+    )
 
 
 @pages.post("/{slug}/publish")
-def publish_article(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, slug: str,
-                    major: Annotated[str, Form()] = "major", change_note: Annotated[str, Form()] = "") -> Response:
+def publish_article(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    slug: str,
+    major: Annotated[str, Form()] = "major",
+    change_note: Annotated[str, Form()] = "",
+) -> Response:
     """Approve and publish (managers), as a major or an editorial version."""
     data = PublishRequest(major=major != "minor", change_note=change_note[:500])
-    return _lifecycle(request, session, user, slug, lambda a: lifecycle.publish(
-        session=session, user=user, article=a, data=data, two_person_rule=settings.kb_two_person_rule))
+    return _lifecycle(
+        request,
+        session,
+        user,
+        slug,
+        lambda a: lifecycle.publish(
+            session=session, user=user, article=a, data=data, two_person_rule=settings.kb_two_person_rule
+        ),
+    )
 
 
 @pages.post("/{slug}/return")
-def return_article(request: Request, session: SessionDep, user: CurrentUser, slug: str,
-                   comment: Annotated[str, Form()] = "") -> Response:
+def return_article(
+    request: Request, session: SessionDep, user: CurrentUser, slug: str, comment: Annotated[str, Form()] = ""
+) -> Response:
     """Return for changes with a comment (managers)."""
+
     def act(article: KbArticle) -> None:
         if not comment.strip():
             raise InvalidInput("Write what should be changed.")
         lifecycle.return_for_changes(session=session, user=user, article=article, comment=comment[:2000])
+
     return _lifecycle(request, session, user, slug, act)
 
 
@@ -254,28 +351,49 @@ def unarchive_article(request: Request, session: SessionDep, user: CurrentUser, 
 @pages.post("/{slug}/reviewed")
 def reviewed_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
     """Reviewed, no changes (owner or manager)."""
-    return _lifecycle(request, session, user, slug,
-                      lambda a: lifecycle.mark_reviewed(session=session, user=user, article=a))
+    return _lifecycle(
+        request, session, user, slug, lambda a: lifecycle.mark_reviewed(session=session, user=user, article=a)
+    )
 
 
 @pages.post("/{slug}/acknowledge")
 def acknowledge_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
     """I have read and understood."""
-    return _lifecycle(request, session, user, slug,
-                      lambda a: acknowledgements.acknowledge(session=session, user=user, article=a))
+    return _lifecycle(
+        request, session, user, slug, lambda a: acknowledgements.acknowledge(session=session, user=user, article=a)
+    )
 
 
 @pages.post("/{slug}/attachments")
-def attach_submit(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, slug: str,
-                  file: Annotated[UploadFile, File()]) -> Response:
+def attach_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    slug: str,
+    file: Annotated[UploadFile, File()],
+) -> Response:
     """Attach a file (images and PDF, size-limited) to the article."""
-    return _lifecycle(request, session, user, slug, lambda a: attachments.attach_file(
-        session=session, settings=settings, user=user, article=a, file=file))
+    return _lifecycle(
+        request,
+        session,
+        user,
+        slug,
+        lambda a: attachments.attach_file(session=session, settings=settings, user=user, article=a, file=file),
+    )
 
 
 @pages.post("/{slug}/attachments/{upload_id}/delete")
-def remove_attachment_submit(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
-                             slug: str, upload_id: int) -> Response:
+def remove_attachment_submit(
+    request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, slug: str, upload_id: int
+) -> Response:
     """Remove an attached file (those who may attach; audited)."""
-    return _lifecycle(request, session, user, slug, lambda a: attachments.remove_attachment(
-        session=session, settings=settings, user=user, article=a, upload_id=upload_id))
+    return _lifecycle(
+        request,
+        session,
+        user,
+        slug,
+        lambda a: attachments.remove_attachment(
+            session=session, settings=settings, user=user, article=a, upload_id=upload_id
+        ),
+    )

@@ -20,8 +20,17 @@ def history_page(request: Request, session: SessionDep, user: CurrentUser, slug:
     rows = revisions.list_revisions(session=session, user=user, article=article)
     names = revisions.authors_of(session=session, revisions=rows)
     numbers = {r.id: r.number for r in rows}
-    return render(request, "kb/history.html", {"article": article, "revisions": rows, "names": names,
-                                               "numbers": numbers, "labels": {r.id: version_label(r) for r in rows}})
+    return render(
+        request,
+        "kb/history.html",
+        {
+            "article": article,
+            "revisions": rows,
+            "names": names,
+            "numbers": numbers,
+            "labels": {r.id: version_label(r) for r in rows},
+        },
+    )
 
 
 @pages.get("/{slug}/revisions/{revision_id}")
@@ -30,9 +39,17 @@ def revision_page(request: Request, session: SessionDep, user: CurrentUser, slug
     article = articles.get_readable(session=session, user=user, slug=slug)
     revision = revisions.get_revision(session=session, user=user, article=article, revision_id=revision_id)
     names = revisions.authors_of(session=session, revisions=[revision])
-    return render(request, "kb/revision.html", {"article": article, "revision": revision, "names": names,
-                                                "label": version_label(revision),
-                                                "html": render_body(session=session, user=user, body=revision.body)})
+    return render(
+        request,
+        "kb/revision.html",
+        {
+            "article": article,
+            "revision": revision,
+            "names": names,
+            "label": version_label(revision),
+            "html": render_body(session=session, user=user, body=revision.body),
+        },
+    )
 
 
 @pages.get("/{slug}/diff")
@@ -41,8 +58,18 @@ def diff_page(request: Request, session: SessionDep, user: CurrentUser, slug: st
     article = articles.get_readable(session=session, user=user, slug=slug)
     a, b, lines = revisions.diff(session=session, user=user, article=article, old_id=old, new_id=new)
     names = revisions.authors_of(session=session, revisions=[a, b])
-    return render(request, "kb/diff.html", {"article": article, "old": a, "new": b, "lines": lines, "names": names,
-                                            "labels": {a.id: version_label(a), b.id: version_label(b)}})
+    return render(
+        request,
+        "kb/diff.html",
+        {
+            "article": article,
+            "old": a,
+            "new": b,
+            "lines": lines,
+            "names": names,
+            "labels": {a.id: version_label(a), b.id: version_label(b)},
+        },
+    )
 
 
 @pages.post("/{slug}/revisions/{revision_id}/restore")

@@ -29,18 +29,31 @@ def categories_page(request: Request, session: SessionDep, user: ManagerUser) ->
 
 
 @pages.post("/categories")
-def categories_submit(request: Request, session: SessionDep, user: ManagerUser, name: Annotated[str, Form()] = "",
-                      parent_id: Annotated[str, Form()] = "") -> Response:
+def categories_submit(
+    request: Request,
+    session: SessionDep,
+    user: ManagerUser,
+    name: Annotated[str, Form()] = "",
+    parent_id: Annotated[str, Form()] = "",
+) -> Response:
     """Add a category or a subcategory."""
     try:
         parent = int(parent_id) if parent_id.isdigit() else None
-        categories.create_category(session=session, user=user, data=CategoryCreate.model_construct(
-            name=name[:120], parent_id=parent))
+        categories.create_category(
+            session=session, user=user, data=CategoryCreate.model_construct(name=name[:120], parent_id=parent)
+        )
     except AppError as exc:
         session.rollback()
-        return render(request, "kb/categories.html", {"tree": categories.category_tree(session=session),
-                                                      "error": exc.detail(request_language(request)), "name": name},
-                      status_code=exc.status_code)
+        return render(
+            request,
+            "kb/categories.html",
+            {
+                "tree": categories.category_tree(session=session),
+                "error": exc.detail(request_language(request)),
+                "name": name,
+            },
+            status_code=exc.status_code,
+        )
     return RedirectResponse("/kb/categories", status_code=303)
 
 
@@ -48,8 +61,9 @@ def categories_submit(request: Request, session: SessionDep, user: ManagerUser, 
 def export_category(session: SessionDep, user: ManagerUser, category_id: int) -> Response:
     """The category's published articles as a zip of Markdown files with front matter."""
     name, data = exporting.export_category(session=session, user=user, category_id=category_id)
-    return Response(data, media_type="application/zip",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return Response(
+        data, media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'}
+    )
 
 
 @pages.get("/import")
@@ -59,8 +73,14 @@ def import_page(request: Request, session: SessionDep, user: ManagerUser) -> Res
 
 
 @pages.post("/import")
-def import_submit(request: Request, session: SessionDep, settings: SettingsDep, user: ManagerUser,
-                  file: Annotated[UploadFile, File()], category: Annotated[str, Form()] = "") -> Response:
+def import_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: ManagerUser,
+    file: Annotated[UploadFile, File()],
+    category: Annotated[str, Form()] = "",
+) -> Response:
     """Import the file as published articles and show what was created and what was skipped."""
     context = {"categories": categories.list_categories(session=session)}
     try:
@@ -68,43 +88,62 @@ def import_submit(request: Request, session: SessionDep, settings: SettingsDep, 
         if len(data) > settings.max_upload_bytes:
             raise InvalidInput("The file is larger than {mb} MB.", mb=settings.max_upload_mb)
         _, items = importing.read_bytes(file.filename or "import.jsonl", data)
-        path = categories.category_path(session, categories.get_category_or_raise(
-            session=session, category_id=int(category))) if category.isdigit() else ""
-        result = importing.import_items(session=session, author=user, items=items, category=path,
-                                        review_months=settings.kb_review_months)
+        path = (
+            categories.category_path(
+                session, categories.get_category_or_raise(session=session, category_id=int(category))
+            )
+            if category.isdigit()
+            else ""
+        )
+        result = importing.import_items(
+            session=session, author=user, items=items, category=path, review_months=settings.kb_review_months
+        )
     except AppError as exc:
         session.rollback()
-        return render(request, "kb/import.html", {**context, "error": exc.detail(request_language(request))},
-                      status_code=422)
+        return render(
+            request, "kb/import.html", {**context, "error": exc.detail(request_language(request))}, status_code=422
+        )
     language = request_language(request)
-    skipped = [(gettext(language, "line {n}", n=p.line) if p.line else p.where,
-                gettext(language, p.msgid, **p.params)) for p in result.problems]
+    skipped = [
+        (gettext(language, "line {n}", n=p.line) if p.line else p.where, gettext(language, p.msgid, **p.params))
+        for p in result.problems
+    ]
     return render(request, "kb/import.html", {**context, "result": result, "skipped": skipped})
 
 
 @pages.get("/{slug}/acknowledgements")
-def acknowledgements_page(request: Request, session: SessionDep, user: CurrentUser, slug: str,
-                          department_id: int | None = None) -> Response:
+def acknowledgements_page(
+    request: Request, session: SessionDep, user: CurrentUser, slug: str, department_id: int | None = None
+) -> Response:
     """Who acknowledged which version and when, who is missing; per department."""
     article = articles.get_readable(session=session, user=user, slug=slug)
     data = acknowledgements.report(session=session, user=user, article=article, department_id=department_id)
     mine = set(users_service.department_ids_of(session=session, user=user))
     departments = [d for d in users_service.list_departments(session=session) if user.is_admin or d.id in mine]
-    return render(request, "kb/acknowledgements.html", {
-        "article": article, "report": data, "department_id": department_id, "departments": departments})
+    return render(
+        request,
+        "kb/acknowledgements.html",
+        {"article": article, "report": data, "department_id": department_id, "departments": departments},
+    )
 
 
 @pages.get("/{slug}/acknowledgements.csv")
-def acknowledgements_csv(request: Request, session: SessionDep, user: CurrentUser, slug: str,
-                         department_id: int | None = None) -> Response:
+def acknowledgements_csv(
+    request: Request, session: SessionDep, user: CurrentUser, slug: str, department_id: int | None = None
+) -> Response:
     """The acknowledgement report as CSV."""
     article = articles.get_readable(session=session, user=user, slug=slug)
     data = acknowledgements.report(session=session, user=user, article=article, department_id=department_id)
     language = request_language(request)
-    headers = [gettext(language, h) for h in ("Person", "E-mail", "Departments", "Version", "Acknowledged at",
-                                              "Current version acknowledged")]
-    return Response(acknowledgements.report_csv(data, headers), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{article.slug}-acknowledgements.csv"'})
+    headers = [
+        gettext(language, h)
+        for h in ("Person", "E-mail", "Departments", "Version", "Acknowledged at", "Current version acknowledged")
+    ]
+    return Response(
+        acknowledgements.report_csv(data, headers),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{article.slug}-acknowledgements.csv"'},
+    )
 
 
 @pages.get("/{slug}/views")
@@ -112,5 +151,8 @@ def views_page(request: Request, session: SessionDep, user: CurrentUser, slug: s
     """Who opened the article (people of the manager's departments)."""
     article = articles.get_readable(session=session, user=user, slug=slug)
     access.check_manager(user)
-    return render(request, "kb/views.html", {"article": article,
-                                             "rows": views.report(session=session, user=user, article=article)})
+    return render(
+        request,
+        "kb/views.html",
+        {"article": article, "rows": views.report(session=session, user=user, article=article)},
+    )

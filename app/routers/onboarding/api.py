@@ -78,18 +78,21 @@ def archive_template(session: SessionDep, user: ManagerUser, template_id: int) -
 
 
 @api.post("/templates/{template_id}/tasks", response_model=TaskAdded, status_code=201)
-def create_template_task(session: SessionDep, settings: SettingsDep, user: ManagerUser, template_id: int,
-                         data: TemplateTaskAdd) -> TaskAdded:
+def create_template_task(
+    session: SessionDep, settings: SettingsDep, user: ManagerUser, template_id: int, data: TemplateTaskAdd
+) -> TaskAdded:
     """Add a task; with `push_to_open`, also to every open plan from this template (managers)."""
     template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
-    task, pushed = templates.add_task(session=session, actor=user, template=template, data=data,
-                                      holidays=settings.holidays)
+    task, pushed = templates.add_task(
+        session=session, actor=user, template=template, data=data, holidays=settings.holidays
+    )
     return TaskAdded(task=TemplateTaskPublic.model_validate(task, from_attributes=True), pushed_to=pushed)
 
 
 @api.put("/templates/{template_id}/tasks/{task_id}", response_model=TemplateTaskPublic)
-def update_template_task(session: SessionDep, user: ManagerUser, template_id: int, task_id: int,
-                         data: TemplateTaskCreate) -> TemplateTaskPublic:
+def update_template_task(
+    session: SessionDep, user: ManagerUser, template_id: int, task_id: int, data: TemplateTaskCreate
+) -> TemplateTaskPublic:
     """Edit a task in place; assigned plans keep their copy (managers)."""
     template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
     task = templates.update_task(session=session, actor=user, template=template, task_id=task_id, data=data)
@@ -105,26 +108,35 @@ def delete_template_task(session: SessionDep, user: ManagerUser, template_id: in
 
 
 @api.get("/assignments", response_model=Page[AssignmentPublic])
-def read_assignments(session: SessionDep, user: CurrentUser, cursor: str | None = None,
-                     limit: Annotated[int, Query(ge=1, le=100)] = 50) -> Page[AssignmentPublic]:
+def read_assignments(
+    session: SessionDep, user: CurrentUser, cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=100)] = 50
+) -> Page[AssignmentPublic]:
     """Plans the caller may see: their own, their mentees', and their departments' (newest first)."""
     query = select(OnboardingAssignment).order_by(col(OnboardingAssignment.id).desc()).limit(clamp_limit(limit) + 1)
     departments = access.managed_department_ids(session=session, user=user)
     if departments is not None:
-        query = query.where(or_(OnboardingAssignment.user_id == user.id, OnboardingAssignment.mentor_id == user.id,
-                                col(OnboardingAssignment.department_id).in_(departments)))
+        query = query.where(
+            or_(
+                OnboardingAssignment.user_id == user.id,
+                OnboardingAssignment.mentor_id == user.id,
+                col(OnboardingAssignment.department_id).in_(departments),
+            )
+        )
     if position := decode_cursor(cursor, int):
         query = query.where(col(OnboardingAssignment.id) < position[0])
     rows = session.exec(query).all()
     page = rows[:limit]
     plans = views.plan_views(session=session, assignments=page, viewer=user, today=local_today())
-    return Page(items=[views.assignment_public(p) for p in plans],
-                next_cursor=encode_cursor(page[-1].id) if len(rows) > limit else None)
+    return Page(
+        items=[views.assignment_public(p) for p in plans],
+        next_cursor=encode_cursor(page[-1].id) if len(rows) > limit else None,
+    )
 
 
 @api.post("/assignments", response_model=AssignmentPublicWithTasks, status_code=201)
-def create_assignment(session: SessionDep, settings: SettingsDep, user: ManagerUser,
-                      data: AssignmentCreate) -> AssignmentPublic:
+def create_assignment(
+    session: SessionDep, settings: SettingsDep, user: ManagerUser, data: AssignmentCreate
+) -> AssignmentPublic:
     """Assign a template to a person of your department, with a start date and a mentor (managers)."""
     assignment = assignments.assign_template(session=session, actor=user, data=data, holidays=settings.holidays)
     return _plan(session, user, assignment.id)  # type: ignore[arg-type]
@@ -152,8 +164,9 @@ def change_mentor(session: SessionDep, user: CurrentUser, assignment_id: int, da
 
 
 @api.post("/assignments/{assignment_id}/close", response_model=AssignmentPublicWithTasks)
-def close_assignment(session: SessionDep, user: CurrentUser, assignment_id: int,
-                     data: CloseRequest) -> AssignmentPublic:
+def close_assignment(
+    session: SessionDep, user: CurrentUser, assignment_id: int, data: CloseRequest
+) -> AssignmentPublic:
     """Close an open plan early, with a reason (managers of the department)."""
     assignment = access.get_assignment_or_raise(session=session, user=user, assignment_id=assignment_id)
     assignments.close_assignment(session=session, actor=user, assignment=assignment, reason=data.reason)
@@ -161,12 +174,14 @@ def close_assignment(session: SessionDep, user: CurrentUser, assignment_id: int,
 
 
 @api.post("/assignments/{assignment_id}/tasks/{task_id}/due", response_model=AssignedTaskPublic)
-def extend_due_date(session: SessionDep, user: CurrentUser, assignment_id: int, task_id: int,
-                    data: DueDateChange) -> AssignedTaskPublic:
+def extend_due_date(
+    session: SessionDep, user: CurrentUser, assignment_id: int, task_id: int, data: DueDateChange
+) -> AssignedTaskPublic:
     """Move a task's due date later; audited with the reason (managers of the department)."""
     assignment = access.get_assignment_or_raise(session=session, user=user, assignment_id=assignment_id)
-    task = assignments.extend_due_date(session=session, actor=user, assignment=assignment, task_id=task_id,
-                                       due_date=data.due_date, reason=data.reason)
+    task = assignments.extend_due_date(
+        session=session, actor=user, assignment=assignment, task_id=task_id, due_date=data.due_date, reason=data.reason
+    )
     return _task(session, user, task.id)  # type: ignore[arg-type]
 
 
@@ -178,16 +193,24 @@ def _task(session: SessionDep, user: CurrentUser, task_id: int) -> AssignedTaskP
 def _task_plan(session: SessionDep, user: CurrentUser, task_id: int) -> list[views.PlanView]:
     task = session.get(OnboardingAssignedTask, task_id)
     assignment = session.get(OnboardingAssignment, task.assignment_id, populate_existing=True) if task else None
-    return views.plan_views(session=session, assignments=[assignment] if assignment else [], viewer=user,
-                            today=local_today())
+    return views.plan_views(
+        session=session, assignments=[assignment] if assignment else [], viewer=user, today=local_today()
+    )
 
 
 @api.post("/assignments/{assignment_id}/tasks/{task_id}/complete", response_model=AssignedTaskPublic)
-def complete_task(session: SessionDep, user: CurrentUser, assignment_id: int, task_id: int,
-                  data: CompleteRequest | None = None) -> AssignedTaskPublic:
+def complete_task(
+    session: SessionDep, user: CurrentUser, assignment_id: int, task_id: int, data: CompleteRequest | None = None
+) -> AssignedTaskPublic:
     """Tick a "do" task (the new hire) or a "meet" task (the new hire or the person to meet)."""
-    tasks.complete_task(session=session, actor=user, task_id=task_id, assignment_id=assignment_id,
-                        note=data.note if data else "", upload_id=data.upload_id if data else None)
+    tasks.complete_task(
+        session=session,
+        actor=user,
+        task_id=task_id,
+        assignment_id=assignment_id,
+        note=data.note if data else "",
+        upload_id=data.upload_id if data else None,
+    )
     return _task(session, user, task_id)
 
 
@@ -199,20 +222,30 @@ def request_signoff(session: SessionDep, user: CurrentUser, assignment_id: int, 
 
 
 @api.post("/assignments/{assignment_id}/tasks/{task_id}/signoff", response_model=AssignedTaskPublic)
-def sign_off(session: SessionDep, user: CurrentUser, assignment_id: int, task_id: int,
-             data: SignoffRequest | None = None) -> AssignedTaskPublic:
+def sign_off(
+    session: SessionDep, user: CurrentUser, assignment_id: int, task_id: int, data: SignoffRequest | None = None
+) -> AssignedTaskPublic:
     """The mentor or a manager confirms a competency (never the new hire)."""
-    tasks.sign_off(session=session, actor=user, task_id=task_id, assignment_id=assignment_id,
-                   comment=data.comment if data else "")
+    tasks.sign_off(
+        session=session, actor=user, task_id=task_id, assignment_id=assignment_id, comment=data.comment if data else ""
+    )
     return _task(session, user, task_id)
 
 
 @api.get("/dashboard", response_model=list[DashboardRowPublic])
-def read_dashboard(session: SessionDep, user: ManagerUser, department_id: int | None = None, q: str = "",
-                   overdue_only: bool = False, sort: str = "name", desc: bool = False) -> list[DashboardRowPublic]:
+def read_dashboard(
+    session: SessionDep,
+    user: ManagerUser,
+    department_id: int | None = None,
+    q: str = "",
+    overdue_only: bool = False,
+    sort: str = "name",
+    desc: bool = False,
+) -> list[DashboardRowPublic]:
     """Every open plan of your departments: % done, days since start, overdue tasks, last activity."""
-    filters = dashboard.DashboardFilters(department_id=department_id, query=q, overdue_only=overdue_only,
-                                         sort=sort, descending=desc)
+    filters = dashboard.DashboardFilters(
+        department_id=department_id, query=q, overdue_only=overdue_only, sort=sort, descending=desc
+    )
     return dashboard.dashboard_rows(session=session, user=user, filters=filters, today=local_today())
 
 

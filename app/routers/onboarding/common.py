@@ -52,12 +52,22 @@ def form_status(exc: AppError | ValidationError) -> int:
     return exc.status_code if isinstance(exc, AppError) else 422
 
 
-def render_plan(request: Request, session: SessionDep, user: CurrentUser, assignment_id: int,
-                status_code: int = 200, error: str | None = None) -> Response:
+def render_plan(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    assignment_id: int,
+    status_code: int = 200,
+    error: str | None = None,
+) -> Response:
     """One plan in full; managers of its department also get its controls (and `error`, when one failed)."""
     assignment = access.get_assignment_or_raise(session=session, user=user, assignment_id=assignment_id)
     session.refresh(assignment)
     plan = views.plan_views(session=session, assignments=[assignment], viewer=user, today=local_today())[0]
     people = users_service.list_users(session=session, include_inactive=False) if plan.viewer_manages else []
-    return render(request, "onboarding/plan.html", {"plan": plan, "people": people, "tab": "plan", "error": error},
-                  status_code=status_code)
+    return render(
+        request,
+        "onboarding/plan.html",
+        {"plan": plan, "people": people, "tab": "plan", "error": error},
+        status_code=status_code,
+    )

@@ -22,37 +22,71 @@ pages = APIRouter(prefix="/onboarding", include_in_schema=False)
 def _filters(department: str, template: str, q: str, overdue: str, sort: str, desc: str) -> dashboard.DashboardFilters:
     return dashboard.DashboardFilters(
         department_id=int(department) if department.isdigit() else None,
-        template_id=int(template) if template.isdigit() else None, query=q[:100], overdue_only=overdue == "1",
-        sort=sort if sort in dashboard.SORTS else "name", descending=desc == "1")
+        template_id=int(template) if template.isdigit() else None,
+        query=q[:100],
+        overdue_only=overdue == "1",
+        sort=sort if sort in dashboard.SORTS else "name",
+        descending=desc == "1",
+    )
 
 
 @pages.get("/dashboard")
-def dashboard_page(request: Request, session: SessionDep, user: ManagerUser, department: str = "",
-                   template: str = "", q: str = "", overdue: str = "", sort: str = "name",
-                   desc: str = "") -> Response:
+def dashboard_page(
+    request: Request,
+    session: SessionDep,
+    user: ManagerUser,
+    department: str = "",
+    template: str = "",
+    q: str = "",
+    overdue: str = "",
+    sort: str = "name",
+    desc: str = "",
+) -> Response:
     """Every open plan of your departments; filter, sort, drill in, export."""
     filters = _filters(department, template, q, overdue, sort, desc)
     rows = dashboard.dashboard_rows(session=session, user=user, filters=filters, today=local_today())
     managed = access.managed_department_ids(session=session, user=user)
     departments = [d for d in users_service.list_departments(session=session) if managed is None or d.id in managed]
-    return render(request, "onboarding/dashboard.html", {
-        "rows": rows, "filters": filters, "departments": departments, "tab": "dashboard",
-        "templates_list": templates.list_templates(session=session), "query": request.url.query})
+    return render(
+        request,
+        "onboarding/dashboard.html",
+        {
+            "rows": rows,
+            "filters": filters,
+            "departments": departments,
+            "tab": "dashboard",
+            "templates_list": templates.list_templates(session=session),
+            "query": request.url.query,
+        },
+    )
 
 
 @pages.get("/dashboard.csv")
-def dashboard_csv(request: Request, session: SessionDep, user: ManagerUser, department: str = "", template: str = "",
-                  q: str = "", overdue: str = "", sort: str = "name", desc: str = "") -> Response:
+def dashboard_csv(
+    request: Request,
+    session: SessionDep,
+    user: ManagerUser,
+    department: str = "",
+    template: str = "",
+    q: str = "",
+    overdue: str = "",
+    sort: str = "name",
+    desc: str = "",
+) -> Response:
     """The dashboard as a spreadsheet, its column headings in the reader's language."""
     filters = _filters(department, template, q, overdue, sort, desc)
     rows = dashboard.dashboard_rows(session=session, user=user, filters=filters, today=local_today())
     headers = [gettext(request_language(request), h) for h in dashboard.CSV_HEADER]
-    return Response(dashboard.dashboard_csv(rows, headers), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="onboarding-{local_today()}.csv"'})
+    return Response(
+        dashboard.dashboard_csv(rows, headers),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="onboarding-{local_today()}.csv"'},
+    )
 
 
-def _assign_form(request: Request, session: SessionDep, user: ManagerUser, status_code: int = 200,
-                 **context: object) -> Response:
+def _assign_form(
+    request: Request, session: SessionDep, user: ManagerUser, status_code: int = 200, **context: object
+) -> Response:
     context.setdefault("people", users_service.list_users(session=session, include_inactive=False))
     context.setdefault("templates_list", templates.usable_templates(session=session, user=user))
     return render(request, "onboarding/assign.html", {"tab": "assign", **context}, status_code=status_code)
@@ -61,23 +95,36 @@ def _assign_form(request: Request, session: SessionDep, user: ManagerUser, statu
 @pages.get("/assign")
 def assign_page(request: Request, session: SessionDep, user: ManagerUser, person: int | None = None) -> Response:
     """The form to give someone one or more plans."""
-    return _assign_form(request, session, user, form={"user_id": person, "template_ids": [],
-                                                "start_date": local_today().isoformat(), "mentor_id": None})
+    return _assign_form(
+        request,
+        session,
+        user,
+        form={"user_id": person, "template_ids": [], "start_date": local_today().isoformat(), "mentor_id": None},
+    )
 
 
 @pages.post("/assign")
 async def assign_submit(request: Request, session: SessionDep, settings: SettingsDep, user: ManagerUser) -> Response:
     """Create one plan per chosen template; on a mistake show the form again with what was typed."""
     form = await request.form()
-    typed = {"user_id": str(form.get("user_id", "")), "start_date": str(form.get("start_date", "")),
-             "mentor_id": str(form.get("mentor_id", "")) or None,
-             "template_ids": [int(v) for v in form.getlist("template_ids") if str(v).isdigit()]}
+    typed = {
+        "user_id": str(form.get("user_id", "")),
+        "start_date": str(form.get("start_date", "")),
+        "mentor_id": str(form.get("mentor_id", "")) or None,
+        "template_ids": [int(v) for v in form.getlist("template_ids") if str(v).isdigit()],
+    }
     try:
         if not typed["template_ids"]:
             raise AppError("Choose at least one checklist template.", 422)
-        created = [assignments.assign(session=session, actor=user, holidays=settings.holidays,
-                                      data=AssignmentCreate.model_validate({**typed, "template_id": template_id}))
-                   for template_id in typed["template_ids"]]
+        created = [
+            assignments.assign(
+                session=session,
+                actor=user,
+                holidays=settings.holidays,
+                data=AssignmentCreate.model_validate({**typed, "template_id": template_id}),
+            )
+            for template_id in typed["template_ids"]
+        ]
         session.commit()
     except (AppError, ValidationError) as exc:
         session.rollback()
@@ -95,12 +142,14 @@ def _retry(request: Request, session: SessionDep, user: CurrentUser, assignment_
 
 
 @pages.post("/assignments/{assignment_id}/mentor")
-def change_mentor_submit(request: Request, session: SessionDep, user: CurrentUser, assignment_id: int,
-                         mentor_id: Annotated[int, Form()]) -> Response:
+def change_mentor_submit(
+    request: Request, session: SessionDep, user: CurrentUser, assignment_id: int, mentor_id: Annotated[int, Form()]
+) -> Response:
     """Give the plan another mentor."""
     try:
-        assignments.change_mentor(session=session, actor=user, assignment=_manage(session, user, assignment_id),
-                                  mentor_id=mentor_id)
+        assignments.change_mentor(
+            session=session, actor=user, assignment=_manage(session, user, assignment_id), mentor_id=mentor_id
+        )
     except AppError as exc:
         if exc.status_code != 422:
             raise
@@ -109,12 +158,14 @@ def change_mentor_submit(request: Request, session: SessionDep, user: CurrentUse
 
 
 @pages.post("/assignments/{assignment_id}/close")
-def close_submit(request: Request, session: SessionDep, user: CurrentUser, assignment_id: int,
-                 reason: Annotated[str, Form()] = "") -> Response:
+def close_submit(
+    request: Request, session: SessionDep, user: CurrentUser, assignment_id: int, reason: Annotated[str, Form()] = ""
+) -> Response:
     """Close the plan early, with a reason."""
     try:
-        assignments.close_assignment(session=session, actor=user, assignment=_manage(session, user, assignment_id),
-                                     reason=reason)
+        assignments.close_assignment(
+            session=session, actor=user, assignment=_manage(session, user, assignment_id), reason=reason
+        )
     except AppError as exc:
         if exc.status_code != 422:
             raise
@@ -123,17 +174,29 @@ def close_submit(request: Request, session: SessionDep, user: CurrentUser, assig
 
 
 @pages.post("/assignments/{assignment_id}/due")
-def extend_due_submit(request: Request, session: SessionDep, user: CurrentUser, assignment_id: int,
-                      task_id: Annotated[int, Form()], due_date: Annotated[str, Form()] = "",
-                      reason: Annotated[str, Form()] = "") -> Response:
+def extend_due_submit(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    assignment_id: int,
+    task_id: Annotated[int, Form()],
+    due_date: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
     """Move a task's due date later (audited)."""
     try:
         day = date.fromisoformat(due_date)
     except ValueError:
         return _retry(request, session, user, assignment_id, AppError("Dates are written as YYYY-MM-DD.", 422))
     try:
-        assignments.extend_due_date(session=session, actor=user, assignment=_manage(session, user, assignment_id),
-                                    task_id=task_id, due_date=day, reason=reason)
+        assignments.extend_due_date(
+            session=session,
+            actor=user,
+            assignment=_manage(session, user, assignment_id),
+            task_id=task_id,
+            due_date=day,
+            reason=reason,
+        )
     except AppError as exc:
         if exc.status_code != 422:
             raise

@@ -19,8 +19,9 @@ pages = APIRouter(prefix="/onboarding", include_in_schema=False)
 @pages.get("")
 def my_onboarding_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """My onboarding: progress, what is due this week, what is overdue, every task with its button."""
-    plans = views.plan_views(session=session, assignments=views.my_assignments(session=session, user=user),
-                             viewer=user, today=local_today())
+    plans = views.plan_views(
+        session=session, assignments=views.my_assignments(session=session, user=user), viewer=user, today=local_today()
+    )
     mentoring = views.mentor_overview(session=session, user=user)
     return render(request, "onboarding/my.html", {"plans": plans, "mentoring": mentoring, "tab": "my"})
 
@@ -39,10 +40,16 @@ def plan_page(request: Request, session: SessionDep, user: CurrentUser, assignme
 
 
 @pages.post("/tasks/{task_id}/complete")
-def complete_task_submit(request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser,
-                         task_id: int, note: Annotated[str, Form(max_length=2000)] = "",
-                         next: Annotated[str, Form()] = "", file: Annotated[UploadFile | None, File()] = None
-                         ) -> Response:
+def complete_task_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    task_id: int,
+    note: Annotated[str, Form(max_length=2000)] = "",
+    next: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
     """Tick a "do" task (optionally with a photo or PDF) or a "meet" task."""
     try:
         upload_id = None
@@ -59,17 +66,22 @@ def complete_task_submit(request: Request, session: SessionDep, settings: Settin
 
 
 @pages.post("/tasks/{task_id}/request-signoff")
-def request_signoff_submit(session: SessionDep, user: CurrentUser, task_id: int,
-                           next: Annotated[str, Form()] = "") -> Response:
+def request_signoff_submit(
+    session: SessionDep, user: CurrentUser, task_id: int, next: Annotated[str, Form()] = ""
+) -> Response:
     """Ask the mentor to confirm a competency."""
     tasks.request_signoff(session=session, actor=user, task_id=task_id)
     return back(next, "/onboarding")
 
 
 @pages.post("/tasks/{task_id}/signoff")
-def signoff_submit(session: SessionDep, user: CurrentUser, task_id: int,
-                   comment: Annotated[str, Form(max_length=2000)] = "",
-                   next: Annotated[str, Form()] = "") -> Response:
+def signoff_submit(
+    session: SessionDep,
+    user: CurrentUser,
+    task_id: int,
+    comment: Annotated[str, Form(max_length=2000)] = "",
+    next: Annotated[str, Form()] = "",
+) -> Response:
     """Confirm a competency (mentor or manager)."""
     tasks.sign_off(session=session, actor=user, task_id=task_id, comment=comment)
     return back(next, "/onboarding/mentoring")

@@ -27,9 +27,12 @@ pages = APIRouter(prefix="/onboarding/templates", include_in_schema=False)
 
 def _list(request: Request, session: SessionDep, status_code: int = 200, **context: Any) -> Response:
     context.setdefault("form", {"name": "", "description": ""})
-    return render(request, "onboarding/templates.html",
-                  {"templates_list": templates.list_templates(session=session), "tab": "templates", **context},
-                  status_code=status_code)
+    return render(
+        request,
+        "onboarding/templates.html",
+        {"templates_list": templates.list_templates(session=session), "tab": "templates", **context},
+        status_code=status_code,
+    )
 
 
 @pages.get("")
@@ -51,28 +54,43 @@ async def create_template_submit(request: Request, session: SessionDep, user: Ma
     return back(None, f"/onboarding/templates/{template.id}")
 
 
-def _detail(request: Request, session: SessionDep, user: ManagerUser, template_id: int, status_code: int = 200,
-            **context: Any) -> Response:
+def _detail(
+    request: Request, session: SessionDep, user: ManagerUser, template_id: int, status_code: int = 200, **context: Any
+) -> Response:
     template = templates.get_template_or_raise(session=session, template_id=template_id)
     context.setdefault("task_form", {"kind": "do", "due_offset_days": 0})
     context.setdefault("pushed", None)
     structure = templates.template_structure(session=session, template=template)
     offered = published_articles(session=session, user=user)
-    kept = kept_guides(session=session, user=user, tasks=[t for _, tasks in structure for t in tasks],
-                       offered={i for i, _ in offered})
+    kept = kept_guides(
+        session=session, user=user, tasks=[t for _, tasks in structure for t in tasks], offered={i for i, _ in offered}
+    )
     departments = users_service.list_departments(session=session)
     managed = access.managed_department_ids(session=session, user=user)
     own = [d for d in departments if managed is None or d.id in managed]
-    return render(request, "onboarding/template.html", {
-        "template": template, "structure": structure, "kept": kept,
-        "people": users_service.list_users(session=session, include_inactive=False),
-        "departments": departments, "kinds": list(TaskKind), "roles": list(Role), "articles": offered,
-        "can_edit": access.can_change_template(session=session, user=user, department_ids=template.department_ids),
-        "department_choices": own,
-        "rule_departments": [d for d in own if access.may_use_template(user=user, template=template,
-                                                                       department_id=d.id)],
-        "rules": [r for r in rules.list_rules(session=session, user=user) if r.template_id == template.id],
-        "tab": "templates", **context}, status_code=status_code)
+    return render(
+        request,
+        "onboarding/template.html",
+        {
+            "template": template,
+            "structure": structure,
+            "kept": kept,
+            "people": users_service.list_users(session=session, include_inactive=False),
+            "departments": departments,
+            "kinds": list(TaskKind),
+            "roles": list(Role),
+            "articles": offered,
+            "can_edit": access.can_change_template(session=session, user=user, department_ids=template.department_ids),
+            "department_choices": own,
+            "rule_departments": [
+                d for d in own if access.may_use_template(user=user, template=template, department_id=d.id)
+            ],
+            "rules": [r for r in rules.list_rules(session=session, user=user) if r.template_id == template.id],
+            "tab": "templates",
+            **context,
+        },
+        status_code=status_code,
+    )
 
 
 @pages.get("/{template_id}")
@@ -82,16 +100,22 @@ def template_page(request: Request, session: SessionDep, user: ManagerUser, temp
 
 
 @pages.post("/{template_id}")
-async def update_template_submit(request: Request, session: SessionDep, user: ManagerUser,
-                                 template_id: int) -> Response:
+async def update_template_submit(
+    request: Request, session: SessionDep, user: ManagerUser, template_id: int
+) -> Response:
     """Save the name, description and target roles/departments (a new version; assigned plans keep theirs)."""
     form = await request.form()
     template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
-    typed = {"name": form.get("name"), "description": form.get("description", ""),
-             "target_roles": form.getlist("target_roles"), "department_ids": form.getlist("department_ids")}
+    typed = {
+        "name": form.get("name"),
+        "description": form.get("description", ""),
+        "target_roles": form.getlist("target_roles"),
+        "department_ids": form.getlist("department_ids"),
+    }
     try:
-        templates.update_template(session=session, actor=user, template=template,
-                                  data=TemplateUpdate.model_validate(typed))
+        templates.update_template(
+            session=session, actor=user, template=template, data=TemplateUpdate.model_validate(typed)
+        )
     except (AppError, ValidationError) as exc:
         session.rollback()
         return _detail(request, session, user, template_id, 422, editing="template", error=error_text(request, exc))
@@ -116,21 +140,33 @@ def _task_typed(form: Any) -> dict[str, Any]:
         value = str(form.get(name, "")).strip()
         return int(value) if value.lstrip("-").isdigit() else None
 
-    return {"title": str(form.get("title", "")), "instructions": str(form.get("instructions", "")),
-            "kind": str(form.get("kind", "do")), "due_offset_days": number("due_offset_days") or 0,
-            "article_id": number("article_id"), "meet_user_id": number("meet_user_id"),
-            "section_id": number("section_id"), "push_to_open": form.get("push_to_open") == "on"}
+    return {
+        "title": str(form.get("title", "")),
+        "instructions": str(form.get("instructions", "")),
+        "kind": str(form.get("kind", "do")),
+        "due_offset_days": number("due_offset_days") or 0,
+        "article_id": number("article_id"),
+        "meet_user_id": number("meet_user_id"),
+        "section_id": number("section_id"),
+        "push_to_open": form.get("push_to_open") == "on",
+    }
 
 
 @pages.post("/{template_id}/tasks")
-async def add_task_submit(request: Request, session: SessionDep, settings: SettingsDep, user: ManagerUser,
-                          template_id: int) -> Response:
+async def add_task_submit(
+    request: Request, session: SessionDep, settings: SettingsDep, user: ManagerUser, template_id: int
+) -> Response:
     """Add a task; optionally push it to every open plan made from this template."""
     typed = _task_typed(await request.form())
     template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
     try:
-        _, pushed = templates.add_task(session=session, actor=user, template=template, holidays=settings.holidays,
-                                       data=TemplateTaskAdd.model_validate(typed))
+        _, pushed = templates.add_task(
+            session=session,
+            actor=user,
+            template=template,
+            holidays=settings.holidays,
+            data=TemplateTaskAdd.model_validate(typed),
+        )
     except (AppError, ValidationError) as exc:
         session.rollback()
         return _detail(request, session, user, template_id, 422, task_form=typed, error=error_text(request, exc))
@@ -139,20 +175,27 @@ async def add_task_submit(request: Request, session: SessionDep, settings: Setti
 
 
 @pages.post("/{template_id}/tasks/{task_id}/edit")
-async def edit_task_submit(request: Request, session: SessionDep, user: ManagerUser, template_id: int,
-                           task_id: int) -> Response:
+async def edit_task_submit(
+    request: Request, session: SessionDep, user: ManagerUser, template_id: int, task_id: int
+) -> Response:
     """Change a task in place (a new version; assigned plans keep their copy)."""
     typed = _task_typed(await request.form())
     template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
     try:
-        templates.update_task(session=session, actor=user, template=template, task_id=task_id,
-                              data=TemplateTaskCreate.model_validate(typed))
+        templates.update_task(
+            session=session,
+            actor=user,
+            template=template,
+            task_id=task_id,
+            data=TemplateTaskCreate.model_validate(typed),
+        )
     except (AppError, ValidationError) as exc:
         if isinstance(exc, AppError) and exc.status_code == 404:
             raise
         session.rollback()
-        return _detail(request, session, user, template_id, 422, editing=task_id, edit_form=typed,
-                       error=error_text(request, exc))
+        return _detail(
+            request, session, user, template_id, 422, editing=task_id, edit_form=typed, error=error_text(request, exc)
+        )
     return back(None, f"/onboarding/templates/{template_id}#task-{task_id}")
 
 
@@ -168,8 +211,11 @@ def remove_task_submit(session: SessionDep, user: ManagerUser, template_id: int,
 async def add_rule_submit(request: Request, session: SessionDep, user: ManagerUser, template_id: int) -> Response:
     """Assign this template to everyone who joins a department."""
     form = await request.form()
-    typed = {"department_id": str(form.get("department_id", "")), "template_id": template_id,
-             "mentor_id": str(form.get("mentor_id", "")) or None}
+    typed = {
+        "department_id": str(form.get("department_id", "")),
+        "template_id": template_id,
+        "mentor_id": str(form.get("mentor_id", "")) or None,
+    }
     try:
         rules.create_rule(session=session, actor=user, data=RuleCreate.model_validate(typed))
     except (AppError, ValidationError) as exc:

@@ -17,8 +17,9 @@ def readable_clause(*, user: User, department_ids: Iterable[int]) -> ColumnEleme
     if user.is_admin:
         return alive & true()
     for_someone = exists().where(PostDepartment.post_id == Post.id)
-    for_mine = exists().where(PostDepartment.post_id == Post.id,
-                              col(PostDepartment.department_id).in_(list(department_ids)))
+    for_mine = exists().where(
+        PostDepartment.post_id == Post.id, col(PostDepartment.department_id).in_(list(department_ids))
+    )
     return alive & or_(~for_someone, for_mine, Post.author_id == user.id)
 
 

@@ -38,9 +38,16 @@ def _check(event: Event) -> None:
 def create_event(*, session: Session, post: Post, author: User, data: EventCreate) -> Event:
     """Add the event details to a new event post; no commit."""
     tz = zone(author.timezone)
-    event = Event(post_id=post.id, title=data.title.strip(), format=data.format,  # type: ignore[arg-type]
-                  starts_at=_aware(data.starts_at, tz), ends_at=_aware(data.ends_at, tz),
-                  place=data.place.strip(), link=data.link.strip(), capacity=data.capacity)
+    event = Event(
+        post_id=post.id,
+        title=data.title.strip(),
+        format=data.format,  # type: ignore[arg-type]
+        starts_at=_aware(data.starts_at, tz),
+        ends_at=_aware(data.ends_at, tz),
+        place=data.place.strip(),
+        link=data.link.strip(),
+        capacity=data.capacity,
+    )
     _check(event)
     session.add(event)
     session.flush()
@@ -68,11 +75,18 @@ def update_event(*, session: Session, user: User, event: Event, post: Post, data
         setattr(event, name, value.strip() if isinstance(value, str) else value)
     _check(event)
     session.add(event)
-    answered = session.exec(select(Rsvp.user_id).where(Rsvp.event_id == event.id,
-                                                       col(Rsvp.status).in_(STILL_COMING))).all()
-    notifications_service.notify(session=session, recipient_ids=answered, kind="event_changed", actor=user,
-                                 url=f"/events/{event.id}", message="The event “{title}” has changed",
-                                 params={"title": event.title})
+    answered = session.exec(
+        select(Rsvp.user_id).where(Rsvp.event_id == event.id, col(Rsvp.status).in_(STILL_COMING))
+    ).all()
+    notifications_service.notify(
+        session=session,
+        recipient_ids=answered,
+        kind="event_changed",
+        actor=user,
+        url=f"/events/{event.id}",
+        message="The event “{title}” has changed",
+        params={"title": event.title},
+    )
     # Fewer places than people going drops nobody: newcomers wait until enough of them cancel.
     _promote_waiting(session=session, event=event)
     enqueue(session, f"event:{event.id}")
@@ -82,21 +96,26 @@ def update_event(*, session: Session, user: User, event: Event, post: Post, data
 
 
 def _going_count(session: Session, event_id: int) -> int:
-    return len(session.exec(select(Rsvp.user_id).where(Rsvp.event_id == event_id,
-                                                       Rsvp.status == RsvpStatus.going)).all())
+    return len(
+        session.exec(select(Rsvp.user_id).where(Rsvp.event_id == event_id, Rsvp.status == RsvpStatus.going)).all()
+    )
 
 
 def _lock(session: Session, event: Event) -> None:
     # Lock the event row (PostgreSQL) so two people cannot take the last seat at once, nor answer while the
     # organizer changes the places; reload it, so the number of places is the one committed before the lock.
-    session.exec(select(Event).where(Event.id == event.id).with_for_update()
-                 .execution_options(populate_existing=True)).one()
+    session.exec(
+        select(Event).where(Event.id == event.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
 
 
 def _promote_waiting(*, session: Session, event: Event) -> None:
     """Give the free seats to the waiting list in the order people joined it, and tell each of them."""
-    query = select(Rsvp).where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.waitlisted) \
+    query = (
+        select(Rsvp)
+        .where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.waitlisted)
         .order_by(col(Rsvp.updated_at), col(Rsvp.user_id))
+    )
     if event.capacity is not None:
         free = event.capacity - _going_count(session, event.id)  # type: ignore[arg-type]
         if free <= 0:
@@ -107,9 +126,15 @@ def _promote_waiting(*, session: Session, event: Event) -> None:
     for row in promoted:
         row.status, row.updated_at = RsvpStatus.going, now
         session.add(row)
-    notifications_service.notify(session=session, recipient_ids=[r.user_id for r in promoted], kind="event_seat",
-                                 actor=None, url=f"/events/{event.id}",
-                                 message="A seat is free: you are going to “{title}”", params={"title": event.title})
+    notifications_service.notify(
+        session=session,
+        recipient_ids=[r.user_id for r in promoted],
+        kind="event_seat",
+        actor=None,
+        url=f"/events/{event.id}",
+        message="A seat is free: you are going to “{title}”",
+        params={"title": event.title},
+    )
 
 
 def rsvp(*, session: Session, user: User, event: Event, status: RsvpStatus) -> Rsvp:
@@ -119,8 +144,12 @@ def rsvp(*, session: Session, user: User, event: Event, status: RsvpStatus) -> R
     _lock(session, event)
     current = session.get(Rsvp, (event.id, user.id))
     was_going = current is not None and current.status == RsvpStatus.going
-    if status == RsvpStatus.going and not was_going and event.capacity is not None \
-            and _going_count(session, event.id) >= event.capacity:  # type: ignore[arg-type]
+    if (
+        status == RsvpStatus.going
+        and not was_going
+        and event.capacity is not None
+        and _going_count(session, event.id) >= event.capacity
+    ):  # type: ignore[arg-type]
         status = RsvpStatus.waitlisted
     if current is None:
         current = Rsvp(event_id=event.id, user_id=user.id, status=status)  # type: ignore[arg-type]
@@ -151,8 +180,9 @@ def events_for_posts(*, session: Session, post_ids: Iterable[int]) -> dict[int, 
     return {e.post_id: e for e in session.exec(select(Event).where(col(Event.post_id).in_(ids)))}
 
 
-def rsvp_summary(*, session: Session, user: User, event_ids: list[int]) -> tuple[dict[int, dict[str, int]],
-                                                                                 dict[int, RsvpStatus]]:
+def rsvp_summary(
+    *, session: Session, user: User, event_ids: list[int]
+) -> tuple[dict[int, dict[str, int]], dict[int, RsvpStatus]]:
     """Per event: counts by status, and the user's own answer — in one query."""
     counts: dict[int, dict[str, int]] = {i: {s.value: 0 for s in RsvpStatus} for i in event_ids}
     mine: dict[int, RsvpStatus] = {}
@@ -182,9 +212,21 @@ def _ics_text(value: str) -> str:
 def to_ics(*, event: Event, description: str, base_url: str) -> str:
     """An iCalendar file with the one event (times in UTC)."""
     location = event.place or event.link
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Kolo//Feed//UK", "CALSCALE:GREGORIAN", "BEGIN:VEVENT",
-             f"UID:event-{event.id}@kolo", f"DTSTAMP:{_ics_time(utcnow())}", f"DTSTART:{_ics_time(event.starts_at)}",
-             f"DTEND:{_ics_time(event.ends_at)}", f"SUMMARY:{_ics_text(event.title)}",
-             f"DESCRIPTION:{_ics_text(description[:1000])}", f"LOCATION:{_ics_text(location)}",
-             f"URL:{base_url.rstrip('/')}/events/{event.id}", "END:VEVENT", "END:VCALENDAR"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Kolo//Feed//UK",
+        "CALSCALE:GREGORIAN",
+        "BEGIN:VEVENT",
+        f"UID:event-{event.id}@kolo",
+        f"DTSTAMP:{_ics_time(utcnow())}",
+        f"DTSTART:{_ics_time(event.starts_at)}",
+        f"DTEND:{_ics_time(event.ends_at)}",
+        f"SUMMARY:{_ics_text(event.title)}",
+        f"DESCRIPTION:{_ics_text(description[:1000])}",
+        f"LOCATION:{_ics_text(location)}",
+        f"URL:{base_url.rstrip('/')}/events/{event.id}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
     return "\r\n".join(lines) + "\r\n"

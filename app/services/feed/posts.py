@@ -40,18 +40,28 @@ def _set_tags(*, session: Session, post: Post, tags: list[str]) -> None:
 def _extra_tags(*, session: Session, post: Post) -> list[str]:
     """The tags given beside the text, not written in it as #tags: an edit of the text keeps these, and only these."""
     written = text.inline_tags(post.body)
-    return [row.tag for row in session.exec(select(PostTag).where(PostTag.post_id == post.id)).all()
-            if row.tag not in written]
+    return [
+        row.tag
+        for row in session.exec(select(PostTag).where(PostTag.post_id == post.id)).all()
+        if row.tag not in written
+    ]
 
 
-def _notify_mentions(*, session: Session, actor: User, post: Post, body: str, department_ids: list[int],
-                     already: set[int] | None = None) -> set[int]:
+def _notify_mentions(
+    *, session: Session, actor: User, post: Post, body: str, department_ids: list[int], already: set[int] | None = None
+) -> set[int]:
     """Notify mentioned people who can read the post; returns who was notified."""
     mentioned = text.mentioned_users(session=session, body=body)
     audience = set(access.audience_user_ids(session=session, department_ids=department_ids))
     ids = {u.id for u in mentioned if u.id is not None and u.id in audience and u.id not in (already or set())}
-    notifications_service.notify(session=session, recipient_ids=ids, kind="mention", actor=actor,
-                                 url=post_url(post.id), message="{actor} mentioned you in a post")
+    notifications_service.notify(
+        session=session,
+        recipient_ids=ids,
+        kind="mention",
+        actor=actor,
+        url=post_url(post.id),
+        message="{actor} mentioned you in a post",
+    )
     return ids
 
 
@@ -66,15 +76,21 @@ def create_post(*, session: Session, author: User, data: PostCreate) -> Post:
     if (data.kind == PostKind.event) != (data.event is not None):
         raise InvalidInput("An event post needs the event details, and only an event post can have them.")
     mentioned = text.mentioned_users(session=session, body=body)
-    post = Post(author_id=author.id, kind=data.kind, body=body, must_read=data.must_read,  # type: ignore[arg-type]
-                html=text.render(body, [u.handle for u in mentioned]))
+    post = Post(
+        author_id=author.id,
+        kind=data.kind,
+        body=body,
+        must_read=data.must_read,  # type: ignore[arg-type]
+        html=text.render(body, [u.handle for u in mentioned]),
+    )
     session.add(post)
     session.flush()
     for department_id in departments:
         session.add(PostDepartment(post_id=post.id, department_id=department_id))  # type: ignore[arg-type]
     _set_tags(session=session, post=post, tags=tags)
-    uploads_service.attach_uploads(session=session, owner=author, upload_ids=data.upload_ids,
-                                   target_key=f"post:{post.id}")
+    uploads_service.attach_uploads(
+        session=session, owner=author, upload_ids=data.upload_ids, target_key=f"post:{post.id}"
+    )
     if data.event is not None:
         events.create_event(session=session, post=post, author=author, data=data.event)
     _notify_mentions(session=session, actor=author, post=post, body=body, department_ids=departments)
@@ -82,8 +98,13 @@ def create_post(*, session: Session, author: User, data: PostCreate) -> Post:
         # The author has read what they announce: neither the report nor their own feed asks them to confirm it.
         session.add(PostRead(post_id=post.id, user_id=author.id))  # type: ignore[arg-type]
         notifications_service.notify(
-            session=session, recipient_ids=access.audience_user_ids(session=session, department_ids=departments),
-            kind="must_read", actor=author, url=post_url(post.id), message="New announcement that must be read")
+            session=session,
+            recipient_ids=access.audience_user_ids(session=session, department_ids=departments),
+            kind="must_read",
+            actor=author,
+            url=post_url(post.id),
+            message="New announcement that must be read",
+        )
     enqueue(session, f"post:{post.id}")
     session.commit()
     session.refresh(post)
@@ -97,12 +118,25 @@ def update_post(*, session: Session, user: User, post: Post, data: PostUpdate) -
     tags = text.collect_tags(body, data.tags if data.tags is not None else _extra_tags(session=session, post=post))
     now = utcnow()
     if body != post.body:
-        session.add(PostRevision(post_id=post.id, body=post.body, written_at=post.edited_at or post.created_at,  # type: ignore[arg-type]
-                                 replaced_at=now, editor_id=user.id))  # type: ignore[arg-type]
+        session.add(
+            PostRevision(
+                post_id=post.id,
+                body=post.body,
+                written_at=post.edited_at or post.created_at,  # type: ignore[arg-type]
+                replaced_at=now,
+                editor_id=user.id,
+            )
+        )  # type: ignore[arg-type]
         departments = access.department_ids_of_post(session=session, post_id=post.id)  # type: ignore[arg-type]
         before = {u.id for u in text.mentioned_users(session=session, body=post.body)}
-        _notify_mentions(session=session, actor=user, post=post, body=body, department_ids=departments,
-                         already={i for i in before if i is not None})
+        _notify_mentions(
+            session=session,
+            actor=user,
+            post=post,
+            body=body,
+            department_ids=departments,
+            already={i for i in before if i is not None},
+        )
         mentioned = text.mentioned_users(session=session, body=body)
         post.body, post.html, post.edited_at = body, text.render(body, [u.handle for u in mentioned]), now
     _set_tags(session=session, post=post, tags=tags)
@@ -160,7 +194,7 @@ def unpin_post(*, session: Session, user: User, post: Post) -> Post:
 
 
 def mark_read(*, session: Session, user: User, post: Post) -> None:
-    """"I have read it" on a must-read announcement; pressing twice changes nothing."""
+    """ "I have read it" on a must-read announcement; pressing twice changes nothing."""
     if not post.must_read:
         raise InvalidInput("This post does not need to be marked as read.")
     if session.get(PostRead, (post.id, user.id)) is None:

@@ -35,11 +35,18 @@ def read_report(*, session: Session, user: User, post: Post, language: str) -> l
     departments = access.department_ids_of_post(session=session, post_id=post.id)  # type: ignore[arg-type]
     audience = set(access.audience_user_ids(session=session, department_ids=departments))
     people = [u for u in users_service.list_users(session=session, include_inactive=False) if u.id in audience]
-    read_at = dict(session.exec(select(PostRead.user_id, PostRead.read_at)  # type: ignore[call-overload]
-                                .where(PostRead.post_id == post.id)).all())
+    read_at = dict(
+        session.exec(
+            select(PostRead.user_id, PostRead.read_at).where(PostRead.post_id == post.id)  # type: ignore[call-overload]
+        ).all()
+    )
     membership = users_service.department_ids_by_user(session=session, user_ids=audience)
-    names: dict[int | None, str] = {d.id: d.name for d in session.exec(select(Department).where(
-        col(Department.id).in_({d for ids in membership.values() for d in ids}))).all()}
+    names: dict[int | None, str] = {
+        d.id: d.name
+        for d in session.exec(
+            select(Department).where(col(Department.id).in_({d for ids in membership.values() for d in ids}))
+        ).all()
+    }
     names[None] = gettext(language, NO_DEPARTMENT)
     groups: dict[int | None, DepartmentReads] = {}
     for person in people:
@@ -61,8 +68,12 @@ def report_csv(report: list[DepartmentReads], *, labels: dict[str, str]) -> str:
     writer.writerow([labels["department"], labels["name"], labels["email"], labels["status"], labels["read_at"]])
     for group in report:
         for person, when in group.read:
-            writer.writerow([csv_cell(v) for v in (group.name, person.name, person.email, labels["read"],
-                                                   when.isoformat(timespec="minutes"))])
+            writer.writerow(
+                [
+                    csv_cell(v)
+                    for v in (group.name, person.name, person.email, labels["read"], when.isoformat(timespec="minutes"))
+                ]
+            )
         for person in group.unread:
             writer.writerow([csv_cell(v) for v in (group.name, person.name, person.email, labels["unread"], "")])
     return out.getvalue()

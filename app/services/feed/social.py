@@ -30,23 +30,45 @@ def create_comment(*, session: Session, user: User, post: Post, data: CommentCre
         if parent.parent_id is not None:
             parent = session.get(Comment, parent.parent_id)  # replies stay one level deep
     mentioned = text.mentioned_users(session=session, body=body)
-    comment = Comment(post_id=post.id, parent_id=parent.id if parent else None, author_id=user.id,  # type: ignore[arg-type]
-                      body=body, html=text.render(body, [u.handle for u in mentioned]))
+    comment = Comment(
+        post_id=post.id,
+        parent_id=parent.id if parent else None,
+        author_id=user.id,  # type: ignore[arg-type]
+        body=body,
+        html=text.render(body, [u.handle for u in mentioned]),
+    )
     session.add(comment)
     session.flush()
     url = f"/posts/{post.id}#comment-{comment.id}"
     if parent is not None:
-        notifications_service.notify(session=session, recipient_ids=[parent.author_id], kind="reply", actor=user,
-                                     url=url, message="{actor} replied to your comment")
+        notifications_service.notify(
+            session=session,
+            recipient_ids=[parent.author_id],
+            kind="reply",
+            actor=user,
+            url=url,
+            message="{actor} replied to your comment",
+        )
     notified = {parent.author_id} if parent else set()
-    notifications_service.notify(session=session, recipient_ids={post.author_id} - notified, kind="comment",
-                                 actor=user, url=url, message="{actor} commented on your post")
+    notifications_service.notify(
+        session=session,
+        recipient_ids={post.author_id} - notified,
+        kind="comment",
+        actor=user,
+        url=url,
+        message="{actor} commented on your post",
+    )
     departments = access.department_ids_of_post(session=session, post_id=post.id)  # type: ignore[arg-type]
     audience = set(access.audience_user_ids(session=session, department_ids=departments))
     mention_ids = {u.id for u in mentioned if u.id is not None and u.id in audience}
-    notifications_service.notify(session=session, kind="mention", actor=user, url=url,
-                                 recipient_ids=mention_ids - notified - {post.author_id},
-                                 message="{actor} mentioned you in a comment")
+    notifications_service.notify(
+        session=session,
+        kind="mention",
+        actor=user,
+        url=url,
+        recipient_ids=mention_ids - notified - {post.author_id},
+        message="{actor} mentioned you in a comment",
+    )
     enqueue(session, f"comment:{comment.id}")
     session.commit()
     session.refresh(comment)
@@ -66,8 +88,11 @@ def delete_comment(*, session: Session, user: User, comment: Comment) -> None:
 def get_comment_or_raise(*, session: Session, user: User, comment_id: int) -> Comment:
     """A live comment on a post the user may read, or 404."""
     comment = session.get(Comment, comment_id)
-    if comment is None or comment.deleted_at is not None or \
-            not access.can_read(session=session, user=user, post_id=comment.post_id):
+    if (
+        comment is None
+        or comment.deleted_at is not None
+        or not access.can_read(session=session, user=user, post_id=comment.post_id)
+    ):
         raise NotFound("This comment does not exist, or you cannot see it.")
     return comment
 
@@ -97,23 +122,33 @@ class _Target:
 
 def _on_post(post: Post) -> _Target:
     assert post.id is not None
-    return _Target(Reaction, post.id, post.author_id, f"/posts/{post.id}",
-                   N_("{actor} reacted to your post"), f"reactions:post:{post.id}")
+    return _Target(
+        Reaction,
+        post.id,
+        post.author_id,
+        f"/posts/{post.id}",
+        N_("{actor} reacted to your post"),
+        f"reactions:post:{post.id}",
+    )
 
 
 def _on_comment(comment: Comment) -> _Target:
     assert comment.id is not None
     if comment.deleted_at is not None:  # a deleted comment is gone for everyone, reactions included
         raise NotFound("This comment does not exist, or you cannot see it.")
-    return _Target(CommentReaction, comment.id, comment.author_id,
-                   f"/posts/{comment.post_id}#comment-{comment.id}", N_("{actor} reacted to your comment"),
-                   f"reactions:comment:{comment.id}")
+    return _Target(
+        CommentReaction,
+        comment.id,
+        comment.author_id,
+        f"/posts/{comment.post_id}#comment-{comment.id}",
+        N_("{actor} reacted to your comment"),
+        f"reactions:comment:{comment.id}",
+    )
 
 
 def _mine(target: _Target, user: User, emoji: str) -> Any:
     model = target.model
-    return select(model).where(getattr(model, _ON[model]) == target.id, model.user_id == user.id,
-                               model.emoji == emoji)
+    return select(model).where(getattr(model, _ON[model]) == target.id, model.user_id == user.id, model.emoji == emoji)
 
 
 def _add(session: Session, user: User, target: _Target, emoji: str) -> bool:
@@ -122,8 +157,15 @@ def _add(session: Session, user: User, target: _Target, emoji: str) -> bool:
     if session.exec(_mine(target, user, emoji)).first() is not None:
         return False
     session.add(target.model(**{_ON[target.model]: target.id}, user_id=user.id, emoji=emoji))  # type: ignore[arg-type]
-    notifications_service.notify(session=session, recipient_ids=[target.author_id], kind="reaction", actor=user,
-                                 url=target.url, message=target.message, batch_key=target.batch_key)
+    notifications_service.notify(
+        session=session,
+        recipient_ids=[target.author_id],
+        kind="reaction",
+        actor=user,
+        url=target.url,
+        message=target.message,
+        batch_key=target.batch_key,
+    )
     try:
         session.commit()
     except IntegrityError:  # the same person pressed twice at once
@@ -146,8 +188,12 @@ def _toggle(session: Session, user: User, target: _Target, emoji: str) -> None:
 
 def _reactors(session: Session, target: _Target) -> list[tuple[str, User]]:
     model = target.model
-    query = (select(model.emoji, User).join(User, col(User.id) == model.user_id)
-             .where(getattr(model, _ON[model]) == target.id).order_by(col(model.id)))
+    query = (
+        select(model.emoji, User)
+        .join(User, col(User.id) == model.user_id)
+        .where(getattr(model, _ON[model]) == target.id)
+        .order_by(col(model.id))
+    )
     return [(emoji, user) for emoji, user in session.exec(query).all()]
 
 
@@ -191,22 +237,28 @@ def list_comment_reactors(*, session: Session, comment: Comment) -> list[tuple[s
     return _reactors(session, _on_comment(comment))
 
 
-def count_reactions(*, session: Session, user: User, model: ReactionModel,
-                    ids: Sequence[int]) -> dict[int, list[ReactionCount]]:
+def count_reactions(
+    *, session: Session, user: User, model: ReactionModel, ids: Sequence[int]
+) -> dict[int, list[ReactionCount]]:
     """Reaction counts (and whether `user` is among them) of many posts or comments, in one query."""
     if not ids:
         return {}
     target = col(getattr(model, _ON[model]))
     mine = func.max(case((model.user_id == user.id, 1), else_=0))
-    query = (select(target, model.emoji, func.count(), mine).where(target.in_(list(ids)))
-             .group_by(target, col(model.emoji)).order_by(func.min(model.id)))
+    query = (
+        select(target, model.emoji, func.count(), mine)
+        .where(target.in_(list(ids)))
+        .group_by(target, col(model.emoji))
+        .order_by(func.min(model.id))
+    )
     result: dict[int, list[ReactionCount]] = defaultdict(list)
     for target_id, emoji, count, is_mine in session.exec(query).all():  # type: ignore[call-overload]
         result[target_id].append(ReactionCount(emoji=emoji, count=count, mine=bool(is_mine)))
     return result
 
 
-def count_comment_reactions(*, session: Session, user: User,
-                            comment_ids: Sequence[int]) -> dict[int, list[ReactionCount]]:
+def count_comment_reactions(
+    *, session: Session, user: User, comment_ids: Sequence[int]
+) -> dict[int, list[ReactionCount]]:
     """Reaction counts of many comments (a post's page), in one query."""
     return count_reactions(session=session, user=user, model=CommentReaction, ids=comment_ids)

@@ -26,8 +26,9 @@ def clean_body(body: str) -> str:
     if not text:
         raise InvalidInput("Write something first: the text is empty.")
     if len(text) > MAX_BODY:
-        raise InvalidInput("The text is too long: {length} characters, at most {limit}.",
-                           length=len(text), limit=MAX_BODY)
+        raise InvalidInput(
+            "The text is too long: {length} characters, at most {limit}.", length=len(text), limit=MAX_BODY
+        )
     return text
 
 

@@ -53,8 +53,9 @@ def _filtered(query, filters: FeedFilters):  # type: ignore[no-untyped-def]
     if filters.tag:
         query = query.where(exists().where(PostTag.post_id == Post.id, PostTag.tag == normalize_tag(filters.tag)))
     if filters.department_id:
-        query = query.where(exists().where(PostDepartment.post_id == Post.id,
-                                           PostDepartment.department_id == filters.department_id))
+        query = query.where(
+            exists().where(PostDepartment.post_id == Post.id, PostDepartment.department_id == filters.department_id)
+        )
     if filters.author:
         query = query.where(exists().where(User.id == Post.author_id, User.handle == filters.author.lower()))
     return query
@@ -66,13 +67,24 @@ def top_posts(*, session: Session, user: User) -> list[Post]:
     now = utcnow()
     unread = Post.must_read & ~exists().where(PostRead.post_id == Post.id, PostRead.user_id == user.id)
     pinned = col(Post.pinned_at).is_not(None) & or_(col(Post.pinned_until).is_(None), col(Post.pinned_until) > now)
-    query = (select(Post).where(access.readable_clause(user=user, department_ids=departments), unread | pinned)
-             .order_by(unread.desc(), col(Post.id).desc()).limit(20))
+    query = (
+        select(Post)
+        .where(access.readable_clause(user=user, department_ids=departments), unread | pinned)
+        .order_by(unread.desc(), col(Post.id).desc())
+        .limit(20)
+    )
     return list(session.exec(query).all())
 
 
-def list_feed(*, session: Session, user: User, filters: FeedFilters, cursor: str | None = None, limit: int = 20,
-              exclude_ids: Sequence[int] = ()) -> tuple[list[Post], str | None]:
+def list_feed(
+    *,
+    session: Session,
+    user: User,
+    filters: FeedFilters,
+    cursor: str | None = None,
+    limit: int = 20,
+    exclude_ids: Sequence[int] = (),
+) -> tuple[list[Post], str | None]:
     """Readable posts, newest first, keyset-paginated by id; returns (posts, next_cursor)."""
     limit = clamp_limit(limit)
     departments = users_service.department_ids_of(session=session, user=user)
@@ -109,9 +121,11 @@ def _grouped(session: Session, model, ids: list[int]) -> dict[int, list]:  # typ
 
 
 def _comment_counts(session: Session, ids: list[int]) -> dict[int, int]:
-    query = (select(Comment.post_id, func.count()).where(col(Comment.post_id).in_(ids),
-                                                         col(Comment.deleted_at).is_(None))
-             .group_by(col(Comment.post_id)))
+    query = (
+        select(Comment.post_id, func.count())
+        .where(col(Comment.post_id).in_(ids), col(Comment.deleted_at).is_(None))
+        .group_by(col(Comment.post_id))
+    )
     return dict(session.exec(query).all())  # type: ignore[arg-type]
 
 
@@ -119,12 +133,24 @@ def event_public(event: Event, counts: dict[str, int], mine: RsvpStatus | None) 
     """An event ready to show."""
     assert event.id is not None
     going = counts.get(RsvpStatus.going, 0)
-    return EventPublic(id=event.id, post_id=event.post_id, url=f"/events/{event.id}",
-                       ics_url=f"/events/{event.id}/event.ics", title=event.title, format=event.format,
-                       starts_at=event.starts_at, ends_at=event.ends_at, place=event.place, link=event.link,
-                       capacity=event.capacity, going=going, maybe=counts.get(RsvpStatus.maybe, 0),
-                       waitlisted=counts.get(RsvpStatus.waitlisted, 0), my_status=mine,
-                       is_full=event.capacity is not None and going >= event.capacity)
+    return EventPublic(
+        id=event.id,
+        post_id=event.post_id,
+        url=f"/events/{event.id}",
+        ics_url=f"/events/{event.id}/event.ics",
+        title=event.title,
+        format=event.format,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        place=event.place,
+        link=event.link,
+        capacity=event.capacity,
+        going=going,
+        maybe=counts.get(RsvpStatus.maybe, 0),
+        waitlisted=counts.get(RsvpStatus.waitlisted, 0),
+        my_status=mine,
+        is_full=event.capacity is not None and going >= event.capacity,
+    )
 
 
 def to_public_many(*, session: Session, user: User, posts: Sequence[Post]) -> list[PostPublic]:
@@ -139,11 +165,19 @@ def to_public_many(*, session: Session, user: User, posts: Sequence[Post]) -> li
     comments = _comment_counts(session, ids)
     files = uploads_service.uploads_for(session=session, target_keys=[f"post:{i}" for i in ids])
     post_events = events.events_for_posts(session=session, post_ids=[p.id for p in posts if p.kind == "event"])
-    counts, mine = events.rsvp_summary(session=session, user=user,
-                                       event_ids=[e.id for e in post_events.values() if e.id is not None])
+    counts, mine = events.rsvp_summary(
+        session=session, user=user, event_ids=[e.id for e in post_events.values() if e.id is not None]
+    )
     must = [p.id for p in posts if p.must_read]
-    read = set(session.exec(select(PostRead.post_id).where(col(PostRead.post_id).in_(must),
-                                                           PostRead.user_id == user.id)).all()) if must else set()
+    read = (
+        set(
+            session.exec(
+                select(PostRead.post_id).where(col(PostRead.post_id).in_(must), PostRead.user_id == user.id)
+            ).all()
+        )
+        if must
+        else set()
+    )
     now = utcnow()
     result = []
     for post in posts:
@@ -151,19 +185,42 @@ def to_public_many(*, session: Session, user: User, posts: Sequence[Post]) -> li
         event = post_events.get(post.id)
         pinned = post.pinned_at is not None and (post.pinned_until is None or post.pinned_until > now)
         post_tags, shown = [t.tag for t in tags[post.id]], inline_tags(post.body)
-        result.append(PostPublic(
-            id=post.id, url=f"/posts/{post.id}", kind=post.kind, body=post.body, html=post.html,
-            tags=post_tags, extra_tags=[t for t in post_tags if t not in shown],
-            department_ids=sorted(d.department_id for d in departments[post.id]),
-            author=authors[post.author_id], created_at=post.created_at, edited_at=post.edited_at,
-            edited=post.edited_at is not None, pinned=pinned, pinned_until=post.pinned_until if pinned else None,
-            must_read=post.must_read, read_by_me=post.id in read, reactions=reactions.get(post.id, []),
-            comment_count=comments.get(post.id, 0),
-            attachments=[AttachmentPublic(id=f.id, url=f"/uploads/{f.id}", filename=f.filename,  # type: ignore[arg-type]
-                                          content_type=f.content_type, size=f.size, is_image=f.is_image)
-                         for f in files.get(f"post:{post.id}", [])],
-            event=event_public(event, counts[event.id], mine.get(event.id)) if event and event.id else None,  # type: ignore[index]
-            can_edit=access.can_edit(user, post), can_delete=access.can_delete(user, post)))
+        result.append(
+            PostPublic(
+                id=post.id,
+                url=f"/posts/{post.id}",
+                kind=post.kind,
+                body=post.body,
+                html=post.html,
+                tags=post_tags,
+                extra_tags=[t for t in post_tags if t not in shown],
+                department_ids=sorted(d.department_id for d in departments[post.id]),
+                author=authors[post.author_id],
+                created_at=post.created_at,
+                edited_at=post.edited_at,
+                edited=post.edited_at is not None,
+                pinned=pinned,
+                pinned_until=post.pinned_until if pinned else None,
+                must_read=post.must_read,
+                read_by_me=post.id in read,
+                reactions=reactions.get(post.id, []),
+                comment_count=comments.get(post.id, 0),
+                attachments=[
+                    AttachmentPublic(
+                        id=f.id,
+                        url=f"/uploads/{f.id}",
+                        filename=f.filename,  # type: ignore[arg-type]
+                        content_type=f.content_type,
+                        size=f.size,
+                        is_image=f.is_image,
+                    )
+                    for f in files.get(f"post:{post.id}", [])
+                ],
+                event=event_public(event, counts[event.id], mine.get(event.id)) if event and event.id else None,  # type: ignore[index]
+                can_edit=access.can_edit(user, post),
+                can_delete=access.can_delete(user, post),
+            )
+        )
     return result
 
 
@@ -172,8 +229,17 @@ def comments_public(*, session: Session, user: User, comments: Sequence[Comment]
     ids = [c.id for c in comments if c.id is not None]
     authors = authors_by_id(session=session, user_ids={c.author_id for c in comments})
     reactions = social.count_comment_reactions(session=session, user=user, comment_ids=ids)
-    return [CommentPublic(id=c.id, post_id=c.post_id, parent_id=c.parent_id,  # type: ignore[arg-type]
-                          url=f"/posts/{c.post_id}#comment-{c.id}", body=c.body, html=c.html,
-                          author=authors[c.author_id], created_at=c.created_at,
-                          reactions=reactions.get(c.id, []))  # type: ignore[arg-type]
-            for c in comments]
+    return [
+        CommentPublic(
+            id=c.id,
+            post_id=c.post_id,
+            parent_id=c.parent_id,  # type: ignore[arg-type]
+            url=f"/posts/{c.post_id}#comment-{c.id}",
+            body=c.body,
+            html=c.html,
+            author=authors[c.author_id],
+            created_at=c.created_at,
+            reactions=reactions.get(c.id, []),
+        )  # type: ignore[arg-type]
+        for c in comments
+    ]

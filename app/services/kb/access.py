@@ -46,9 +46,13 @@ def readable_clause(*, user: User, user_departments: list[int]) -> ColumnElement
     if user.is_admin:
         return col(KbArticle.id).is_not(None)
     restricted = exists().where(KbArticleDepartment.article_id == KbArticle.id)
-    in_mine = (exists().where(KbArticleDepartment.article_id == KbArticle.id,
-                              col(KbArticleDepartment.department_id).in_(user_departments))
-               if user_departments else false())
+    in_mine = (
+        exists().where(
+            KbArticleDepartment.article_id == KbArticle.id, col(KbArticleDepartment.department_id).in_(user_departments)
+        )
+        if user_departments
+        else false()
+    )
     for_me = or_(~restricted, in_mine)
     if not user.is_manager:
         for_me = and_(col(KbArticle.status).in_([s.value for s in PUBLIC_STATUSES]), for_me)
@@ -92,7 +96,8 @@ def check_can_edit(*, session: Session, user: User, article: KbArticle) -> None:
     if article.change_state is not None and not sees_pending(user=user, article=article, head=head):
         raise Conflict("Someone else has proposed changes to this article. They have to be reviewed first.")
     if article.status in (ArticleStatus.draft, ArticleStatus.in_review) and not sees_pending(
-            user=user, article=article, head=head):
+        user=user, article=article, head=head
+    ):
         raise PermissionDenied("Only the author, the owner and managers can edit a draft.")
 
 
@@ -104,8 +109,9 @@ def check_manager(user: User) -> None:
 
 def changes_at_once(*, user: User, article: KbArticle) -> bool:
     """Whether the user's changes take effect without review: managers, or the author and owner of a draft."""
-    return user.is_manager or (article.status == ArticleStatus.draft and user.id in (article.author_id,
-                                                                                      article.owner_id))
+    return user.is_manager or (
+        article.status == ArticleStatus.draft and user.id in (article.author_id, article.owner_id)
+    )
 
 
 def check_can_set_owner(*, user: User, owner_id: int | None, current_owner_id: int) -> None:
@@ -136,5 +142,6 @@ def report_people(*, session: Session, user: User) -> SelectOfScalar[int] | None
         return None
     mine = users_service.department_ids_of(session=session, user=user)
     placed = select(UserDepartment.user_id)
-    return select(User.id).where(or_(col(User.id).in_(placed.where(col(UserDepartment.department_id).in_(mine))),
-                                     col(User.id).not_in(placed)))
+    return select(User.id).where(
+        or_(col(User.id).in_(placed.where(col(UserDepartment.department_id).in_(mine))), col(User.id).not_in(placed))
+    )

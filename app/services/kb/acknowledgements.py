@@ -18,8 +18,11 @@ from app.text import csv_cell, uk_sort_key
 
 def latest_acknowledged(*, session: Session, user: User, article: KbArticle) -> int | None:
     """The newest major version the user acknowledged, if any."""
-    rows = session.exec(select(KbAcknowledgement.version).where(
-        KbAcknowledgement.article_id == article.id, KbAcknowledgement.user_id == user.id))
+    rows = session.exec(
+        select(KbAcknowledgement.version).where(
+            KbAcknowledgement.article_id == article.id, KbAcknowledgement.user_id == user.id
+        )
+    )
     return max(rows.all(), default=None)
 
 
@@ -37,17 +40,22 @@ def acknowledge(*, session: Session, user: User, article: KbArticle) -> KbAcknow
         raise Conflict("This article is archived: it no longer asks for acknowledgement.")
     if article.status != ArticleStatus.published or not article.requires_acknowledgement:
         raise Conflict("This article does not ask for acknowledgement.")
-    existing = session.exec(select(KbAcknowledgement).where(
-        KbAcknowledgement.article_id == article.id, KbAcknowledgement.user_id == user.id,
-        KbAcknowledgement.version == article.current_major)).first()
+    existing = session.exec(
+        select(KbAcknowledgement).where(
+            KbAcknowledgement.article_id == article.id,
+            KbAcknowledgement.user_id == user.id,
+            KbAcknowledgement.version == article.current_major,
+        )
+    ).first()
     if existing is not None:
         return existing
     assert article.id is not None and user.id is not None
     row = KbAcknowledgement(article_id=article.id, user_id=user.id, version=article.current_major)
     session.add(row)
     session.flush()
-    events.emit("article.acknowledged", session=session, user=user, article_id=article.id,
-                version=article.current_major)
+    events.emit(
+        "article.acknowledged", session=session, user=user, article_id=article.id, version=article.current_major
+    )
     session.commit()
     session.refresh(row)
     return row
@@ -82,19 +90,32 @@ def report(*, session: Session, user: User, article: KbArticle, department_id: i
     """For managers: the audience (or one department) among the people a manager may see (access.report_people),
     their newest acknowledgement, who is missing."""
     access.check_manager(user)
-    people = audience.members(session=session, article=article, department_id=department_id,
-                              among=access.report_people(session=session, user=user))
-    acks = session.exec(select(KbAcknowledgement).where(KbAcknowledgement.article_id == article.id)
-                        .order_by(col(KbAcknowledgement.version))).all()
+    people = audience.members(
+        session=session,
+        article=article,
+        department_id=department_id,
+        among=access.report_people(session=session, user=user),
+    )
+    acks = session.exec(
+        select(KbAcknowledgement)
+        .where(KbAcknowledgement.article_id == article.id)
+        .order_by(col(KbAcknowledgement.version))
+    ).all()
     newest = {ack.user_id: ack for ack in acks}
     memberships = users_service.department_ids_by_user(session=session, user_ids=[p.id for p in people if p.id])
     names = {d.id: d.name for d in users_service.list_departments(session=session)}
     rows = []
     for person in sorted(people, key=lambda p: uk_sort_key(p.name)):
         ack = newest.get(person.id or 0)
-        rows.append(AckRow(user=person, department_names=[names[d] for d in memberships.get(person.id or 0, [])],
-                           version=ack.version if ack else None, acknowledged_at=ack.created_at if ack else None,
-                           current=bool(ack and ack.version >= article.current_major)))
+        rows.append(
+            AckRow(
+                user=person,
+                department_names=[names[d] for d in memberships.get(person.id or 0, [])],
+                version=ack.version if ack else None,
+                acknowledged_at=ack.created_at if ack else None,
+                current=bool(ack and ack.version >= article.current_major),
+            )
+        )
     return AckReport(article=article, rows=rows)
 
 
@@ -104,8 +125,14 @@ def report_csv(data: AckReport, headers: list[str]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(headers)
     for row in data.rows:
-        writer.writerow([csv_cell(row.user.name), csv_cell(row.user.email), csv_cell("; ".join(row.department_names)),
-                         row.version or "", row.acknowledged_at.isoformat() if row.acknowledged_at else "",
-                         "yes" if row.current else "no"])
+        writer.writerow(
+            [
+                csv_cell(row.user.name),
+                csv_cell(row.user.email),
+                csv_cell("; ".join(row.department_names)),
+                row.version or "",
+                row.acknowledged_at.isoformat() if row.acknowledged_at else "",
+                "yes" if row.current else "no",
+            ]
+        )
     return "\ufeff" + buffer.getvalue()
-

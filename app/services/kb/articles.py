@@ -56,8 +56,9 @@ def unique_slug(*, session: Session, wanted: str, article_id: int | None = None)
     """A free slug close to `wanted`, transliterated (КМУ 2010)."""
     base = slugify(wanted, max_length=110)
     candidate, n = base, 1
-    while (found := session.exec(select(KbArticle.id).where(KbArticle.slug == candidate)).first()) is not None \
-            and found != article_id:
+    while (
+        found := session.exec(select(KbArticle.id).where(KbArticle.slug == candidate)).first()
+    ) is not None and found != article_id:
         n += 1
         candidate = f"{base}-{n}"
     return candidate
@@ -121,8 +122,9 @@ def _check_owner(session: Session, owner_id: int | None) -> None:
             raise InvalidInput("The owner must be an active person.")
 
 
-def create_article(*, session: Session, author: User, data: ArticleCreate, review_months: int = 12,
-                   commit: bool = True) -> KbArticle:
+def create_article(
+    *, session: Session, author: User, data: ArticleCreate, review_months: int = 12, commit: bool = True
+) -> KbArticle:
     """Create a draft with its first revision; the author owns it unless a manager names another owner."""
     assert author.id is not None
     _check_category(session, data.category)
@@ -132,23 +134,41 @@ def create_article(*, session: Session, author: User, data: ArticleCreate, revie
     title = nfc(data.title.strip())
     if not title:
         raise InvalidInput("The title must not be empty.")
-    article = KbArticle(slug=unique_slug(session=session, wanted=data.slug or title), title=title,
-                        category_id=data.category, author_id=author.id, owner_id=owner_id,
-                        requires_acknowledgement=data.requires_acknowledgement,
-                        review_interval_months=data.review_interval_months or review_months)
+    article = KbArticle(
+        slug=unique_slug(session=session, wanted=data.slug or title),
+        title=title,
+        category_id=data.category,
+        author_id=author.id,
+        owner_id=owner_id,
+        requires_acknowledgement=data.requires_acknowledgement,
+        review_interval_months=data.review_interval_months or review_months,
+    )
     session.add(article)
     session.flush()
     tags = clean_tags(data.tags)
-    revision = KbRevision(article_id=article.id, number=1, title=title, body=nfc(data.body), tags=tags,  # type: ignore[arg-type]
-                          author_id=author.id, change_note=nfc(data.change_note.strip()))
+    revision = KbRevision(
+        article_id=article.id,
+        number=1,
+        title=title,
+        body=nfc(data.body),
+        tags=tags,  # type: ignore[arg-type]
+        author_id=author.id,
+        change_note=nfc(data.change_note.strip()),
+    )
     session.add(revision)
     session.flush()
     article.head_revision_id = revision.id
     _set_departments(session, article, data.department_ids)
     set_visible_tags(session, article, tags)
     enqueue(session, f"article:{article.id}")
-    audit.record(session=session, action="article.created", actor=author, subject=article.slug,
-                 target_type="article", target_id=article.id)
+    audit.record(
+        session=session,
+        action="article.created",
+        actor=author,
+        subject=article.slug,
+        target_type="article",
+        target_id=article.id,
+    )
     if commit:
         session.commit()
         session.refresh(article)
@@ -161,8 +181,14 @@ def save_article(*, session: Session, user: User, article: KbArticle, data: Arti
     The editor always sends the text; when it is unchanged and settings come with it, only the settings change."""
     changes = data.model_dump(exclude_unset=True)
     text_fields = {"title", "body", "tags"} & {k for k, v in changes.items() if v is not None}
-    settings_fields = {"category", "department_ids", "owner_id", "requires_acknowledgement",
-                       "review_interval_months", "review_due"} & set(changes)
+    settings_fields = {
+        "category",
+        "department_ids",
+        "owner_id",
+        "requires_acknowledgement",
+        "review_interval_months",
+        "review_due",
+    } & set(changes)
     if text_fields:
         access.check_can_edit(session=session, user=user, article=article)
         _add_revision(session, user, article, data, settings_too=bool(settings_fields))
@@ -179,15 +205,18 @@ def save_article(*, session: Session, user: User, article: KbArticle, data: Arti
     return article
 
 
-def _add_revision(session: Session, user: User, article: KbArticle, data: ArticleUpdate, *,
-                  settings_too: bool = False) -> KbRevision | None:
+def _add_revision(
+    session: Session, user: User, article: KbArticle, data: ArticleUpdate, *, settings_too: bool = False
+) -> KbRevision | None:
     head = session.get(KbRevision, article.head_revision_id)
     assert head is not None and user.id is not None
     if data.base_revision_id is None:
         raise InvalidInput("Say which revision you edited (base_revision_id).")
     if data.base_revision_id != head.id:
-        raise RevisionConflict("Someone saved a newer version of this article while you were editing. "
-                               "Your text is kept: compare it with the newer version and save again.")
+        raise RevisionConflict(
+            "Someone saved a newer version of this article while you were editing. "
+            "Your text is kept: compare it with the newer version and save again."
+        )
     title = nfc((data.title if data.title is not None else head.title).strip())
     body = nfc(data.body) if data.body is not None else head.body
     tags = clean_tags(data.tags) if data.tags is not None else head.tags
@@ -197,16 +226,35 @@ def _add_revision(session: Session, user: User, article: KbArticle, data: Articl
         if settings_too:
             return None
         raise InvalidInput("Nothing has changed since the last revision.")
-    return append_revision(session, user, article, head, title=title, body=body, tags=tags,
-                           change_note=nfc(data.change_note.strip()))
+    return append_revision(
+        session, user, article, head, title=title, body=body, tags=tags, change_note=nfc(data.change_note.strip())
+    )
 
 
-def append_revision(session: Session, user: User, article: KbArticle, head: KbRevision, *, title: str, body: str,
-                    tags: list[str], change_note: str, restored_from_id: int | None = None) -> KbRevision:
+def append_revision(
+    session: Session,
+    user: User,
+    article: KbArticle,
+    head: KbRevision,
+    *,
+    title: str,
+    body: str,
+    tags: list[str],
+    change_note: str,
+    restored_from_id: int | None = None,
+) -> KbRevision:
     """Add the next revision on top of `head` and make it the head (no commit)."""
-    revision = KbRevision(article_id=article.id, number=head.number + 1, title=title, body=body,  # type: ignore[arg-type]
-                          tags=tags, author_id=user.id, base_revision_id=head.id,  # type: ignore[arg-type]
-                          change_note=change_note, restored_from_id=restored_from_id)
+    revision = KbRevision(
+        article_id=article.id,
+        number=head.number + 1,
+        title=title,
+        body=body,  # type: ignore[arg-type]
+        tags=tags,
+        author_id=user.id,
+        base_revision_id=head.id,  # type: ignore[arg-type]
+        change_note=change_note,
+        restored_from_id=restored_from_id,
+    )
     session.add(revision)
     session.flush()
     article.head_revision_id = revision.id
@@ -237,13 +285,28 @@ def _change_settings(session: Session, user: User, article: KbArticle, data: Art
     if "review_due" in fields and data.review_due is not None:
         article.review_due = data.review_due
         detail["review_due"] = data.review_due.isoformat()
-    audit.record(session=session, action="article.settings_changed", actor=user, subject=article.slug,
-                 target_type="article", target_id=article.id, detail=detail)
+    audit.record(
+        session=session,
+        action="article.settings_changed",
+        actor=user,
+        subject=article.slug,
+        target_type="article",
+        target_id=article.id,
+        detail=detail,
+    )
 
 
-def list_articles(*, session: Session, user: User, category_id: int | None = None, tag: str | None = None,
-                  owner_id: int | None = None, status: str | None = None, cursor: str | None = None,
-                  limit: int = 30) -> tuple[list[KbArticle], str | None]:
+def list_articles(
+    *,
+    session: Session,
+    user: User,
+    category_id: int | None = None,
+    tag: str | None = None,
+    owner_id: int | None = None,
+    status: str | None = None,
+    cursor: str | None = None,
+    limit: int = 30,
+) -> tuple[list[KbArticle], str | None]:
     """Readable articles, recently updated first; archived ones only when a manager asks; keyset-paginated."""
     limit = clamp_limit(limit)
     departments = users_service.department_ids_of(session=session, user=user)
@@ -251,8 +314,9 @@ def list_articles(*, session: Session, user: User, category_id: int | None = Non
     if status in {s.value for s in ArticleStatus}:
         query = query.where(KbArticle.status == status)
     elif status == "pending":
-        query = query.where(or_(col(KbArticle.status) == ArticleStatus.in_review,
-                                col(KbArticle.change_state) == ChangeState.in_review))
+        query = query.where(
+            or_(col(KbArticle.status) == ArticleStatus.in_review, col(KbArticle.change_state) == ChangeState.in_review)
+        )
     else:
         query = query.where(KbArticle.status == ArticleStatus.published)
     if category_id is not None:
@@ -265,12 +329,15 @@ def list_articles(*, session: Session, user: User, category_id: int | None = Non
         query = query.where(KbArticle.owner_id == owner_id)
     if position := decode_cursor(cursor, datetime, int):
         at, last_id = position
-        query = query.where(or_(col(KbArticle.updated_at) < at,
-                                (col(KbArticle.updated_at) == at) & (col(KbArticle.id) < last_id)))
-    rows = list(session.exec(query.order_by(col(KbArticle.updated_at).desc(), col(KbArticle.id).desc())
-                             .limit(limit + 1)).all())
-    next_cursor = encode_cursor(rows[limit - 1].updated_at.isoformat(), rows[limit - 1].id) \
-        if len(rows) > limit else None
+        query = query.where(
+            or_(col(KbArticle.updated_at) < at, (col(KbArticle.updated_at) == at) & (col(KbArticle.id) < last_id))
+        )
+    rows = list(
+        session.exec(query.order_by(col(KbArticle.updated_at).desc(), col(KbArticle.id).desc()).limit(limit + 1)).all()
+    )
+    next_cursor = (
+        encode_cursor(rows[limit - 1].updated_at.isoformat(), rows[limit - 1].id) if len(rows) > limit else None
+    )
     return rows[:limit], next_cursor
 
 
@@ -278,8 +345,11 @@ def linked_from(*, session: Session, user: User, article: KbArticle) -> list[KbA
     """Readable articles whose published text links to this one."""
     departments = users_service.department_ids_of(session=session, user=user)
     sources = select(KbLink.source_id).where(KbLink.target_id == article.id)
-    query = select(KbArticle).where(col(KbArticle.id).in_(sources), KbArticle.status != ArticleStatus.archived,
-                                    access.readable_clause(user=user, user_departments=departments))
+    query = select(KbArticle).where(
+        col(KbArticle.id).in_(sources),
+        KbArticle.status != ArticleStatus.archived,
+        access.readable_clause(user=user, user_departments=departments),
+    )
     return list(session.exec(query.order_by(col(KbArticle.title))).all())
 
 
@@ -288,8 +358,14 @@ def list_tags(*, session: Session, user: User) -> list[tuple[str, int]]:
     from sqlalchemy import func
 
     departments = users_service.department_ids_of(session=session, user=user)
-    query = (select(KbArticleTag.tag, func.count()).join(KbArticle, col(KbArticle.id) == KbArticleTag.article_id)
-             .where(KbArticle.status == ArticleStatus.published,
-                    access.readable_clause(user=user, user_departments=departments))
-             .group_by(KbArticleTag.tag).order_by(func.count().desc(), KbArticleTag.tag).limit(40))
+    query = (
+        select(KbArticleTag.tag, func.count())
+        .join(KbArticle, col(KbArticle.id) == KbArticleTag.article_id)
+        .where(
+            KbArticle.status == ArticleStatus.published, access.readable_clause(user=user, user_departments=departments)
+        )
+        .group_by(KbArticleTag.tag)
+        .order_by(func.count().desc(), KbArticleTag.tag)
+        .limit(40)
+    )
     return [(tag, count) for tag, count in session.exec(query).all()]

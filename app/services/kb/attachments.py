@@ -40,16 +40,21 @@ def attach_file(*, session: Session, settings: Settings, user: User, article: Kb
     return upload
 
 
-def remove_attachment(*, session: Session, settings: Settings, user: User, article: KbArticle,
-                      upload_id: int) -> None:
+def remove_attachment(*, session: Session, settings: Settings, user: User, article: KbArticle, upload_id: int) -> None:
     """Detach the file and delete it (row and bytes); editors only, audited."""
     access.check_can_attach(session=session, user=user, article=article)
     upload = session.get(Upload, upload_id)
     if upload is None or upload.target_key != _key(article):
         raise NotFound("This file does not exist, or you cannot see it.")
-    audit.record(session=session, action="article.file_removed", actor=user, subject=article.slug,
-                 target_type="article", target_id=article.id,
-                 detail={"upload_id": upload_id, "filename": upload.filename, "uploaded_by": upload.owner_id})
+    audit.record(
+        session=session,
+        action="article.file_removed",
+        actor=user,
+        subject=article.slug,
+        target_type="article",
+        target_id=article.id,
+        detail={"upload_id": upload_id, "filename": upload.filename, "uploaded_by": upload.owner_id},
+    )
     enqueue(session, _key(article))
     uploads_service.delete_upload(session=session, settings=settings, upload=upload)
 

@@ -16,14 +16,16 @@ def member_ids(*, session: Session, article: KbArticle, department_id: int | Non
     return [u.id for u in members(session=session, article=article, department_id=department_id) if u.id]
 
 
-def members(*, session: Session, article: KbArticle, department_id: int | None = None,
-            among: SelectOfScalar[int] | None = None) -> list[User]:
+def members(
+    *, session: Session, article: KbArticle, department_id: int | None = None, among: SelectOfScalar[int] | None = None
+) -> list[User]:
     """The active people the article is for (within one department, and among some user ids, when given), in one
     query."""
     query = _in_audience(session, article, select(User).where(col(User.is_active)))
     if department_id is not None:
-        query = query.where(col(User.id).in_(select(UserDepartment.user_id).where(
-            UserDepartment.department_id == department_id)))
+        query = query.where(
+            col(User.id).in_(select(UserDepartment.user_id).where(UserDepartment.department_id == department_id))
+        )
     if among is not None:
         query = query.where(col(User.id).in_(among))
     return list(session.exec(query).all())
@@ -40,5 +42,6 @@ def _in_audience(session: Session, article: KbArticle, query: SelectOfScalar[T])
     departments = select(KbArticleDepartment.department_id).where(KbArticleDepartment.article_id == article.id)
     if session.exec(departments.limit(1)).first() is None:
         return query
-    return query.where(col(User.id).in_(select(UserDepartment.user_id).where(
-        col(UserDepartment.department_id).in_(departments))))
+    return query.where(
+        col(User.id).in_(select(UserDepartment.user_id).where(col(UserDepartment.department_id).in_(departments)))
+    )

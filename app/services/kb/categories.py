@@ -59,8 +59,9 @@ def find_or_create(*, session: Session, path: str) -> KbCategory | None:
     for name in names:
         found = _find(session, name, parent_id=parent.id if parent else None)
         if found is None:
-            found = KbCategory(name=name[:120], slug=_unique_slug(session, name),
-                               parent_id=parent.id if parent else None)
+            found = KbCategory(
+                name=name[:120], slug=_unique_slug(session, name), parent_id=parent.id if parent else None
+            )
             session.add(found)
             session.flush()
         parent = found
@@ -99,8 +100,14 @@ def create_category(*, session: Session, user: User, data: CategoryCreate) -> Kb
     category = KbCategory(name=name, slug=_unique_slug(session, name), parent_id=data.parent_id)
     session.add(category)
     session.flush()
-    audit.record(session=session, action="kb_category.created", actor=user, subject=name,
-                 target_type="kb_category", target_id=category.id)
+    audit.record(
+        session=session,
+        action="kb_category.created",
+        actor=user,
+        subject=name,
+        target_type="kb_category",
+        target_id=category.id,
+    )
     session.commit()
     session.refresh(category)
     return category

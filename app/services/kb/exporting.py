@@ -15,10 +15,16 @@ from app.services.kb.views import version_label
 
 def markdown_file(*, article: KbArticle, revision: KbRevision, category: str, owner_email: str) -> str:
     """One article as Markdown with front matter (importable again with `kolo import`)."""
-    meta = {"title": revision.title, "slug": article.slug, "category": category, "tags": list(revision.tags),
-            "version": version_label(revision), "owner": owner_email,
-            "review_due": article.review_due.isoformat() if article.review_due else None,
-            "requires_acknowledgement": article.requires_acknowledgement}
+    meta = {
+        "title": revision.title,
+        "slug": article.slug,
+        "category": category,
+        "tags": list(revision.tags),
+        "version": version_label(revision),
+        "owner": owner_email,
+        "review_due": article.review_due.isoformat() if article.review_due else None,
+        "requires_acknowledgement": article.requires_acknowledgement,
+    }
     if article.source:
         meta["source"] = article.source
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
@@ -32,18 +38,30 @@ def export_category(*, session: Session, user: User, category_id: int) -> tuple[
     children = select(KbCategory.id).where(KbCategory.parent_id == category_id)
     departments = users_service.department_ids_of(session=session, user=user)
     published = col(KbRevision.id) == KbArticle.current_revision_id
-    rows = session.exec(select(KbArticle, KbRevision).join(KbRevision, published)
-                        .where(KbArticle.status == ArticleStatus.published,
-                               or_(KbArticle.category_id == category_id, col(KbArticle.category_id).in_(children)),
-                               access.readable_clause(user=user, user_departments=departments))
-                        .order_by(col(KbArticle.slug))).all()
-    owners = dict(session.exec(select(User.id, User.email).where(
-        col(User.id).in_({a.owner_id for a, _ in rows}))).all()) if rows else {}
+    rows = session.exec(
+        select(KbArticle, KbRevision)
+        .join(KbRevision, published)
+        .where(
+            KbArticle.status == ArticleStatus.published,
+            or_(KbArticle.category_id == category_id, col(KbArticle.category_id).in_(children)),
+            access.readable_clause(user=user, user_departments=departments),
+        )
+        .order_by(col(KbArticle.slug))
+    ).all()
+    owners = (
+        dict(session.exec(select(User.id, User.email).where(col(User.id).in_({a.owner_id for a, _ in rows}))).all())
+        if rows
+        else {}
+    )
     paths = {c.id: categories.category_path(session, c) for c in categories.list_categories(session=session)}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for article, revision in rows:
-            text = markdown_file(article=article, revision=revision, category=paths.get(article.category_id, ""),
-                                 owner_email=owners.get(article.owner_id, ""))
+            text = markdown_file(
+                article=article,
+                revision=revision,
+                category=paths.get(article.category_id, ""),
+                owner_email=owners.get(article.owner_id, ""),
+            )
             archive.writestr(f"{category.slug}/{article.slug}.md", text)
     return f"{category.slug}.zip", buffer.getvalue()

@@ -119,8 +119,10 @@ class _Budget:
         """Count `size` more bytes, refusing the import once the total passes the limit."""
         self.left -= size
         if self.left < 0:
-            raise InvalidInput("The import unpacks to more than {mb} MB; split it into smaller parts.",
-                               mb=get_settings().kb_import_max_mb)
+            raise InvalidInput(
+                "The import unpacks to more than {mb} MB; split it into smaller parts.",
+                mb=get_settings().kb_import_max_mb,
+            )
 
 
 def _item(where: str, data: dict[str, Any], body: str, line: int | None = None) -> Parsed:
@@ -134,9 +136,15 @@ def _item(where: str, data: dict[str, Any], body: str, line: int | None = None) 
         return ImportProblem(where, "tags must be a list", line=line)
     if len(title) > TITLE_MAX:
         title = title[: TITLE_MAX - 1].rstrip() + "…"
-    return ImportItem(where=where, title=title, body=nfc(body), tags=clean_tags([str(t) for t in tags]),
-                      category=str(data.get("category") or ""), slug=str(data.get("slug") or ""),
-                      source=str(data.get("source") or data.get("url") or "")[:500])
+    return ImportItem(
+        where=where,
+        title=title,
+        body=nfc(body),
+        tags=clean_tags([str(t) for t in tags]),
+        category=str(data.get("category") or ""),
+        slug=str(data.get("slug") or ""),
+        source=str(data.get("source") or data.get("url") or "")[:500],
+    )
 
 
 def parse_jsonl_line(number: int, line: str) -> Parsed | None:
@@ -231,8 +239,10 @@ def _check_count(count: int) -> None:
 
 def _parsed(entries: list[Entry]) -> tuple[int, Iterator[Parsed]]:
     """(how many entries, each parsed as Markdown when it was read)."""
-    return len(entries), (parse_markdown(where, data.decode("utf-8", "replace")) if isinstance(data, bytes)
-                          else data for where, data in entries)
+    return len(entries), (
+        parse_markdown(where, data.decode("utf-8", "replace")) if isinstance(data, bytes) else data
+        for where, data in entries
+    )
 
 
 def _read_folder(root: Path) -> list[Entry]:
@@ -243,8 +253,9 @@ def _read_folder(root: Path) -> list[Entry]:
         paths += [Path(folder, f) for f in files if PurePosixPath(f).suffix.lower() in MARKDOWN_SUFFIXES]
     _check_count(len(paths))
     budget = _Budget.from_settings()
-    return [(str(path.relative_to(root)), _read_file(path, str(path.relative_to(root)), budget))
-            for path in sorted(paths)]
+    return [
+        (str(path.relative_to(root)), _read_file(path, str(path.relative_to(root)), budget)) for path in sorted(paths)
+    ]
 
 
 def _read_file(path: Path, where: str, budget: _Budget) -> bytes | ImportProblem:
@@ -273,8 +284,14 @@ def _read_zip(data: bytes) -> list[Entry]:
         raise _damaged() from None
     for info in archive.infolist():
         _check_zip_path(info)
-    entries = sorted((i for i in archive.infolist() if not i.is_dir()
-                      and PurePosixPath(i.filename).suffix.lower() in MARKDOWN_SUFFIXES), key=lambda i: i.filename)
+    entries = sorted(
+        (
+            i
+            for i in archive.infolist()
+            if not i.is_dir() and PurePosixPath(i.filename).suffix.lower() in MARKDOWN_SUFFIXES
+        ),
+        key=lambda i: i.filename,
+    )
     for info in entries:
         _check_packing(info)
     _Budget.from_settings().take(sum(i.file_size for i in entries if i.file_size <= MAX_FILE_BYTES))  # the headers
@@ -296,8 +313,10 @@ def _check_zip_path(info: zipfile.ZipInfo) -> None:
         raise _damaged()
     path = PureWindowsPath(info.filename)
     if (info.external_attr >> 16) & 0o170000 == 0o120000 or path.drive or path.root or ".." in path.parts:
-        raise InvalidInput("The zip file holds a link or a path outside its folder ({name}); nothing was imported.",
-                           name=info.filename[:200])
+        raise InvalidInput(
+            "The zip file holds a link or a path outside its folder ({name}); nothing was imported.",
+            name=info.filename[:200],
+        )
 
 
 def _check_packing(info: zipfile.ZipInfo) -> None:
@@ -305,8 +324,9 @@ def _check_packing(info: zipfile.ZipInfo) -> None:
     if info.flag_bits & 0x1:
         raise InvalidInput("The zip file is password-protected; import it without a password.")
     if info.compress_type not in ZIP_METHODS:
-        raise InvalidInput("The zip file uses a compression method Kolo cannot read; pack it with the usual "
-                           "(deflate) compression.")
+        raise InvalidInput(
+            "The zip file uses a compression method Kolo cannot read; pack it with the usual (deflate) compression."
+        )
     if info.file_size > _ratio_cap(info):
         raise _too_packed(info)
 
@@ -318,8 +338,11 @@ def _ratio_cap(info: zipfile.ZipInfo) -> int:
 
 def _too_packed(info: zipfile.ZipInfo) -> InvalidInput:
     """The refusal of an entry that unpacks to more than MAX_RATIO times its packed size."""
-    return InvalidInput("{name} in the zip file unpacks to more than {ratio} times its packed size; nothing was "
-                        "imported.", name=info.filename[:200], ratio=MAX_RATIO)
+    return InvalidInput(
+        "{name} in the zip file unpacks to more than {ratio} times its packed size; nothing was imported.",
+        name=info.filename[:200],
+        ratio=MAX_RATIO,
+    )
 
 
 def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> bytes | ImportProblem:
@@ -337,8 +360,15 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) ->
     return b"".join(chunks)
 
 
-def import_items(*, session: Session, author: User, items: Iterator[Parsed], category: str = "",
-                 review_months: int = 12, progress: Callable[[], None] | None = None) -> ImportResult:
+def import_items(
+    *,
+    session: Session,
+    author: User,
+    items: Iterator[Parsed],
+    category: str = "",
+    review_months: int = 12,
+    progress: Callable[[], None] | None = None,
+) -> ImportResult:
     """Create a published article (version 1.0) for each item; problems are collected, not raised."""
     access.check_manager(author)
     result = ImportResult()
@@ -347,15 +377,21 @@ def import_items(*, session: Session, author: User, items: Iterator[Parsed], cat
         if isinstance(parsed, ImportProblem):
             result.problems.append(parsed)
         else:
-            result.created.append(_create_published(session, author, parsed, place.id_for(parsed.category or category),
-                                                     review_months))
+            result.created.append(
+                _create_published(session, author, parsed, place.id_for(parsed.category or category), review_months)
+            )
         if index % BATCH == 0:
             session.commit()
         if progress:
             progress()
     result.categories = list(place.uses.values())
-    audit.record(session=session, action="article.imported", actor=author, target_type="article",
-                 detail={"created": len(result.created), "problems": len(result.problems)})
+    audit.record(
+        session=session,
+        action="article.imported",
+        actor=author,
+        target_type="article",
+        detail={"created": len(result.created), "problems": len(result.problems)},
+    )
     session.commit()
     return result
 
@@ -376,27 +412,48 @@ class _Categories:
             self.by_path[path] = found.id if found else None
             if found is not None and found.id not in self.uses:
                 assert found.id is not None
-                self.uses[found.id] = CategoryUse(path=categories.category_path(self.session, found),
-                                                  created=found.id not in self.existing)
+                self.uses[found.id] = CategoryUse(
+                    path=categories.category_path(self.session, found), created=found.id not in self.existing
+                )
         category_id = self.by_path[path]
         if category_id is not None:
             self.uses[category_id].articles += 1
         return category_id
 
 
-def _create_published(session: Session, author: User, item: ImportItem, category_id: int | None,
-                      review_months: int) -> str:
+def _create_published(
+    session: Session, author: User, item: ImportItem, category_id: int | None, review_months: int
+) -> str:
     assert author.id is not None
     now = utcnow()
-    article = KbArticle(slug=unique_slug(session=session, wanted=item.slug or item.title), title=item.title,
-                        status=ArticleStatus.published, category_id=category_id, author_id=author.id,
-                        owner_id=author.id, review_interval_months=review_months, current_major=1,
-                        review_due=add_months(today(now), review_months), source=item.source, published_at=now)
+    article = KbArticle(
+        slug=unique_slug(session=session, wanted=item.slug or item.title),
+        title=item.title,
+        status=ArticleStatus.published,
+        category_id=category_id,
+        author_id=author.id,
+        owner_id=author.id,
+        review_interval_months=review_months,
+        current_major=1,
+        review_due=add_months(today(now), review_months),
+        source=item.source,
+        published_at=now,
+    )
     session.add(article)
     session.flush()
-    revision = KbRevision(article_id=article.id, number=1, title=item.title, body=item.body, tags=item.tags,  # type: ignore[arg-type]
-                          author_id=author.id, change_note="", version_major=1, version_minor=0,
-                          published_at=now, published_by_id=author.id)
+    revision = KbRevision(
+        article_id=article.id,
+        number=1,
+        title=item.title,
+        body=item.body,
+        tags=item.tags,  # type: ignore[arg-type]
+        author_id=author.id,
+        change_note="",
+        version_major=1,
+        version_minor=0,
+        published_at=now,
+        published_by_id=author.id,
+    )
     session.add(revision)
     session.flush()
     article.current_revision_id = article.head_revision_id = revision.id

@@ -30,10 +30,24 @@ def is_in_review(article: KbArticle) -> bool:
 
 def _event(session: Session, article: KbArticle, actor: User, action: str, comment: str = "") -> None:
     assert actor.id is not None
-    session.add(KbReviewEvent(article_id=article.id, revision_id=article.head_revision_id,  # type: ignore[arg-type]
-                              action=action, actor_id=actor.id, comment=comment))
-    audit.record(session=session, action=f"article.{action}", actor=actor, subject=article.slug,
-                 target_type="article", target_id=article.id, detail={"comment": comment} if comment else None)
+    session.add(
+        KbReviewEvent(
+            article_id=article.id,
+            revision_id=article.head_revision_id,  # type: ignore[arg-type]
+            action=action,
+            actor_id=actor.id,
+            comment=comment,
+        )
+    )
+    audit.record(
+        session=session,
+        action=f"article.{action}",
+        actor=actor,
+        subject=article.slug,
+        target_type="article",
+        target_id=article.id,
+        detail={"comment": comment} if comment else None,
+    )
 
 
 def _finish(session: Session, article: KbArticle) -> KbArticle:
@@ -56,14 +70,27 @@ def submit_for_review(*, session: Session, user: User, article: KbArticle) -> Kb
         raise Conflict("There is nothing to submit: no unpublished changes, or they are already in review.")
     _event(session, article, user, "submitted")
     reviewers = [article.owner_id, *audience.reviewer_ids(session=session, article=article)]
-    notifications_service.notify(session=session, recipient_ids=reviewers, kind="kb.submitted", actor=user,
-                                 url=f"/kb/{article.slug}", message="{actor} asks you to review «{title}».",
-                                 params={"title": article.title})
+    notifications_service.notify(
+        session=session,
+        recipient_ids=reviewers,
+        kind="kb.submitted",
+        actor=user,
+        url=f"/kb/{article.slug}",
+        message="{actor} asks you to review «{title}».",
+        params={"title": article.title},
+    )
     return _finish(session, article)
 
 
-def publish(*, session: Session, user: User, article: KbArticle, data: PublishRequest, two_person_rule: bool = False,
-            now: datetime | None = None) -> KbArticle:
+def publish(
+    *,
+    session: Session,
+    user: User,
+    article: KbArticle,
+    data: PublishRequest,
+    two_person_rule: bool = False,
+    now: datetime | None = None,
+) -> KbArticle:
     """A manager publishes the newest revision as a major or editorial version; review date restarts.
 
     Under the two-person rule (KOLO_KB_TWO_PERSON_RULE) nobody publishes text they wrote themselves."""
@@ -98,32 +125,48 @@ def publish(*, session: Session, user: User, article: KbArticle, data: PublishRe
 
 def _unpublished_authors(session: Session, article: KbArticle, previous: KbRevision | None) -> set[int]:
     """Who wrote the revisions since the published version (every revision when none is published yet)."""
-    query = select(KbRevision.author_id).where(KbRevision.article_id == article.id,
-                                               KbRevision.number > (previous.number if previous else 0))
+    query = select(KbRevision.author_id).where(
+        KbRevision.article_id == article.id, KbRevision.number > (previous.number if previous else 0)
+    )
     return set(session.exec(query).all())
 
 
 def _notify_published(session: Session, user: User, article: KbArticle, head: KbRevision, major: bool) -> None:
     url = f"/kb/{article.slug}"
     version = f"{head.version_major}.{head.version_minor}"
-    notifications_service.notify(session=session, recipient_ids={article.author_id, head.author_id, article.owner_id},
-                                 kind="kb.published", actor=user, url=url,
-                                 message="{actor} published «{title}», version {version}.",
-                                 params={"title": article.title, "version": version})
+    notifications_service.notify(
+        session=session,
+        recipient_ids={article.author_id, head.author_id, article.owner_id},
+        kind="kb.published",
+        actor=user,
+        url=url,
+        message="{actor} published «{title}», version {version}.",
+        params={"title": article.title, "version": version},
+    )
     if article.requires_acknowledgement and major:
         readers = audience.member_ids(session=session, article=article)
-        notifications_service.notify(session=session, recipient_ids=readers, kind="kb.acknowledge", actor=user,
-                                     url=url, message="Please read and acknowledge «{title}», version {version}.",
-                                     params={"title": article.title, "version": version},
-                                     batch_key=f"kb.acknowledge:{article.id}:{head.version_major}")
+        notifications_service.notify(
+            session=session,
+            recipient_ids=readers,
+            kind="kb.acknowledge",
+            actor=user,
+            url=url,
+            message="Please read and acknowledge «{title}», version {version}.",
+            params={"title": article.title, "version": version},
+            batch_key=f"kb.acknowledge:{article.id}:{head.version_major}",
+        )
 
 
 def last_return(*, session: Session, article: KbArticle) -> KbReviewEvent | None:
     """The manager's comment when the current draft or proposed change was returned for changes."""
     if article.status != ArticleStatus.draft and article.change_state != ChangeState.draft:
         return None
-    last = session.exec(select(KbReviewEvent).where(KbReviewEvent.article_id == article.id)
-                        .order_by(col(KbReviewEvent.id).desc()).limit(1)).first()
+    last = session.exec(
+        select(KbReviewEvent)
+        .where(KbReviewEvent.article_id == article.id)
+        .order_by(col(KbReviewEvent.id).desc())
+        .limit(1)
+    ).first()
     return last if last is not None and last.action == "returned" else None
 
 
@@ -140,9 +183,15 @@ def return_for_changes(*, session: Session, user: User, article: KbArticle, comm
     _event(session, article, user, "returned", comment)
     head = session.get(KbRevision, article.head_revision_id)
     recipients = {article.author_id, head.author_id if head else article.author_id}
-    notifications_service.notify(session=session, recipient_ids=recipients, kind="kb.returned", actor=user,
-                                 url=f"/kb/{article.slug}", message="{actor} returned «{title}» for changes: {comment}",
-                                 params={"title": article.title, "comment": comment[:200]})
+    notifications_service.notify(
+        session=session,
+        recipient_ids=recipients,
+        kind="kb.returned",
+        actor=user,
+        url=f"/kb/{article.slug}",
+        message="{actor} returned «{title}» for changes: {comment}",
+        params={"title": article.title, "comment": comment[:200]},
+    )
     return _finish(session, article)
 
 
@@ -175,7 +224,13 @@ def mark_reviewed(*, session: Session, user: User, article: KbArticle, now: date
     previous = article.review_due
     article.review_due = add_months(today(now), article.review_interval_months)
     _event(session, article, user, "reviewed", "")
-    audit.record(session=session, action="article.review_due_reset", actor=user, subject=article.slug,
-                 target_type="article", target_id=article.id,
-                 detail={"from": previous.isoformat() if previous else None, "to": article.review_due.isoformat()})
+    audit.record(
+        session=session,
+        action="article.review_due_reset",
+        actor=user,
+        subject=article.slug,
+        target_type="article",
+        target_id=article.id,
+        detail={"from": previous.isoformat() if previous else None, "to": article.review_due.isoformat()},
+    )
     return _finish(session, article)

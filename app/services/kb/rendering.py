@@ -28,8 +28,11 @@ def titles_for(*, session: Session, user: User, slugs: set[str]) -> dict[str, st
     if not slugs:
         return {}
     departments = users_service.department_ids_of(session=session, user=user)
-    rows = session.exec(select(KbArticle.slug, KbArticle.title).where(
-        col(KbArticle.slug).in_(slugs), access.readable_clause(user=user, user_departments=departments)))
+    rows = session.exec(
+        select(KbArticle.slug, KbArticle.title).where(
+            col(KbArticle.slug).in_(slugs), access.readable_clause(user=user, user_departments=departments)
+        )
+    )
     return dict(rows.all())
 
 

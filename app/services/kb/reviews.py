@@ -19,8 +19,11 @@ OVERDUE_REPEAT = timedelta(days=7)
 
 def is_overdue(article: KbArticle, on: date | None = None) -> bool:
     """Whether a published article is past its review date."""
-    return (article.status == ArticleStatus.published and article.review_due is not None
-            and article.review_due < (on or today()))
+    return (
+        article.status == ArticleStatus.published
+        and article.review_due is not None
+        and article.review_due < (on or today())
+    )
 
 
 @dataclass(frozen=True)
@@ -35,18 +38,29 @@ def review_report(*, session: Session, user: User, now: datetime | None = None) 
     """Published articles overdue or due within 30 days, for the manager's departments (admins: all)."""
     access.check_manager(user)
     day = today(now)
-    query = select(KbArticle).where(KbArticle.status == ArticleStatus.published,
-                                    col(KbArticle.review_due).is_not(None), col(KbArticle.review_due) <= day + SOON)
+    query = select(KbArticle).where(
+        KbArticle.status == ArticleStatus.published,
+        col(KbArticle.review_due).is_not(None),
+        col(KbArticle.review_due) <= day + SOON,
+    )
     if not user.is_admin:
         mine = users_service.department_ids_of(session=session, user=user)
         restricted = exists().where(KbArticleDepartment.article_id == KbArticle.id)
-        in_mine = exists().where(KbArticleDepartment.article_id == KbArticle.id,
-                                 col(KbArticleDepartment.department_id).in_(mine or [-1]))
+        in_mine = exists().where(
+            KbArticleDepartment.article_id == KbArticle.id, col(KbArticleDepartment.department_id).in_(mine or [-1])
+        )
         query = query.where(or_(~restricted, in_mine, KbArticle.owner_id == user.id))
     articles = list(session.exec(query.order_by(col(KbArticle.review_due), col(KbArticle.id))).all())
     owners = {u.id: u for u in session.exec(select(User).where(col(User.id).in_({a.owner_id for a in articles})))}
-    return [ReviewRow(article=a, owner=owners.get(a.owner_id), overdue=is_overdue(a, day),
-                      days=abs((a.review_due - day).days) if a.review_due else 0) for a in articles]
+    return [
+        ReviewRow(
+            article=a,
+            owner=owners.get(a.owner_id),
+            overdue=is_overdue(a, day),
+            days=abs((a.review_due - day).days) if a.review_due else 0,
+        )
+        for a in articles
+    ]
 
 
 def send_review_reminders(*, session: Session, now: datetime) -> int:
@@ -55,9 +69,13 @@ def send_review_reminders(*, session: Session, now: datetime) -> int:
     At most one reminder per article, kind and day (a unique row); "soon" once per review date, "overdue"
     once a week."""
     day = today(now)
-    due = session.exec(select(KbArticle).where(KbArticle.status == ArticleStatus.published,
-                                               col(KbArticle.review_due).is_not(None),
-                                               col(KbArticle.review_due) <= day + SOON)).all()
+    due = session.exec(
+        select(KbArticle).where(
+            KbArticle.status == ArticleStatus.published,
+            col(KbArticle.review_due).is_not(None),
+            col(KbArticle.review_due) <= day + SOON,
+        )
+    ).all()
     sent = 0
     for article in due:
         assert article.review_due is not None
@@ -65,11 +83,20 @@ def send_review_reminders(*, session: Session, now: datetime) -> int:
         if _already_reminded(session, article, kind, day):
             continue
         session.add(KbReminder(article_id=article.id, kind=kind, review_due=article.review_due, sent_on=day))  # type: ignore[arg-type]
-        message = ("The review of «{title}» is overdue since {due}." if kind == "overdue"
-                   else "«{title}» is due for review on {due}.")
-        notifications_service.notify(session=session, recipient_ids=[article.owner_id], kind=f"kb.review_{kind}",
-                                     actor=None, url=f"/kb/{article.slug}", message=message,
-                                     params={"title": article.title, "due": article.review_due.isoformat()})
+        message = (
+            "The review of «{title}» is overdue since {due}."
+            if kind == "overdue"
+            else "«{title}» is due for review on {due}."
+        )
+        notifications_service.notify(
+            session=session,
+            recipient_ids=[article.owner_id],
+            kind=f"kb.review_{kind}",
+            actor=None,
+            url=f"/kb/{article.slug}",
+            message=message,
+            params={"title": article.title, "due": article.review_due.isoformat()},
+        )
         try:
             session.commit()
             sent += 1

@@ -30,8 +30,9 @@ def head_visible(*, session: Session, user: User, article: KbArticle) -> bool:
 def list_revisions(*, session: Session, user: User, article: KbArticle) -> list[KbRevision]:
     """The revisions the user may see, newest first."""
     access.check_readable(session=session, user=user, article=article)
-    query = visible_revisions_query(user=user, article=article,
-                                    head_visible=head_visible(session=session, user=user, article=article))
+    query = visible_revisions_query(
+        user=user, article=article, head_visible=head_visible(session=session, user=user, article=article)
+    )
     return list(session.exec(query.order_by(col(KbRevision.number).desc())).all())
 
 
@@ -39,14 +40,18 @@ def get_revision(*, session: Session, user: User, article: KbArticle, revision_i
     """One revision of the article the user may see, or NotFound."""
     access.check_readable(session=session, user=user, article=article)
     revision = session.get(KbRevision, revision_id)
-    if revision is None or revision.article_id != article.id or (
-            revision.published_at is None and not head_visible(session=session, user=user, article=article)):
+    if (
+        revision is None
+        or revision.article_id != article.id
+        or (revision.published_at is None and not head_visible(session=session, user=user, article=article))
+    ):
         raise NotFound("This revision does not exist, or you cannot see it.")
     return revision
 
 
-def diff(*, session: Session, user: User, article: KbArticle, old_id: int, new_id: int) -> tuple[
-        KbRevision, KbRevision, list[DiffLine]]:
+def diff(
+    *, session: Session, user: User, article: KbArticle, old_id: int, new_id: int
+) -> tuple[KbRevision, KbRevision, list[DiffLine]]:
     """A readable line diff between two revisions (title line included)."""
     old = get_revision(session=session, user=user, article=article, revision_id=old_id)
     new = get_revision(session=session, user=user, article=article, revision_id=new_id)
@@ -59,13 +64,29 @@ def restore_revision(*, session: Session, user: User, article: KbArticle, revisi
     access.check_can_edit(session=session, user=user, article=article)
     head = session.get(KbRevision, article.head_revision_id)
     assert head is not None
-    revision = append_revision(session, user, article, head, title=old.title, body=old.body, tags=list(old.tags),
-                               change_note="", restored_from_id=old.id)
+    revision = append_revision(
+        session,
+        user,
+        article,
+        head,
+        title=old.title,
+        body=old.body,
+        tags=list(old.tags),
+        change_note="",
+        restored_from_id=old.id,
+    )
     article.updated_at = utcnow()
     session.add(article)
     enqueue(session, f"article:{article.id}")
-    audit.record(session=session, action="article.revision_restored", actor=user, subject=article.slug,
-                 target_type="article", target_id=article.id, detail={"revision": old.number})
+    audit.record(
+        session=session,
+        action="article.revision_restored",
+        actor=user,
+        subject=article.slug,
+        target_type="article",
+        target_id=article.id,
+        detail={"revision": old.number},
+    )
     session.commit()
     session.refresh(revision)
     return revision

@@ -25,12 +25,25 @@ def record_view(*, session: Session, user: User, article: KbArticle, revision: K
     """Remember that the user opened this version (a reload within half an hour counts once)."""
     since = utcnow() - REPEAT_WINDOW
     revision_id = revision.id if revision else None
-    recent = session.exec(select(KbView.id).where(
-        KbView.article_id == article.id, KbView.user_id == user.id, KbView.revision_id == revision_id,
-        col(KbView.created_at) >= since).limit(1)).first()
+    recent = session.exec(
+        select(KbView.id)
+        .where(
+            KbView.article_id == article.id,
+            KbView.user_id == user.id,
+            KbView.revision_id == revision_id,
+            col(KbView.created_at) >= since,
+        )
+        .limit(1)
+    ).first()
     if recent is None:
-        session.add(KbView(article_id=article.id, user_id=user.id, revision_id=revision.id if revision else None,  # type: ignore[arg-type]
-                           version=version_label(revision)))
+        session.add(
+            KbView(
+                article_id=article.id,
+                user_id=user.id,
+                revision_id=revision.id if revision else None,  # type: ignore[arg-type]
+                version=version_label(revision),
+            )
+        )
         session.commit()
 
 
@@ -45,17 +58,27 @@ class ViewRow:
 def report(*, session: Session, user: User, article: KbArticle) -> list[ViewRow]:
     """Views by person for a manager: the people they may see (access.report_people)."""
     access.check_manager(user)
-    query = (select(KbView.user_id, func.count(), func.max(KbView.created_at))
-             .where(KbView.article_id == article.id).group_by(KbView.user_id))
+    query = (
+        select(KbView.user_id, func.count(), func.max(KbView.created_at))
+        .where(KbView.article_id == article.id)
+        .group_by(KbView.user_id)
+    )
     if (people := access.report_people(session=session, user=user)) is not None:
         query = query.where(col(KbView.user_id).in_(people))
     stats = {user_id: (count, last) for user_id, count, last in session.exec(query).all()}
     if not stats:
         return []
     people = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(stats))).all()}
-    last_versions = dict(session.exec(
-        select(KbView.user_id, KbView.version).where(KbView.article_id == article.id, col(KbView.user_id).in_(stats))
-        .order_by(col(KbView.created_at))).all())
-    rows = [ViewRow(user=people[uid], views=count, last_viewed_at=last, last_version=last_versions.get(uid, ""))
-            for uid, (count, last) in stats.items() if uid in people]
+    last_versions = dict(
+        session.exec(
+            select(KbView.user_id, KbView.version)
+            .where(KbView.article_id == article.id, col(KbView.user_id).in_(stats))
+            .order_by(col(KbView.created_at))
+        ).all()
+    )
+    rows = [
+        ViewRow(user=people[uid], views=count, last_viewed_at=last, last_version=last_versions.get(uid, ""))
+        for uid, (count, last) in stats.items()
+        if uid in people
+    ]
     return sorted(rows, key=lambda r: uk_sort_key(r.user.name))

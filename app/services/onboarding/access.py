@@ -33,8 +33,9 @@ def can_view(*, session: Session, user: User, assignment: OnboardingAssignment) 
     return can_manage(session=session, user=user, assignment=assignment)
 
 
-def get_assignment_or_raise(*, session: Session, user: User, assignment_id: int,
-                            for_update: bool = False) -> OnboardingAssignment:
+def get_assignment_or_raise(
+    *, session: Session, user: User, assignment_id: int, for_update: bool = False
+) -> OnboardingAssignment:
     """A plan the user may see, or NotFound (others' plans do not exist for them)."""
     assignment = session.get(OnboardingAssignment, assignment_id, with_for_update=for_update)
     if assignment is None or not can_view(session=session, user=user, assignment=assignment):
@@ -72,8 +73,10 @@ def check_template_departments(*, session: Session, user: User, department_ids: 
     if can_change_template(session=session, user=user, department_ids=department_ids):
         return
     if not department_ids:
-        raise InvalidInput("Choose at least one of your departments: only administrators change a checklist "
-                           "template for the whole hospital.")
+        raise InvalidInput(
+            "Choose at least one of your departments: only administrators change a checklist "
+            "template for the whole hospital."
+        )
     raise InvalidInput("You can choose only the departments you manage.")
 
 

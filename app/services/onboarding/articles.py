@@ -24,8 +24,11 @@ def article_links(*, session: Session, user: User, article_ids: set[int]) -> dic
     ids = [i for i in article_ids if i]
     if not ids:
         return {}
-    rows = session.exec(select(KbArticle.id, KbArticle.title, KbArticle.slug).where(
-        col(KbArticle.id).in_(ids), _readable(session=session, user=user))).all()
+    rows = session.exec(
+        select(KbArticle.id, KbArticle.title, KbArticle.slug).where(
+            col(KbArticle.id).in_(ids), _readable(session=session, user=user)
+        )
+    ).all()
     return {i: (title, f"/kb/{slug}") for i, title, slug in rows if i is not None}
 
 
@@ -35,9 +38,14 @@ def acknowledgeable_ids(*, session: Session, user: User, article_ids: set[int]) 
     if not ids:
         return set()
     # The same conditions as the KB's acknowledge(), so a read task is only left to the new hire when it can work.
-    rows = session.exec(select(KbArticle.id).where(
-        col(KbArticle.id).in_(ids), KbArticle.status == ArticleStatus.published,
-        col(KbArticle.requires_acknowledgement), _readable(session=session, user=user))).all()
+    rows = session.exec(
+        select(KbArticle.id).where(
+            col(KbArticle.id).in_(ids),
+            KbArticle.status == ArticleStatus.published,
+            col(KbArticle.requires_acknowledgement),
+            _readable(session=session, user=user),
+        )
+    ).all()
     return {i for i in rows if i is not None}
 
 
@@ -46,15 +54,21 @@ def acknowledged_current_ids(*, session: Session, user: User, article_ids: set[i
     ids = [i for i in article_ids if i]
     if not ids:
         return set()
-    rows = session.exec(select(KbAcknowledgement.article_id).join(
-        KbArticle, col(KbArticle.id) == KbAcknowledgement.article_id).where(
-        KbAcknowledgement.user_id == user.id, col(KbAcknowledgement.article_id).in_(ids),
-        KbAcknowledgement.version == KbArticle.current_major)).all()
+    rows = session.exec(
+        select(KbAcknowledgement.article_id)
+        .join(KbArticle, col(KbArticle.id) == KbAcknowledgement.article_id)
+        .where(
+            KbAcknowledgement.user_id == user.id,
+            col(KbAcknowledgement.article_id).in_(ids),
+            KbAcknowledgement.version == KbArticle.current_major,
+        )
+    ).all()
     return set(rows)
 
 
-def kept_guides(*, session: Session, user: User, tasks: Iterable[OnboardingTemplateTask],
-                offered: set[int]) -> dict[int, tuple[int, str | None]]:
+def kept_guides(
+    *, session: Session, user: User, tasks: Iterable[OnboardingTemplateTask], offered: set[int]
+) -> dict[int, tuple[int, str | None]]:
     """Task id → (guide id, title or None) for tasks linking a guide the picker does not offer.
 
     Editing such a task keeps its link; the title is there only when the user may read the guide."""
@@ -63,8 +77,11 @@ def kept_guides(*, session: Session, user: User, tasks: Iterable[OnboardingTempl
         return {}
     existing = set(session.exec(select(KbArticle.id).where(col(KbArticle.id).in_(set(wanted.values())))).all())
     links = article_links(session=session, user=user, article_ids=existing)
-    return {task_id: (guide, links[guide][0] if guide in links else None)
-            for task_id, guide in wanted.items() if guide in existing}
+    return {
+        task_id: (guide, links[guide][0] if guide in links else None)
+        for task_id, guide in wanted.items()
+        if guide in existing
+    }
 
 
 def _exists(*, session: Session, article_id: int) -> bool:
@@ -90,6 +107,7 @@ def find_article_id(*, session: Session, slug: str) -> int | None:
 
 def published_articles(*, session: Session, user: User) -> list[tuple[int, str]]:
     """(id, title) of every published guide the user may read, for choosing what a reading task links."""
-    query = select(KbArticle.id, KbArticle.title).where(KbArticle.status == ArticleStatus.published,
-                                                        _readable(session=session, user=user))
+    query = select(KbArticle.id, KbArticle.title).where(
+        KbArticle.status == ArticleStatus.published, _readable(session=session, user=user)
+    )
     return [(i, title) for i, title in session.exec(query.order_by(col(KbArticle.title))).all() if i is not None]

@@ -42,13 +42,15 @@ def _active_user(*, session: Session, user_id: int, message: str) -> User:
     return user
 
 
-def _pick_department(*, session: Session, actor: User | None, hire: User, template: OnboardingTemplate,
-                     wanted: int | None) -> int | None:
+def _pick_department(
+    *, session: Session, actor: User | None, hire: User, template: OnboardingTemplate, wanted: int | None
+) -> int | None:
     """The plan's department: the one asked for, else the hire's first the actor manages (one the template is for)."""
     hire_departments = users_service.department_ids_of(session=session, user=hire)
     allowed = managed_department_ids(session=session, user=actor) if actor else None
-    candidates = sorted((d for d in hire_departments if allowed is None or d in allowed),
-                        key=lambda d: not serves(template, d))
+    candidates = sorted(
+        (d for d in hire_departments if allowed is None or d in allowed), key=lambda d: not serves(template, d)
+    )
     if wanted is not None:
         if wanted not in candidates:
             raise PermissionDenied("You can assign onboarding only to people of your departments.")
@@ -58,8 +60,9 @@ def _pick_department(*, session: Session, actor: User | None, hire: User, templa
     return candidates[0] if candidates else None
 
 
-def assign(*, session: Session, actor: User | None, data: AssignmentCreate,
-           holidays: Collection[date]) -> OnboardingAssignment:
+def assign(
+    *, session: Session, actor: User | None, data: AssignmentCreate, holidays: Collection[date]
+) -> OnboardingAssignment:
     """Give a person a plan copied from a template, with a start date and a mentor (no commit)."""
     template = get_template_or_raise(session=session, template_id=data.template_id)
     hire = _active_user(session=session, user_id=data.user_id, message="This person does not exist or is inactive.")
@@ -67,40 +70,87 @@ def assign(*, session: Session, actor: User | None, data: AssignmentCreate,
         _active_user(session=session, user_id=data.mentor_id, message="The mentor does not exist or is inactive.")
         if data.mentor_id == hire.id:
             raise InvalidInput("A new colleague cannot be their own mentor.")
-    department_id = _pick_department(session=session, actor=actor, hire=hire, template=template,
-                                     wanted=data.department_id)
+    department_id = _pick_department(
+        session=session, actor=actor, hire=hire, template=template, wanted=data.department_id
+    )
     if actor is not None:
         require_template_for(user=actor, template=template, department_id=department_id)
-    if session.exec(select(OnboardingAssignment.id).where(
-            OnboardingAssignment.user_id == hire.id, OnboardingAssignment.template_id == template.id,
-            OnboardingAssignment.status == AssignmentStatus.open)).first() is not None:
+    if (
+        session.exec(
+            select(OnboardingAssignment.id).where(
+                OnboardingAssignment.user_id == hire.id,
+                OnboardingAssignment.template_id == template.id,
+                OnboardingAssignment.status == AssignmentStatus.open,
+            )
+        ).first()
+        is not None
+    ):
         raise Conflict("{name} already has an open plan «{template}».", name=hire.name, template=template.name)
-    assignment = OnboardingAssignment(user_id=hire.id, template_id=template.id,  # type: ignore[arg-type]
-                                      template_version=template.version, name=template.name,
-                                      department_id=department_id, mentor_id=data.mentor_id,
-                                      assigned_by_id=actor.id if actor else None, start_date=data.start_date)
+    assignment = OnboardingAssignment(
+        user_id=hire.id,
+        template_id=template.id,  # type: ignore[arg-type]
+        template_version=template.version,
+        name=template.name,
+        department_id=department_id,
+        mentor_id=data.mentor_id,
+        assigned_by_id=actor.id if actor else None,
+        start_date=data.start_date,
+    )
     session.add(assignment)
     session.flush()
-    copies = [copy_task(session=session, assignment=assignment, task=task, position=task.position,
-                        section_title=section.title if section else "", holidays=holidays)
-              for section, tasks in template_structure(session=session, template=template) for task in tasks]
+    copies = [
+        copy_task(
+            session=session,
+            assignment=assignment,
+            task=task,
+            position=task.position,
+            section_title=section.title if section else "",
+            holidays=holidays,
+        )
+        for section, tasks in template_structure(session=session, template=template)
+        for task in tasks
+    ]
     assignment.total_tasks = len(copies)
     assignment.done_tasks = _credit_earlier_acknowledgements(session=session, hire=hire, copies=copies)
     session.add(assignment)
-    audit.record(session=session, action="onboarding.assigned", actor=actor, subject=hire.email,
-                 target_type="onboarding_assignment", target_id=assignment.id,
-                 detail={"template": template.name, "version": template.version, "mentor_id": data.mentor_id,
-                         "start_date": data.start_date.isoformat()})
+    audit.record(
+        session=session,
+        action="onboarding.assigned",
+        actor=actor,
+        subject=hire.email,
+        target_type="onboarding_assignment",
+        target_id=assignment.id,
+        detail={
+            "template": template.name,
+            "version": template.version,
+            "mentor_id": data.mentor_id,
+            "start_date": data.start_date.isoformat(),
+        },
+    )
     url = notices.plan_url(assignment)
-    notices.send(session=session, to=[hire.id], kind="onboarding.assigned", actor=actor, url=url,
-                 message=notices.ASSIGNED, name=template.name)
-    notices.send(session=session, to=[data.mentor_id], kind="onboarding.mentor", actor=actor, url=url,
-                 message=notices.MENTOR_ASSIGNED, hire=hire.name, name=template.name)
+    notices.send(
+        session=session,
+        to=[hire.id],
+        kind="onboarding.assigned",
+        actor=actor,
+        url=url,
+        message=notices.ASSIGNED,
+        name=template.name,
+    )
+    notices.send(
+        session=session,
+        to=[data.mentor_id],
+        kind="onboarding.mentor",
+        actor=actor,
+        url=url,
+        message=notices.MENTOR_ASSIGNED,
+        hire=hire.name,
+        name=template.name,
+    )
     return assignment
 
 
-def _credit_earlier_acknowledgements(*, session: Session, hire: User,
-                                     copies: list[OnboardingAssignedTask]) -> int:
+def _credit_earlier_acknowledgements(*, session: Session, hire: User, copies: list[OnboardingAssignedTask]) -> int:
     """A guide whose current major version the new hire already acknowledged needs no second acknowledgement."""
     reads = {c.article_id for c in copies if c.kind == TaskKind.read and c.article_id}
     acknowledged = acknowledged_current_ids(session=session, user=hire, article_ids=reads)
@@ -113,8 +163,9 @@ def _credit_earlier_acknowledgements(*, session: Session, hire: User,
     return done
 
 
-def assign_template(*, session: Session, actor: User, data: AssignmentCreate,
-                    holidays: Collection[date]) -> OnboardingAssignment:
+def assign_template(
+    *, session: Session, actor: User, data: AssignmentCreate, holidays: Collection[date]
+) -> OnboardingAssignment:
     """Assign a template to a person of one of the actor's departments, and commit."""
     if not actor.is_manager:
         raise PermissionDenied("Only managers can do this.")
@@ -126,13 +177,20 @@ def assign_template(*, session: Session, actor: User, data: AssignmentCreate,
 
 def apply_rules(*, session: Session, user: User, department_ids: list[int], holidays: Collection[date]) -> int:
     """Assign the templates whose rules name a department the user just joined (no commit); returns how many."""
-    rules = session.exec(select(OnboardingRule).where(col(OnboardingRule.department_id).in_(department_ids))
-                         .order_by(col(OnboardingRule.id))).all()
+    rules = session.exec(
+        select(OnboardingRule)
+        .where(col(OnboardingRule.department_id).in_(department_ids))
+        .order_by(col(OnboardingRule.id))
+    ).all()
     count = 0
     for rule in rules:
-        data = AssignmentCreate(user_id=user.id, template_id=rule.template_id, start_date=local_today(),  # type: ignore[arg-type]
-                                mentor_id=rule.mentor_id if rule.mentor_id != user.id else None,
-                                department_id=rule.department_id)
+        data = AssignmentCreate(
+            user_id=user.id,
+            template_id=rule.template_id,
+            start_date=local_today(),  # type: ignore[arg-type]
+            mentor_id=rule.mentor_id if rule.mentor_id != user.id else None,
+            department_id=rule.department_id,
+        )
         try:
             with session.begin_nested():
                 assign(session=session, actor=None, data=data, holidays=holidays)
@@ -142,21 +200,35 @@ def apply_rules(*, session: Session, user: User, department_ids: list[int], holi
     return count
 
 
-def change_mentor(*, session: Session, actor: User, assignment: OnboardingAssignment,
-                  mentor_id: int) -> OnboardingAssignment:
+def change_mentor(
+    *, session: Session, actor: User, assignment: OnboardingAssignment, mentor_id: int
+) -> OnboardingAssignment:
     """Give the plan another mentor (audited; the new mentor is told)."""
     require_manager_of(session=session, user=actor, assignment=assignment)
     mentor = _active_user(session=session, user_id=mentor_id, message="The mentor does not exist or is inactive.")
     if mentor.id == assignment.user_id:
         raise InvalidInput("A new colleague cannot be their own mentor.")
-    audit.record(session=session, action="onboarding.mentor_changed", actor=actor, target_type="onboarding_assignment",
-                 target_id=assignment.id, detail={"from": assignment.mentor_id, "to": mentor.id})
+    audit.record(
+        session=session,
+        action="onboarding.mentor_changed",
+        actor=actor,
+        target_type="onboarding_assignment",
+        target_id=assignment.id,
+        detail={"from": assignment.mentor_id, "to": mentor.id},
+    )
     assignment.mentor_id = mentor.id
     session.add(assignment)
     hire = session.get(User, assignment.user_id)
-    notices.send(session=session, to=[mentor.id], kind="onboarding.mentor", actor=actor,
-                 url=notices.plan_url(assignment), message=notices.MENTOR_ASSIGNED,
-                 hire=hire.name if hire else "", name=assignment.name)
+    notices.send(
+        session=session,
+        to=[mentor.id],
+        kind="onboarding.mentor",
+        actor=actor,
+        url=notices.plan_url(assignment),
+        message=notices.MENTOR_ASSIGNED,
+        hire=hire.name if hire else "",
+        name=assignment.name,
+    )
     session.commit()
     session.refresh(assignment)
     return assignment
@@ -170,16 +242,27 @@ def get_task_or_raise(*, session: Session, assignment: OnboardingAssignment, tas
     return task
 
 
-def extend_due_date(*, session: Session, actor: User, assignment: OnboardingAssignment, task_id: int,
-                    due_date: date, reason: str) -> OnboardingAssignedTask:
+def extend_due_date(
+    *, session: Session, actor: User, assignment: OnboardingAssignment, task_id: int, due_date: date, reason: str
+) -> OnboardingAssignedTask:
     """Move a task's due date later (audited with the reason)."""
     require_manager_of(session=session, user=actor, assignment=assignment)
     task = get_task_or_raise(session=session, assignment=assignment, task_id=task_id)
     if due_date <= task.due_date:
         raise InvalidInput("The new due date must be later than {date}.", date=task.due_date.isoformat())
-    audit.record(session=session, action="onboarding.due_extended", actor=actor, target_type="onboarding_assigned_task",
-                 target_id=task.id, detail={"from": task.due_date.isoformat(), "to": due_date.isoformat(),
-                                            "reason": nfc(reason.strip()), "assignment_id": assignment.id})
+    audit.record(
+        session=session,
+        action="onboarding.due_extended",
+        actor=actor,
+        target_type="onboarding_assigned_task",
+        target_id=task.id,
+        detail={
+            "from": task.due_date.isoformat(),
+            "to": due_date.isoformat(),
+            "reason": nfc(reason.strip()),
+            "assignment_id": assignment.id,
+        },
+    )
     task.due_date = due_date
     session.add(task)
     session.commit()
@@ -187,22 +270,39 @@ def extend_due_date(*, session: Session, actor: User, assignment: OnboardingAssi
     return task
 
 
-def close_assignment(*, session: Session, actor: User, assignment: OnboardingAssignment,
-                     reason: str) -> OnboardingAssignment:
+def close_assignment(
+    *, session: Session, actor: User, assignment: OnboardingAssignment, reason: str
+) -> OnboardingAssignment:
     """Close an open plan early, with a reason (audited; the new hire is told)."""
     require_manager_of(session=session, user=actor, assignment=assignment)
     reason = nfc(reason.strip())
     if len(reason) < 3:
         raise InvalidInput("Please give a reason.")
-    result = session.execute(update(OnboardingAssignment).where(
-        col(OnboardingAssignment.id) == assignment.id, col(OnboardingAssignment.status) == AssignmentStatus.open)
-        .values(status=AssignmentStatus.closed, closed_at=utcnow(), close_reason=reason[:1000]))
+    result = session.execute(
+        update(OnboardingAssignment)
+        .where(col(OnboardingAssignment.id) == assignment.id, col(OnboardingAssignment.status) == AssignmentStatus.open)
+        .values(status=AssignmentStatus.closed, closed_at=utcnow(), close_reason=reason[:1000])
+    )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise Conflict("This onboarding plan is not open any more.")
-    audit.record(session=session, action="onboarding.closed", actor=actor, target_type="onboarding_assignment",
-                 target_id=assignment.id, detail={"reason": reason})
-    notices.send(session=session, to=[assignment.user_id], kind="onboarding.closed", actor=actor,
-                 url=notices.plan_url(assignment), message=notices.CLOSED, name=assignment.name, reason=reason)
+    audit.record(
+        session=session,
+        action="onboarding.closed",
+        actor=actor,
+        target_type="onboarding_assignment",
+        target_id=assignment.id,
+        detail={"reason": reason},
+    )
+    notices.send(
+        session=session,
+        to=[assignment.user_id],
+        kind="onboarding.closed",
+        actor=actor,
+        url=notices.plan_url(assignment),
+        message=notices.CLOSED,
+        name=assignment.name,
+        reason=reason,
+    )
     session.commit()
     session.refresh(assignment)
     return assignment
@@ -211,17 +311,22 @@ def close_assignment(*, session: Session, actor: User, assignment: OnboardingAss
 def pause_plans(*, session: Session, user: User) -> None:
     """Pause the person's open plans while their account is deactivated: nothing falls due, nobody is reminded
     (no commit)."""
-    session.execute(update(OnboardingAssignment).where(
-        col(OnboardingAssignment.user_id) == user.id, col(OnboardingAssignment.status) == AssignmentStatus.open)
-        .values(status=AssignmentStatus.paused, paused_at=utcnow()))
+    session.execute(
+        update(OnboardingAssignment)
+        .where(col(OnboardingAssignment.user_id) == user.id, col(OnboardingAssignment.status) == AssignmentStatus.open)
+        .values(status=AssignmentStatus.paused, paused_at=utcnow())
+    )
 
 
 def resume_plans(*, session: Session, user: User, holidays: Collection[date]) -> None:
     """Reopen the person's paused plans; their unfinished tasks fall due later by the working days of the pause
     (no commit)."""
     today = local_today()
-    plans = session.exec(select(OnboardingAssignment).where(
-        OnboardingAssignment.user_id == user.id, OnboardingAssignment.status == AssignmentStatus.paused)).all()
+    plans = session.exec(
+        select(OnboardingAssignment).where(
+            OnboardingAssignment.user_id == user.id, OnboardingAssignment.status == AssignmentStatus.paused
+        )
+    ).all()
     for plan in plans:
         paused_on = local_day(plan.paused_at) if plan.paused_at else today
         _postpone(session=session, plan=plan, days=count_working_days(paused_on, today, holidays), holidays=holidays)
@@ -232,7 +337,10 @@ def resume_plans(*, session: Session, user: User, holidays: Collection[date]) ->
 def _postpone(*, session: Session, plan: OnboardingAssignment, days: int, holidays: Collection[date]) -> None:
     if days == 0:
         return
-    for task in session.exec(select(OnboardingAssignedTask).where(
-            OnboardingAssignedTask.assignment_id == plan.id, col(OnboardingAssignedTask.status) != TaskStatus.done)):
+    for task in session.exec(
+        select(OnboardingAssignedTask).where(
+            OnboardingAssignedTask.assignment_id == plan.id, col(OnboardingAssignedTask.status) != TaskStatus.done
+        )
+    ):
         task.due_date = add_working_days(task.due_date, days, holidays)
         session.add(task)

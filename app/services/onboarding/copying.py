@@ -10,14 +10,28 @@ from app.search import outbox
 from app.services.onboarding.workdays import add_working_days
 
 
-def copy_task(*, session: Session, assignment: OnboardingAssignment, task: OnboardingTemplateTask,
-              section_title: str, position: int, holidays: Collection[date]) -> OnboardingAssignedTask:
+def copy_task(
+    *,
+    session: Session,
+    assignment: OnboardingAssignment,
+    task: OnboardingTemplateTask,
+    section_title: str,
+    position: int,
+    holidays: Collection[date],
+) -> OnboardingAssignedTask:
     """Add a copy of `task` to `assignment`, due `due_offset_days` working days after its start (no commit)."""
     copy = OnboardingAssignedTask(
         assignment_id=assignment.id,  # type: ignore[arg-type]
-        template_task_id=task.id, section_title=section_title, position=position, title=task.title,
-        instructions=task.instructions, kind=task.kind, article_id=task.article_id, meet_user_id=task.meet_user_id,
-        due_date=add_working_days(assignment.start_date, task.due_offset_days, holidays))
+        template_task_id=task.id,
+        section_title=section_title,
+        position=position,
+        title=task.title,
+        instructions=task.instructions,
+        kind=task.kind,
+        article_id=task.article_id,
+        meet_user_id=task.meet_user_id,
+        due_date=add_working_days(assignment.start_date, task.due_offset_days, holidays),
+    )
     session.add(copy)
     session.flush()
     outbox.enqueue(session, f"task:{copy.id}")

@@ -44,11 +44,13 @@ def dashboard_rows(*, session: Session, user: User, filters: DashboardFilters, t
     if departments == []:
         raise PermissionDenied("Only managers can do this.")
     hire, mentor = aliased(User), aliased(User)
-    query = (select(OnboardingAssignment, hire.name, mentor.name, Department.name)
-             .join(hire, col(hire.id) == OnboardingAssignment.user_id)
-             .outerjoin(mentor, col(mentor.id) == OnboardingAssignment.mentor_id)
-             .outerjoin(Department, col(Department.id) == OnboardingAssignment.department_id)
-             .where(col(OnboardingAssignment.status).in_([AssignmentStatus.open, AssignmentStatus.paused])))
+    query = (
+        select(OnboardingAssignment, hire.name, mentor.name, Department.name)
+        .join(hire, col(hire.id) == OnboardingAssignment.user_id)
+        .outerjoin(mentor, col(mentor.id) == OnboardingAssignment.mentor_id)
+        .outerjoin(Department, col(Department.id) == OnboardingAssignment.department_id)
+        .where(col(OnboardingAssignment.status).in_([AssignmentStatus.open, AssignmentStatus.paused]))
+    )
     if departments is not None:
         query = query.where(col(OnboardingAssignment.department_id).in_(departments))
     if filters.department_id:
@@ -57,20 +59,39 @@ def dashboard_rows(*, session: Session, user: User, filters: DashboardFilters, t
         query = query.where(OnboardingAssignment.template_id == filters.template_id)
     found = session.exec(query).all()
     overdue = _overdue_counts(session=session, departments=departments, today=today)
-    rows = [DashboardRowPublic(assignment_id=a.id, user_id=a.user_id, hire_name=hire_name, plan_name=a.name,  # type: ignore[arg-type]
-                         department=department or "", mentor_name=mentor_name or "", start_date=a.start_date,
-                         days_since_start=(today - a.start_date).days, percent=percent(a), done_tasks=a.done_tasks,
-                         total_tasks=a.total_tasks, overdue=overdue.get(a.id or 0, 0),
-                         last_activity_at=a.last_activity_at, paused=a.status == AssignmentStatus.paused)
-            for a, hire_name, mentor_name, department in found]
+    rows = [
+        DashboardRowPublic(
+            assignment_id=a.id,
+            user_id=a.user_id,
+            hire_name=hire_name,
+            plan_name=a.name,  # type: ignore[arg-type]
+            department=department or "",
+            mentor_name=mentor_name or "",
+            start_date=a.start_date,
+            days_since_start=(today - a.start_date).days,
+            percent=percent(a),
+            done_tasks=a.done_tasks,
+            total_tasks=a.total_tasks,
+            overdue=overdue.get(a.id or 0, 0),
+            last_activity_at=a.last_activity_at,
+            paused=a.status == AssignmentStatus.paused,
+        )
+        for a, hire_name, mentor_name, department in found
+    ]
     return _sorted(_filtered(rows, filters), filters)
 
 
 def _overdue_counts(*, session: Session, departments: list[int] | None, today: date) -> dict[int, int]:
-    query = (select(OnboardingAssignedTask.assignment_id, func.count()).join(OnboardingAssignment)
-             .where(OnboardingAssignment.status == AssignmentStatus.open,
-                    col(OnboardingAssignedTask.status) != TaskStatus.done, col(OnboardingAssignedTask.due_date) < today)
-             .group_by(col(OnboardingAssignedTask.assignment_id)))
+    query = (
+        select(OnboardingAssignedTask.assignment_id, func.count())
+        .join(OnboardingAssignment)
+        .where(
+            OnboardingAssignment.status == AssignmentStatus.open,
+            col(OnboardingAssignedTask.status) != TaskStatus.done,
+            col(OnboardingAssignedTask.due_date) < today,
+        )
+        .group_by(col(OnboardingAssignedTask.assignment_id))
+    )
     if departments is not None:
         query = query.where(col(OnboardingAssignment.department_id).in_(departments))
     return {assignment_id: count for assignment_id, count in session.exec(query).all()}
@@ -79,25 +100,42 @@ def _overdue_counts(*, session: Session, departments: list[int] | None, today: d
 def _filtered(rows: list[DashboardRowPublic], filters: DashboardFilters) -> list[DashboardRowPublic]:
     needle = nfc(filters.query).strip().lower()
     if needle:
-        rows = [r for r in rows if needle in r.hire_name.lower() or needle in r.mentor_name.lower()
-                or needle in r.plan_name.lower()]
+        rows = [
+            r
+            for r in rows
+            if needle in r.hire_name.lower() or needle in r.mentor_name.lower() or needle in r.plan_name.lower()
+        ]
     if filters.overdue_only:
         rows = [r for r in rows if r.overdue]
     return rows
 
 
 def _sorted(rows: list[DashboardRowPublic], filters: DashboardFilters) -> list[DashboardRowPublic]:
-    keys = {"name": lambda r: uk_sort_key(r.hire_name), "progress": lambda r: (r.percent, uk_sort_key(r.hire_name)),
-            "days": lambda r: (r.days_since_start, uk_sort_key(r.hire_name)),
-            "overdue": lambda r: (r.overdue, uk_sort_key(r.hire_name)),
-            "activity": lambda r: (r.last_activity_at, uk_sort_key(r.hire_name))}
+    keys = {
+        "name": lambda r: uk_sort_key(r.hire_name),
+        "progress": lambda r: (r.percent, uk_sort_key(r.hire_name)),
+        "days": lambda r: (r.days_since_start, uk_sort_key(r.hire_name)),
+        "overdue": lambda r: (r.overdue, uk_sort_key(r.hire_name)),
+        "activity": lambda r: (r.last_activity_at, uk_sort_key(r.hire_name)),
+    }
     return sorted(rows, key=keys.get(filters.sort, keys["name"]), reverse=filters.descending)
 
 
 # The CSV's column headings (msgids; the page translates them into the reader's language).
-CSV_HEADER = (N_("Plan no."), N_("New colleague"), N_("Plan"), N_("Department"), N_("Mentor"), N_("Start date"),
-              N_("Days since start"), N_("Done, %"), N_("Tasks done"), N_("Tasks in total"), N_("Overdue tasks"),
-              N_("Last activity"))
+CSV_HEADER = (
+    N_("Plan no."),
+    N_("New colleague"),
+    N_("Plan"),
+    N_("Department"),
+    N_("Mentor"),
+    N_("Start date"),
+    N_("Days since start"),
+    N_("Done, %"),
+    N_("Tasks done"),
+    N_("Tasks in total"),
+    N_("Overdue tasks"),
+    N_("Last activity"),
+)
 
 
 def dashboard_csv(rows: list[DashboardRowPublic], headers: list[str]) -> str:
@@ -107,7 +145,23 @@ def dashboard_csv(rows: list[DashboardRowPublic], headers: list[str]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(headers)
     for r in rows:
-        writer.writerow([csv_cell(v) for v in (
-            r.assignment_id, r.hire_name, r.plan_name, r.department, r.mentor_name, r.start_date.isoformat(),
-            r.days_since_start, r.percent, r.done_tasks, r.total_tasks, r.overdue, r.last_activity_at.isoformat())])
+        writer.writerow(
+            [
+                csv_cell(v)
+                for v in (
+                    r.assignment_id,
+                    r.hire_name,
+                    r.plan_name,
+                    r.department,
+                    r.mentor_name,
+                    r.start_date.isoformat(),
+                    r.days_since_start,
+                    r.percent,
+                    r.done_tasks,
+                    r.total_tasks,
+                    r.overdue,
+                    r.last_activity_at.isoformat(),
+                )
+            ]
+        )
     return "\ufeff" + buffer.getvalue()

@@ -29,14 +29,30 @@ def department_manager_ids(*, session: Session, assignment: OnboardingAssignment
     """The managers of the plan's department, and whoever assigned it."""
     ids = {assignment.assigned_by_id} if assignment.assigned_by_id else set()
     if assignment.department_id is not None:
-        ids |= set(session.exec(select(User.id).join(UserDepartment).where(
-            UserDepartment.department_id == assignment.department_id, User.role == Role.manager,
-            col(User.is_active))).all())
+        ids |= set(
+            session.exec(
+                select(User.id)
+                .join(UserDepartment)
+                .where(
+                    UserDepartment.department_id == assignment.department_id,
+                    User.role == Role.manager,
+                    col(User.is_active),
+                )
+            ).all()
+        )
     return sorted(i for i in ids if i is not None)
 
 
-def send(*, session: Session, to: Iterable[int | None], kind: str, actor: User | None, url: str, message: str,
-         **params: Any) -> None:
+def send(
+    *, session: Session, to: Iterable[int | None], kind: str, actor: User | None, url: str, message: str, **params: Any
+) -> None:
     """Notify these people (no commit)."""
-    notifications_service.notify(session=session, recipient_ids=[i for i in to if i], kind=kind, actor=actor,
-                                 url=url, message=message, params=params)
+    notifications_service.notify(
+        session=session,
+        recipient_ids=[i for i in to if i],
+        kind=kind,
+        actor=actor,
+        url=url,
+        message=message,
+        params=params,
+    )

@@ -31,14 +31,23 @@ def create_rule(*, session: Session, actor: User, data: RuleCreate) -> Onboardin
         mentor = session.get(User, data.mentor_id)
         if mentor is None or not mentor.is_active:
             raise InvalidInput("The mentor does not exist or is inactive.")
-    if session.exec(select(OnboardingRule).where(OnboardingRule.department_id == data.department_id,
-                                                 OnboardingRule.template_id == data.template_id)).first():
+    if session.exec(
+        select(OnboardingRule).where(
+            OnboardingRule.department_id == data.department_id, OnboardingRule.template_id == data.template_id
+        )
+    ).first():
         raise Conflict("This department already has a rule for this template.")
     rule = OnboardingRule.model_validate(data, update={"created_by_id": actor.id})
     session.add(rule)
     session.flush()
-    audit.record(session=session, action="onboarding.rule_created", actor=actor, target_type="onboarding_rule",
-                 target_id=rule.id, detail=data.model_dump())
+    audit.record(
+        session=session,
+        action="onboarding.rule_created",
+        actor=actor,
+        target_type="onboarding_rule",
+        target_id=rule.id,
+        detail=data.model_dump(),
+    )
     session.commit()
     session.refresh(rule)
     return rule
@@ -50,7 +59,13 @@ def delete_rule(*, session: Session, actor: User, rule_id: int) -> None:
     if rule is None:
         raise NotFound("This rule does not exist.")
     require_department_manager(session=session, user=actor, department_id=rule.department_id)
-    audit.record(session=session, action="onboarding.rule_deleted", actor=actor, target_type="onboarding_rule",
-                 target_id=rule.id, detail={"department_id": rule.department_id, "template_id": rule.template_id})
+    audit.record(
+        session=session,
+        action="onboarding.rule_deleted",
+        actor=actor,
+        target_type="onboarding_rule",
+        target_id=rule.id,
+        detail={"department_id": rule.department_id, "template_id": rule.template_id},
+    )
     session.delete(rule)
     session.commit()

@@ -25,8 +25,9 @@ from app.text import nfc
 UPLOAD_KIND = "onboarding_task"
 
 
-def _load(*, session: Session, task_id: int,
-          assignment_id: int | None) -> tuple[OnboardingAssignedTask, OnboardingAssignment]:
+def _load(
+    *, session: Session, task_id: int, assignment_id: int | None
+) -> tuple[OnboardingAssignedTask, OnboardingAssignment]:
     task = session.get(OnboardingAssignedTask, task_id)
     assignment = session.get(OnboardingAssignment, task.assignment_id) if task else None
     if task is None or assignment is None or assignment_id not in (None, assignment.id):
@@ -45,17 +46,27 @@ def _mark_done(*, session: Session, task: OnboardingAssignedTask, actor: User, n
     values: dict[str, object] = {"status": TaskStatus.done, "completed_at": now, "completed_by_id": actor.id}
     if note is not None:
         values["note"] = nfc(note.strip())[:2000]
-    ticked = session.execute(update(OnboardingAssignedTask).where(
-        col(OnboardingAssignedTask.id) == task.id, col(OnboardingAssignedTask.status) != TaskStatus.done)
-        .values(**values)).rowcount  # type: ignore[attr-defined]
+    ticked = session.execute(
+        update(OnboardingAssignedTask)
+        .where(col(OnboardingAssignedTask.id) == task.id, col(OnboardingAssignedTask.status) != TaskStatus.done)
+        .values(**values)
+    ).rowcount  # type: ignore[attr-defined]
     if ticked != 1:
         return False
-    session.execute(update(OnboardingAssignment).where(col(OnboardingAssignment.id) == task.assignment_id)
-                    .values(done_tasks=OnboardingAssignment.done_tasks + 1, last_activity_at=now))
-    finished = session.execute(update(OnboardingAssignment).where(
-        col(OnboardingAssignment.id) == task.assignment_id, col(OnboardingAssignment.status) == AssignmentStatus.open,
-        col(OnboardingAssignment.done_tasks) >= col(OnboardingAssignment.total_tasks))
-        .values(status=AssignmentStatus.completed, completed_at=now)).rowcount  # type: ignore[attr-defined]
+    session.execute(
+        update(OnboardingAssignment)
+        .where(col(OnboardingAssignment.id) == task.assignment_id)
+        .values(done_tasks=OnboardingAssignment.done_tasks + 1, last_activity_at=now)
+    )
+    finished = session.execute(
+        update(OnboardingAssignment)
+        .where(
+            col(OnboardingAssignment.id) == task.assignment_id,
+            col(OnboardingAssignment.status) == AssignmentStatus.open,
+            col(OnboardingAssignment.done_tasks) >= col(OnboardingAssignment.total_tasks),
+        )
+        .values(status=AssignmentStatus.completed, completed_at=now)
+    ).rowcount  # type: ignore[attr-defined]
     if finished == 1:
         _announce_completion(session=session, assignment_id=task.assignment_id)
     return True
@@ -63,12 +74,17 @@ def _mark_done(*, session: Session, task: OnboardingAssignedTask, actor: User, n
 
 def _mark_open(*, session: Session, task: OnboardingAssignedTask) -> None:
     """Undo the task's tick, and count it out of its plan, unless someone has already (no commit)."""
-    reopened = session.execute(update(OnboardingAssignedTask).where(
-        col(OnboardingAssignedTask.id) == task.id, col(OnboardingAssignedTask.status) == TaskStatus.done)
-        .values(status=TaskStatus.open, completed_at=None, completed_by_id=None, signoff_requested_at=None))
+    reopened = session.execute(
+        update(OnboardingAssignedTask)
+        .where(col(OnboardingAssignedTask.id) == task.id, col(OnboardingAssignedTask.status) == TaskStatus.done)
+        .values(status=TaskStatus.open, completed_at=None, completed_by_id=None, signoff_requested_at=None)
+    )
     if reopened.rowcount == 1:  # type: ignore[attr-defined]
-        session.execute(update(OnboardingAssignment).where(col(OnboardingAssignment.id) == task.assignment_id)
-                        .values(done_tasks=OnboardingAssignment.done_tasks - 1))
+        session.execute(
+            update(OnboardingAssignment)
+            .where(col(OnboardingAssignment.id) == task.assignment_id)
+            .values(done_tasks=OnboardingAssignment.done_tasks - 1)
+        )
 
 
 def _announce_completion(*, session: Session, assignment_id: int) -> None:
@@ -77,8 +93,16 @@ def _announce_completion(*, session: Session, assignment_id: int) -> None:
     if assignment is None or hire is None:
         return
     to = [assignment.mentor_id, *notices.department_manager_ids(session=session, assignment=assignment)]
-    notices.send(session=session, to=to, kind="onboarding.completed", actor=hire, url=notices.plan_url(assignment),
-                 message=notices.COMPLETED, hire=hire.name, name=assignment.name)
+    notices.send(
+        session=session,
+        to=to,
+        kind="onboarding.completed",
+        actor=hire,
+        url=notices.plan_url(assignment),
+        message=notices.COMPLETED,
+        hire=hire.name,
+        name=assignment.name,
+    )
 
 
 def _finish(session: Session, task: OnboardingAssignedTask) -> OnboardingAssignedTask:
@@ -87,15 +111,17 @@ def _finish(session: Session, task: OnboardingAssignedTask) -> OnboardingAssigne
     return task
 
 
-def _hire_can_acknowledge(*, session: Session, task: OnboardingAssignedTask,
-                          assignment: OnboardingAssignment) -> bool:
+def _hire_can_acknowledge(*, session: Session, task: OnboardingAssignedTask, assignment: OnboardingAssignment) -> bool:
     """Whether the new hire can complete this read task themself, by acknowledging its guide.
 
     When they cannot (the guide is not theirs to read, is gone, archived, or asks for no acknowledgement),
     the task is confirmed like a competency: the new hire asks, the mentor or a manager of the plan confirms."""
     hire = session.get(User, assignment.user_id)
-    return hire is not None and task.article_id is not None and task.article_id in acknowledgeable_ids(
-        session=session, user=hire, article_ids={task.article_id})
+    return (
+        hire is not None
+        and task.article_id is not None
+        and task.article_id in acknowledgeable_ids(session=session, user=hire, article_ids={task.article_id})
+    )
 
 
 def _needs_confirmation(*, session: Session, task: OnboardingAssignedTask, assignment: OnboardingAssignment) -> bool:
@@ -104,8 +130,15 @@ def _needs_confirmation(*, session: Session, task: OnboardingAssignedTask, assig
     return task.kind == TaskKind.signoff
 
 
-def complete_task(*, session: Session, actor: User, task_id: int, note: str = "", assignment_id: int | None = None,
-                  upload_id: int | None = None) -> OnboardingAssignedTask:
+def complete_task(
+    *,
+    session: Session,
+    actor: User,
+    task_id: int,
+    note: str = "",
+    assignment_id: int | None = None,
+    upload_id: int | None = None,
+) -> OnboardingAssignedTask:
     """Tick a "do" task (the new hire, optionally with a file they uploaded) or a "meet" task (either person)."""
     task, assignment = _load(session=session, task_id=task_id, assignment_id=assignment_id)
     allowed = {TaskKind.do: {assignment.user_id}, TaskKind.meet: {assignment.user_id, task.meet_user_id}}
@@ -119,14 +152,16 @@ def complete_task(*, session: Session, actor: User, task_id: int, note: str = ""
     if upload_id is not None:
         if task.kind != TaskKind.do:
             raise InvalidInput("Only a task to do can carry a file.")
-        uploads_service.attach_uploads(session=session, owner=actor, upload_ids=[upload_id],
-                                       target_key=f"{UPLOAD_KIND}:{task.id}")
+        uploads_service.attach_uploads(
+            session=session, owner=actor, upload_ids=[upload_id], target_key=f"{UPLOAD_KIND}:{task.id}"
+        )
     _mark_done(session=session, task=task, actor=actor, note=note)
     return _finish(session, task)
 
 
-def request_signoff(*, session: Session, actor: User, task_id: int,
-                    assignment_id: int | None = None) -> OnboardingAssignedTask:
+def request_signoff(
+    *, session: Session, actor: User, task_id: int, assignment_id: int | None = None
+) -> OnboardingAssignedTask:
     """The new hire asks their mentor (or the managers) to confirm a competency, or a guide they cannot acknowledge."""
     task, assignment = _load(session=session, task_id=task_id, assignment_id=assignment_id)
     if actor.id != assignment.user_id:
@@ -136,20 +171,33 @@ def request_signoff(*, session: Session, actor: User, task_id: int,
             raise InvalidInput("This task is done when you acknowledge its guide.")
         raise InvalidInput("Only a competency can be sent for confirmation.")
     _require_open(assignment)
-    asked = session.execute(update(OnboardingAssignedTask).where(
-        col(OnboardingAssignedTask.id) == task.id, col(OnboardingAssignedTask.status) == TaskStatus.open)
-        .values(status=TaskStatus.requested, signoff_requested_at=utcnow())).rowcount  # type: ignore[attr-defined]
+    asked = session.execute(
+        update(OnboardingAssignedTask)
+        .where(col(OnboardingAssignedTask.id) == task.id, col(OnboardingAssignedTask.status) == TaskStatus.open)
+        .values(status=TaskStatus.requested, signoff_requested_at=utcnow())
+    ).rowcount  # type: ignore[attr-defined]
     if asked == 1:
-        to = [assignment.mentor_id] if assignment.mentor_id else notices.department_manager_ids(
-            session=session, assignment=assignment)
-        notices.send(session=session, to=to, kind="onboarding.signoff_requested", actor=actor,
-                     url=notices.plan_url(assignment), message=notices.SIGNOFF_REQUESTED, hire=actor.name,
-                     task=task.title)
+        to = (
+            [assignment.mentor_id]
+            if assignment.mentor_id
+            else notices.department_manager_ids(session=session, assignment=assignment)
+        )
+        notices.send(
+            session=session,
+            to=to,
+            kind="onboarding.signoff_requested",
+            actor=actor,
+            url=notices.plan_url(assignment),
+            message=notices.SIGNOFF_REQUESTED,
+            hire=actor.name,
+            task=task.title,
+        )
     return _finish(session, task)
 
 
-def sign_off(*, session: Session, actor: User, task_id: int, comment: str = "",
-             assignment_id: int | None = None) -> OnboardingAssignedTask:
+def sign_off(
+    *, session: Session, actor: User, task_id: int, comment: str = "", assignment_id: int | None = None
+) -> OnboardingAssignedTask:
     """The mentor or a manager of the plan confirms a competency (or an unacknowledgeable read); never the new hire."""
     task, assignment = _load(session=session, task_id=task_id, assignment_id=assignment_id)
     if actor.id == assignment.user_id:
@@ -157,25 +205,39 @@ def sign_off(*, session: Session, actor: User, task_id: int, comment: str = "",
     if actor.id != assignment.mentor_id and not can_manage(session=session, user=actor, assignment=assignment):
         raise NotFound("This task does not exist.")
     # A read task the new hire already asked about stays confirmable, even if the guide became theirs again since.
-    if task.status != TaskStatus.requested and not _needs_confirmation(session=session, task=task,
-                                                                       assignment=assignment):
+    if task.status != TaskStatus.requested and not _needs_confirmation(
+        session=session, task=task, assignment=assignment
+    ):
         if task.kind == TaskKind.read:
             raise InvalidInput("This task is done when the new hire acknowledges its guide.")
         raise InvalidInput("Only a competency needs confirmation.")
     _require_open(assignment)
     if _mark_done(session=session, task=task, actor=actor, note=comment):
-        notices.send(session=session, to=[assignment.user_id], kind="onboarding.signed_off", actor=actor,
-                     url=notices.plan_url(assignment), message=notices.SIGNED_OFF, task=task.title)
+        notices.send(
+            session=session,
+            to=[assignment.user_id],
+            kind="onboarding.signed_off",
+            actor=actor,
+            url=notices.plan_url(assignment),
+            message=notices.SIGNED_OFF,
+            task=task.title,
+        )
     return _finish(session, task)
 
 
-def complete_reading(*, session: Session, user: User, article_id: int, version: int | None = None,
-                     **_: object) -> None:
+def complete_reading(*, session: Session, user: User, article_id: int, version: int | None = None, **_: object) -> None:
     """Acknowledging a guide completes the open "read" tasks that link it (inside the KB's transaction)."""
-    tasks = session.exec(select(OnboardingAssignedTask).join(OnboardingAssignment).where(
-        OnboardingAssignment.user_id == user.id, OnboardingAssignment.status == AssignmentStatus.open,
-        OnboardingAssignedTask.kind == TaskKind.read, OnboardingAssignedTask.article_id == article_id,
-        col(OnboardingAssignedTask.status) != TaskStatus.done)).all()
+    tasks = session.exec(
+        select(OnboardingAssignedTask)
+        .join(OnboardingAssignment)
+        .where(
+            OnboardingAssignment.user_id == user.id,
+            OnboardingAssignment.status == AssignmentStatus.open,
+            OnboardingAssignedTask.kind == TaskKind.read,
+            OnboardingAssignedTask.article_id == article_id,
+            col(OnboardingAssignedTask.status) != TaskStatus.done,
+        )
+    ).all()
     for task in tasks:
         _mark_done(session=session, task=task, actor=user)
 
@@ -185,9 +247,16 @@ def reopen_reading(*, session: Session, article_id: int, major: bool, **_: objec
     its acknowledgement once more (inside the KB's transaction)."""
     if not major:
         return
-    rows = session.exec(select(OnboardingAssignedTask, OnboardingAssignment).join(OnboardingAssignment).where(
-        OnboardingAssignment.status == AssignmentStatus.open, OnboardingAssignedTask.kind == TaskKind.read,
-        OnboardingAssignedTask.article_id == article_id, OnboardingAssignedTask.status == TaskStatus.done)).all()
+    rows = session.exec(
+        select(OnboardingAssignedTask, OnboardingAssignment)
+        .join(OnboardingAssignment)
+        .where(
+            OnboardingAssignment.status == AssignmentStatus.open,
+            OnboardingAssignedTask.kind == TaskKind.read,
+            OnboardingAssignedTask.article_id == article_id,
+            OnboardingAssignedTask.status == TaskStatus.done,
+        )
+    ).all()
     for task, assignment in rows:
         # Only where acknowledging can complete it again; a confirmed guide the hire cannot acknowledge stays done.
         if _hire_can_acknowledge(session=session, task=task, assignment=assignment):

@@ -41,8 +41,7 @@ def list_templates(*, session: Session) -> list[OnboardingTemplate]:
 def usable_templates(*, session: Session, user: User) -> list[OnboardingTemplate]:
     """Templates in use that the user may assign: for the whole hospital or for a department they manage."""
     managed = access.managed_department_ids(session=session, user=user)
-    return [t for t in list_templates(session=session)
-            if managed is None or any(access.serves(t, d) for d in managed)]
+    return [t for t in list_templates(session=session) if managed is None or any(access.serves(t, d) for d in managed)]
 
 
 def get_template_or_raise(*, session: Session, template_id: int) -> OnboardingTemplate:
@@ -60,13 +59,20 @@ def get_editable_template_or_raise(*, session: Session, user: User, template_id:
     return template
 
 
-def template_structure(*, session: Session, template: OnboardingTemplate
-                       ) -> list[tuple[OnboardingTemplateSection | None, list[OnboardingTemplateTask]]]:
+def template_structure(
+    *, session: Session, template: OnboardingTemplate
+) -> list[tuple[OnboardingTemplateSection | None, list[OnboardingTemplateTask]]]:
     """Sections in order, each with its tasks in order (tasks without a section come first)."""
-    sections = session.exec(select(OnboardingTemplateSection).where(
-        OnboardingTemplateSection.template_id == template.id).order_by(col(OnboardingTemplateSection.position))).all()
-    tasks = session.exec(select(OnboardingTemplateTask).where(OnboardingTemplateTask.template_id == template.id)
-                         .order_by(col(OnboardingTemplateTask.position), col(OnboardingTemplateTask.id))).all()
+    sections = session.exec(
+        select(OnboardingTemplateSection)
+        .where(OnboardingTemplateSection.template_id == template.id)
+        .order_by(col(OnboardingTemplateSection.position))
+    ).all()
+    tasks = session.exec(
+        select(OnboardingTemplateTask)
+        .where(OnboardingTemplateTask.template_id == template.id)
+        .order_by(col(OnboardingTemplateTask.position), col(OnboardingTemplateTask.id))
+    ).all()
     grouped: list[tuple[OnboardingTemplateSection | None, list[OnboardingTemplateTask]]] = []
     loose = [t for t in tasks if t.section_id is None]
     if loose:
@@ -78,12 +84,24 @@ def template_structure(*, session: Session, template: OnboardingTemplate
 
 def template_public(*, session: Session, template: OnboardingTemplate) -> TemplatePublic:
     """What the API shows of a template, with its sections and tasks."""
-    sections = [SectionPublic(id=s.id if s else 0, title=s.title if s else "",
-                              tasks=[TemplateTaskPublic.model_validate(t, from_attributes=True) for t in tasks])
-                for s, tasks in template_structure(session=session, template=template)]
-    return TemplatePublic(id=template.id, name=template.name, description=template.description,  # type: ignore[arg-type]
-                          target_roles=template.target_roles, department_ids=template.department_ids,
-                          version=template.version, url=f"/onboarding/templates/{template.id}", sections=sections)
+    sections = [
+        SectionPublic(
+            id=s.id if s else 0,
+            title=s.title if s else "",
+            tasks=[TemplateTaskPublic.model_validate(t, from_attributes=True) for t in tasks],
+        )
+        for s, tasks in template_structure(session=session, template=template)
+    ]
+    return TemplatePublic(
+        id=template.id,
+        name=template.name,
+        description=template.description,  # type: ignore[arg-type]
+        target_roles=template.target_roles,
+        department_ids=template.department_ids,
+        version=template.version,
+        url=f"/onboarding/templates/{template.id}",
+        sections=sections,
+    )
 
 
 def _check_targets(*, session: Session, roles: Sequence[str], department_ids: Sequence[int]) -> None:
@@ -106,39 +124,66 @@ def _check_task(*, session: Session, actor: User, data: TemplateTaskCreate, link
             raise InvalidInput("A meeting task must name the person to meet.")
 
 
-def _new_task(*, session: Session, actor: User, template: OnboardingTemplate, section_id: int | None,
-              position: int, data: TemplateTaskCreate) -> OnboardingTemplateTask:
+def _new_task(
+    *,
+    session: Session,
+    actor: User,
+    template: OnboardingTemplate,
+    section_id: int | None,
+    position: int,
+    data: TemplateTaskCreate,
+) -> OnboardingTemplateTask:
     _check_task(session=session, actor=actor, data=data)
     task = OnboardingTemplateTask(
         template_id=template.id,  # type: ignore[arg-type]
-        section_id=section_id, position=position, title=nfc(data.title.strip()),
-        instructions=nfc(data.instructions), kind=data.kind, due_offset_days=data.due_offset_days,
+        section_id=section_id,
+        position=position,
+        title=nfc(data.title.strip()),
+        instructions=nfc(data.instructions),
+        kind=data.kind,
+        due_offset_days=data.due_offset_days,
         article_id=data.article_id if data.kind == TaskKind.read else None,
-        meet_user_id=data.meet_user_id if data.kind == TaskKind.meet else None, added_in_version=template.version)
+        meet_user_id=data.meet_user_id if data.kind == TaskKind.meet else None,
+        added_in_version=template.version,
+    )
     session.add(task)
     return task
 
 
 def create_template(*, session: Session, actor: User, data: TemplateCreate) -> OnboardingTemplate:
     """Create a template with its sections and tasks; a manager's is for their departments unless they name some."""
-    department_ids = sorted(set(data.department_ids)) or access.managed_department_ids(session=session,
-                                                                                        user=actor) or []
+    department_ids = (
+        sorted(set(data.department_ids)) or access.managed_department_ids(session=session, user=actor) or []
+    )
     _check_targets(session=session, roles=data.target_roles, department_ids=department_ids)
     access.check_template_departments(session=session, user=actor, department_ids=department_ids)
-    template = OnboardingTemplate(name=nfc(data.name.strip()), description=nfc(data.description),
-                                  target_roles=list(data.target_roles), department_ids=department_ids,
-                                  created_by_id=actor.id)
+    template = OnboardingTemplate(
+        name=nfc(data.name.strip()),
+        description=nfc(data.description),
+        target_roles=list(data.target_roles),
+        department_ids=department_ids,
+        created_by_id=actor.id,
+    )
     session.add(template)
     session.flush()
     position = 0
     for index, section_data in enumerate(data.sections):
-        section = OnboardingTemplateSection(template_id=template.id, title=nfc(section_data.title.strip()),  # type: ignore[arg-type]
-                                            position=index)
+        section = OnboardingTemplateSection(
+            template_id=template.id,
+            title=nfc(section_data.title.strip()),  # type: ignore[arg-type]
+            position=index,
+        )
         session.add(section)
         session.flush()
         for task_data in section_data.tasks:
-            _new_task(session=session, actor=actor, template=template, section_id=section.id, position=position,
-                      data=task_data)
+            _new_task(
+                session=session,
+                actor=actor,
+                template=template,
+                section_id=section.id,
+                position=position,
+                data=task_data,
+            )
             position += 1
     _changed(session=session, template=template, actor=actor, action="onboarding.template_created", bump=False)
     session.commit()
@@ -146,25 +191,41 @@ def create_template(*, session: Session, actor: User, data: TemplateCreate) -> O
     return template
 
 
-def _changed(*, session: Session, template: OnboardingTemplate, actor: User, action: str, bump: bool = True,
-             detail: dict[str, object] | None = None) -> None:
+def _changed(
+    *,
+    session: Session,
+    template: OnboardingTemplate,
+    actor: User,
+    action: str,
+    bump: bool = True,
+    detail: dict[str, object] | None = None,
+) -> None:
     if bump:
         template.version += 1
     template.updated_at = utcnow()
     session.add(template)
     session.flush()
     outbox.enqueue(session, f"template:{template.id}")
-    audit.record(session=session, action=action, actor=actor, subject=template.name, target_type="onboarding_template",
-                 target_id=template.id, detail={"version": template.version, **(detail or {})})
+    audit.record(
+        session=session,
+        action=action,
+        actor=actor,
+        subject=template.name,
+        target_type="onboarding_template",
+        target_id=template.id,
+        detail={"version": template.version, **(detail or {})},
+    )
 
 
-def update_template(*, session: Session, actor: User, template: OnboardingTemplate,
-                    data: TemplateUpdate) -> OnboardingTemplate:
+def update_template(
+    *, session: Session, actor: User, template: OnboardingTemplate, data: TemplateUpdate
+) -> OnboardingTemplate:
     """Change a template's name, description or targets; assigned plans keep what they were given."""
     access.require_template_editor(session=session, user=actor, template=template)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
-    _check_targets(session=session, roles=changes.get("target_roles", []),
-                   department_ids=changes.get("department_ids", []))
+    _check_targets(
+        session=session, roles=changes.get("target_roles", []), department_ids=changes.get("department_ids", [])
+    )
     if "department_ids" in changes:
         changes["department_ids"] = sorted(set(changes["department_ids"]))
         access.check_template_departments(session=session, user=actor, department_ids=changes["department_ids"])
@@ -178,17 +239,22 @@ def update_template(*, session: Session, actor: User, template: OnboardingTempla
     return template
 
 
-def add_section(*, session: Session, actor: User, template: OnboardingTemplate,
-                title: str) -> OnboardingTemplateSection:
+def add_section(
+    *, session: Session, actor: User, template: OnboardingTemplate, title: str
+) -> OnboardingTemplateSection:
     """Add a section at the end of the template."""
     access.require_template_editor(session=session, user=actor, template=template)
     title = nfc(title.strip())
     if not title:
         raise InvalidInput("The section needs a title.")
-    last = session.exec(select(func.max(OnboardingTemplateSection.position)).where(
-        OnboardingTemplateSection.template_id == template.id)).one()
-    section = OnboardingTemplateSection(template_id=template.id, title=title[:200],  # type: ignore[arg-type]
-                                        position=(last if last is not None else -1) + 1)
+    last = session.exec(
+        select(func.max(OnboardingTemplateSection.position)).where(OnboardingTemplateSection.template_id == template.id)
+    ).one()
+    section = OnboardingTemplateSection(
+        template_id=template.id,
+        title=title[:200],  # type: ignore[arg-type]
+        position=(last if last is not None else -1) + 1,
+    )
     session.add(section)
     _changed(session=session, template=template, actor=actor, action="onboarding.template_updated")
     session.commit()
@@ -196,8 +262,9 @@ def add_section(*, session: Session, actor: User, template: OnboardingTemplate,
     return section
 
 
-def add_task(*, session: Session, actor: User, template: OnboardingTemplate, data: TemplateTaskAdd,
-             holidays: Collection[date]) -> tuple[OnboardingTemplateTask, int]:
+def add_task(
+    *, session: Session, actor: User, template: OnboardingTemplate, data: TemplateTaskAdd, holidays: Collection[date]
+) -> tuple[OnboardingTemplateTask, int]:
     """Add a task (to the end of its section); with `push_to_open`, also to every open plan from this template.
 
     Returns the task and how many open plans received it."""
@@ -206,55 +273,92 @@ def add_task(*, session: Session, actor: User, template: OnboardingTemplate, dat
     if data.section_id is not None and (section is None or section.template_id != template.id):
         raise InvalidInput("This section does not belong to the template.")
     template.version += 1
-    last = session.exec(select(func.max(OnboardingTemplateTask.position)).where(
-        OnboardingTemplateTask.template_id == template.id)).one()
-    task = _new_task(session=session, actor=actor, template=template, section_id=data.section_id,
-                     position=(last if last is not None else -1) + 1, data=data)
+    last = session.exec(
+        select(func.max(OnboardingTemplateTask.position)).where(OnboardingTemplateTask.template_id == template.id)
+    ).one()
+    task = _new_task(
+        session=session,
+        actor=actor,
+        template=template,
+        section_id=data.section_id,
+        position=(last if last is not None else -1) + 1,
+        data=data,
+    )
     session.flush()
-    pushed = _push(session=session, actor=actor, task=task, section_title=section.title if section else "",
-                   holidays=holidays) if data.push_to_open else 0
-    _changed(session=session, template=template, actor=actor, action="onboarding.task_added", bump=False,
-             detail={"task": task.title, "pushed_to": pushed})
+    pushed = (
+        _push(
+            session=session, actor=actor, task=task, section_title=section.title if section else "", holidays=holidays
+        )
+        if data.push_to_open
+        else 0
+    )
+    _changed(
+        session=session,
+        template=template,
+        actor=actor,
+        action="onboarding.task_added",
+        bump=False,
+        detail={"task": task.title, "pushed_to": pushed},
+    )
     session.commit()
     session.refresh(task)
     return task, pushed
 
 
-def update_task(*, session: Session, actor: User, template: OnboardingTemplate, task_id: int,
-                data: TemplateTaskCreate) -> OnboardingTemplateTask:
+def update_task(
+    *, session: Session, actor: User, template: OnboardingTemplate, task_id: int, data: TemplateTaskCreate
+) -> OnboardingTemplateTask:
     """Edit a task in place (a new template version); plans that already have a copy keep theirs."""
     access.require_template_editor(session=session, user=actor, template=template)
     task = session.get(OnboardingTemplateTask, task_id)
     if task is None or task.template_id != template.id:
         raise NotFound("This task does not exist.")
     _check_task(session=session, actor=actor, data=data, linked_id=task.article_id)
-    task.sqlmodel_update({"title": nfc(data.title.strip()), "instructions": nfc(data.instructions), "kind": data.kind,
-                          "due_offset_days": data.due_offset_days,
-                          "article_id": data.article_id if data.kind == TaskKind.read else None,
-                          "meet_user_id": data.meet_user_id if data.kind == TaskKind.meet else None})
+    task.sqlmodel_update(
+        {
+            "title": nfc(data.title.strip()),
+            "instructions": nfc(data.instructions),
+            "kind": data.kind,
+            "due_offset_days": data.due_offset_days,
+            "article_id": data.article_id if data.kind == TaskKind.read else None,
+            "meet_user_id": data.meet_user_id if data.kind == TaskKind.meet else None,
+        }
+    )
     session.add(task)
-    _changed(session=session, template=template, actor=actor, action="onboarding.task_updated",
-             detail={"task": task.title})
+    _changed(
+        session=session, template=template, actor=actor, action="onboarding.task_updated", detail={"task": task.title}
+    )
     session.commit()
     session.refresh(task)
     return task
 
 
-def _push(*, session: Session, actor: User, task: OnboardingTemplateTask, section_title: str,
-          holidays: Collection[date]) -> int:
+def _push(
+    *, session: Session, actor: User, task: OnboardingTemplateTask, section_title: str, holidays: Collection[date]
+) -> int:
     """Copy the task into the open plans from its template that the actor manages; returns how many."""
-    query = select(OnboardingAssignment).where(OnboardingAssignment.template_id == task.template_id,
-                                               OnboardingAssignment.status == AssignmentStatus.open)
+    query = select(OnboardingAssignment).where(
+        OnboardingAssignment.template_id == task.template_id, OnboardingAssignment.status == AssignmentStatus.open
+    )
     managed = access.managed_department_ids(session=session, user=actor)
     if managed is not None:
         query = query.where(col(OnboardingAssignment.department_id).in_(managed))
     assignments = session.exec(query).all()
     for assignment in assignments:
-        copy_task(session=session, assignment=assignment, task=task, section_title=section_title,
-                  position=task.position, holidays=holidays)
+        copy_task(
+            session=session,
+            assignment=assignment,
+            task=task,
+            section_title=section_title,
+            position=task.position,
+            holidays=holidays,
+        )
         # A counter moved by SQL, never read-modify-write: ticks may be landing at the same moment.
-        session.execute(update(OnboardingAssignment).where(col(OnboardingAssignment.id) == assignment.id)
-                        .values(total_tasks=OnboardingAssignment.total_tasks + 1))
+        session.execute(
+            update(OnboardingAssignment)
+            .where(col(OnboardingAssignment.id) == assignment.id)
+            .values(total_tasks=OnboardingAssignment.total_tasks + 1)
+        )
     return len(assignments)
 
 
@@ -265,8 +369,9 @@ def remove_task(*, session: Session, actor: User, template: OnboardingTemplate, 
     if task is None or task.template_id != template.id:
         raise NotFound("This task does not exist.")
     session.delete(task)
-    _changed(session=session, template=template, actor=actor, action="onboarding.task_removed",
-             detail={"task": task.title})
+    _changed(
+        session=session, template=template, actor=actor, action="onboarding.task_removed", detail={"task": task.title}
+    )
     session.commit()
 
 

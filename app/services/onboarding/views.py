@@ -69,8 +69,9 @@ def _names(*, session: Session, ids: set[int | None]) -> dict[int, str]:
     return {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_(wanted))).all() if u.id}
 
 
-def _unacknowledgeable(*, session: Session, tasks: Sequence[OnboardingAssignedTask],
-                       assignments: Sequence[OnboardingAssignment]) -> set[int]:
+def _unacknowledgeable(
+    *, session: Session, tasks: Sequence[OnboardingAssignedTask], assignments: Sequence[OnboardingAssignment]
+) -> set[int]:
     """Open read tasks of open plans whose new hire cannot acknowledge the guide (one query per new hire)."""
     hire_of = {a.id: a.user_id for a in assignments if a.status == AssignmentStatus.open}
     reads: dict[int, list[OnboardingAssignedTask]] = defaultdict(list)
@@ -86,8 +87,14 @@ def _unacknowledgeable(*, session: Session, tasks: Sequence[OnboardingAssignedTa
     return stuck
 
 
-def _task_views(*, session: Session, tasks: Sequence[OnboardingAssignedTask], today: date, viewer: User,
-                assignments: Sequence[OnboardingAssignment]) -> list[TaskView]:
+def _task_views(
+    *,
+    session: Session,
+    tasks: Sequence[OnboardingAssignedTask],
+    today: date,
+    viewer: User,
+    assignments: Sequence[OnboardingAssignment],
+) -> list[TaskView]:
     # Only guides the viewer may read are named: a plan can outlive a guide's audience, or link another department's.
     links = article_links(session=session, user=viewer, article_ids={t.article_id for t in tasks if t.article_id})
     unacknowledgeable = _unacknowledgeable(session=session, tasks=tasks, assignments=assignments)
@@ -99,25 +106,35 @@ def _task_views(*, session: Session, tasks: Sequence[OnboardingAssignedTask], to
     for task in tasks:
         open_ = task.status != TaskStatus.done and task.assignment_id in running
         title, url = links.get(task.article_id or 0, (None, None))
-        views.append(TaskView(task=task, html=render_markdown(task.instructions),
-                              overdue=open_ and task.due_date < today,
-                              due_this_week=open_ and today <= task.due_date <= week_end,
-                              article_title=title, article_url=url,
-                              guide_hidden=task.kind == TaskKind.read and url is None,
-                              needs_confirmation=task.id in unacknowledgeable or (
-                                  task.kind == TaskKind.read and task.status == TaskStatus.requested),
-                              meet_name=names.get(task.meet_user_id or 0),
-                              completed_by_name=names.get(task.completed_by_id or 0),
-                              files=[(u.filename, f"/uploads/{u.id}") for u in files[f"{UPLOAD_KIND}:{task.id}"]]))
+        views.append(
+            TaskView(
+                task=task,
+                html=render_markdown(task.instructions),
+                overdue=open_ and task.due_date < today,
+                due_this_week=open_ and today <= task.due_date <= week_end,
+                article_title=title,
+                article_url=url,
+                guide_hidden=task.kind == TaskKind.read and url is None,
+                needs_confirmation=task.id in unacknowledgeable
+                or (task.kind == TaskKind.read and task.status == TaskStatus.requested),
+                meet_name=names.get(task.meet_user_id or 0),
+                completed_by_name=names.get(task.completed_by_id or 0),
+                files=[(u.filename, f"/uploads/{u.id}") for u in files[f"{UPLOAD_KIND}:{task.id}"]],
+            )
+        )
     return views
 
 
-def plan_views(*, session: Session, assignments: Sequence[OnboardingAssignment], viewer: User,
-               today: date) -> list[PlanView]:
+def plan_views(
+    *, session: Session, assignments: Sequence[OnboardingAssignment], viewer: User, today: date
+) -> list[PlanView]:
     """Each plan with its tasks grouped by section, what is overdue and what is due this week."""
     ids = [a.id for a in assignments]
-    tasks = session.exec(select(OnboardingAssignedTask).where(col(OnboardingAssignedTask.assignment_id).in_(ids))
-                         .order_by(col(OnboardingAssignedTask.position), col(OnboardingAssignedTask.id))).all()
+    tasks = session.exec(
+        select(OnboardingAssignedTask)
+        .where(col(OnboardingAssignedTask.assignment_id).in_(ids))
+        .order_by(col(OnboardingAssignedTask.position), col(OnboardingAssignedTask.id))
+    ).all()
     views = _task_views(session=session, tasks=tasks, today=today, viewer=viewer, assignments=assignments)
     names = _names(session=session, ids={a.user_id for a in assignments} | {a.mentor_id for a in assignments})
     managed = managed_department_ids(session=session, user=viewer)
@@ -128,31 +145,46 @@ def plan_views(*, session: Session, assignments: Sequence[OnboardingAssignment],
         for view in mine:
             sections.setdefault(view.task.section_title, []).append(view)
         manages = managed is None or assignment.department_id in managed
-        open_views = sorted((v for v in mine if v.task.status != TaskStatus.done),
-                            key=lambda v: (v.task.due_date, v.task.position))
-        plans.append(PlanView(
-            assignment=assignment, hire_name=names.get(assignment.user_id, ""),
-            mentor_name=names.get(assignment.mentor_id or 0), percent=percent(assignment),
-            sections=list(sections.items()), overdue=[v for v in mine if v.overdue],
-            due_this_week=[v for v in mine if v.due_this_week], next_up=open_views[:NEXT_TASKS],
-            viewer_is_hire=viewer.id == assignment.user_id,
-            viewer_can_sign=viewer.id != assignment.user_id and (viewer.id == assignment.mentor_id or manages),
-            viewer_manages=manages))
+        open_views = sorted(
+            (v for v in mine if v.task.status != TaskStatus.done), key=lambda v: (v.task.due_date, v.task.position)
+        )
+        plans.append(
+            PlanView(
+                assignment=assignment,
+                hire_name=names.get(assignment.user_id, ""),
+                mentor_name=names.get(assignment.mentor_id or 0),
+                percent=percent(assignment),
+                sections=list(sections.items()),
+                overdue=[v for v in mine if v.overdue],
+                due_this_week=[v for v in mine if v.due_this_week],
+                next_up=open_views[:NEXT_TASKS],
+                viewer_is_hire=viewer.id == assignment.user_id,
+                viewer_can_sign=viewer.id != assignment.user_id and (viewer.id == assignment.mentor_id or manages),
+                viewer_manages=manages,
+            )
+        )
     return plans
 
 
 def my_assignments(*, session: Session, user: User) -> list[OnboardingAssignment]:
     """The user's own plans: open ones first, then finished ones, newest first."""
-    rows = session.exec(select(OnboardingAssignment).where(OnboardingAssignment.user_id == user.id)
-                        .order_by(col(OnboardingAssignment.id).desc()).execution_options(populate_existing=True)).all()
+    rows = session.exec(
+        select(OnboardingAssignment)
+        .where(OnboardingAssignment.user_id == user.id)
+        .order_by(col(OnboardingAssignment.id).desc())
+        .execution_options(populate_existing=True)
+    ).all()
     return sorted(rows, key=lambda a: a.status != AssignmentStatus.open)
 
 
 def home_plans(*, session: Session, user: User, today: date) -> list[PlanView]:
     """The user's open plans for the top of the home page (none: one query, nothing shown)."""
-    plans = session.exec(select(OnboardingAssignment).where(
-        OnboardingAssignment.user_id == user.id, OnboardingAssignment.status == AssignmentStatus.open)
-        .order_by(col(OnboardingAssignment.id)).execution_options(populate_existing=True)).all()
+    plans = session.exec(
+        select(OnboardingAssignment)
+        .where(OnboardingAssignment.user_id == user.id, OnboardingAssignment.status == AssignmentStatus.open)
+        .order_by(col(OnboardingAssignment.id))
+        .execution_options(populate_existing=True)
+    ).all()
     return plan_views(session=session, assignments=plans, viewer=user, today=today) if plans else []
 
 
@@ -165,33 +197,66 @@ class MentorOverview:
 
 def mentor_overview(*, session: Session, user: User) -> MentorOverview:
     """Sign-offs waiting for the mentor, their mentees' progress, and meetings that name them."""
-    mentees = session.exec(select(OnboardingAssignment).where(
-        OnboardingAssignment.mentor_id == user.id, OnboardingAssignment.status == AssignmentStatus.open)
-        .order_by(col(OnboardingAssignment.start_date)).execution_options(populate_existing=True)).all()
-    waiting = session.exec(select(OnboardingAssignedTask, OnboardingAssignment).join(OnboardingAssignment).where(
-        OnboardingAssignment.mentor_id == user.id, OnboardingAssignment.status == AssignmentStatus.open,
-        OnboardingAssignedTask.status == TaskStatus.requested)
-        .order_by(col(OnboardingAssignedTask.signoff_requested_at))).all()
-    meetings = session.exec(select(OnboardingAssignedTask, OnboardingAssignment).join(OnboardingAssignment).where(
-        OnboardingAssignedTask.meet_user_id == user.id, OnboardingAssignedTask.kind == TaskKind.meet,
-        OnboardingAssignedTask.status != TaskStatus.done, OnboardingAssignment.status == AssignmentStatus.open)
-        .order_by(col(OnboardingAssignedTask.due_date))).all()
-    names = _names(session=session, ids={a.user_id for a in mentees} | {a.user_id for _, a in waiting}
-                   | {a.user_id for _, a in meetings})
-    return MentorOverview(waiting=[(t, a, names.get(a.user_id, "")) for t, a in waiting],
-                          mentees=[(a, names.get(a.user_id, ""), percent(a)) for a in mentees],
-                          meetings=[(t, names.get(a.user_id, "")) for t, a in meetings])
+    mentees = session.exec(
+        select(OnboardingAssignment)
+        .where(OnboardingAssignment.mentor_id == user.id, OnboardingAssignment.status == AssignmentStatus.open)
+        .order_by(col(OnboardingAssignment.start_date))
+        .execution_options(populate_existing=True)
+    ).all()
+    waiting = session.exec(
+        select(OnboardingAssignedTask, OnboardingAssignment)
+        .join(OnboardingAssignment)
+        .where(
+            OnboardingAssignment.mentor_id == user.id,
+            OnboardingAssignment.status == AssignmentStatus.open,
+            OnboardingAssignedTask.status == TaskStatus.requested,
+        )
+        .order_by(col(OnboardingAssignedTask.signoff_requested_at))
+    ).all()
+    meetings = session.exec(
+        select(OnboardingAssignedTask, OnboardingAssignment)
+        .join(OnboardingAssignment)
+        .where(
+            OnboardingAssignedTask.meet_user_id == user.id,
+            OnboardingAssignedTask.kind == TaskKind.meet,
+            OnboardingAssignedTask.status != TaskStatus.done,
+            OnboardingAssignment.status == AssignmentStatus.open,
+        )
+        .order_by(col(OnboardingAssignedTask.due_date))
+    ).all()
+    names = _names(
+        session=session,
+        ids={a.user_id for a in mentees} | {a.user_id for _, a in waiting} | {a.user_id for _, a in meetings},
+    )
+    return MentorOverview(
+        waiting=[(t, a, names.get(a.user_id, "")) for t, a in waiting],
+        mentees=[(a, names.get(a.user_id, ""), percent(a)) for a in mentees],
+        meetings=[(t, names.get(a.user_id, "")) for t, a in meetings],
+    )
 
 
 def assignment_public(plan: PlanView, *, with_tasks: bool = False) -> AssignmentPublic:
     """What the API shows of a plan."""
     a = plan.assignment
-    base = dict(id=a.id, user_id=a.user_id, user_name=plan.hire_name, template_id=a.template_id,
-                template_version=a.template_version, name=a.name, department_id=a.department_id,
-                mentor_id=a.mentor_id, mentor_name=plan.mentor_name, start_date=a.start_date, status=a.status,
-                total_tasks=a.total_tasks, done_tasks=a.done_tasks, percent_done=plan.percent,
-                close_reason=a.close_reason, last_activity_at=a.last_activity_at,
-                url=f"/onboarding/assignments/{a.id}")
+    base = dict(
+        id=a.id,
+        user_id=a.user_id,
+        user_name=plan.hire_name,
+        template_id=a.template_id,
+        template_version=a.template_version,
+        name=a.name,
+        department_id=a.department_id,
+        mentor_id=a.mentor_id,
+        mentor_name=plan.mentor_name,
+        start_date=a.start_date,
+        status=a.status,
+        total_tasks=a.total_tasks,
+        done_tasks=a.done_tasks,
+        percent_done=plan.percent,
+        close_reason=a.close_reason,
+        last_activity_at=a.last_activity_at,
+        url=f"/onboarding/assignments/{a.id}",
+    )
     if not with_tasks:
         return AssignmentPublic.model_validate(base)
     tasks = [task_public(v) for _, views in plan.sections for v in views]
@@ -201,10 +266,24 @@ def assignment_public(plan: PlanView, *, with_tasks: bool = False) -> Assignment
 def task_public(view: TaskView) -> AssignedTaskPublic:
     """What the API shows of a task."""
     t = view.task
-    return AssignedTaskPublic(id=t.id, section_title=t.section_title, position=t.position, title=t.title,  # type: ignore[arg-type]
-                              instructions=t.instructions, html=view.html, kind=t.kind,
-                              article_id=None if view.guide_hidden else t.article_id, article_url=view.article_url,
-                              article_hidden=view.guide_hidden, needs_confirmation=view.needs_confirmation,
-                              meet_user_id=t.meet_user_id, due_date=t.due_date,
-                              status=t.status, overdue=view.overdue, note=t.note, completed_at=t.completed_at,
-                              completed_by_id=t.completed_by_id, file_urls=[url for _, url in view.files])
+    return AssignedTaskPublic(
+        id=t.id,
+        section_title=t.section_title,
+        position=t.position,
+        title=t.title,  # type: ignore[arg-type]
+        instructions=t.instructions,
+        html=view.html,
+        kind=t.kind,
+        article_id=None if view.guide_hidden else t.article_id,
+        article_url=view.article_url,
+        article_hidden=view.guide_hidden,
+        needs_confirmation=view.needs_confirmation,
+        meet_user_id=t.meet_user_id,
+        due_date=t.due_date,
+        status=t.status,
+        overdue=view.overdue,
+        note=t.note,
+        completed_at=t.completed_at,
+        completed_by_id=t.completed_by_id,
+        file_urls=[url for _, url in view.files],
+    )
