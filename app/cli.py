@@ -4,17 +4,17 @@ import argparse
 import getpass
 import logging
 import sys
-from collections.abc import Callable
 
 from sqlmodel import Session
 
+from app.commands import COMMANDS
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.errors import AppError
 from app.migrations import upgrade
 from app.models.users import Role, UserCreate
 from app.services.users import TOKEN_VALID_DAYS
-from app.wiring import wire
+from app.wiring import install
 
 logger = logging.getLogger("kolo")
 
@@ -136,25 +136,15 @@ def build_parser() -> argparse.ArgumentParser:
     token.add_argument("--days", type=int, default=TOKEN_VALID_DAYS, help="how long the token is valid; 0: no expiry")
     token.set_defaults(func=cmd_token)
     sub.add_parser("demo", help="load demo content").set_defaults(func=cmd_demo)
-    for register in EXTRA_COMMANDS:
-        register(sub)
+    for add_parser in COMMANDS.values():
+        add_parser(sub)
     return parser
-
-
-# Each domain that brings commands (reindex, import, …) adds its `register(subparsers)` here.
-EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
-from app import kb_cli  # noqa: E402
-
-EXTRA_COMMANDS.append(kb_cli.register)
-from app.search import reindex as search_reindex  # noqa: E402
-
-EXTRA_COMMANDS.append(search_reindex.register)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `kolo` console script."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    wire()  # every command reacts to events as the server does (e.g. `user add` assigns onboarding by rules)
+    install()  # every command reacts to events as the server does (e.g. `user add` assigns onboarding by rules)
     args = build_parser().parse_args(argv)
     settings = get_settings()
     try:

@@ -53,7 +53,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if result.problems else 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction) -> None:
     """Add `kolo import` to the command line."""
     parser = sub.add_parser("import", help="import guides (Markdown folder/zip or JSONL) as published articles")
     parser.add_argument("path", help="a folder or .zip of Markdown files, a .md file or a .jsonl file")

@@ -16,7 +16,7 @@ from app.middleware import BaseUrlMiddleware, EmptyQueryMiddleware, SecurityMidd
 from app.routers import account, admin, auth, feed, kb, notifications, onboarding, search, system, uploads, users
 from app.scheduler import Scheduler
 from app.templating import ROOT
-from app.wiring import wire
+from app.wiring import install
 
 # One line per domain; each module exposes `api` and/or `pages`.
 ROUTER_MODULES = [
@@ -39,7 +39,7 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the Kolo application for `settings` (read from the environment when omitted)."""
     settings = settings or get_settings()
-    wire()
+    install()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
 

@@ -1,26 +1,70 @@
-"""What reacts to what, in one place: the handlers of domain events and the periodic jobs.
+"""What plugs into what, in one place: searchable sources, who may read uploaded files, the handlers of domain
+events, the periodic jobs and the domains' `kolo` commands.
 
-`wire()` runs before anything else in every entry point: `create_app()` (each server worker, the tests) and the
-`kolo` command. Calling it again changes nothing. No module subscribes or schedules anything when it is imported."""
+`install()` runs before anything else in every entry point: `create_app()` (each server worker, the tests) and the
+`kolo` command. Calling it again changes nothing (every registry is keyed by name). No module registers anything
+when it is imported: `tests/system/test_architecture.py` proves it."""
 
-from app import events
+from app import events, kb_cli
+from app.commands import add_command
 from app.scheduler import register_job
-from app.search import gaps
-from app.services.kb import reviews
+from app.search import reindex
+from app.search.sources import register as register_source
+from app.services import uploads
+from app.services.feed import access as feed_access
+from app.services.feed import search as feed_search
+from app.services.kb import attachments, reviews
+from app.services.kb import search as kb_search
 from app.services.onboarding import hooks, reminders, tasks
+from app.services.onboarding import search as onboarding_search
+from app.services.search import gaps
 
 HOURLY = 3600.0
 DAILY = 24 * HOURLY
 
 
-def wire() -> None:
-    """Subscribe every event handler and register every periodic job (idempotent)."""
+def install() -> None:
+    """Register everything (idempotent)."""
+    _search_sources()
+    _upload_checks()
+    _event_handlers()
+    _jobs()
+    _commands()
+
+
+def _search_sources() -> None:
+    for source in (
+        feed_search.PostSource(),
+        feed_search.CommentSource(),
+        feed_search.EventSource(),
+        kb_search.ArticleSource(),
+        onboarding_search.ChecklistSource(),
+        onboarding_search.TaskSource(),
+    ):
+        register_source(source)
+
+
+def _upload_checks() -> None:
+    uploads.register_access_check("post", feed_access.can_read_file)
+    uploads.register_access_check("article", attachments.can_read_file)
+    uploads.register_access_check(tasks.UPLOAD_KIND, tasks.can_read_file)
+
+
+def _event_handlers() -> None:
     events.subscribe("article.acknowledged")(tasks.complete_reading)
     events.subscribe("article.published")(tasks.reopen_reading)
     events.subscribe("article.published")(gaps.close_answered_requests)
     events.subscribe("user.departments_changed")(hooks.assign_by_rules)
     events.subscribe("user.deactivated")(hooks.pause_on_deactivation)
     events.subscribe("user.reactivated")(hooks.resume_on_reactivation)
+
+
+def _jobs() -> None:
     register_job("kb.review_reminders", every_seconds=HOURLY)(reviews.send_review_reminders)
     register_job("onboarding.reminders", every_seconds=HOURLY)(reminders.send_reminders)
     register_job("search.log_retention", every_seconds=DAILY)(gaps.delete_old_searches)
+
+
+def _commands() -> None:
+    add_command("import", kb_cli.add_parser)
+    add_command("reindex", reindex.add_parser)

@@ -21,15 +21,15 @@ from app.main import create_app
 from app.migrations import upgrade
 from app.models.onboarding import (
     AssignmentCreate,
+    ChecklistCreate,
+    ChecklistTaskCreate,
     OnboardingAssignedTask,
     SectionCreate,
     TaskKind,
-    TemplateCreate,
-    TemplateTaskCreate,
 )
 from app.models.users import Role, UserCreate
 from app.services import users as users_service
-from app.services.onboarding import assignments, tasks, templates
+from app.services.onboarding import assignments, checklists, tasks
 from app.services.onboarding.workdays import local_today
 
 PLANS = 500
@@ -40,11 +40,11 @@ PASSWORD = "bench-password-123"
 def _template(session: Session, manager) -> int:  # type: ignore[no-untyped-def]
     kinds = [TaskKind.do, TaskKind.do, TaskKind.signoff] * 3
     tasks_ = [
-        TemplateTaskCreate(title=f"Завдання {i + 1}", kind=k, due_offset_days=i, instructions="Зробіть це **уважно**.")
+        ChecklistTaskCreate(title=f"Завдання {i + 1}", kind=k, due_offset_days=i, instructions="Зробіть це **уважно**.")
         for i, k in enumerate(kinds)
     ]
-    data = TemplateCreate(name="Перший тиждень", sections=[SectionCreate(title="Тиждень", tasks=tasks_)])
-    return templates.create_template(session=session, actor=manager, data=data).id  # type: ignore[return-value]
+    data = ChecklistCreate(name="Перший тиждень", sections=[SectionCreate(title="Тиждень", tasks=tasks_)])
+    return checklists.create_checklist(session=session, actor=manager, data=data).id  # type: ignore[return-value]
 
 
 def _populate(session: Session) -> None:

@@ -20,6 +20,7 @@ from sqlmodel import Session
 from app.config import Settings
 from app.main import create_app
 from app.migrations import upgrade
+from app.wiring import install
 from tests.browser import browser
 from tests.factories import PASSWORD, make_user
 from tests.forms import submit
@@ -33,6 +34,12 @@ _counter = itertools.count()
 
 def _pg_admin():  # type: ignore[no-untyped-def]
     return create_engine(make_url(PG_URL).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def installed() -> None:
+    """Everything plugged in, as every entry point does (`app.wiring.install`)."""
+    install()
 
 
 @pytest.fixture(scope="session")

@@ -10,18 +10,18 @@ from app.config import get_settings
 from app.models.kb import KbArticle
 from app.models.onboarding import (
     AssignmentCreate,
+    Checklist,
+    ChecklistCreate,
+    ChecklistTaskCreate,
     OnboardingAssignedTask,
     OnboardingAssignment,
-    OnboardingTemplate,
     SectionCreate,
     TaskKind,
-    TemplateCreate,
-    TemplateTaskCreate,
 )
 from app.models.users import User
 from app.services import users as users_service
 from app.services.kb import acknowledgements
-from app.services.onboarding import assignments, tasks, templates
+from app.services.onboarding import assignments, checklists, tasks
 from app.services.onboarding.articles import find_article_id
 from app.services.onboarding.workdays import is_working_day, local_today
 
@@ -31,8 +31,8 @@ NAME = "Перший тиждень медичної сестри"
 HAND_HYGIENE_SLUG = "hihiiena-ruk-medychnoho-personalu"
 
 
-def _task(title: str, kind: TaskKind, offset: int, instructions: str, **links: int | None) -> TemplateTaskCreate:
-    return TemplateTaskCreate(title=title, kind=kind, due_offset_days=offset, instructions=instructions, **links)
+def _task(title: str, kind: TaskKind, offset: int, instructions: str, **links: int | None) -> ChecklistTaskCreate:
+    return ChecklistTaskCreate(title=title, kind=kind, due_offset_days=offset, instructions=instructions, **links)
 
 
 def _sections(manager: User, surgeon: User, article_id: int | None) -> list[SectionCreate]:
@@ -122,15 +122,15 @@ def _person(session: Session, email: str) -> User:
     return user
 
 
-def _template(session: Session, manager: User, surgeon: User) -> OnboardingTemplate:
-    existing = session.exec(select(OnboardingTemplate).where(OnboardingTemplate.name == NAME)).first()
+def _template(session: Session, manager: User, surgeon: User) -> Checklist:
+    existing = session.exec(select(Checklist).where(Checklist.name == NAME)).first()
     if existing is not None:
         return existing
     article_id = find_article_id(session=session, slug=HAND_HYGIENE_SLUG)
     if article_id is None:
         logger.info("demo guide %s is missing; the template has no reading task", HAND_HYGIENE_SLUG)
     departments = users_service.department_ids_of(session=session, user=manager)
-    data = TemplateCreate(
+    data = ChecklistCreate(
         name=NAME,
         description="Nurse — first week. Перший тиждень нової медичної сестри "
         "терапевтичного відділення: знайомство, безпека, базові навички.",
@@ -138,7 +138,7 @@ def _template(session: Session, manager: User, surgeon: User) -> OnboardingTempl
         department_ids=departments,
         sections=_sections(manager, surgeon, article_id),
     )
-    return templates.create_template(session=session, actor=manager, data=data)
+    return checklists.create_checklist(session=session, actor=manager, data=data)
 
 
 def _start_three_working_days_ago() -> object:

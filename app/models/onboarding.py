@@ -32,7 +32,7 @@ class AssignmentStatus(StrEnum):
 # --- Templates (reusable, versioned) -------------------------------------------------------------
 
 
-class OnboardingTemplate(SQLModel, table=True):
+class Checklist(SQLModel, table=True):
     """A reusable checklist; `version` goes up with every edit, assignments remember theirs."""
 
     __tablename__ = "onboarding_template"
@@ -49,7 +49,7 @@ class OnboardingTemplate(SQLModel, table=True):
     archived_at: datetime | None = datetime_field()
 
 
-class OnboardingTemplateSection(SQLModel, table=True):
+class ChecklistSection(SQLModel, table=True):
     __tablename__ = "onboarding_template_section"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -68,7 +68,7 @@ class TaskFields(SQLModel):
     meet_user_id: StrictId | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
 
 
-class OnboardingTemplateTask(TaskFields, table=True):
+class ChecklistTask(TaskFields, table=True):
     __tablename__ = "onboarding_template_task"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -79,11 +79,11 @@ class OnboardingTemplateTask(TaskFields, table=True):
     added_in_version: int = 1
 
 
-class TemplateTaskCreate(TaskFields):
+class ChecklistTaskCreate(TaskFields):
     due_offset_days: int = Field(default=0, ge=0, le=365)
 
 
-class TemplateTaskPublic(TemplateTaskCreate):
+class ChecklistTaskPublic(ChecklistTaskCreate):
     id: int
     section_id: int | None
     position: int
@@ -91,39 +91,39 @@ class TemplateTaskPublic(TemplateTaskCreate):
 
 class SectionCreate(SQLModel):
     title: str = Field(min_length=1, max_length=200)
-    tasks: list[TemplateTaskCreate] = []
+    tasks: list[ChecklistTaskCreate] = []
 
 
 class SectionPublic(SQLModel):
     id: int
     title: str
-    tasks: list[TemplateTaskPublic]
+    tasks: list[ChecklistTaskPublic]
 
 
-class TemplateBase(SQLModel):
+class ChecklistBase(SQLModel):
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=5000)
     target_roles: list[str] = []
     department_ids: list[StrictId] = []
 
 
-class TemplateCreate(TemplateBase):
+class ChecklistCreate(ChecklistBase):
     sections: list[SectionCreate] = []
 
 
-class TemplateUpdate(SQLModel):
+class ChecklistUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=5000)
     target_roles: list[str] | None = None
     department_ids: list[StrictId] | None = None
 
 
-class TemplateTaskAdd(TemplateTaskCreate):
+class ChecklistTaskAdd(ChecklistTaskCreate):
     section_id: StrictId | None = None
     push_to_open: bool = False
 
 
-class TemplatePublic(TemplateBase):
+class ChecklistPublic(ChecklistBase):
     id: int
     version: int
     url: str

@@ -13,11 +13,11 @@ from app.i18n import N_
 from app.models.search import GuideRequestPublic, SearchGapPublic, SearchPagePublic
 from app.models.types import StrictId
 from app.pagination import Page, parse_day
-from app.search import gaps
-from app.search import service as search_service
 from app.search.runtime import SearchRuntime
-from app.search.service import KINDS, SearchFilters, SearchPage
 from app.services import users as users_service
+from app.services.search import gaps
+from app.services.search import searching as search_service
+from app.services.search.searching import KINDS, SearchFilters, SearchPage
 from app.templating import render, request_language
 
 api = APIRouter(prefix="/api/v1", tags=["search"])

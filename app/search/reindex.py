@@ -9,7 +9,6 @@ rebuild; the indexer and every worker follow ``CURRENT`` on their next request.
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import shutil
@@ -32,14 +31,6 @@ logger = logging.getLogger(__name__)
 CURRENT_FILE = "CURRENT"
 GENERATION_PREFIX = "ix-"
 LOAD_CHUNK = 500
-# Each module registers its Sources on import.
-SOURCE_MODULES = ("app.search.feed_sources", "app.search.kb_sources", "app.search.onboarding_sources")
-
-
-def load_sources() -> None:
-    """Import every domain's search Sources so they are registered."""
-    for name in SOURCE_MODULES:
-        importlib.import_module(name)
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -85,7 +76,6 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
 
 def rebuild(*, engine: Engine, index_dir: Path, progress: bool = False) -> Path:
     """Index every searchable row into a new generation (one commit) and publish it; return its folder."""
-    load_sources()
     path = _new_generation(index_dir)
     ix = create_unwritten(path)
     with Session(engine) as session:
@@ -118,7 +108,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add `kolo reindex` to the CLI."""
     parser = subparsers.add_parser("reindex", help="rebuild the search index from the database")
     parser.set_defaults(func=cmd_reindex)

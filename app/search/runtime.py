@@ -16,7 +16,7 @@ from whoosh.searching import Searcher
 
 from app.search.index import IndexUnavailable, Searchers, open_or_create
 from app.search.query import run_query
-from app.search.reindex import current_generation, load_sources
+from app.search.reindex import current_generation
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +40,6 @@ class SearchRuntime:
 
     def start(self, *, start_indexer: bool) -> None:
         """Open the index (or note that it must be rebuilt) and start the indexer thread."""
-        load_sources()
         if not self.refresh():
             logger.warning(
                 "search index in %s is missing or unreadable: search is degraded until it is rebuilt", self.index_dir

@@ -1,12 +1,12 @@
-"""What can be searched: each domain registers a Source that turns rows into SearchDocs and
-re-checks permissions. Keys are "<kind>:<id>" (e.g. "post:42")."""
+"""What can be searched, as the engine sees it: a Source per kind of document turns rows into SearchDocs and says
+which of them a reader may see now. Each domain's adapter (`app/services/<domain>/search.py`) is one; `app.wiring`
+registers them. Keys are "<kind>:<id>" (e.g. "post:42")."""
 
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
-from app.models.users import User
 from app.search.index import SearchDoc
 
 
@@ -21,33 +21,16 @@ class Source(Protocol):
         """Every id to index on a full rebuild."""
         ...
 
-    def readable_ids(self, session: Session, user: User | None, ids: list[int]) -> set[int]:
-        """The ids among `ids` that `user` may read now (the database has the last word)."""
+    def readable_ids(self, session: Session, user: Any, ids: list[int]) -> set[int]:
+        """The ids among `ids` that `user` (a person, or None) may read now: the database has the last word.
+
+        The engine never looks at `user`; only the adapter knows what a person is."""
         ...
 
 
 SOURCES: dict[str, Source] = {}
 
 
-def register(source: Source) -> Source:
-    """Make a kind of content searchable."""
+def register(source: Source) -> None:
+    """Make a kind of content searchable (again: the same kind replaces the earlier source)."""
     SOURCES[source.kind] = source
-    return source
-
-
-def visibility_keys(user: User | None, department_ids: Iterable[int]) -> list[str]:
-    """The permission keys a reader holds; a document is visible when it shares one with them.
-
-    Documents carry "all" (everyone signed in), "dept:<id>", "user:<id>" (e.g. a draft's author),
-    "role:<role>" (e.g. drafts for managers) and "managers:<id>" (a department's managers, e.g. its
-    draft guides): computed from the database on every search, so joining a department or becoming
-    a manager takes effect at once, without re-indexing."""
-    if user is None:
-        return []
-    keys = ["all", f"user:{user.id}", f"role:{user.role}"]
-    if user.role == "admin":
-        keys.append("role:manager")
-    departments = list(department_ids)
-    if user.role in ("manager", "admin"):
-        keys += [f"managers:{d}" for d in departments]
-    return keys + [f"dept:{d}" for d in departments]

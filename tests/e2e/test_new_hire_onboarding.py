@@ -9,16 +9,16 @@ from app.config import get_settings
 from app.demo import onboarding as demo_onboarding
 from app.models.kb import ArticleCreate, PublishRequest
 from app.models.onboarding import (
+    Checklist,
+    ChecklistSection,
+    ChecklistTaskAdd,
     OnboardingAssignedTask,
-    OnboardingTemplate,
-    OnboardingTemplateSection,
     TaskKind,
     TaskStatus,
-    TemplateTaskAdd,
 )
 from app.services import users as users_service
 from app.services.kb import articles, lifecycle
-from app.services.onboarding import templates
+from app.services.onboarding import checklists
 
 GUIDE = "Профілактика падінь пацієнтів"
 READ_TASK = "Прочитати протокол профілактики падінь"
@@ -47,19 +47,19 @@ def _give_her_a_guide_to_acknowledge(engine) -> None:  # type: ignore[no-untyped
             ),
         )
         lifecycle.publish(session=db, user=manager, article=guide, data=PublishRequest(major=True))
-        template = db.exec(select(OnboardingTemplate).where(OnboardingTemplate.name == demo_onboarding.NAME)).one()
+        template = db.exec(select(Checklist).where(Checklist.name == demo_onboarding.NAME)).one()
         section = db.exec(
-            select(OnboardingTemplateSection).where(
-                OnboardingTemplateSection.template_id == template.id,
-                OnboardingTemplateSection.title == "Безпека пацієнтів і персоналу",
+            select(ChecklistSection).where(
+                ChecklistSection.template_id == template.id,
+                ChecklistSection.title == "Безпека пацієнтів і персоналу",
             )
         ).one()
-        _, pushed = templates.add_task(
+        _, pushed = checklists.add_task(
             session=db,
             actor=manager,
             template=template,
             holidays=get_settings().holidays,
-            data=TemplateTaskAdd(
+            data=ChecklistTaskAdd(
                 title=READ_TASK,
                 kind=TaskKind.read,
                 due_offset_days=3,

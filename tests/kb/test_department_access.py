@@ -4,9 +4,9 @@ import pytest
 
 from app.models.kb import ArticleUpdate
 from app.models.users import UserUpdate
-from app.search.kb_sources import ArticleSource
-from app.search.sources import visibility_keys
 from app.services.kb import articles
+from app.services.kb.search import ArticleSource
+from app.services.search.keys import reader_keys
 from app.services.users import department_ids_of, update_user
 from tests.conftest import sign_in
 from tests.factories import make_user
@@ -90,7 +90,7 @@ class TestDrafts:
         assert "role:manager" not in keys and "all" not in keys
 
         def finds(user):  # type: ignore[no-untyped-def]
-            return bool(keys & set(visibility_keys(user, department_ids_of(session=session, user=user))))
+            return bool(keys & set(reader_keys(user, department_ids_of(session=session, user=user))))
 
         assert finds(manager) and finds(staff) and not finds(surgery_head)
         # Joining the department is enough for search to find the draft: nothing is re-indexed.

@@ -9,9 +9,9 @@ from app import events
 from app.errors import InvalidInput
 from app.models.kb import ArticleUpdate, KbAcknowledgement
 from app.models.notifications import Notification
-from app.search.kb_sources import ArticleSource
 from app.services import users as users_service
 from app.services.kb import acknowledgements, articles, importing, reviews
+from app.services.kb.search import ArticleSource
 from tests.factories import make_user
 from tests.kb.helpers import make_article, publish
 

@@ -7,15 +7,15 @@ from sqlmodel import Session
 from app.models.kb import ArticleStatus, KbArticle
 from app.models.onboarding import (
     AssignmentCreate,
+    Checklist,
+    ChecklistCreate,
+    ChecklistTaskCreate,
     OnboardingAssignment,
-    OnboardingTemplate,
     SectionCreate,
     TaskKind,
-    TemplateCreate,
-    TemplateTaskCreate,
 )
 from app.models.users import User
-from app.services.onboarding import assignments, templates
+from app.services.onboarding import assignments, checklists
 from tests.factories import make_user
 
 MONDAY = date(2026, 11, 30)
@@ -45,31 +45,31 @@ def make_template(
     article_id: int | None = None,
     meet_user_id: int | None = None,
     name: str = "Перший тиждень",
-) -> OnboardingTemplate:
+) -> Checklist:
     """A template with a do, sign-off, and (when given) read and meet tasks."""
     tasks = [
-        TemplateTaskCreate(
+        ChecklistTaskCreate(
             title="Отримати бейдж", kind=TaskKind.do, due_offset_days=0, instructions="Зайдіть у **відділ кадрів**."
         ),
-        TemplateTaskCreate(title="Виконати внутрішньовенну ін’єкцію", kind=TaskKind.signoff, due_offset_days=3),
+        ChecklistTaskCreate(title="Виконати внутрішньовенну ін’єкцію", kind=TaskKind.signoff, due_offset_days=3),
     ]
     if article_id:
         tasks.append(
-            TemplateTaskCreate(
+            ChecklistTaskCreate(
                 title="Прочитати протокол гігієни рук", kind=TaskKind.read, article_id=article_id, due_offset_days=1
             )
         )
     if meet_user_id:
         tasks.append(
-            TemplateTaskCreate(
+            ChecklistTaskCreate(
                 title="Познайомитися зі старшою сестрою",
                 kind=TaskKind.meet,
                 meet_user_id=meet_user_id,
                 due_offset_days=2,
             )
         )
-    data = TemplateCreate(name=name, sections=[SectionCreate(title="День перший", tasks=tasks)])
-    return templates.create_template(session=session, actor=manager, data=data)
+    data = ChecklistCreate(name=name, sections=[SectionCreate(title="День перший", tasks=tasks)])
+    return checklists.create_checklist(session=session, actor=manager, data=data)
 
 
 def make_people(session: Session) -> dict[str, User]:
@@ -98,7 +98,7 @@ def make_head_of_both(session: Session, people: dict[str, User]) -> User:
 def assign(
     session: Session,
     people: dict[str, User],
-    template: OnboardingTemplate,
+    template: Checklist,
     start: date = MONDAY,
     hire: str = "hire",
     mentor: str | None = "mentor",

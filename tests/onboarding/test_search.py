@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from app.models.onboarding import OnboardingAssignedTask
 from app.models.search import SearchOutbox
-from app.search.onboarding_sources import TaskSource, TemplateSource
+from app.services.onboarding.search import ChecklistSource, TaskSource
 from tests.onboarding.helpers import assign, make_people, make_template
 
 
@@ -12,10 +12,10 @@ def test_templates_are_for_managers_with_their_task_instructions(session):
     people = make_people(session)
     template = make_template(session, people["manager"])
     assert f"template:{template.id}" in session.exec(select(SearchOutbox.key)).all()
-    (doc,) = TemplateSource().load(session, [template.id])
+    (doc,) = ChecklistSource().load(session, [template.id])
     assert doc.visibility == ["role:manager"] and "відділ кадрів" in doc.body and "Отримати бейдж" in doc.body
-    assert TemplateSource().readable_ids(session, people["hire"], [template.id]) == set()
-    assert TemplateSource().readable_ids(session, people["manager"], [template.id]) == {template.id}
+    assert ChecklistSource().readable_ids(session, people["hire"], [template.id]) == set()
+    assert ChecklistSource().readable_ids(session, people["manager"], [template.id]) == {template.id}
 
 
 def test_a_new_hire_finds_only_their_own_tasks(session):

@@ -9,18 +9,18 @@ from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.models.audit import AuditEvent
 from app.models.notifications import Notification
 from app.models.onboarding import (
+    ChecklistTaskAdd,
+    ChecklistUpdate,
     OnboardingAssignedTask,
     OnboardingAssignment,
     RuleCreate,
     TaskKind,
     TaskStatus,
-    TemplateTaskAdd,
-    TemplateUpdate,
 )
 from app.models.users import UserUpdate
 from app.services import users as users_service
 from app.services.kb import acknowledgements
-from app.services.onboarding import access, assignments, reminders, rules, tasks, templates
+from app.services.onboarding import access, assignments, checklists, reminders, rules, tasks
 from app.services.onboarding.workdays import add_working_days
 from tests.onboarding.helpers import MONDAY, assign, make_article, make_people, make_template
 
@@ -76,11 +76,11 @@ class TestTemplatesAreVersioned:
     def test_editing_a_template_never_changes_an_assigned_plan(self, session, people):
         template = make_template(session, people["manager"])
         plan = assign(session, people, template)
-        templates.update_template(
-            session=session, actor=people["manager"], template=template, data=TemplateUpdate(name="Інша назва")
+        checklists.update_checklist(
+            session=session, actor=people["manager"], template=template, data=ChecklistUpdate(name="Інша назва")
         )
-        structure = templates.template_structure(session=session, template=template)
-        templates.remove_task(
+        structure = checklists.checklist_structure(session=session, template=template)
+        checklists.remove_task(
             session=session, actor=people["manager"], template=template, task_id=structure[0][1][0].id
         )
         assert template.version == 3
@@ -92,10 +92,10 @@ class TestTemplatesAreVersioned:
         open_plan = assign(session, people, template)
         closed = assign(session, people, template, hire="mentor", mentor=None)
         assignments.close_assignment(session=session, actor=people["manager"], assignment=closed, reason="Звільнилася")
-        data = TemplateTaskAdd(
+        data = ChecklistTaskAdd(
             title="Пройти інструктаж з пожежної безпеки", kind=TaskKind.do, due_offset_days=4, push_to_open=True
         )
-        _, pushed = templates.add_task(
+        _, pushed = checklists.add_task(
             session=session, actor=people["manager"], template=template, data=data, holidays=[]
         )
         assert pushed == 1
@@ -110,12 +110,12 @@ class TestTemplatesAreVersioned:
     def test_a_read_task_needs_an_existing_guide(self, session, people):
         template = make_template(session, people["manager"])
         with pytest.raises(InvalidInput):
-            templates.add_task(
+            checklists.add_task(
                 session=session,
                 actor=people["manager"],
                 template=template,
                 holidays=[],
-                data=TemplateTaskAdd(title="Прочитати", kind=TaskKind.read, article_id=9999),
+                data=ChecklistTaskAdd(title="Прочитати", kind=TaskKind.read, article_id=9999),
             )
 
 

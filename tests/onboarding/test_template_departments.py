@@ -9,15 +9,15 @@ from sqlmodel import select
 
 from app.models.onboarding import (
     AssignmentCreate,
+    Checklist,
+    ChecklistCreate,
+    ChecklistTaskCreate,
     OnboardingAssignment,
     OnboardingRule,
-    OnboardingTemplate,
     SectionCreate,
-    TemplateCreate,
-    TemplateTaskCreate,
 )
 from app.services import users as users_service
-from app.services.onboarding import assignments, templates
+from app.services.onboarding import assignments, checklists
 from tests.conftest import sign_in
 from tests.factories import make_user
 from tests.forms import find_form, submit
@@ -37,12 +37,12 @@ def _department(session, people, name):
 
 def _make(session, actor, department_ids):
     """A template with one task, made through the service."""
-    data = TemplateCreate(
+    data = ChecklistCreate(
         name=NAME,
         department_ids=department_ids,
-        sections=[SectionCreate(title="День перший", tasks=[TemplateTaskCreate(title="Отримати бейдж", kind="do")])],
+        sections=[SectionCreate(title="День перший", tasks=[ChecklistTaskCreate(title="Отримати бейдж", kind="do")])],
     )
-    return templates.create_template(session=session, actor=actor, data=data)
+    return checklists.create_checklist(session=session, actor=actor, data=data)
 
 
 @pytest.fixture
@@ -56,17 +56,17 @@ def therapy(session, people):
     """Therapy's template (for Therapy), its task, and an open plan of Therapy's new hire from it."""
     template = _make(session, people["manager"], [_department(session, people, "manager")])
     plan = assign(session, people, template)
-    task_id = templates.template_structure(session=session, template=template)[0][1][0].id
+    task_id = checklists.checklist_structure(session=session, template=template)[0][1][0].id
     return SimpleNamespace(id=template.id, task_id=task_id, plan_id=plan.id, url=f"/onboarding/templates/{template.id}")
 
 
 def _unchanged(session, people, therapy):
     """The template, its task, the new hire's plan and the rules are as they were; nobody else got a plan."""
     session.expire_all()
-    template = session.get(OnboardingTemplate, therapy.id)
+    template = session.get(Checklist, therapy.id)
     assert template is not None and template.archived_at is None
     assert (template.name, template.version) == (NAME, 1)
-    structure = templates.template_structure(session=session, template=template)
+    structure = checklists.checklist_structure(session=session, template=template)
     assert [(s.title if s else "", [t.title for t in tasks]) for s, tasks in structure] == [
         ("День перший", ["Отримати бейдж"])
     ]
@@ -206,7 +206,7 @@ class TestChoosingDepartments:
         surgery = _department(session, people, "other")
         created = as_("manager").post("/api/v1/onboarding/templates", json={"name": NAME, "department_ids": [surgery]})
         assert created.status_code == 422 and created.json()["detail"] == OWN_ONLY
-        assert session.exec(select(OnboardingTemplate)).all() == []
+        assert session.exec(select(Checklist)).all() == []
 
     def test_nor_give_their_template_to_another_department_or_to_the_whole_hospital(
         self, as_, page_as, session, people, therapy

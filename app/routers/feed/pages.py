@@ -15,7 +15,7 @@ from app.services import feed as feed_service
 from app.services import uploads as uploads_service
 from app.services import users as users_service
 from app.services.feed import access as feed_access
-from app.services.onboarding import views as onboarding_views
+from app.services.onboarding import presenters as onboarding_presenters
 from app.services.onboarding.workdays import local_today
 from app.templating import render, request_language
 
@@ -53,7 +53,7 @@ def _feed_context(request: Request, session: Session, user: User, cursor: str | 
     )
     shown = feed_service.to_public_many(session=session, user=user, posts=top + posts)
     more = {k: v for k, v in q.items() if k != "cursor" and v}
-    home_plans = [] if cursor else onboarding_views.home_plans(session=session, user=user, today=local_today())
+    home_plans = [] if cursor else onboarding_presenters.home_plans(session=session, user=user, today=local_today())
     return {
         **common(session, user),
         "home_plans": home_plans,

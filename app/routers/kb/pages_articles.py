@@ -28,7 +28,7 @@ from app.services.kb import (
 )
 from app.services.kb.articles import RevisionConflict
 from app.services.kb.rendering import diff_lines, render_body
-from app.services.kb.templates import TEMPLATES, get_template
+from app.services.kb.skeletons import SKELETONS, get_skeleton
 from app.templating import render, request_language
 
 pages = APIRouter(prefix="/kb", include_in_schema=False)
@@ -94,7 +94,7 @@ def _editor(
         "form": form,
         "article": article,
         "can_settings": can_settings,
-        "templates": TEMPLATES,
+        "skeletons": SKELETONS,
         "categories": categories.list_categories(session=session),
         "departments": users_service.list_departments(session=session),
         "people": users_service.list_users(session=session, include_inactive=False) if user.is_manager else [],
@@ -108,7 +108,7 @@ def new_article_page(
     request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, template: str | None = None
 ) -> Response:
     """The editor for a new article, optionally started from a template."""
-    chosen = get_template(template)
+    chosen = get_skeleton(template)
     form = ArticleForm(
         body=chosen.body if chosen else "",
         template=template or "",

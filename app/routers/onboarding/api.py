@@ -12,6 +12,12 @@ from app.models.onboarding import (
     AssignmentCreate,
     AssignmentPublic,
     AssignmentPublicWithTasks,
+    ChecklistCreate,
+    ChecklistPublic,
+    ChecklistTaskAdd,
+    ChecklistTaskCreate,
+    ChecklistTaskPublic,
+    ChecklistUpdate,
     CloseRequest,
     CompleteRequest,
     DashboardRowPublic,
@@ -22,88 +28,86 @@ from app.models.onboarding import (
     RuleCreate,
     RulePublic,
     SignoffRequest,
-    TemplateCreate,
-    TemplatePublic,
-    TemplateTaskAdd,
-    TemplateTaskCreate,
-    TemplateTaskPublic,
-    TemplateUpdate,
 )
 from app.pagination import Page, clamp_limit, decode_cursor, encode_cursor
-from app.services.onboarding import access, assignments, dashboard, rules, tasks, templates, views
+from app.services.onboarding import access, assignments, checklists, dashboard, presenters, rules, tasks
 from app.services.onboarding.workdays import local_today
 
 api = APIRouter(prefix="/api/v1/onboarding", tags=["onboarding"])
 
 
 class TaskAdded(BaseModel):
-    task: TemplateTaskPublic
+    task: ChecklistTaskPublic
     pushed_to: int
 
 
-@api.get("/templates", response_model=list[TemplatePublic])
-def read_templates(session: SessionDep, user: ManagerUser) -> list[TemplatePublic]:
+@api.get("/templates", response_model=list[ChecklistPublic])
+def read_templates(session: SessionDep, user: ManagerUser) -> list[ChecklistPublic]:
     """Checklist templates in use (managers)."""
-    return [templates.template_public(session=session, template=t) for t in templates.list_templates(session=session)]
+    return [
+        checklists.checklist_public(session=session, template=t) for t in checklists.list_checklists(session=session)
+    ]
 
 
-@api.post("/templates", response_model=TemplatePublic, status_code=201)
-def create_template(session: SessionDep, user: ManagerUser, data: TemplateCreate) -> TemplatePublic:
+@api.post("/templates", response_model=ChecklistPublic, status_code=201)
+def create_checklist(session: SessionDep, user: ManagerUser, data: ChecklistCreate) -> ChecklistPublic:
     """Create a checklist template with sections and tasks (managers)."""
-    template = templates.create_template(session=session, actor=user, data=data)
-    return templates.template_public(session=session, template=template)
+    template = checklists.create_checklist(session=session, actor=user, data=data)
+    return checklists.checklist_public(session=session, template=template)
 
 
-@api.get("/templates/{template_id}", response_model=TemplatePublic)
-def read_template(session: SessionDep, user: ManagerUser, template_id: int) -> TemplatePublic:
+@api.get("/templates/{template_id}", response_model=ChecklistPublic)
+def read_template(session: SessionDep, user: ManagerUser, template_id: int) -> ChecklistPublic:
     """One template with its sections and tasks (managers)."""
-    template = templates.get_template_or_raise(session=session, template_id=template_id)
-    return templates.template_public(session=session, template=template)
+    template = checklists.get_checklist_or_raise(session=session, template_id=template_id)
+    return checklists.checklist_public(session=session, template=template)
 
 
-@api.patch("/templates/{template_id}", response_model=TemplatePublic)
-def update_template(session: SessionDep, user: ManagerUser, template_id: int, data: TemplateUpdate) -> TemplatePublic:
+@api.patch("/templates/{template_id}", response_model=ChecklistPublic)
+def update_checklist(
+    session: SessionDep, user: ManagerUser, template_id: int, data: ChecklistUpdate
+) -> ChecklistPublic:
     """Change name, description or targets; a new version, assigned plans unchanged (managers)."""
-    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
-    template = templates.update_template(session=session, actor=user, template=template, data=data)
-    return templates.template_public(session=session, template=template)
+    template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
+    template = checklists.update_checklist(session=session, actor=user, template=template, data=data)
+    return checklists.checklist_public(session=session, template=template)
 
 
 @api.delete("/templates/{template_id}", status_code=204)
-def archive_template(session: SessionDep, user: ManagerUser, template_id: int) -> Response:
+def archive_checklist(session: SessionDep, user: ManagerUser, template_id: int) -> Response:
     """Stop offering a template; plans made from it go on (managers)."""
-    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
-    templates.archive_template(session=session, actor=user, template=template)
+    template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
+    checklists.archive_checklist(session=session, actor=user, template=template)
     return Response(status_code=204)
 
 
 @api.post("/templates/{template_id}/tasks", response_model=TaskAdded, status_code=201)
 def create_template_task(
-    session: SessionDep, settings: SettingsDep, user: ManagerUser, template_id: int, data: TemplateTaskAdd
+    session: SessionDep, settings: SettingsDep, user: ManagerUser, template_id: int, data: ChecklistTaskAdd
 ) -> TaskAdded:
     """Add a task; with `push_to_open`, also to every open plan from this template (managers)."""
-    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
-    task, pushed = templates.add_task(
+    template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
+    task, pushed = checklists.add_task(
         session=session, actor=user, template=template, data=data, holidays=settings.holidays
     )
-    return TaskAdded(task=TemplateTaskPublic.model_validate(task, from_attributes=True), pushed_to=pushed)
+    return TaskAdded(task=ChecklistTaskPublic.model_validate(task, from_attributes=True), pushed_to=pushed)
 
 
-@api.put("/templates/{template_id}/tasks/{task_id}", response_model=TemplateTaskPublic)
+@api.put("/templates/{template_id}/tasks/{task_id}", response_model=ChecklistTaskPublic)
 def update_template_task(
-    session: SessionDep, user: ManagerUser, template_id: int, task_id: int, data: TemplateTaskCreate
-) -> TemplateTaskPublic:
+    session: SessionDep, user: ManagerUser, template_id: int, task_id: int, data: ChecklistTaskCreate
+) -> ChecklistTaskPublic:
     """Edit a task in place; assigned plans keep their copy (managers)."""
-    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
-    task = templates.update_task(session=session, actor=user, template=template, task_id=task_id, data=data)
-    return TemplateTaskPublic.model_validate(task, from_attributes=True)
+    template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
+    task = checklists.update_task(session=session, actor=user, template=template, task_id=task_id, data=data)
+    return ChecklistTaskPublic.model_validate(task, from_attributes=True)
 
 
 @api.delete("/templates/{template_id}/tasks/{task_id}", status_code=204)
 def delete_template_task(session: SessionDep, user: ManagerUser, template_id: int, task_id: int) -> Response:
     """Remove a task from the template; assigned plans keep their copy (managers)."""
-    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
-    templates.remove_task(session=session, actor=user, template=template, task_id=task_id)
+    template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
+    checklists.remove_task(session=session, actor=user, template=template, task_id=task_id)
     return Response(status_code=204)
 
 
@@ -126,9 +130,9 @@ def read_assignments(
         query = query.where(col(OnboardingAssignment.id) < position[0])
     rows = session.exec(query).all()
     page = rows[:limit]
-    plans = views.plan_views(session=session, assignments=page, viewer=user, today=local_today())
+    plans = presenters.plan_views(session=session, assignments=page, viewer=user, today=local_today())
     return Page(
-        items=[views.assignment_public(p) for p in plans],
+        items=[presenters.assignment_public(p) for p in plans],
         next_cursor=encode_cursor(page[-1].id) if len(rows) > limit else None,
     )
 
@@ -145,8 +149,8 @@ def create_assignment(
 def _plan(session: SessionDep, user: CurrentUser, assignment_id: int) -> AssignmentPublic:
     assignment = access.get_assignment_or_raise(session=session, user=user, assignment_id=assignment_id)
     session.refresh(assignment)
-    plan = views.plan_views(session=session, assignments=[assignment], viewer=user, today=local_today())[0]
-    return views.assignment_public(plan, with_tasks=True)
+    plan = presenters.plan_views(session=session, assignments=[assignment], viewer=user, today=local_today())[0]
+    return presenters.assignment_public(plan, with_tasks=True)
 
 
 @api.get("/assignments/{assignment_id}", response_model=AssignmentPublicWithTasks)
@@ -187,13 +191,13 @@ def extend_due_date(
 
 def _task(session: SessionDep, user: CurrentUser, task_id: int) -> AssignedTaskPublic:
     plan = next(iter(_task_plan(session, user, task_id)))
-    return next(views.task_public(v) for _, vs in plan.sections for v in vs if v.task.id == task_id)
+    return next(presenters.task_public(v) for _, vs in plan.sections for v in vs if v.task.id == task_id)
 
 
-def _task_plan(session: SessionDep, user: CurrentUser, task_id: int) -> list[views.PlanView]:
+def _task_plan(session: SessionDep, user: CurrentUser, task_id: int) -> list[presenters.PlanView]:
     task = session.get(OnboardingAssignedTask, task_id)
     assignment = session.get(OnboardingAssignment, task.assignment_id, populate_existing=True) if task else None
-    return views.plan_views(
+    return presenters.plan_views(
         session=session, assignments=[assignment] if assignment else [], viewer=user, today=local_today()
     )
 

@@ -14,7 +14,7 @@ from app.deps import CurrentUser, SessionDep
 from app.errors import AppError
 from app.i18n import gettext
 from app.services import users as users_service
-from app.services.onboarding import access, views
+from app.services.onboarding import access, presenters
 from app.services.onboarding.workdays import local_today
 from app.templating import render, request_language, templates
 
@@ -63,7 +63,7 @@ def render_plan(
     """One plan in full; managers of its department also get its controls (and `error`, when one failed)."""
     assignment = access.get_assignment_or_raise(session=session, user=user, assignment_id=assignment_id)
     session.refresh(assignment)
-    plan = views.plan_views(session=session, assignments=[assignment], viewer=user, today=local_today())[0]
+    plan = presenters.plan_views(session=session, assignments=[assignment], viewer=user, today=local_today())[0]
     people = users_service.list_users(session=session, include_inactive=False) if plan.viewer_manages else []
     return render(
         request,

@@ -12,7 +12,7 @@ from app.i18n import gettext
 from app.models.onboarding import AssignmentCreate
 from app.routers.onboarding.common import back, error_text, form_status, render_plan
 from app.services import users as users_service
-from app.services.onboarding import access, assignments, dashboard, templates
+from app.services.onboarding import access, assignments, checklists, dashboard
 from app.services.onboarding.workdays import local_today
 from app.templating import render, request_language
 
@@ -55,7 +55,7 @@ def dashboard_page(
             "filters": filters,
             "departments": departments,
             "tab": "dashboard",
-            "templates_list": templates.list_templates(session=session),
+            "templates_list": checklists.list_checklists(session=session),
             "query": request.url.query,
         },
     )
@@ -88,7 +88,7 @@ def _assign_form(
     request: Request, session: SessionDep, user: ManagerUser, status_code: int = 200, **context: object
 ) -> Response:
     context.setdefault("people", users_service.list_users(session=session, include_inactive=False))
-    context.setdefault("templates_list", templates.usable_templates(session=session, user=user))
+    context.setdefault("templates_list", checklists.usable_checklists(session=session, user=user))
     return render(request, "onboarding/assign.html", {"tab": "assign", **context}, status_code=status_code)
 
 

@@ -9,7 +9,7 @@ from app.errors import AppError
 from app.models.onboarding import OnboardingAssignedTask
 from app.routers.onboarding.common import back, error_text, render_plan
 from app.services import uploads as uploads_service
-from app.services.onboarding import tasks, views
+from app.services.onboarding import presenters, tasks
 from app.services.onboarding.workdays import local_today
 from app.templating import render
 
@@ -19,17 +19,20 @@ pages = APIRouter(prefix="/onboarding", include_in_schema=False)
 @pages.get("")
 def my_onboarding_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """My onboarding: progress, what is due this week, what is overdue, every task with its button."""
-    plans = views.plan_views(
-        session=session, assignments=views.my_assignments(session=session, user=user), viewer=user, today=local_today()
+    plans = presenters.plan_views(
+        session=session,
+        assignments=presenters.my_assignments(session=session, user=user),
+        viewer=user,
+        today=local_today(),
     )
-    mentoring = views.mentor_overview(session=session, user=user)
+    mentoring = presenters.mentor_overview(session=session, user=user)
     return render(request, "onboarding/my.html", {"plans": plans, "mentoring": mentoring, "tab": "my"})
 
 
 @pages.get("/mentoring")
 def mentoring_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """The mentor's view: sign-offs waiting, mentees' progress, meetings that name you."""
-    overview = views.mentor_overview(session=session, user=user)
+    overview = presenters.mentor_overview(session=session, user=user)
     return render(request, "onboarding/mentoring.html", {"overview": overview, "tab": "mentoring"})
 
 

@@ -1,6 +1,5 @@
 """The team feed's services; routers import this package as `feed_service`."""
 
-import app.search.feed_sources  # noqa: E402,F401  (registers the feed's search sources)
 from app.services.feed.access import can_read, get_post_or_raise, readable_ids
 from app.services.feed.events import (
     create_event,
@@ -10,6 +9,15 @@ from app.services.feed.events import (
     rsvp,
     to_ics,
     update_event,
+)
+from app.services.feed.listing import (
+    FeedFilters,
+    authors_by_id,
+    comments_public,
+    event_public,
+    list_feed,
+    to_public_many,
+    top_posts,
 )
 from app.services.feed.posts import (
     create_post,
@@ -39,18 +47,6 @@ from app.services.feed.social import (
     toggle_comment_reaction,
     toggle_reaction,
 )
-from app.services.feed.views import (
-    FeedFilters,
-    authors_by_id,
-    comments_public,
-    event_public,
-    list_feed,
-    to_public_many,
-    top_posts,
-)
-from app.services.uploads import register_access_check
-
-register_access_check("post", lambda session, user, post_id: can_read(session=session, user=user, post_id=post_id))
 
 __all__ = [
     "FeedFilters",

@@ -38,6 +38,11 @@ def can_read(*, session: Session, user: User, post_id: int) -> bool:
     return post_id in readable_ids(session=session, user=user, post_ids=[post_id])
 
 
+def can_read_file(session: Session, user: User, post_id: int) -> bool:
+    """Files attached to a post are for whoever may read the post."""
+    return can_read(session=session, user=user, post_id=post_id)
+
+
 def get_post_or_raise(*, session: Session, user: User, post_id: int) -> Post:
     """A post the user may read, or 404 (the same answer whether it is hidden or missing)."""
     post = session.get(Post, post_id)

@@ -67,7 +67,8 @@ def list_attachments(*, session: Session, article: KbArticle) -> list[Attachment
     return [Attachment(upload=f, uploader_name=names.get(f.owner_id, "")) for f in files]
 
 
-def _can_read(session: Session, user: User, article_id: int) -> bool:
+def can_read_file(session: Session, user: User, article_id: int) -> bool:
+    """Files attached to an article are for whoever may read the article."""
     article = session.get(KbArticle, article_id)
     if article is None:
         return False
@@ -76,6 +77,3 @@ def _can_read(session: Session, user: User, article_id: int) -> bool:
 
     departments = users_service.department_ids_of(session=session, user=user)
     return access.can_read(user=user, article=article, audience=audience, user_departments=departments)
-
-
-uploads_service.register_access_check("article", _can_read)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from sqlmodel import Session
 
 from app.errors import InvalidInput, NotFound, PermissionDenied
-from app.models.onboarding import OnboardingAssignment, OnboardingTemplate
+from app.models.onboarding import Checklist, OnboardingAssignment
 from app.models.users import User
 from app.services import users as users_service
 
@@ -56,21 +56,21 @@ def require_department_manager(*, session: Session, user: User, department_id: i
         raise PermissionDenied("Only a manager of this department can do this.")
 
 
-def can_change_template(*, session: Session, user: User, department_ids: Sequence[int]) -> bool:
+def can_change_checklist(*, session: Session, user: User, department_ids: Sequence[int]) -> bool:
     """Admins; a manager only when every department of the template is theirs (one for the whole hospital: admins)."""
     departments = managed_department_ids(session=session, user=user)
     return departments is None or (bool(department_ids) and set(department_ids) <= set(departments))
 
 
-def require_template_editor(*, session: Session, user: User, template: OnboardingTemplate) -> None:
+def require_checklist_editor(*, session: Session, user: User, template: Checklist) -> None:
     """PermissionDenied unless the user may change this template."""
-    if not can_change_template(session=session, user=user, department_ids=template.department_ids):
+    if not can_change_checklist(session=session, user=user, department_ids=template.department_ids):
         raise PermissionDenied("Only a manager of every department of this checklist template can change it.")
 
 
-def check_template_departments(*, session: Session, user: User, department_ids: Sequence[int]) -> None:
+def check_checklist_departments(*, session: Session, user: User, department_ids: Sequence[int]) -> None:
     """InvalidInput unless the user may give a template these departments (a manager: only their own, at least one)."""
-    if can_change_template(session=session, user=user, department_ids=department_ids):
+    if can_change_checklist(session=session, user=user, department_ids=department_ids):
         return
     if not department_ids:
         raise InvalidInput(
@@ -80,17 +80,17 @@ def check_template_departments(*, session: Session, user: User, department_ids: 
     raise InvalidInput("You can choose only the departments you manage.")
 
 
-def serves(template: OnboardingTemplate, department_id: int | None) -> bool:
+def serves(template: Checklist, department_id: int | None) -> bool:
     """Whether the template is for this department (a template for no department is for every one)."""
     return not template.department_ids or department_id in template.department_ids
 
 
-def may_use_template(*, user: User, template: OnboardingTemplate, department_id: int | None) -> bool:
+def may_use_checklist(*, user: User, template: Checklist, department_id: int | None) -> bool:
     """Admins use any template for any department; managers only one that is for that department."""
     return user.is_admin or serves(template, department_id)
 
 
-def require_template_for(*, user: User, template: OnboardingTemplate, department_id: int | None) -> None:
+def require_checklist_for(*, user: User, template: Checklist, department_id: int | None) -> None:
     """PermissionDenied unless the user may use the template for this department."""
-    if not may_use_template(user=user, template=template, department_id=department_id):
+    if not may_use_checklist(user=user, template=template, department_id=department_id):
         raise PermissionDenied("This checklist template belongs to other departments.")

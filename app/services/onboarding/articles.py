@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from app.errors import InvalidInput
 from app.models.kb import ArticleStatus, KbAcknowledgement, KbArticle
-from app.models.onboarding import OnboardingTemplateTask
+from app.models.onboarding import ChecklistTask
 from app.models.users import User
 from app.services import users as users_service
 from app.services.kb import access as kb_access
@@ -67,7 +67,7 @@ def acknowledged_current_ids(*, session: Session, user: User, article_ids: set[i
 
 
 def kept_guides(
-    *, session: Session, user: User, tasks: Iterable[OnboardingTemplateTask], offered: set[int]
+    *, session: Session, user: User, tasks: Iterable[ChecklistTask], offered: set[int]
 ) -> dict[int, tuple[int, str | None]]:
     """Task id → (guide id, title or None) for tasks linking a guide the picker does not offer.
 

@@ -10,10 +10,10 @@ from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.models.onboarding import (
     AssignmentCreate,
     AssignmentStatus,
+    Checklist,
     OnboardingAssignedTask,
     OnboardingAssignment,
     OnboardingRule,
-    OnboardingTemplate,
     TaskKind,
     TaskStatus,
 )
@@ -24,13 +24,13 @@ from app.services import users as users_service
 from app.services.onboarding import notices
 from app.services.onboarding.access import (
     managed_department_ids,
+    require_checklist_for,
     require_manager_of,
-    require_template_for,
     serves,
 )
 from app.services.onboarding.articles import acknowledged_current_ids
+from app.services.onboarding.checklists import checklist_structure, get_checklist_or_raise
 from app.services.onboarding.copying import copy_task
-from app.services.onboarding.templates import get_template_or_raise, template_structure
 from app.services.onboarding.workdays import add_working_days, count_working_days, local_day, local_today
 from app.text import nfc
 
@@ -43,7 +43,7 @@ def _active_user(*, session: Session, user_id: int, message: str) -> User:
 
 
 def _pick_department(
-    *, session: Session, actor: User | None, hire: User, template: OnboardingTemplate, wanted: int | None
+    *, session: Session, actor: User | None, hire: User, template: Checklist, wanted: int | None
 ) -> int | None:
     """The plan's department: the one asked for, else the hire's first the actor manages (one the template is for)."""
     hire_departments = users_service.department_ids_of(session=session, user=hire)
@@ -64,7 +64,7 @@ def assign(
     *, session: Session, actor: User | None, data: AssignmentCreate, holidays: Collection[date]
 ) -> OnboardingAssignment:
     """Give a person a plan copied from a template, with a start date and a mentor (no commit)."""
-    template = get_template_or_raise(session=session, template_id=data.template_id)
+    template = get_checklist_or_raise(session=session, template_id=data.template_id)
     hire = _active_user(session=session, user_id=data.user_id, message="This person does not exist or is inactive.")
     if data.mentor_id is not None:
         _active_user(session=session, user_id=data.mentor_id, message="The mentor does not exist or is inactive.")
@@ -74,7 +74,7 @@ def assign(
         session=session, actor=actor, hire=hire, template=template, wanted=data.department_id
     )
     if actor is not None:
-        require_template_for(user=actor, template=template, department_id=department_id)
+        require_checklist_for(user=actor, template=template, department_id=department_id)
     if (
         session.exec(
             select(OnboardingAssignment.id).where(
@@ -107,7 +107,7 @@ def assign(
             section_title=section.title if section else "",
             holidays=holidays,
         )
-        for section, tasks in template_structure(session=session, template=template)
+        for section, tasks in checklist_structure(session=session, template=template)
         for task in tasks
     ]
     assignment.total_tasks = len(copies)

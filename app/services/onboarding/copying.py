@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from app.models.onboarding import OnboardingAssignedTask, OnboardingAssignment, OnboardingTemplateTask
+from app.models.onboarding import ChecklistTask, OnboardingAssignedTask, OnboardingAssignment
 from app.search import outbox
 from app.services.onboarding.workdays import add_working_days
 
@@ -14,7 +14,7 @@ def copy_task(
     *,
     session: Session,
     assignment: OnboardingAssignment,
-    task: OnboardingTemplateTask,
+    task: ChecklistTask,
     section_title: str,
     position: int,
     holidays: Collection[date],

@@ -21,7 +21,7 @@ from app.models.onboarding import (
 )
 from app.models.users import Department, User
 from app.services.onboarding.access import managed_department_ids
-from app.services.onboarding.views import percent
+from app.services.onboarding.presenters import percent
 from app.text import csv_cell, nfc, uk_sort_key
 
 SORTS = ("name", "progress", "days", "overdue", "activity")

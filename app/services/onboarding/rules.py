@@ -9,8 +9,8 @@ from app.models.onboarding import OnboardingRule, RuleCreate
 from app.models.users import User
 from app.services import audit
 from app.services import users as users_service
-from app.services.onboarding.access import managed_department_ids, require_department_manager, require_template_for
-from app.services.onboarding.templates import get_template_or_raise
+from app.services.onboarding.access import managed_department_ids, require_checklist_for, require_department_manager
+from app.services.onboarding.checklists import get_checklist_or_raise
 
 
 def list_rules(*, session: Session, user: User) -> Sequence[OnboardingRule]:
@@ -25,8 +25,8 @@ def create_rule(*, session: Session, actor: User, data: RuleCreate) -> Onboardin
     """Assign `template_id` to everyone who joins `department_id` from now on."""
     users_service.get_department_or_raise(session=session, department_id=data.department_id)
     require_department_manager(session=session, user=actor, department_id=data.department_id)
-    template = get_template_or_raise(session=session, template_id=data.template_id)
-    require_template_for(user=actor, template=template, department_id=data.department_id)
+    template = get_checklist_or_raise(session=session, template_id=data.template_id)
+    require_checklist_for(user=actor, template=template, department_id=data.department_id)
     if data.mentor_id is not None:
         mentor = session.get(User, data.mentor_id)
         if mentor is None or not mentor.is_active:

@@ -263,11 +263,8 @@ def reopen_reading(*, session: Session, article_id: int, major: bool, **_: objec
             _mark_open(session=session, task=task)
 
 
-def _can_read_file(session: Session, user: User, task_id: int) -> bool:
+def can_read_file(session: Session, user: User, task_id: int) -> bool:
     """Files on a task are for whoever may see its plan."""
     task = session.get(OnboardingAssignedTask, task_id)
     assignment = session.get(OnboardingAssignment, task.assignment_id) if task else None
     return assignment is not None and can_view(session=session, user=user, assignment=assignment)
-
-
-uploads_service.register_access_check(UPLOAD_KIND, _can_read_file)

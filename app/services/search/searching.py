@@ -14,14 +14,15 @@ from sqlmodel import Session, col, select
 from app.errors import InvalidInput
 from app.models.users import Department, User
 from app.pagination import clamp_limit, decode_cursor, encode_cursor
-from app.search import gaps
 from app.search.engine import UnsupportedQuery
 from app.search.index import STORAGE_ERRORS, IndexUnavailable
 from app.search.query import MAX_QUERY_CHARS, QueryResult, run_query
 from app.search.query import suggest_titles as query_titles
 from app.search.runtime import SearchRuntime
-from app.search.sources import SOURCES, visibility_keys
+from app.search.sources import SOURCES
 from app.services import users as users_service
+from app.services.search import gaps
+from app.services.search.keys import reader_keys
 from app.text import printable
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,7 @@ def search(
             result = run_query(
                 searcher,
                 q,
-                visibility_keys=visibility_keys(user, departments),
+                visibility_keys=reader_keys(user, departments),
                 kind=kind,
                 tags=[filters.tag] if filters.tag else [],
                 department_id=filters.department_id,
@@ -176,7 +177,7 @@ def suggest_titles(
     """Titles starting with what is typed so far (search-as-you-type), only readable ones."""
     if user is None:
         return []
-    keys = visibility_keys(user, users_service.department_ids_of(session=session, user=user))
+    keys = reader_keys(user, users_service.department_ids_of(session=session, user=user))
     try:
         with runtime.searcher() as searcher:
             hits = query_titles(searcher, q, visibility_keys=keys, limit=limit * 2)

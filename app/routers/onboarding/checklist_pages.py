@@ -8,17 +8,17 @@ from pydantic import ValidationError
 from app.deps import ManagerUser, SessionDep, SettingsDep
 from app.errors import AppError
 from app.models.onboarding import (
+    ChecklistCreate,
+    ChecklistTaskAdd,
+    ChecklistTaskCreate,
+    ChecklistUpdate,
     RuleCreate,
     TaskKind,
-    TemplateCreate,
-    TemplateTaskAdd,
-    TemplateTaskCreate,
-    TemplateUpdate,
 )
 from app.models.users import Role
 from app.routers.onboarding.common import back, error_text, form_status
 from app.services import users as users_service
-from app.services.onboarding import access, rules, templates
+from app.services.onboarding import access, checklists, rules
 from app.services.onboarding.articles import kept_guides, published_articles
 from app.templating import render
 
@@ -29,8 +29,8 @@ def _list(request: Request, session: SessionDep, status_code: int = 200, **conte
     context.setdefault("form", {"name": "", "description": ""})
     return render(
         request,
-        "onboarding/templates.html",
-        {"templates_list": templates.list_templates(session=session), "tab": "templates", **context},
+        "onboarding/checklists.html",
+        {"templates_list": checklists.list_checklists(session=session), "tab": "templates", **context},
         status_code=status_code,
     )
 
@@ -47,7 +47,7 @@ async def create_template_submit(request: Request, session: SessionDep, user: Ma
     form = await request.form()
     typed = {"name": str(form.get("name", "")), "description": str(form.get("description", ""))}
     try:
-        template = templates.create_template(session=session, actor=user, data=TemplateCreate.model_validate(typed))
+        template = checklists.create_checklist(session=session, actor=user, data=ChecklistCreate.model_validate(typed))
     except (AppError, ValidationError) as exc:
         session.rollback()
         return _list(request, session, 422, form=typed, error=error_text(request, exc))
@@ -57,10 +57,10 @@ async def create_template_submit(request: Request, session: SessionDep, user: Ma
 def _detail(
     request: Request, session: SessionDep, user: ManagerUser, template_id: int, status_code: int = 200, **context: Any
 ) -> Response:
-    template = templates.get_template_or_raise(session=session, template_id=template_id)
+    template = checklists.get_checklist_or_raise(session=session, template_id=template_id)
     context.setdefault("task_form", {"kind": "do", "due_offset_days": 0})
     context.setdefault("pushed", None)
-    structure = templates.template_structure(session=session, template=template)
+    structure = checklists.checklist_structure(session=session, template=template)
     offered = published_articles(session=session, user=user)
     kept = kept_guides(
         session=session, user=user, tasks=[t for _, tasks in structure for t in tasks], offered={i for i, _ in offered}
@@ -70,7 +70,7 @@ def _detail(
     own = [d for d in departments if managed is None or d.id in managed]
     return render(
         request,
-        "onboarding/template.html",
+        "onboarding/checklist.html",
         {
             "template": template,
             "structure": structure,
@@ -80,10 +80,10 @@ def _detail(
             "kinds": list(TaskKind),
             "roles": list(Role),
             "articles": offered,
-            "can_edit": access.can_change_template(session=session, user=user, department_ids=template.department_ids),
+            "can_edit": access.can_change_checklist(session=session, user=user, department_ids=template.department_ids),
             "department_choices": own,
             "rule_departments": [
-                d for d in own if access.may_use_template(user=user, template=template, department_id=d.id)
+                d for d in own if access.may_use_checklist(user=user, template=template, department_id=d.id)
             ],
             "rules": [r for r in rules.list_rules(session=session, user=user) if r.template_id == template.id],
             "tab": "templates",
@@ -105,7 +105,7 @@ async def update_template_submit(
 ) -> Response:
     """Save the name, description and target roles/departments (a new version; assigned plans keep theirs)."""
     form = await request.form()
-    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
+    template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
     typed = {
         "name": form.get("name"),
         "description": form.get("description", ""),
@@ -113,8 +113,8 @@ async def update_template_submit(
         "department_ids": form.getlist("department_ids"),
     }
     try:
-        templates.update_template(
-            session=session, actor=user, template=template, data=TemplateUpdate.model_validate(typed)
+        checklists.update_checklist(
+            session=session, actor=user, template=template, data=ChecklistUpdate.model_validate(typed)
         )
     except (AppError, ValidationError) as exc:
         session.rollback()
@@ -126,9 +126,9 @@ async def update_template_submit(
 async def add_section_submit(request: Request, session: SessionDep, user: ManagerUser, template_id: int) -> Response:
     """Add a section."""
     form = await request.form()
-    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
+    template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
     try:
-        templates.add_section(session=session, actor=user, template=template, title=str(form.get("title", "")))
+        checklists.add_section(session=session, actor=user, template=template, title=str(form.get("title", "")))
     except AppError as exc:
         session.rollback()
         return _detail(request, session, user, template_id, 422, error=error_text(request, exc))
@@ -158,14 +158,14 @@ async def add_task_submit(
 ) -> Response:
     """Add a task; optionally push it to every open plan made from this template."""
     typed = _task_typed(await request.form())
-    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
+    template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
     try:
-        _, pushed = templates.add_task(
+        _, pushed = checklists.add_task(
             session=session,
             actor=user,
             template=template,
             holidays=settings.holidays,
-            data=TemplateTaskAdd.model_validate(typed),
+            data=ChecklistTaskAdd.model_validate(typed),
         )
     except (AppError, ValidationError) as exc:
         session.rollback()
@@ -180,14 +180,14 @@ async def edit_task_submit(
 ) -> Response:
     """Change a task in place (a new version; assigned plans keep their copy)."""
     typed = _task_typed(await request.form())
-    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
+    template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
     try:
-        templates.update_task(
+        checklists.update_task(
             session=session,
             actor=user,
             template=template,
             task_id=task_id,
-            data=TemplateTaskCreate.model_validate(typed),
+            data=ChecklistTaskCreate.model_validate(typed),
         )
     except (AppError, ValidationError) as exc:
         if isinstance(exc, AppError) and exc.status_code == 404:
@@ -202,8 +202,8 @@ async def edit_task_submit(
 @pages.post("/{template_id}/tasks/{task_id}/delete")
 def remove_task_submit(session: SessionDep, user: ManagerUser, template_id: int, task_id: int) -> Response:
     """Remove a task from the template (assigned plans keep theirs)."""
-    template = templates.get_editable_template_or_raise(session=session, user=user, template_id=template_id)
-    templates.remove_task(session=session, actor=user, template=template, task_id=task_id)
+    template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
+    checklists.remove_task(session=session, actor=user, template=template, task_id=task_id)
     return back(None, f"/onboarding/templates/{template_id}")
 
 

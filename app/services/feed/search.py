@@ -9,7 +9,6 @@ from app.markdown import plain_text
 from app.models.feed import Comment, Event, Post, PostDepartment, PostTag
 from app.models.users import User
 from app.search.index import SearchDoc
-from app.search.sources import register
 from app.services.feed import access
 
 TITLE_LENGTH = 90
@@ -162,8 +161,3 @@ class EventSource:
         rows = session.exec(select(Event.id, Event.post_id).where(col(Event.id).in_(ids))).all()
         readable = access.readable_ids(session=session, user=user, post_ids=[p for _e, p in rows]) if user else set()
         return {e for e, p in rows if p in readable}  # type: ignore[misc]
-
-
-register(PostSource())
-register(CommentSource())
-register(EventSource())

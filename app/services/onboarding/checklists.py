@@ -9,18 +9,18 @@ from sqlmodel import Session, col, func, select
 from app.errors import InvalidInput, NotFound
 from app.models.onboarding import (
     AssignmentStatus,
+    Checklist,
+    ChecklistCreate,
+    ChecklistPublic,
+    ChecklistSection,
+    ChecklistTask,
+    ChecklistTaskAdd,
+    ChecklistTaskCreate,
+    ChecklistTaskPublic,
+    ChecklistUpdate,
     OnboardingAssignment,
-    OnboardingTemplate,
-    OnboardingTemplateSection,
-    OnboardingTemplateTask,
     SectionPublic,
     TaskKind,
-    TemplateCreate,
-    TemplatePublic,
-    TemplateTaskAdd,
-    TemplateTaskCreate,
-    TemplateTaskPublic,
-    TemplateUpdate,
 )
 from app.models.types import utcnow
 from app.models.users import Department, Role, User
@@ -32,48 +32,48 @@ from app.services.onboarding.copying import copy_task
 from app.text import nfc, uk_sort_key
 
 
-def list_templates(*, session: Session) -> list[OnboardingTemplate]:
+def list_checklists(*, session: Session) -> list[Checklist]:
     """Templates in use, in Ukrainian alphabetical order."""
-    rows = session.exec(select(OnboardingTemplate).where(col(OnboardingTemplate.archived_at).is_(None))).all()
+    rows = session.exec(select(Checklist).where(col(Checklist.archived_at).is_(None))).all()
     return sorted(rows, key=lambda t: uk_sort_key(t.name))
 
 
-def usable_templates(*, session: Session, user: User) -> list[OnboardingTemplate]:
+def usable_checklists(*, session: Session, user: User) -> list[Checklist]:
     """Templates in use that the user may assign: for the whole hospital or for a department they manage."""
     managed = access.managed_department_ids(session=session, user=user)
-    return [t for t in list_templates(session=session) if managed is None or any(access.serves(t, d) for d in managed)]
+    return [t for t in list_checklists(session=session) if managed is None or any(access.serves(t, d) for d in managed)]
 
 
-def get_template_or_raise(*, session: Session, template_id: int) -> OnboardingTemplate:
+def get_checklist_or_raise(*, session: Session, template_id: int) -> Checklist:
     """The template with this id, or NotFound."""
-    template = session.get(OnboardingTemplate, template_id)
+    template = session.get(Checklist, template_id)
     if template is None or template.archived_at is not None:
         raise NotFound("This checklist template does not exist.")
     return template
 
 
-def get_editable_template_or_raise(*, session: Session, user: User, template_id: int) -> OnboardingTemplate:
+def get_editable_checklist_or_raise(*, session: Session, user: User, template_id: int) -> Checklist:
     """The template with this id, or NotFound; PermissionDenied unless the user may change it."""
-    template = get_template_or_raise(session=session, template_id=template_id)
-    access.require_template_editor(session=session, user=user, template=template)
+    template = get_checklist_or_raise(session=session, template_id=template_id)
+    access.require_checklist_editor(session=session, user=user, template=template)
     return template
 
 
-def template_structure(
-    *, session: Session, template: OnboardingTemplate
-) -> list[tuple[OnboardingTemplateSection | None, list[OnboardingTemplateTask]]]:
+def checklist_structure(
+    *, session: Session, template: Checklist
+) -> list[tuple[ChecklistSection | None, list[ChecklistTask]]]:
     """Sections in order, each with its tasks in order (tasks without a section come first)."""
     sections = session.exec(
-        select(OnboardingTemplateSection)
-        .where(OnboardingTemplateSection.template_id == template.id)
-        .order_by(col(OnboardingTemplateSection.position))
+        select(ChecklistSection)
+        .where(ChecklistSection.template_id == template.id)
+        .order_by(col(ChecklistSection.position))
     ).all()
     tasks = session.exec(
-        select(OnboardingTemplateTask)
-        .where(OnboardingTemplateTask.template_id == template.id)
-        .order_by(col(OnboardingTemplateTask.position), col(OnboardingTemplateTask.id))
+        select(ChecklistTask)
+        .where(ChecklistTask.template_id == template.id)
+        .order_by(col(ChecklistTask.position), col(ChecklistTask.id))
     ).all()
-    grouped: list[tuple[OnboardingTemplateSection | None, list[OnboardingTemplateTask]]] = []
+    grouped: list[tuple[ChecklistSection | None, list[ChecklistTask]]] = []
     loose = [t for t in tasks if t.section_id is None]
     if loose:
         grouped.append((None, loose))
@@ -82,17 +82,17 @@ def template_structure(
     return grouped
 
 
-def template_public(*, session: Session, template: OnboardingTemplate) -> TemplatePublic:
+def checklist_public(*, session: Session, template: Checklist) -> ChecklistPublic:
     """What the API shows of a template, with its sections and tasks."""
     sections = [
         SectionPublic(
             id=s.id if s else 0,
             title=s.title if s else "",
-            tasks=[TemplateTaskPublic.model_validate(t, from_attributes=True) for t in tasks],
+            tasks=[ChecklistTaskPublic.model_validate(t, from_attributes=True) for t in tasks],
         )
-        for s, tasks in template_structure(session=session, template=template)
+        for s, tasks in checklist_structure(session=session, template=template)
     ]
-    return TemplatePublic(
+    return ChecklistPublic(
         id=template.id,
         name=template.name,
         description=template.description,  # type: ignore[arg-type]
@@ -114,7 +114,7 @@ def _check_targets(*, session: Session, roles: Sequence[str], department_ids: Se
             raise InvalidInput("Unknown department: {ids}.", ids=", ".join(map(str, sorted(missing))))
 
 
-def _check_task(*, session: Session, actor: User, data: TemplateTaskCreate, linked_id: int | None = None) -> None:
+def _check_task(*, session: Session, actor: User, data: ChecklistTaskCreate, linked_id: int | None = None) -> None:
     if not data.title.strip():
         raise InvalidInput("The task needs a title.")
     if data.kind == TaskKind.read:
@@ -128,13 +128,13 @@ def _new_task(
     *,
     session: Session,
     actor: User,
-    template: OnboardingTemplate,
+    template: Checklist,
     section_id: int | None,
     position: int,
-    data: TemplateTaskCreate,
-) -> OnboardingTemplateTask:
+    data: ChecklistTaskCreate,
+) -> ChecklistTask:
     _check_task(session=session, actor=actor, data=data)
-    task = OnboardingTemplateTask(
+    task = ChecklistTask(
         template_id=template.id,  # type: ignore[arg-type]
         section_id=section_id,
         position=position,
@@ -150,14 +150,14 @@ def _new_task(
     return task
 
 
-def create_template(*, session: Session, actor: User, data: TemplateCreate) -> OnboardingTemplate:
+def create_checklist(*, session: Session, actor: User, data: ChecklistCreate) -> Checklist:
     """Create a template with its sections and tasks; a manager's is for their departments unless they name some."""
     department_ids = (
         sorted(set(data.department_ids)) or access.managed_department_ids(session=session, user=actor) or []
     )
     _check_targets(session=session, roles=data.target_roles, department_ids=department_ids)
-    access.check_template_departments(session=session, user=actor, department_ids=department_ids)
-    template = OnboardingTemplate(
+    access.check_checklist_departments(session=session, user=actor, department_ids=department_ids)
+    template = Checklist(
         name=nfc(data.name.strip()),
         description=nfc(data.description),
         target_roles=list(data.target_roles),
@@ -168,7 +168,7 @@ def create_template(*, session: Session, actor: User, data: TemplateCreate) -> O
     session.flush()
     position = 0
     for index, section_data in enumerate(data.sections):
-        section = OnboardingTemplateSection(
+        section = ChecklistSection(
             template_id=template.id,
             title=nfc(section_data.title.strip()),  # type: ignore[arg-type]
             position=index,
@@ -194,7 +194,7 @@ def create_template(*, session: Session, actor: User, data: TemplateCreate) -> O
 def _changed(
     *,
     session: Session,
-    template: OnboardingTemplate,
+    template: Checklist,
     actor: User,
     action: str,
     bump: bool = True,
@@ -217,18 +217,16 @@ def _changed(
     )
 
 
-def update_template(
-    *, session: Session, actor: User, template: OnboardingTemplate, data: TemplateUpdate
-) -> OnboardingTemplate:
+def update_checklist(*, session: Session, actor: User, template: Checklist, data: ChecklistUpdate) -> Checklist:
     """Change a template's name, description or targets; assigned plans keep what they were given."""
-    access.require_template_editor(session=session, user=actor, template=template)
+    access.require_checklist_editor(session=session, user=actor, template=template)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     _check_targets(
         session=session, roles=changes.get("target_roles", []), department_ids=changes.get("department_ids", [])
     )
     if "department_ids" in changes:
         changes["department_ids"] = sorted(set(changes["department_ids"]))
-        access.check_template_departments(session=session, user=actor, department_ids=changes["department_ids"])
+        access.check_checklist_departments(session=session, user=actor, department_ids=changes["department_ids"])
     for field in ("name", "description"):
         if field in changes:
             changes[field] = nfc(changes[field].strip() if field == "name" else changes[field])
@@ -239,18 +237,16 @@ def update_template(
     return template
 
 
-def add_section(
-    *, session: Session, actor: User, template: OnboardingTemplate, title: str
-) -> OnboardingTemplateSection:
+def add_section(*, session: Session, actor: User, template: Checklist, title: str) -> ChecklistSection:
     """Add a section at the end of the template."""
-    access.require_template_editor(session=session, user=actor, template=template)
+    access.require_checklist_editor(session=session, user=actor, template=template)
     title = nfc(title.strip())
     if not title:
         raise InvalidInput("The section needs a title.")
     last = session.exec(
-        select(func.max(OnboardingTemplateSection.position)).where(OnboardingTemplateSection.template_id == template.id)
+        select(func.max(ChecklistSection.position)).where(ChecklistSection.template_id == template.id)
     ).one()
-    section = OnboardingTemplateSection(
+    section = ChecklistSection(
         template_id=template.id,
         title=title[:200],  # type: ignore[arg-type]
         position=(last if last is not None else -1) + 1,
@@ -263,19 +259,17 @@ def add_section(
 
 
 def add_task(
-    *, session: Session, actor: User, template: OnboardingTemplate, data: TemplateTaskAdd, holidays: Collection[date]
-) -> tuple[OnboardingTemplateTask, int]:
+    *, session: Session, actor: User, template: Checklist, data: ChecklistTaskAdd, holidays: Collection[date]
+) -> tuple[ChecklistTask, int]:
     """Add a task (to the end of its section); with `push_to_open`, also to every open plan from this template.
 
     Returns the task and how many open plans received it."""
-    access.require_template_editor(session=session, user=actor, template=template)
-    section = session.get(OnboardingTemplateSection, data.section_id) if data.section_id is not None else None
+    access.require_checklist_editor(session=session, user=actor, template=template)
+    section = session.get(ChecklistSection, data.section_id) if data.section_id is not None else None
     if data.section_id is not None and (section is None or section.template_id != template.id):
         raise InvalidInput("This section does not belong to the template.")
     template.version += 1
-    last = session.exec(
-        select(func.max(OnboardingTemplateTask.position)).where(OnboardingTemplateTask.template_id == template.id)
-    ).one()
+    last = session.exec(select(func.max(ChecklistTask.position)).where(ChecklistTask.template_id == template.id)).one()
     task = _new_task(
         session=session,
         actor=actor,
@@ -306,11 +300,11 @@ def add_task(
 
 
 def update_task(
-    *, session: Session, actor: User, template: OnboardingTemplate, task_id: int, data: TemplateTaskCreate
-) -> OnboardingTemplateTask:
+    *, session: Session, actor: User, template: Checklist, task_id: int, data: ChecklistTaskCreate
+) -> ChecklistTask:
     """Edit a task in place (a new template version); plans that already have a copy keep theirs."""
-    access.require_template_editor(session=session, user=actor, template=template)
-    task = session.get(OnboardingTemplateTask, task_id)
+    access.require_checklist_editor(session=session, user=actor, template=template)
+    task = session.get(ChecklistTask, task_id)
     if task is None or task.template_id != template.id:
         raise NotFound("This task does not exist.")
     _check_task(session=session, actor=actor, data=data, linked_id=task.article_id)
@@ -333,9 +327,7 @@ def update_task(
     return task
 
 
-def _push(
-    *, session: Session, actor: User, task: OnboardingTemplateTask, section_title: str, holidays: Collection[date]
-) -> int:
+def _push(*, session: Session, actor: User, task: ChecklistTask, section_title: str, holidays: Collection[date]) -> int:
     """Copy the task into the open plans from its template that the actor manages; returns how many."""
     query = select(OnboardingAssignment).where(
         OnboardingAssignment.template_id == task.template_id, OnboardingAssignment.status == AssignmentStatus.open
@@ -362,10 +354,10 @@ def _push(
     return len(assignments)
 
 
-def remove_task(*, session: Session, actor: User, template: OnboardingTemplate, task_id: int) -> None:
+def remove_task(*, session: Session, actor: User, template: Checklist, task_id: int) -> None:
     """Remove a task from the template; plans that already have a copy keep it."""
-    access.require_template_editor(session=session, user=actor, template=template)
-    task = session.get(OnboardingTemplateTask, task_id)
+    access.require_checklist_editor(session=session, user=actor, template=template)
+    task = session.get(ChecklistTask, task_id)
     if task is None or task.template_id != template.id:
         raise NotFound("This task does not exist.")
     session.delete(task)
@@ -375,9 +367,9 @@ def remove_task(*, session: Session, actor: User, template: OnboardingTemplate, 
     session.commit()
 
 
-def archive_template(*, session: Session, actor: User, template: OnboardingTemplate) -> None:
+def archive_checklist(*, session: Session, actor: User, template: Checklist) -> None:
     """Stop offering a template; plans made from it go on."""
-    access.require_template_editor(session=session, user=actor, template=template)
+    access.require_checklist_editor(session=session, user=actor, template=template)
     template.archived_at = utcnow()
     _changed(session=session, template=template, actor=actor, action="onboarding.template_archived", bump=False)
     session.commit()

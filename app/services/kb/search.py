@@ -12,7 +12,6 @@ from app.markdown import plain_text, render_markdown
 from app.models.kb import ArticleStatus, KbArticle, KbCategory, KbRevision
 from app.models.users import User
 from app.search.index import SearchDoc
-from app.search.sources import register
 from app.services import uploads as uploads_service
 from app.services import users as users_service
 from app.services.kb import access
@@ -90,6 +89,3 @@ class ArticleSource:
             col(KbArticle.id).in_(ids), SEARCHED, access.readable_clause(user=user, user_departments=departments)
         )
         return {i for i in session.exec(query).all() if i is not None}
-
-
-register(ArticleSource())

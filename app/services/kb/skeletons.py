@@ -4,14 +4,14 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class ArticleTemplate:
+class ArticleSkeleton:
     key: str
     name: str  # English msgid, translated on display
     body: str  # written in Ukrainian: staff write their articles in Ukrainian
 
 
-TEMPLATES = [
-    ArticleTemplate(
+SKELETONS = [
+    ArticleSkeleton(
         "protocol",
         "Clinical protocol",
         """## Мета
@@ -50,7 +50,7 @@ TEMPLATES = [
 - Уніфікований клінічний протокол / наказ МОЗ України №
 """,
     ),
-    ArticleTemplate(
+    ArticleSkeleton(
         "howto",
         "How-to",
         """## Коли це потрібно
@@ -76,7 +76,7 @@ TEMPLATES = [
 Ім’я, посада, внутрішній телефон.
 """,
     ),
-    ArticleTemplate(
+    ArticleSkeleton(
         "policy",
         "Policy",
         """## Загальні положення
@@ -108,6 +108,6 @@ TEMPLATES = [
 ]
 
 
-def get_template(key: str | None) -> ArticleTemplate | None:
+def get_skeleton(key: str | None) -> ArticleSkeleton | None:
     """The template with this key, if any."""
-    return next((t for t in TEMPLATES if t.key == key), None)
+    return next((t for t in SKELETONS if t.key == key), None)

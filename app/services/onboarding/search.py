@@ -6,31 +6,28 @@ from collections.abc import Iterable
 from sqlmodel import Session, col, select
 
 from app.markdown import plain_text, render_markdown
-from app.models.onboarding import OnboardingAssignedTask, OnboardingAssignment, OnboardingTemplate
+from app.models.onboarding import Checklist, OnboardingAssignedTask, OnboardingAssignment
 from app.models.users import User
 from app.search.index import SearchDoc
-from app.search.sources import register
-from app.services.onboarding import access, templates
+from app.services.onboarding import access, checklists
 
 
 def _text(markdown: str) -> str:
     return plain_text(render_markdown(markdown))
 
 
-class TemplateSource:
+class ChecklistSource:
     kind = "template"
 
     def load(self, session: Session, ids: list[int]) -> list[SearchDoc]:
         """Templates in use, with every task's title and instructions."""
         rows = session.exec(
-            select(OnboardingTemplate).where(
-                col(OnboardingTemplate.id).in_(ids), col(OnboardingTemplate.archived_at).is_(None)
-            )
+            select(Checklist).where(col(Checklist.id).in_(ids), col(Checklist.archived_at).is_(None))
         ).all()
         docs = []
         for template in rows:
             parts = [_text(template.description)]
-            for section, tasks in templates.template_structure(session=session, template=template):
+            for section, tasks in checklists.checklist_structure(session=session, template=template):
                 parts += [section.title] if section else []
                 parts += [f"{t.title}\n{_text(t.instructions)}" for t in tasks]
             docs.append(
@@ -52,11 +49,11 @@ class TemplateSource:
     def all_ids(self, session: Session) -> Iterable[int]:
         """Every template in use."""
         return session.exec(
-            select(OnboardingTemplate.id)
+            select(Checklist.id)
             .where(  # type: ignore[return-value]
-                col(OnboardingTemplate.archived_at).is_(None)
+                col(Checklist.archived_at).is_(None)
             )
-            .order_by(col(OnboardingTemplate.id))
+            .order_by(col(Checklist.id))
         ).all()
 
     def readable_ids(self, session: Session, user: User | None, ids: list[int]) -> set[int]:
@@ -112,7 +109,3 @@ class TaskSource:
             if task_id is not None
             and (user.id in (plan.user_id, plan.mentor_id) or departments is None or plan.department_id in departments)
         }
-
-
-register(TemplateSource())
-register(TaskSource())
