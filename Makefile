@@ -1,4 +1,5 @@
-# Kolo — `make run` serves the demo on http://127.0.0.1:8000; `make test` runs the test suite.
+# Kolo — `make run` serves the demo on http://127.0.0.1:8000; `make test` runs the test suite; `make lint` checks
+# style, format, types and import arrows.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,4 +23,7 @@ test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff check app tests bench alembic
+	$(BIN)/ruff format --check app tests bench alembic
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache

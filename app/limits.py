@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings
 from app.deps import get_current_auth
-from app.errors import error_response
+from app.error_responses import error_response
 from app.i18n import gettext
 from app.middleware import BODY_WITHHELD, scope_cookie
 from app.services import auth as auth_service

@@ -10,7 +10,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app.config import Settings, get_settings
 from app.db import make_engine
-from app.errors import ERROR_RESPONSES, install_error_handlers
+from app.error_responses import ERROR_RESPONSES, install_error_handlers
 from app.limits import BodyLimitMiddleware, route_bodies
 from app.middleware import BaseUrlMiddleware, EmptyQueryMiddleware, SecurityMiddleware
 from app.routers import account, admin, auth, feed, kb, notifications, onboarding, search, system, uploads, users

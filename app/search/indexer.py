@@ -18,8 +18,11 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import timedelta
+from pathlib import Path
+from typing import Protocol
 
 from filelock import FileLock, Timeout
+from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 from whoosh.index import Index
 
@@ -27,7 +30,6 @@ from app.models.search import SearchOutbox
 from app.models.types import utcnow
 from app.search.index import SearchDoc, add_documents, delete_keys, get_last_applied, writer
 from app.search.reindex import rebuild
-from app.search.runtime import SearchRuntime
 from app.search.sources import SOURCES
 
 logger = logging.getLogger(__name__)
@@ -88,16 +90,31 @@ def prune_applied(
         .limit(batch)
     ).all()
     if ids:
-        session.exec(delete(SearchOutbox).where(col(SearchOutbox.id).in_(ids)))  # type: ignore[call-overload]
+        session.exec(delete(SearchOutbox).where(col(SearchOutbox.id).in_(ids)))
         session.commit()
     return len(ids)
+
+
+class IndexHolder(Protocol):
+    """What the indexer needs of the search runtime that owns it (`app.search.runtime.SearchRuntime`)."""
+
+    index_dir: Path
+    engine: Engine
+
+    def index(self) -> Index | None:
+        """The current index, or None when it must be rebuilt."""
+        ...
+
+    def refresh(self) -> bool:
+        """Follow the CURRENT generation; whether an index is open now."""
+        ...
 
 
 class Indexer:
     """The background thread that keeps one index folder in step with the outbox."""
 
     def __init__(
-        self, runtime: SearchRuntime, *, poll_seconds: float = POLL_SECONDS, batch_size: int = BATCH_SIZE
+        self, runtime: IndexHolder, *, poll_seconds: float = POLL_SECONDS, batch_size: int = BATCH_SIZE
     ) -> None:
         self.runtime = runtime
         self.poll_seconds = poll_seconds

@@ -15,6 +15,7 @@ from whoosh.index import Index
 from whoosh.searching import Searcher
 
 from app.search.index import IndexUnavailable, Searchers, open_or_create
+from app.search.indexer import Indexer
 from app.search.query import run_query
 from app.search.reindex import current_generation
 
@@ -36,7 +37,7 @@ class SearchRuntime:
         self._ix: Index | None = None
         self._searchers: Searchers | None = None
         self._broken: Path | None = None
-        self.indexer = None  # type: ignore[var-annotated]
+        self.indexer: Indexer | None = None
 
     def start(self, *, start_indexer: bool) -> None:
         """Open the index (or note that it must be rebuilt) and start the indexer thread."""
@@ -45,8 +46,6 @@ class SearchRuntime:
                 "search index in %s is missing or unreadable: search is degraded until it is rebuilt", self.index_dir
             )
         if start_indexer:
-            from app.search.indexer import Indexer
-
             self.indexer = Indexer(self)
             self.indexer.start()
 

@@ -1,0 +1,108 @@
+"""How Kolo answers an error: JSON `{"error", "detail"}` for the API, a localized page (or sign-in) otherwise."""
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.errors import AppError
+from app.i18n import N_, gettext
+from app.templating import render, request_language
+
+logger = logging.getLogger(__name__)
+
+HTTP_MESSAGES = {
+    400: N_("The request could not be understood."),
+    401: N_("Please sign in to continue."),
+    403: N_("You do not have permission to do this."),
+    404: N_("This page or item does not exist, or you cannot see it."),
+    405: N_("This action is not allowed here."),
+    409: N_("This conflicts with a newer change."),
+    413: N_("The request is too large."),
+    422: N_("Some of the data is not valid."),
+    429: N_("Too many attempts. Please wait a minute and try again."),
+    500: N_("Something went wrong on our side. Please try again."),
+}
+ERROR_NAMES = {
+    400: "BadRequest",
+    401: "Unauthorized",
+    403: "PermissionDenied",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    409: "Conflict",
+    413: "TooLarge",
+    422: "InvalidInput",
+    429: "TooManyRequests",
+    500: "ServerError",
+}
+
+
+class ErrorPublic(BaseModel):
+    """The body of every API error: its kind (`InvalidInput`, `NotFound`, ...) and a message for people."""
+
+    error: str
+    detail: str
+
+
+# What /openapi.json declares for a refused request, on every operation (instead of FastAPI's list of field errors).
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    422: {"model": ErrorPublic, "description": "The request was refused; `detail` says what was not valid."}
+}
+
+
+def is_api(request: Request) -> bool:
+    """Whether the request is for the JSON API."""
+    return request.url.path.startswith("/api/")
+
+
+def error_response(request: Request, status: int, name: str, detail: str) -> Response:
+    """The one shape of an error: JSON for the API, a localized page (or sign-in) otherwise."""
+    if is_api(request):
+        return JSONResponse(ErrorPublic(error=name, detail=detail).model_dump(), status_code=status)
+    if status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+    return render(request, "errors/error.html", {"status": status, "detail": detail}, status_code=status)
+
+
+def validation_detail(exc: RequestValidationError, language: str) -> str:
+    """A readable one-line summary of what was wrong in the request."""
+    parts = []
+    for error in exc.errors()[:5]:
+        field = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form"))
+        parts.append(f"{field}: {error.get('msg', '')}" if field else str(error.get("msg", "")))
+    return gettext(language, "Some of the data is not valid.") + " " + "; ".join(parts)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers for Kolo's errors, HTTP errors, bad input and crashes."""
+
+    @app.exception_handler(AppError)
+    async def app_error(request: Request, exc: AppError) -> Response:
+        return error_response(request, exc.status_code, type(exc).__name__, exc.detail(request_language(request)))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        status = exc.status_code
+        language = request_language(request)
+        detail = gettext(language, HTTP_MESSAGES.get(status, HTTP_MESSAGES[400]))
+        response = error_response(request, status, ERROR_NAMES.get(status, "Error"), detail)
+        for key, value in (exc.headers or {}).items():
+            response.headers[key] = value
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        detail = validation_detail(exc, request_language(request))
+        return error_response(request, 422, "InvalidInput", detail)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        logger.exception("unhandled error on %s %s", request.method, request.url.path)
+        detail = gettext(request_language(request), HTTP_MESSAGES[500])
+        return error_response(request, 500, "ServerError", detail)
