@@ -5,7 +5,9 @@ from typing import Any
 
 from fastapi import Request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor, ExecutionContext
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
 from app.errors import InvalidInput
@@ -25,7 +27,14 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def _reject_unstorable(_conn, _cursor, _statement, parameters, _context, executemany) -> None:  # type: ignore[no-untyped-def]
+def _reject_unstorable(
+    _conn: Connection,
+    _cursor: DBAPICursor,
+    _statement: str,
+    parameters: Any,
+    _context: ExecutionContext | None,
+    executemany: bool,
+) -> None:
     """Any id, filter or field reaches SQL here, whatever route or form it came from; a number past
     INTEGER or a NUL in text would otherwise crash the driver (a 500) or differ between the backends."""
     for row in parameters if executemany else [parameters]:
@@ -42,7 +51,7 @@ def _check_storable(value: Any) -> None:
         raise InvalidInput("Text must not contain the NUL character.")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")

@@ -59,7 +59,8 @@ async def check_csrf(request: Request, auth: Annotated[Auth | None, Depends(get_
         return None  # the route needs sign-in and got none of the body: it sends the visitor to sign in
     candidate = request.headers.get("x-csrf-token")
     if candidate is None and request.headers.get("content-type", "").startswith(FORM_TYPES):
-        candidate = (await request.form()).get("csrf_token")  # type: ignore[assignment]
+        value = (await request.form()).get("csrf_token")
+        candidate = value if isinstance(value, str) else None  # a file under that name is no token
     seed = auth.raw_session if auth else request.state.anon_id
     if not csrf_valid(request.app.state.settings.secret, seed or "", candidate):
         raise PermissionDenied("The form has expired or the security token is missing. Reload the page and try again.")

@@ -56,13 +56,13 @@ def claim(engine: Engine, *, name: str, every_seconds: float, now: datetime) -> 
     with Session(engine) as session:
         insert = pg_insert if engine.dialect.name == "postgresql" else sqlite_insert
         session.execute(insert(ScheduledJob).values(name=name, next_run_at=now).on_conflict_do_nothing())
-        result = session.execute(
+        result = session.exec(
             update(ScheduledJob)
             .where(col(ScheduledJob.name) == name, col(ScheduledJob.next_run_at) <= now)
             .values(next_run_at=now + timedelta(seconds=every_seconds), last_run_at=now)
         )
         session.commit()
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return result.rowcount == 1
 
 
 def run_due_jobs(engine: Engine, now: datetime) -> None:

@@ -137,7 +137,7 @@ def load(session: Session) -> None:
         return
     if session.exec(select(Post.id).where(Post.author_id == people["admin@kolo.local"].id)).first() is not None:
         return
-    departments = {d.name: d.id for d in session.exec(select(Department)).all()}
+    departments = {d.name: d.id for d in session.exec(select(Department)).all() if d.id is not None}
     admin, manager = people["admin@kolo.local"], people["manager@kolo.local"]
     posts = [
         feed_service.create_post(session=session, author=admin, data=PostCreate(body=SEED, kind=PostKind.announcement))
@@ -182,5 +182,7 @@ def _engage(session: Session, people: dict[str, User], posts: list[Post]) -> Non
 
 
 def _event_id(session: Session, post: Post) -> int:
-    events = feed_service.events_for_posts(session=session, post_ids=[post.id])  # type: ignore[list-item]
-    return events[post.id].id  # type: ignore[index,return-value]
+    assert post.id is not None  # created by create_post
+    event = feed_service.events_for_posts(session=session, post_ids=[post.id])[post.id]
+    assert event.id is not None  # read from the database
+    return event.id

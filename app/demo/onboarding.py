@@ -2,9 +2,9 @@
 half-way through it (mentor: the therapy nurse; manager: the head of therapy). Idempotent."""
 
 import logging
-from datetime import timedelta
+from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.config import get_settings
 from app.models.kb import KbArticle
@@ -141,7 +141,7 @@ def _template(session: Session, manager: User, surgeon: User) -> Checklist:
     return checklists.create_checklist(session=session, actor=manager, data=data)
 
 
-def _start_three_working_days_ago() -> object:
+def _start_three_working_days_ago() -> date:
     holidays = get_settings().holidays
     day, counted = local_today(), 0
     while counted < 3:
@@ -154,29 +154,27 @@ def _half_way(session: Session, plan: OnboardingAssignment, people: dict[str, Us
     """Tick about half the plan, as the people themselves would."""
     rows = session.exec(
         select(OnboardingAssignedTask)
-        .where(OnboardingAssignedTask.assignment_id == plan.id)
-        .order_by(OnboardingAssignedTask.position)
-    ).all()  # type: ignore[arg-type]
-    by_title = {t.title: t for t in rows}
+        .where(col(OnboardingAssignedTask.assignment_id) == plan.id)
+        .order_by(col(OnboardingAssignedTask.position))
+    ).all()
+    by_title = {t.title: t.id for t in rows if t.id is not None}
     hire, mentor = people["hire"], people["mentor"]
     tasks.complete_task(
         session=session,
         actor=hire,
-        task_id=by_title["Отримати бейдж, шафку й медичний одяг"].id,  # type: ignore[arg-type]
+        task_id=by_title["Отримати бейдж, шафку й медичний одяг"],
         note="Шафка № 17",
     )
     tasks.complete_task(
-        session=session, actor=people["manager"], task_id=by_title["Зустрітися із завідувачем відділення"].id
-    )  # type: ignore[arg-type]
+        session=session, actor=people["manager"], task_id=by_title["Зустрітися із завідувачем відділення"]
+    )
     tasks.complete_task(
-        session=session, actor=hire, task_id=by_title["Пройти інструктаж з пожежної безпеки та евакуації"].id
-    )  # type: ignore[arg-type]
+        session=session, actor=hire, task_id=by_title["Пройти інструктаж з пожежної безпеки та евакуації"]
+    )
     hygiene = by_title["Гігієнічна обробка рук за методикою ВООЗ"]
-    tasks.request_signoff(session=session, actor=hire, task_id=hygiene.id)  # type: ignore[arg-type]
-    tasks.sign_off(session=session, actor=mentor, task_id=hygiene.id, comment="Усі 6 кроків, 40 секунд.")  # type: ignore[arg-type]
-    tasks.request_signoff(
-        session=session, actor=hire, task_id=by_title["Постановка периферичного венозного катетера"].id
-    )  # type: ignore[arg-type]
+    tasks.request_signoff(session=session, actor=hire, task_id=hygiene)
+    tasks.sign_off(session=session, actor=mentor, task_id=hygiene, comment="Усі 6 кроків, 40 секунд.")
+    tasks.request_signoff(session=session, actor=hire, task_id=by_title["Постановка периферичного венозного катетера"])
     article = session.exec(select(KbArticle).where(KbArticle.slug == HAND_HYGIENE_SLUG)).first()
     if article is not None and "Прочитати протокол гігієни рук" in by_title:
         acknowledgements.acknowledge(session=session, user=hire, article=article)
@@ -197,9 +195,10 @@ def load(session: Session) -> None:
         )
     ).first():
         return
+    assert people["hire"].id is not None and template.id is not None  # both read from the database
     data = AssignmentCreate(
         user_id=people["hire"].id,
-        template_id=template.id,  # type: ignore[arg-type]
+        template_id=template.id,
         start_date=_start_three_working_days_ago(),
         mentor_id=people["mentor"].id,
     )

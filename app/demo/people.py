@@ -28,12 +28,14 @@ PEOPLE = [
 
 def load(session: Session) -> list[tuple[str, str, str]]:
     """Create the departments and people that do not exist yet."""
-    ids = {name: users_service.ensure_department(session=session, name=name).id for name in DEPARTMENTS}
+    ids: dict[str, int] = {}
+    for department_name in DEPARTMENTS:
+        department = users_service.ensure_department(session=session, name=department_name)
+        assert department.id is not None  # ensure_department flushes a new one
+        ids[department_name] = department.id
     session.commit()
     for email, name, role, departments in PEOPLE:
         if users_service.get_user_by_email(session=session, email=email) is None:
-            data = UserCreate(
-                email=email, name=name, role=role, department_ids=[ids[d] for d in departments if ids[d] is not None]
-            )
+            data = UserCreate(email=email, name=name, role=role, department_ids=[ids[d] for d in departments])
             users_service.create_user(session=session, data=data, actor=None, password=DEMO_PASSWORD)
     return [(email, name, str(role)) for email, name, role, _ in PEOPLE]

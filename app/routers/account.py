@@ -8,13 +8,14 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field, ValidationError
 
 from app.deps import CurrentAuth, CurrentUser, SessionDep, SettingsDep, client_ip
-from app.errors import AppError, InvalidInput
+from app.errors import AppError
 from app.i18n import LANGUAGE_NAMES
 from app.models.users import ProfileUpdate
 from app.pagination import Page
+from app.routers.forms import PasswordForm, ProfileForm, TokenForm, form_error, form_status
 from app.services import auth as auth_service
 from app.services import users as users_service
-from app.templating import render, request_language
+from app.templating import render
 
 api = APIRouter(prefix="/api/v1", tags=["account"])
 pages = APIRouter(prefix="/account", include_in_schema=False)
@@ -129,29 +130,21 @@ def account_page(request: Request, session: SessionDep, auth: CurrentAuth, saved
 
 @pages.post("/profile")
 def profile_submit(
-    request: Request,
-    session: SessionDep,
-    auth: CurrentAuth,
-    name: Annotated[str, Form()] = "",
-    handle: Annotated[str, Form()] = "",
-    language: Annotated[str, Form()] = "",
-    timezone: Annotated[str, Form()] = "Europe/Kyiv",
+    request: Request, session: SessionDep, auth: CurrentAuth, form: Annotated[ProfileForm, Form()]
 ) -> Response:
     """Save the profile; on bad input show the form again with what was typed."""
-    typed = {"name": name, "handle": handle, "language": language or None, "timezone": timezone}
+    typed = form.typed()
     try:
-        data = ProfileUpdate.model_validate(typed)
-        users_service.update_profile(session=session, user=auth.user, data=data)
-    except ValidationError as exc:
-        return _account_page(request, session, auth, 422, profile=typed, profile_error=_first_error(exc))
-    except AppError as exc:
+        users_service.update_profile(session=session, user=auth.user, data=ProfileUpdate.model_validate(typed))
+    except (AppError, ValidationError) as exc:
+        status = form_status(exc)
         return _account_page(
             request,
             session,
             auth,
-            exc.status_code if exc.status_code < 500 else 422,
+            status if status < 500 else 422,
             profile=typed,
-            profile_error=exc.detail(request_language(request)),
+            profile_error=form_error(request, exc),
         )
     return RedirectResponse("/account?saved=profile", status_code=303)
 
@@ -162,23 +155,18 @@ def password_submit(
     session: SessionDep,
     settings: SettingsDep,
     auth: CurrentAuth,
-    current: Annotated[str, Form()] = "",
-    new: Annotated[str, Form()] = "",
-    new2: Annotated[str, Form()] = "",
-    revoke_tokens: Annotated[bool, Form()] = False,
+    form: Annotated[PasswordForm, Form()],
 ) -> Response:
     """Change the password; other sessions end, and the API tokens too when the box is ticked."""
     try:
-        if new != new2:
-            raise AppError("The two passwords differ.")
         auth_service.change_password(
             session=session,
             settings=settings,
             user=auth.user,
-            current=current,
-            new=new,
+            current=form.current,
+            new=form.new_password(),
             keep_session_id=auth.user_session.id if auth.user_session else None,
-            revoke_tokens=revoke_tokens,
+            revoke_tokens=form.revoke_tokens,
             ip=client_ip(request),
         )
     except AppError as exc:
@@ -187,9 +175,10 @@ def password_submit(
             session,
             auth,
             exc.status_code if exc.status_code < 500 else 422,
-            password_error=exc.detail(request_language(request)),
+            password_error=form_error(request, exc),
         )
-    return RedirectResponse(f"/account?saved={'password_tokens' if revoke_tokens else 'password'}", status_code=303)
+    saved = "password_tokens" if form.revoke_tokens else "password"
+    return RedirectResponse(f"/account?saved={saved}", status_code=303)
 
 
 @pages.post("/sessions/{session_id}/revoke")
@@ -201,29 +190,20 @@ def session_revoke_submit(request: Request, session: SessionDep, user: CurrentUs
 
 @pages.post("/tokens")
 def token_submit(
-    request: Request,
-    session: SessionDep,
-    auth: CurrentAuth,
-    name: Annotated[str, Form()] = "API",
-    expires_in_days: Annotated[str, Form()] = str(users_service.TOKEN_VALID_DAYS),
+    request: Request, session: SessionDep, auth: CurrentAuth, form: Annotated[TokenForm, Form()]
 ) -> Response:
     """Create a token valid for the chosen time and show it once."""
     try:
         raw = users_service.create_token(
-            session=session, user=auth.user, name=name, valid_days=_token_days(expires_in_days), ip=client_ip(request)
+            session=session,
+            user=auth.user,
+            name=form.name,
+            valid_days=users_service.token_valid_days(choice=form.expires_in_days),
+            ip=client_ip(request),
         )
     except AppError as exc:
-        return _account_page(request, session, auth, 422, token_error=exc.detail(request_language(request)))
+        return _account_page(request, session, auth, 422, token_error=form_error(request, exc))
     return _account_page(request, session, auth, new_token=raw)
-
-
-def _token_days(choice: str) -> int | None:
-    """The account page's expiry choice: one of the offered numbers of days, or "never" (None)."""
-    if choice == "never":
-        return None
-    if choice not in {str(days) for days in users_service.TOKEN_VALIDITY_CHOICES}:
-        raise InvalidInput("Choose how long the token stays valid.")
-    return int(choice)
 
 
 @pages.post("/tokens/{token_id}/revoke")
@@ -231,8 +211,3 @@ def token_revoke_submit(request: Request, session: SessionDep, user: CurrentUser
     """Revoke a token."""
     users_service.revoke_token(session=session, user=user, token_id=token_id, ip=client_ip(request))
     return RedirectResponse("/account#tokens", status_code=303)
-
-
-def _first_error(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    return f"{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"

@@ -12,9 +12,10 @@ from app.errors import AppError
 from app.i18n import zone
 from app.models.users import DepartmentCreate, Role, UserCreate, UserUpdate
 from app.pagination import Page, clamp_limit, decode_cursor, encode_cursor, parse_day
+from app.routers.forms import DepartmentForm, NewUserForm, UserEditForm, form_error
 from app.services import audit as audit_service
 from app.services import users as users_service
-from app.templating import render, request_language
+from app.templating import render
 
 api = APIRouter(prefix="/api/v1/audit", tags=["admin"])
 pages = APIRouter(prefix="/admin", include_in_schema=False)
@@ -101,16 +102,11 @@ def new_user_page(request: Request, session: SessionDep, admin: AdminUser) -> Re
 
 
 @pages.post("/users/new")
-async def new_user_submit(request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser) -> Response:
+def new_user_submit(
+    request: Request, session: SessionDep, settings: SettingsDep, admin: AdminUser, form: Annotated[NewUserForm, Form()]
+) -> Response:
     """Create the account and show its one-time invite link."""
-    form = await request.form()
-    typed = {
-        "email": str(form.get("email", "")),
-        "name": str(form.get("name", "")),
-        "role": str(form.get("role", "staff")),
-        "handle": str(form.get("handle", "")) or None,
-        "department_ids": [int(v) for v in form.getlist("department_ids") if str(v).isdigit()],
-    }
+    typed = form.typed()
     try:
         user = users_service.create_user(
             session=session, data=UserCreate.model_validate(typed), actor=admin, ip=client_ip(request)
@@ -119,8 +115,7 @@ async def new_user_submit(request: Request, session: SessionDep, settings: Setti
             session=session, user=user, actor=admin, valid_days=settings.invite_valid_days, ip=client_ip(request)
         )
     except (AppError, ValidationError) as exc:
-        error = exc.detail(request_language(request)) if isinstance(exc, AppError) else _invalid(exc, request)
-        return _user_form(request, session, "admin/user_new.html", 422, form=typed, error=error)
+        return _user_form(request, session, "admin/user_new.html", 422, form=typed, error=form_error(request, exc))
     invite_url = str(request.base_url).rstrip("/") + f"/invite/{token}"
     return _user_form(
         request,
@@ -130,13 +125,6 @@ async def new_user_submit(request: Request, session: SessionDep, settings: Setti
         invite_url=invite_url,
         valid_days=settings.invite_valid_days,
     )
-
-
-def _invalid(exc: ValidationError, request: Request) -> str:
-    from app.i18n import gettext
-
-    fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
-    return gettext(request_language(request), "Please check these fields: {fields}.", fields=fields)
 
 
 @pages.get("/users/{user_id}")
@@ -153,26 +141,26 @@ def user_page(request: Request, session: SessionDep, admin: AdminUser, user_id: 
 
 
 @pages.post("/users/{user_id}")
-async def user_submit(request: Request, session: SessionDep, admin: AdminUser, user_id: int) -> Response:
+def user_submit(
+    request: Request, session: SessionDep, admin: AdminUser, user_id: int, form: Annotated[UserEditForm, Form()]
+) -> Response:
     """Save role, departments and active state."""
     user = users_service.get_user_or_raise(session=session, user_id=user_id)
-    form = await request.form()
-    department_ids = [int(v) for v in form.getlist("department_ids") if str(v).isdigit()]
+    typed = form.typed()
     try:
-        data = UserUpdate.model_validate(
-            {
-                "name": form.get("name") or None,
-                "role": form.get("role") or None,
-                "department_ids": department_ids,
-                "is_active": form.get("is_active") == "on",
-            }
-        )
+        data = UserUpdate.model_validate(typed)
         users_service.update_user(session=session, user=user, data=data, actor=admin, ip=client_ip(request))
     except (AppError, ValidationError) as exc:
         session.rollback()
-        error = exc.detail(request_language(request)) if isinstance(exc, AppError) else _invalid(exc, request)
+        error = form_error(request, exc)
         return _user_form(
-            request, session, "admin/user_edit.html", 422, person=user, department_ids=department_ids, error=error
+            request,
+            session,
+            "admin/user_edit.html",
+            422,
+            person=user,
+            department_ids=typed["department_ids"],
+            error=error,
         )
     return RedirectResponse(f"/admin/users/{user_id}?saved=1", status_code=303)
 
@@ -218,20 +206,18 @@ def department_submit(
     request: Request,
     session: SessionDep,
     admin: AdminUser,
-    name: Annotated[str, Form()] = "",
-    department_id: Annotated[int | None, Form()] = None,
+    form: Annotated[DepartmentForm, Form()],
 ) -> Response:
     """Create a department, or rename one."""
     try:
-        data = DepartmentCreate(name=name.strip())
-        if department_id:
-            department = users_service.get_department_or_raise(session=session, department_id=department_id)
-            users_service.rename_department(session=session, department=department, data=data, actor=admin)
-        else:
-            users_service.create_department(session=session, data=data, actor=admin)
+        users_service.save_department(
+            session=session,
+            department_id=form.department_id,
+            data=DepartmentCreate(name=form.name.strip()),
+            actor=admin,
+        )
     except (AppError, ValidationError) as exc:
-        error = exc.detail(request_language(request)) if isinstance(exc, AppError) else _invalid(exc, request)
-        return _departments(request, session, 422, error=error, typed=name)
+        return _departments(request, session, 422, error=form_error(request, exc), typed=form.name)
     return RedirectResponse("/admin/departments", status_code=303)
 
 

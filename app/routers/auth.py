@@ -9,14 +9,14 @@ from pydantic import BaseModel
 
 from app.deps import AuthDep, CurrentAuth, SessionDep, SettingsDep, client_ip
 from app.errors import AppError
-from app.i18n import LANGUAGES
 from app.middleware import is_https
 from app.models.users import UserPublic
+from app.routers.forms import InviteForm, LanguageForm, LoginForm, form_error
 from app.security import csrf_token
 from app.services import auth as auth_service
 from app.services import users as users_service
 from app.services.auth import SESSION_COOKIE
-from app.templating import render, request_language
+from app.templating import render
 
 api = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 pages = APIRouter(include_in_schema=False)
@@ -95,25 +95,23 @@ def login_submit(
     session: SessionDep,
     settings: SettingsDep,
     _auth: AuthDep,
-    email: Annotated[str, Form()] = "",
-    password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/",
+    form: Annotated[LoginForm, Form()],
 ) -> Response:
     """Check the credentials; on success open a session and go where the user was heading."""
     try:
         _user, raw = auth_service.login(
             session=session,
             settings=settings,
-            email=email,
-            password=password,
+            email=form.email,
+            password=form.password,
             ip=client_ip(request),
             user_agent=request.headers.get("user-agent", ""),
         )
     except AppError as exc:
-        context = {"next": safe_next(next), "email": email, "error": exc.detail(request_language(request))}
+        context = {"next": safe_next(form.next), "email": form.email, "error": form_error(request, exc)}
         status = 429 if exc.status_code == 429 else 401
         return render(request, "auth/login.html", context, status_code=status)
-    response = RedirectResponse(safe_next(next), status_code=303)
+    response = RedirectResponse(safe_next(form.next), status_code=303)
     set_session_cookie(request, response, raw, settings)
     return response
 
@@ -142,22 +140,21 @@ def invite_submit(
     settings: SettingsDep,
     token: str,
     _auth: AuthDep,
-    password: Annotated[str, Form()] = "",
-    password2: Annotated[str, Form()] = "",
+    form: Annotated[InviteForm, Form()],
 ) -> Response:
     """Set the password, use up the invite (ending every earlier session and token) and sign the person in."""
     invite = users_service.get_open_invite(session=session, token=token)
     invited = users_service.get_user_or_raise(session=session, user_id=invite.user_id)
-    language = request_language(request)
     try:
-        if password != password2:
-            raise AppError("The two passwords differ.")
-        user = users_service.accept_invite(session=session, token=token, password=password, ip=client_ip(request))
+        user = users_service.accept_invite(
+            session=session, token=token, password=form.new_password(), ip=client_ip(request)
+        )
     except AppError as exc:
+        error = form_error(request, exc)
         return render(
             request,
             "auth/invite.html",
-            {"invited": invited, "token": token, "error": exc.detail(language), "reset": bool(invited.password_hash)},
+            {"invited": invited, "token": token, "error": error, "reset": bool(invited.password_hash)},
             status_code=422,
         )
     raw = auth_service.open_session(
@@ -170,19 +167,13 @@ def invite_submit(
 
 @pages.post("/language")
 def choose_language(
-    request: Request,
-    session: SessionDep,
-    auth: AuthDep,
-    language: Annotated[str, Form()] = "uk",
-    next: Annotated[str, Form()] = "/",
+    request: Request, session: SessionDep, auth: AuthDep, form: Annotated[LanguageForm, Form()]
 ) -> Response:
     """Switch the interface language: stored on the user, or in a cookie before sign-in."""
-    language = language if language in LANGUAGES else "uk"
-    response = RedirectResponse(safe_next(next), status_code=303)
-    if auth is not None:
-        auth.user.language = language  # type: ignore[assignment]
-        session.add(auth.user)
-        session.commit()
+    language = users_service.choose_language(
+        session=session, user=auth.user if auth is not None else None, language=form.language
+    )
+    response = RedirectResponse(safe_next(form.next), status_code=303)
     response.set_cookie(
         "kolo_lang",
         language,

@@ -13,6 +13,7 @@ from app.i18n import N_
 from app.models.search import GuideRequestPublic, SearchGapPublic, SearchPagePublic
 from app.models.types import StrictId
 from app.pagination import Page, parse_day
+from app.routers.forms import GuideRequestForm
 from app.search.runtime import SearchRuntime
 from app.services import users as users_service
 from app.services.search import gaps
@@ -232,7 +233,6 @@ def search_gaps_page(
     """Managers: what staff of their departments searched for and did not find, and the guide requests made of it."""
     department_id = _int(department, "Choose a department from the list.")
     requests = gaps.list_guide_requests(session=session, settings=settings, user=user)
-    scope = gaps.report_departments(session=session, user=user)
     return render(
         request,
         "search/gaps.html",
@@ -244,9 +244,7 @@ def search_gaps_page(
             "department": department_id,
             "min_people": settings.search_gap_min_people,
             "log_days": settings.search_log_days,
-            "departments": [
-                d for d in users_service.list_departments(session=session) if scope is None or d.id in scope
-            ],
+            "departments": gaps.report_department_choices(session=session, user=user),
             "people": users_service.list_users(session=session),
             "requests": requests,
             "answers": gaps.answer_slugs(session=session, requests=requests),
@@ -260,12 +258,10 @@ def search_gaps_request(
     session: SessionDep,
     settings: SettingsDep,
     user: ManagerUser,
-    query: Annotated[str, Form()],
-    owner_id: Annotated[int, Form()],
-    title: Annotated[str, Form()] = "",
+    form: Annotated[GuideRequestForm, Form()],
 ) -> Response:
     """Managers: turn a query on their gap report into a "guide requested" task for a colleague."""
     gaps.create_guide_request(
-        session=session, settings=settings, actor=user, query=query, owner_id=owner_id, title=title
+        session=session, settings=settings, actor=user, query=form.query, owner_id=form.owner_id, title=form.title
     )
     return RedirectResponse("/search/gaps?requested=1", status_code=303)

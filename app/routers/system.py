@@ -2,9 +2,9 @@
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import text
 
 from app.deps import SessionDep
+from app.services import health
 from app.templating import render
 
 pages = APIRouter(include_in_schema=False)
@@ -13,9 +13,7 @@ pages = APIRouter(include_in_schema=False)
 @pages.get("/healthz")
 def healthz(session: SessionDep) -> Response:
     """200 once the database answers; 503 otherwise."""
-    try:
-        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
-    except Exception:  # any database failure means "not ready"
+    if not health.database_ok(session=session):
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})
 

@@ -4,10 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
-from sqlmodel import col, select
 
 from app.deps import AdminUser, CurrentUser, SessionDep, SettingsDep, client_ip
-from app.errors import InvalidInput
 from app.models.users import DepartmentCreate, DepartmentPublic, ProfileUpdate, User, UserCreate, UserPublic, UserUpdate
 from app.pagination import Page, clamp_limit, decode_cursor, encode_cursor
 from app.services import users as users_service
@@ -41,10 +39,9 @@ def read_users(
 ) -> Page[UserPublic]:
     """All accounts, by id (admins)."""
     after = decode_cursor(cursor, int)
-    query = select(User).order_by(col(User.id)).limit(clamp_limit(limit) + 1)
-    if after:
-        query = query.where(col(User.id) > after[0])
-    users = list(session.exec(query).all())
+    users = users_service.list_users_by_id(
+        session=session, after_id=after[0] if after else None, limit=clamp_limit(limit) + 1
+    )
     more = len(users) > limit
     users = users[:limit]
     departments = users_service.department_ids_by_user(session=session, user_ids=[u.id for u in users if u.id])
@@ -135,8 +132,6 @@ def rename_department(
 ) -> DepartmentPublic:
     """Rename a department (admins)."""
     department = users_service.get_department_or_raise(session=session, department_id=department_id)
-    if not data.name.strip():
-        raise InvalidInput("The name must not be empty.")
     return users_service.department_public(
         users_service.rename_department(session=session, department=department, data=data, actor=admin)
     )

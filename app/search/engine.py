@@ -40,11 +40,13 @@ from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, Literal, cast
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.matching import Matcher
 from whoosh.query import And, AndMaybe, AndNot, Not, Or, Phrase, Query, Require, Term
 from whoosh.query.wrappers import WrappingQuery
 from whoosh.reading import IndexReader
@@ -84,7 +86,9 @@ class Coordinated(WrappingQuery):
 
 
 class _Cache:
-    """A byte-budgeted LRU shared by every searcher of the process (segments never change)."""
+    """A byte-budgeted LRU shared by every searcher of the process (segments never change).
+
+    A key's first item ("postings", "lengths", ...) says what its value is: callers cast what `get` returns."""
 
     def __init__(self, budget: int) -> None:
         self._items: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
@@ -131,46 +135,46 @@ class _Leaf:
 
     def postings(self, fieldname: str, text: str) -> _Postings | None:
         key = ("postings", self.segid, fieldname, text)
-        found = _cache.get(key)
+        found = cast("_Postings | Literal[False] | None", _cache.get(key))
         if found is None:
             found = _read_postings(self.reader, fieldname, text)
             _cache.put(key, found, 64 + (found.ids.nbytes + found.weights.nbytes if found else 0))
-        return found or None  # type: ignore[return-value]
+        return found or None
 
     def positions(self, fieldname: str, text: str) -> tuple[np.ndarray, list[bytes]] | None:
         key = ("positions", self.segid, fieldname, text)
-        found = _cache.get(key)
+        found = cast("tuple[np.ndarray, list[bytes]] | Literal[False] | None", _cache.get(key))
         if found is None:
             found = _read_values(self.reader, fieldname, text)
             _cache.put(key, found, 64 + (found[0].nbytes + sum(len(v) + 40 for v in found[1]) if found else 0))
-        return found or None  # type: ignore[return-value]
+        return found or None
 
     def lengths(self, fieldname: str) -> np.ndarray:
         key = ("lengths", self.segid, fieldname)
-        found = _cache.get(key)
+        found = cast("np.ndarray | None", _cache.get(key))
         if found is None:
             found = _read_lengths(self.reader, fieldname, self.size)
             _cache.put(key, found, found.nbytes)
-        return found  # type: ignore[return-value]
+        return found
 
     def lift(self) -> np.ndarray:
         """Per-document score multiplier: recent and published content first among equals."""
         day = datetime.now().strftime("%Y%m%d")
         key = ("lift", self.segid, day)
-        found = _cache.get(key)
+        found = cast("np.ndarray | None", _cache.get(key))
         if found is None:
             found = _read_lift(self.reader, self.size)
             _cache.put(key, found, found.nbytes)
-        return found  # type: ignore[return-value]
+        return found
 
 
-def _read_postings(reader: IndexReader, fieldname: str, text: str) -> _Postings | bool:
+def _read_postings(reader: IndexReader, fieldname: str, text: str) -> _Postings | Literal[False]:
     """Every posting of a term in one segment (False when the segment lacks it)."""
     found = _read_term(reader, fieldname, text, values=False)
     return _Postings(found[0], found[1]) if found else False
 
 
-def _read_values(reader: IndexReader, fieldname: str, text: str) -> tuple[np.ndarray, list[bytes]] | bool:
+def _read_values(reader: IndexReader, fieldname: str, text: str) -> tuple[np.ndarray, list[bytes]] | Literal[False]:
     """Document numbers and the encoded positions of each posting of a term in one segment."""
     found = _read_term(reader, fieldname, text, values=True)
     return (found[0], found[2]) if found else False
@@ -182,7 +186,9 @@ def _read_term(
     leaf = _leaf_matcher(reader, fieldname, text)
     if leaf is None:
         return None
-    ids, weights, encoded = [], [], []
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    encoded: list[bytes] = []
     for block_ids, block_weights, block_values in _blocks(leaf):
         ids.append(block_ids)
         weights.append(block_weights)
@@ -191,14 +197,14 @@ def _read_term(
     return np.concatenate(ids), np.concatenate(weights), encoded
 
 
-def _leaf_matcher(reader: IndexReader, fieldname: str, text: str):  # type: ignore[no-untyped-def]
+def _leaf_matcher(reader: IndexReader, fieldname: str, text: str) -> Matcher | None:
     """The segment's raw posting reader: deleted documents included (they are masked later)."""
     if (fieldname, text) not in reader:
         return None
     return reader._terms.matcher(fieldname, reader._text_to_bytes(fieldname, text), reader.schema[fieldname].format)
 
 
-def _blocks(leaf) -> Iterator[tuple[np.ndarray, np.ndarray, tuple]]:  # type: ignore[no-untyped-def]
+def _blocks(leaf: Matcher) -> Iterator[tuple[np.ndarray, np.ndarray, tuple[Any, ...]]]:
     """The decoded blocks of a whoosh3 posting list (W3LeafMatcher, whoosh-reloaded 2.7.5)."""
     while leaf.is_active():
         if leaf._data is None:
@@ -268,7 +274,7 @@ class Matches:
         docnums, scores = self._docnums, self._scores
         if after is not None:
             score, docnum = np.float32(after[0]), after[1]
-            found = np.flatnonzero(docnums == docnum) if docnum is not None else ()
+            found = np.flatnonzero(docnums == docnum) if docnum is not None else np.zeros(0, dtype=np.int64)
             if len(found):
                 score = scores[found[0]]
             below = (scores < score) | ((scores == score) & (docnums > (docnum if docnum is not None else 2**62)))
@@ -346,9 +352,10 @@ def field_values(searcher: Searcher, fieldnames: Iterable[str], docnums: np.ndar
 def _field_index(leaf: _Leaf, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
     """(term number, document) of every posting of a field in one segment."""
     key = ("field", leaf.segid, fieldname)
-    found = _cache.get(key)
+    found = cast("tuple[np.ndarray, np.ndarray] | None", _cache.get(key))
     if found is None:
-        terms, owners = [], []
+        terms: list[np.ndarray] = []
+        owners: list[np.ndarray] = []
         for i, text in enumerate(_field_terms(leaf, fieldname)):
             postings = _read_postings(leaf.reader, fieldname, text)
             if postings:
@@ -360,7 +367,7 @@ def _field_index(leaf: _Leaf, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
             else (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int64))
         )
         _cache.put(key, found, found[0].nbytes + found[1].nbytes)
-    return found  # type: ignore[return-value]
+    return found
 
 
 def similar_terms(searcher: Searcher, fieldname: str, text: str, maxdist: int) -> set[str]:
@@ -379,23 +386,23 @@ def similar_terms(searcher: Searcher, fieldname: str, text: str, maxdist: int) -
 
 def _by_initial(leaf: _Leaf, fieldname: str) -> dict[str, list[str]]:
     key = ("initials", leaf.segid, fieldname)
-    found = _cache.get(key)
+    found = cast("dict[str, list[str]] | None", _cache.get(key))
     if found is None:
         found = {}
         for term in _field_terms(leaf, fieldname):
             found.setdefault(term[:1], []).append(term)
         _cache.put(key, found, 16 * sum(len(terms) for terms in found.values()))
-    return found  # type: ignore[return-value]
+    return found
 
 
 def _field_terms(leaf: _Leaf, fieldname: str) -> list[str]:
     key = ("terms", leaf.segid, fieldname)
-    found = _cache.get(key)
+    found = cast("list[str] | None", _cache.get(key))
     if found is None:
         field = leaf.reader.schema[fieldname]
         found = [field.from_bytes(t) for t in leaf.reader.lexicon(fieldname)]
         _cache.put(key, found, 64 * len(found))
-    return found  # type: ignore[return-value]
+    return found
 
 
 def _leaves(searcher: Searcher, allowed: np.ndarray | None) -> Iterator[_Leaf]:
@@ -500,12 +507,13 @@ class _Evaluator:
     def _phrase(self, node: Phrase, leaf: _Leaf) -> _Result:
         """Documents holding the words in order (Whoosh's slop: up to `slop` positions apart)."""
         result = _empty(leaf)
-        scored = [self._term_scores(node.fieldname, w, leaf) for w in node.words]
-        if not scored or any(s is None for s in scored):
+        found = [self._term_scores(node.fieldname, w, leaf) for w in node.words]
+        scored = [s for s in found if s is not None]
+        if not found or len(scored) < len(found):
             return result
         total = np.zeros(leaf.size, dtype=np.float32)
         present = leaf.allowed.copy()
-        for ids, scores in scored:  # type: ignore[misc]
+        for ids, scores in scored:
             has = np.zeros(leaf.size, dtype=bool)
             has[ids] = True
             present &= has
@@ -515,11 +523,15 @@ class _Evaluator:
             self.truncated = True
             best = np.argpartition(-total[candidates], PHRASE_CHECK_BUDGET)[:PHRASE_CHECK_BUDGET]
             candidates = np.sort(candidates[best])
-        values = [leaf.positions(node.fieldname, w) for w in node.words]
+        values: list[tuple[np.ndarray, list[bytes]]] = []
+        for w in node.words:
+            positions = leaf.positions(node.fieldname, w)
+            assert positions is not None, "a term with postings here has positions"
+            values.append(positions)
         decode = self.searcher.schema[node.fieldname].format.decode_positions
-        rows = [ids.searchsorted(candidates) for ids, _ in values]  # type: ignore[union-attr]
+        rows = [ids.searchsorted(candidates) for ids, _ in values]
         for i, doc in enumerate(candidates.tolist()):
-            word_positions = [decode(v[1][row[i]]) for v, row in zip(values, rows, strict=True)]  # type: ignore[index]
+            word_positions = [decode(v[1][row[i]]) for v, row in zip(values, rows, strict=True)]
             if _in_order(word_positions, node.slop):
                 result.match[doc] = True
         result.score[result.match] = total[result.match] * node.boost

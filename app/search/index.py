@@ -2,6 +2,10 @@
 
 Public API:
     SCHEMA_VERSION, build_schema() -> Schema
+    INDEX_VERSION                      what the documents hold (their visibility keys above all); a
+                                       generation records it (write_index_version), and one built by
+                                       another version is rebuilt like a missing index (runtime.py)
+    write_index_version(path) / read_index_version(path) -> int | None
     IndexUnavailable(Exception)        the folder holds an index we cannot open (corrupt,
                                        unreadable or an older schema): run `kolo reindex`
     STORAGE_ERRORS                     what reading a damaged index file raises (nothing else marks it broken)
@@ -29,7 +33,7 @@ import pickle
 import struct
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,6 +48,7 @@ from whoosh.writing import IndexWriter
 from app.search.analysis import kolo_analyzer, normalize_tag, surface_analyzer
 
 __all__ = [
+    "INDEX_VERSION",
     "IndexUnavailable",
     "LockError",
     "META_KEY",
@@ -54,8 +59,10 @@ __all__ = [
     "delete_keys",
     "get_last_applied",
     "open_or_create",
+    "read_index_version",
     "recreate",
     "set_last_applied",
+    "write_index_version",
     "writer",
 ]
 
@@ -63,6 +70,13 @@ logger = logging.getLogger(__name__)
 
 META_KEY = "__meta__"
 SCHEMA_VERSION = 1
+# Bump whenever the documents change for the same rows, above all their visibility keys (each domain's
+# `access.*index_keys` and `reader_keys`): an index built by another version is stale, and is rebuilt on start while
+# search answers "degraded". tests/search/test_index_version.py fails when the key logic changes without a bump.
+#   1: the first generations (no version file)
+#   2: an onboarding task carries the keys of everyone who may see its plan (mentor, department managers, admins)
+INDEX_VERSION = 2
+INDEX_VERSION_FILE = "INDEX_VERSION"
 WRITER_TIMEOUT = 10.0
 WRITER_DELAY = 0.05
 
@@ -152,6 +166,20 @@ def create_unwritten(index_dir: Path | str) -> Index:
     return whoosh_index.create_in(str(path), build_schema())
 
 
+def write_index_version(path: Path | str) -> None:
+    """Record in the generation folder `path` that its documents were built by this INDEX_VERSION."""
+    (Path(path) / INDEX_VERSION_FILE).write_text(f"{INDEX_VERSION}\n", encoding="utf-8")
+
+
+def read_index_version(path: Path | str) -> int | None:
+    """The INDEX_VERSION that built the index in `path` (None: unknown, e.g. built before versions were recorded)."""
+    try:
+        text = (Path(path) / INDEX_VERSION_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return int(text) if text.isdigit() else None
+
+
 def _create(path: Path) -> Index:
     ix = create_unwritten(path)
     with writer(ix) as w:
@@ -170,7 +198,7 @@ class SearchDoc:
     tags: list[str] = field(default_factory=list)
     author: str = ""
     author_id: int | str | None = None
-    department_ids: list[int | str] = field(default_factory=list)
+    department_ids: Sequence[int | str] = field(default_factory=list)
     visibility: list[str] = field(default_factory=list)  # e.g. ["all"], ["dept:2", "user:7"]
     status: str = ""
     created_at: datetime | None = None

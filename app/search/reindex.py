@@ -23,7 +23,7 @@ from tqdm import tqdm
 from app.config import Settings
 from app.db import make_engine
 from app.models.search import SearchOutbox
-from app.search.index import add_documents, create_unwritten, writer
+from app.search.index import INDEX_VERSION, add_documents, create_unwritten, write_index_version, writer
 from app.search.sources import SOURCES
 
 logger = logging.getLogger(__name__)
@@ -92,8 +92,11 @@ def rebuild(*, engine: Engine, index_dir: Path, progress: bool = False) -> Path:
                     session.expunge_all()
                     bar.update(len(chunk))
     ix.close()
+    write_index_version(path)  # before it is published: no process ever sees this generation without it
     publish_generation(index_dir, path)
-    logger.info("search index rebuilt in %s (%d sources, outbox id %d)", path, len(plan), last)
+    logger.info(
+        "search index rebuilt in %s (%d sources, outbox id %d, version %d)", path, len(plan), last, INDEX_VERSION
+    )
     return path
 
 

@@ -14,7 +14,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
-from app.search.index import IndexUnavailable, Searchers, open_or_create
+from app.search.index import INDEX_VERSION, IndexUnavailable, Searchers, open_or_create, read_index_version
 from app.search.indexer import Indexer
 from app.search.query import run_query
 from app.search.reindex import current_generation
@@ -43,7 +43,8 @@ class SearchRuntime:
         """Open the index (or note that it must be rebuilt) and start the indexer thread."""
         if not self.refresh():
             logger.warning(
-                "search index in %s is missing or unreadable: search is degraded until it is rebuilt", self.index_dir
+                "search index in %s is missing, unreadable or of another version: search is degraded until rebuilt",
+                self.index_dir,
             )
         if start_indexer:
             self.indexer = Indexer(self)
@@ -124,11 +125,15 @@ def _warm(searchers: Searchers) -> None:
 
 
 def _open_existing(path: Path) -> Index:
-    """Open the index in `path`; IndexUnavailable when it is missing or unreadable (never create one)."""
+    """Open the index in `path`; IndexUnavailable when it is missing, unreadable or built by another INDEX_VERSION
+    (its documents may carry keys the code no longer hands out), so that the indexer rebuilds it (never create one)."""
     try:
         exists = path.is_dir() and whoosh_index.exists_in(str(path))
     except Exception as exc:  # the TOC itself is damaged
         raise IndexUnavailable(f"cannot read search index in {path}: {exc!r}") from exc
     if not exists:
         raise IndexUnavailable(f"no search index in {path}")
+    version = read_index_version(path)
+    if version != INDEX_VERSION:
+        raise IndexUnavailable(f"search index in {path} was built by version {version}, not {INDEX_VERSION}; rebuild")
     return open_or_create(path)

@@ -119,11 +119,12 @@ def login(
 def open_session(*, session: Session, user: User, ip: str = "", user_agent: str = "") -> str:
     """A new signed-in session for the user; the raw cookie value."""
     raw = new_token()  # a fresh id at every login: a session fixed before login is never reused
+    assert user.id is not None  # read from the database
     session.add(
         UserSession(
             token_hash=token_hash(raw),
             user_id=user.id,
-            ip=ip,  # type: ignore[arg-type]
+            ip=ip,
             user_agent=user_agent[:300],
         )
     )

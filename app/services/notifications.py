@@ -112,9 +112,7 @@ def mark_all_read(*, session: Session, user: User) -> int:
     """Mark every unread notification of the user read; returns how many were."""
     result = session.exec(
         update(Notification)
-        .where(  # type: ignore[call-overload]
-            col(Notification.recipient_id) == user.id, col(Notification.read_at).is_(None)
-        )
+        .where(col(Notification.recipient_id) == user.id, col(Notification.read_at).is_(None))
         .values(read_at=utcnow())
     )
     session.commit()

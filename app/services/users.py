@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 
 from app import events
 from app.errors import Conflict, InvalidInput, NotFound
-from app.i18n import zone
+from app.i18n import LANGUAGES, zone
 from app.models.types import utcnow
 from app.models.users import (
     ApiToken,
@@ -18,6 +18,7 @@ from app.models.users import (
     DepartmentCreate,
     DepartmentPublic,
     Invite,
+    Language,
     ProfileUpdate,
     Role,
     User,
@@ -49,6 +50,11 @@ def get_user_or_raise(*, session: Session, user_id: int) -> User:
     return user
 
 
+def find_user(*, session: Session, user_id: int) -> User | None:
+    """The account with this id, or None (for showing a name; `get_user_or_raise` where it must exist)."""
+    return session.get(User, user_id)
+
+
 def get_user_by_email(*, session: Session, email: str) -> User | None:
     """The user with this e-mail, if any."""
     return session.exec(select(User).where(User.email == normalize_email(email))).first()
@@ -75,6 +81,14 @@ def list_users(
     if needle:
         users = [u for u in users if needle in u.name.lower() or needle in u.email or needle in u.handle]
     return sorted(users, key=lambda u: uk_sort_key(u.name))
+
+
+def list_users_by_id(*, session: Session, after_id: int | None = None, limit: int) -> list[User]:
+    """Every account in the order of its id, from after `after_id`, at most `limit` of them (the API's pages)."""
+    statement = select(User).order_by(col(User.id)).limit(limit)
+    if after_id is not None:
+        statement = statement.where(col(User.id) > after_id)
+    return list(session.exec(statement).all())
 
 
 def department_ids_by_user(*, session: Session, user_ids: Iterable[int]) -> dict[int, list[int]]:
@@ -134,7 +148,9 @@ def _check_handle_free(*, session: Session, handle: str, user_id: int | None) ->
 
 
 def _set_departments(*, session: Session, user: User, department_ids: list[int]) -> None:
-    known = set(session.exec(select(Department.id).where(col(Department.id).in_(department_ids))).all())
+    assert user.id is not None  # stored (flushed) before its departments are set
+    rows = session.exec(select(Department.id).where(col(Department.id).in_(department_ids))).all()
+    known = {i for i in rows if i is not None}
     missing = set(department_ids) - known
     if missing:
         raise InvalidInput("Unknown department: {ids}.", ids=", ".join(map(str, sorted(missing))))
@@ -144,7 +160,7 @@ def _set_departments(*, session: Session, user: User, department_ids: list[int])
         session.delete(row)
     session.flush()
     for department_id in sorted(known):
-        session.add(UserDepartment(user_id=user.id, department_id=department_id))  # type: ignore[arg-type]
+        session.add(UserDepartment(user_id=user.id, department_id=department_id))
     session.flush()
     if known - before:
         events.emit("user.departments_changed", session=session, user=user, added_department_ids=sorted(known - before))
@@ -264,11 +280,12 @@ def create_invite(*, session: Session, user: User, actor: User, valid_days: int,
     if not user.is_active:
         raise Conflict("{name} is deactivated. Activate the account before sending a link.", name=user.name)
     _close_open_invites(session=session, user=user)
+    assert user.id is not None  # read from the database
     token = new_token()
     session.add(
         Invite(
             token_hash=token_hash(token),
-            user_id=user.id,  # type: ignore[arg-type]
+            user_id=user.id,
             created_by_id=actor.id,
             expires_at=utcnow() + timedelta(days=valid_days),
         )
@@ -331,19 +348,40 @@ def update_profile(*, session: Session, user: User, data: ProfileUpdate) -> User
     return user
 
 
+def choose_language(*, session: Session, user: User | None, language: str) -> str:
+    """The interface language chosen from the switch (an unknown one means Ukrainian); kept on the user's account
+    when someone is signed in (the caller keeps it in a cookie too)."""
+    chosen = language if language in LANGUAGES else "uk"
+    if user is not None:
+        user.language = Language(chosen)
+        session.add(user)
+        session.commit()
+    return chosen
+
+
+def token_valid_days(*, choice: str) -> int | None:
+    """The account page's expiry choice: one of the offered numbers of days, or "never" (None)."""
+    if choice == "never":
+        return None
+    if choice not in {str(days) for days in TOKEN_VALIDITY_CHOICES}:
+        raise InvalidInput("Choose how long the token stays valid.")
+    return int(choice)
+
+
 def create_token(
     *, session: Session, user: User, name: str, valid_days: int | None = TOKEN_VALID_DAYS, ip: str = ""
 ) -> str:
     """A new personal API token valid for `valid_days` (None: no expiry); only its hash is kept, so it is shown once."""
     token = new_token("kolo_")
     expires_at = utcnow() + timedelta(days=valid_days) if valid_days is not None else None
+    assert user.id is not None  # read from the database
     row = ApiToken(
         token_hash=token_hash(token),
         prefix=token[:12],
         name=nfc(name.strip())[:100] or "API",
         user_id=user.id,
         expires_at=expires_at,
-    )  # type: ignore[arg-type]
+    )
     session.add(row)
     session.flush()
     audit.record(
@@ -440,7 +478,9 @@ def create_department(*, session: Session, data: DepartmentCreate, actor: User) 
 
 
 def rename_department(*, session: Session, department: Department, data: DepartmentCreate, actor: User) -> Department:
-    """Rename a department."""
+    """Rename a department (to a name that is not empty and not another department's)."""
+    if not data.name.strip():
+        raise InvalidInput("The name must not be empty.")
     name = nfc(data.name.strip())
     other = session.exec(select(Department).where(Department.name == name)).first()
     if other is not None and other.id != department.id:
@@ -461,6 +501,14 @@ def rename_department(*, session: Session, department: Department, data: Departm
     return department
 
 
+def save_department(*, session: Session, department_id: int | None, data: DepartmentCreate, actor: User) -> Department:
+    """Rename the department `department_id`, or create one when it is None (or 0)."""
+    if department_id:
+        department = get_department_or_raise(session=session, department_id=department_id)
+        return rename_department(session=session, department=department, data=data, actor=actor)
+    return create_department(session=session, data=data, actor=actor)
+
+
 def department_public(department: Department) -> DepartmentPublic:
     """What the API shows of a department."""
     return DepartmentPublic.model_validate(department)
@@ -475,5 +523,5 @@ def department_member_counts(*, session: Session) -> dict[int, int]:
     """How many people each department has."""
     from sqlalchemy import func
 
-    rows = session.exec(select(UserDepartment.department_id, func.count()).group_by(UserDepartment.department_id))
+    rows = session.exec(select(UserDepartment.department_id, func.count()).group_by(col(UserDepartment.department_id)))
     return {department_id: count for department_id, count in rows.all()}

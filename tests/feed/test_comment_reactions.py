@@ -14,8 +14,8 @@ from app.models.users import User
 from app.services import feed as feed_service
 from tests.conftest import sign_in, sign_in_page
 from tests.factories import make_user
-from tests.feed.test_pages import count_queries
 from tests.forms import find_form, send, submit
+from tests.queries import count_queries
 
 CSRF = "csrf_token"
 CSRF_REFUSED = "ключа безпеки"  # the 403 page's text when a form came without its token

@@ -5,23 +5,12 @@ from collections.abc import Callable
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.models.users import User
 from tests.conftest import sign_in
-from tests.factories import make_user
+from tests.factories import make_event, make_user
 from tests.forms import submit
 
 SEAT = "Звільнилося місце"
-EVENT = {
-    "body": "Тренінг з серцево-легеневої реанімації",
-    "kind": "event",
-    "event": {
-        "title": "СЛР для медсестер",
-        "format": "training",
-        "starts_at": "2030-03-10T10:00:00",
-        "ends_at": "2030-03-10T12:00:00",
-        "place": "Актова зала",
-        "capacity": 1,
-    },
-}
 
 
 def _people(session: Session, new_client: Callable[[], TestClient], count: int) -> list[TestClient]:
@@ -54,48 +43,47 @@ def _edit_places(client: TestClient, event_id: int, places: str):  # type: ignor
 
 class TestRaisingPlaces:
     def test_the_edit_page_promotes_the_waiting_list_in_the_order_people_joined(
-        self, manager_client: TestClient, manager_page: TestClient, session: Session, new_client
+        self, manager_client: TestClient, manager_page: TestClient, session: Session, manager: User, new_client
     ) -> None:  # type: ignore[no-untyped-def]
-        event = manager_client.post("/api/v1/posts", json=EVENT).json()["event"]
+        event_id = make_event(session, manager, capacity=1).id
         first, *waiting = _people(session, new_client, 4)
-        assert _answer(first, event["id"], "going") == "going"
+        assert _answer(first, event_id, "going") == "going"
         # The newest accounts join the waiting list first, so the order is not just the accounts' order.
         waiting.reverse()
-        assert [_answer(c, event["id"], "going") for c in waiting] == ["waitlisted"] * 3
+        assert [_answer(c, event_id, "going") for c in waiting] == ["waitlisted"] * 3
 
-        saved = _edit_places(manager_page, event["id"], "3")
+        saved = _edit_places(manager_page, event_id, "3")
 
         assert saved.status_code == 303
-        assert [_status(c, event["id"]) for c in waiting] == ["going", "going", "waitlisted"]
+        assert [_status(c, event_id) for c in waiting] == ["going", "going", "waitlisted"]
         assert [_seat_notices(c) for c in waiting] == [1, 1, 0]
-        shown = manager_client.get(f"/api/v1/events/{event['id']}").json()
+        shown = manager_client.get(f"/api/v1/events/{event_id}").json()
         assert (shown["going"], shown["waitlisted"], shown["is_full"]) == (3, 1, True)
-        assert "У листі очікування: 1" in manager_client.get(f"/events/{event['id']}").text
+        assert "У листі очікування: 1" in manager_client.get(f"/events/{event_id}").text
 
     def test_removing_the_limit_by_api_lets_everyone_waiting_in(
-        self, manager_client: TestClient, session: Session, new_client
+        self, manager_client: TestClient, session: Session, manager: User, new_client
     ) -> None:  # type: ignore[no-untyped-def]
-        event = manager_client.post("/api/v1/posts", json=EVENT).json()["event"]
+        event_id = make_event(session, manager, capacity=1).id
         first, *waiting = _people(session, new_client, 3)
-        _answer(first, event["id"], "going")
+        _answer(first, event_id, "going")
         for client in waiting:
-            _answer(client, event["id"], "going")
+            _answer(client, event_id, "going")
 
-        changed = manager_client.patch(f"/api/v1/events/{event['id']}", json={"capacity": None})
+        changed = manager_client.patch(f"/api/v1/events/{event_id}", json={"capacity": None})
 
         assert changed.status_code == 200, changed.text
         assert (changed.json()["capacity"], changed.json()["going"], changed.json()["waitlisted"]) == (None, 3, 0)
-        assert [_status(c, event["id"]) for c in waiting] == ["going", "going"]
+        assert [_status(c, event_id) for c in waiting] == ["going", "going"]
         assert [_seat_notices(c) for c in waiting] == [1, 1]
         assert _seat_notices(first) == 0
 
 
 class TestLoweringPlaces:
     def test_nobody_going_is_dropped_and_newcomers_wait(
-        self, manager_client: TestClient, session: Session, new_client
+        self, manager_client: TestClient, session: Session, manager: User, new_client
     ) -> None:  # type: ignore[no-untyped-def]
-        event = manager_client.post("/api/v1/posts", json={**EVENT, "event": {**EVENT["event"], "capacity": 3}})
-        event_id = event.json()["event"]["id"]
+        event_id = make_event(session, manager, capacity=3).id
         going = _people(session, new_client, 4)
         late = going.pop()
         for client in going:

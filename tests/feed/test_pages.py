@@ -1,14 +1,12 @@
 """Feed pages: the home feed, forms keeping the text, load more, post and event pages, query counts."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 
 from app.models.users import User
-from tests.conftest import sign_in, sign_in_page
+from tests.conftest import sign_in
+from tests.factories import make_department, make_post, make_user
 from tests.forms import find_form, parse, send, submit
+from tests.queries import count_queries
 
 CSRF = "csrf_token"
 CSRF_REFUSED = "ключа безпеки"  # the 403 page's text when a form came without its token
@@ -17,20 +15,6 @@ CSRF_REFUSED = "ключа безпеки"  # the 403 page's text when a form ca
 def _form(client: TestClient, files=None, **fields):  # type: ignore[no-untyped-def]
     """The feed's "Write a post" form, as the person fills it in on the home page."""
     return submit(client, "/", "/posts", {"kind": "tip", **fields}, files=files, follow_redirects=False)
-
-
-@contextmanager
-def count_queries(app) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(app.state.engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(app.state.engine, "before_cursor_execute", listener)
 
 
 class TestFeedPage:
@@ -102,16 +86,12 @@ class TestFeedPage:
 
 
 class TestPostPage:
-    def test_other_department_gets_404(self, session, manager_client: TestClient, new_client) -> None:  # type: ignore[no-untyped-def]
-        from tests.factories import make_user
-
+    def test_other_department_gets_404(self, session, manager: User, new_client) -> None:  # type: ignore[no-untyped-def]
         make_user(session, email="surgeon@kolo.test", name="Хірург Олег", departments=["Хірургія"])
-        departments = manager_client.get("/api/v1/departments").json()
-        listed = departments["items"] if isinstance(departments, dict) else departments
-        therapy = next(d["id"] for d in listed if d["name"] == "Терапія")
-        post = manager_client.post("/api/v1/posts", json={"body": "Лише терапія", "department_ids": [therapy]}).json()
+        therapy = make_department(session, name="Терапія").id
+        post = make_post(session, manager, body="Лише терапія", department_ids=[therapy])
         surgeon = sign_in(new_client(), "surgeon@kolo.test")
-        assert surgeon.get(post["url"]).status_code == 404
+        assert surgeon.get(f"/posts/{post.id}").status_code == 404
         assert "Лише терапія" not in surgeon.get("/").text
 
     def test_staff_cannot_pin_by_form(self, staff_page: TestClient) -> None:
@@ -224,30 +204,3 @@ class TestEvents:
         assert "DTSTART:20300310T080000Z" in ics.text and "SUMMARY:СЛР для медсестер" in ics.text
         page = manager_client.get(event["url"]).text
         assert "СЛР для медсестер" in page and "Учасники" in page
-
-
-class TestNotificationsPage:
-    def test_list_open_and_read_all(
-        self,
-        staff_client: TestClient,
-        manager_client: TestClient,  # type: ignore[no-untyped-def]
-        new_client,
-        staff,
-    ) -> None:
-        post = staff_client.post("/api/v1/posts", json={"body": "Моя порада"}).json()
-        manager_client.post(f"/api/v1/posts/{post['id']}/reactions", json={"emoji": "👍"})
-        manager_client.post(f"/api/v1/posts/{post['id']}/reactions", json={"emoji": "❤️"})
-        browser = sign_in_page(new_client(), staff.email)
-        page = browser.get("/notifications")
-        assert page.status_code == 200 and "×2" in page.text
-        assert "1" in browser.get("/notifications/bell").text
-        notification = browser.get("/api/v1/notifications").json()["items"][0]
-        opened = submit(browser, "/notifications", f"/notifications/{notification['id']}/open", follow_redirects=False)
-        assert opened.status_code == 303 and opened.headers["location"] == post["url"]
-        assert staff_client.get("/api/v1/notifications/unread-count").json()["unread"] == 0
-
-    def test_someone_elses_notification_is_404(self, staff_client: TestClient, manager_client: TestClient) -> None:
-        post = staff_client.post("/api/v1/posts", json={"body": "x"}).json()
-        manager_client.post(f"/api/v1/posts/{post['id']}/reactions", json={"emoji": "👍"})
-        notification = staff_client.get("/api/v1/notifications").json()["items"][0]
-        assert manager_client.post(f"/api/v1/notifications/{notification['id']}/read").status_code == 404

@@ -6,18 +6,11 @@ from sqlmodel import Session, select
 from app.models.feed import Post
 from app.models.users import Department, User
 from app.services import users as users_service
+from tests.factories import make_department
 from tests.forms import find_form, submit
 
 REFUSED = "Адресувати допис можна лише своїм відділенням або всім."
 EVENT = {"title": "Семінар з гігієни рук", "starts_at": "2030-01-10T09:00:00Z", "ends_at": "2030-01-10T10:00:00Z"}
-
-
-def _department(session: Session, name: str) -> int:
-    """The id of the named department (created when new)."""
-    department_id = users_service.ensure_department(session=session, name=name).id
-    session.commit()
-    assert department_id is not None
-    return department_id
 
 
 def _posts(session: Session) -> list[str]:
@@ -28,7 +21,7 @@ def _posts(session: Session) -> list[str]:
 
 class TestTheApi:
     def test_staff_cannot_post_to_another_department(self, session: Session, staff_client: TestClient) -> None:
-        surgery = _department(session, "Хірургія")
+        surgery = make_department(session, name="Хірургія").id
         response = staff_client.post("/api/v1/posts", json={"body": "Лише для хірургії", "department_ids": [surgery]})
         assert response.status_code == 422 and response.json()["detail"] == REFUSED
         assert _posts(session) == []
@@ -38,12 +31,13 @@ class TestTheApi:
     ) -> None:
         therapy = users_service.department_ids_of(session=session, user=staff)[0]
         response = staff_client.post(
-            "/api/v1/posts", json={"body": "Для обох", "department_ids": [therapy, _department(session, "Хірургія")]}
+            "/api/v1/posts",
+            json={"body": "Для обох", "department_ids": [therapy, make_department(session, name="Хірургія").id]},
         )
         assert response.status_code == 422 and response.json()["detail"] == REFUSED
 
     def test_nor_announce_an_event_there(self, session: Session, staff_client: TestClient) -> None:
-        surgery = _department(session, "Хірургія")
+        surgery = make_department(session, name="Хірургія").id
         response = staff_client.post(
             "/api/v1/posts", json={"body": "Запрошуємо", "kind": "event", "event": EVENT, "department_ids": [surgery]}
         )
@@ -62,7 +56,7 @@ class TestTheApi:
     def test_managers_and_admins_address_any_department(
         self, session: Session, manager_client: TestClient, admin_client: TestClient
     ) -> None:
-        surgery = _department(session, "Хірургія")
+        surgery = make_department(session, name="Хірургія").id
         for client in (manager_client, admin_client):
             response = client.post("/api/v1/posts", json={"body": "Нарада хірургів", "department_ids": [surgery]})
             assert response.status_code == 201 and response.json()["department_ids"] == [surgery]
@@ -72,25 +66,25 @@ class TestTheApi:
         post = staff_client.post("/api/v1/posts", json={"body": "Для терапії", "department_ids": [therapy]}).json()
         edited = staff_client.patch(
             f"/api/v1/posts/{post['id']}",
-            json={"body": "Для терапії (оновлено)", "department_ids": [_department(session, "Хірургія")]},
+            json={"body": "Для терапії (оновлено)", "department_ids": [make_department(session, name="Хірургія").id]},
         )
         assert edited.status_code == 200 and edited.json()["department_ids"] == [therapy]
 
 
 class TestThePage:
     def test_the_form_offers_only_the_authors_departments(self, session: Session, staff_page: TestClient) -> None:
-        _department(session, "Хірургія")
+        make_department(session, name="Хірургія")
         page = staff_page.get("/").text
         picker = page.split("Хто бачить")[1].split("</fieldset>")[0]
         assert "Терапія" in picker and "Хірургія" not in picker
 
     def test_a_manager_is_offered_every_department(self, session: Session, manager_page: TestClient) -> None:
-        _department(session, "Хірургія")
+        make_department(session, name="Хірургія")
         picker = manager_page.get("/").text.split("Хто бачить")[1].split("</fieldset>")[0]
         assert "Терапія" in picker and "Хірургія" in picker
 
     def test_a_forged_department_comes_back_with_the_text_kept(self, session: Session, staff_page: TestClient) -> None:
-        surgery = _department(session, "Хірургія")
+        surgery = make_department(session, name="Хірургія").id
         response = submit(
             staff_page,
             "/",

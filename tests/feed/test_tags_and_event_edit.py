@@ -1,23 +1,12 @@
 """Tags shown once and written one way in the feed and the knowledge base; the organizer's event edit page."""
 
 from fastapi.testclient import TestClient
+from sqlmodel import Session
 
+from app.models.users import User
 from app.text import normalize_tag
+from tests.factories import make_event
 from tests.forms import find_form, submit
-
-EVENT = {
-    "body": "Тренінг з серцево-легеневої реанімації",
-    "kind": "event",
-    "event": {
-        "title": "СЛР для медсестер",
-        "format": "training",
-        "starts_at": "2030-03-10T10:00:00",
-        "ends_at": "2030-03-10T12:00:00",
-        "place": "Актова зала",
-        "capacity": 10,
-    },
-}
-
 
 CHANGES = {
     "event_title": "СЛР для медсестер",
@@ -66,33 +55,38 @@ class TestTags:
 
 class TestEventEditPage:
     def test_organizer_changes_the_event_and_attendees_are_told(
-        self, manager_client: TestClient, manager_page: TestClient, staff_client: TestClient
+        self,
+        manager_client: TestClient,
+        manager_page: TestClient,
+        staff_client: TestClient,
+        session: Session,
+        manager: User,
     ) -> None:
-        event = manager_client.post("/api/v1/posts", json=EVENT).json()["event"]
-        staff_client.post(f"/api/v1/events/{event['id']}/rsvp", json={"status": "going"})
-        form = manager_page.get(f"/events/{event['id']}/edit")
+        event_id = make_event(session, manager, capacity=10).id
+        staff_client.post(f"/api/v1/events/{event_id}/rsvp", json={"status": "going"})
+        form = manager_page.get(f"/events/{event_id}/edit")
         assert form.status_code == 200 and 'value="2030-03-10T10:00"' in form.text  # shown in Kyiv time
-        saved = _edit(manager_page, event["id"])
-        assert saved.status_code == 303 and saved.headers["location"] == f"/events/{event['id']}"
-        changed = staff_client.get(f"/api/v1/events/{event['id']}").json()
+        saved = _edit(manager_page, event_id)
+        assert saved.status_code == 303 and saved.headers["location"] == f"/events/{event_id}"
+        changed = staff_client.get(f"/api/v1/events/{event_id}").json()
         assert changed["starts_at"].startswith("2030-03-11T12:00") and changed["place"] == "Навчальний клас, 2 поверх"
         assert changed["capacity"] == 12
         texts = [n["text"] for n in staff_client.get("/api/v1/notifications").json()["items"]]
         assert any("СЛР для медсестер" in t for t in texts)
-        assert "Змінити подію" in manager_client.get(f"/events/{event['id']}").text
+        assert "Змінити подію" in manager_client.get(f"/events/{event_id}").text
 
-    def test_a_mistake_keeps_what_was_typed(self, manager_client: TestClient, manager_page: TestClient) -> None:
-        event = manager_client.post("/api/v1/posts", json=EVENT).json()["event"]
-        bad = _edit(manager_page, event["id"], event_ends_at="2030-03-11T13:00", event_place="Конференц-зала")
+    def test_a_mistake_keeps_what_was_typed(self, session: Session, manager: User, manager_page: TestClient) -> None:
+        event_id = make_event(session, manager, capacity=10).id
+        bad = _edit(manager_page, event_id, event_ends_at="2030-03-11T13:00", event_place="Конференц-зала")
         assert bad.status_code == 422 and 'value="Конференц-зала"' in bad.text and "пізніше" in bad.text
 
-    def test_only_the_organizer_may_change_it(self, manager_client: TestClient, staff_page: TestClient) -> None:
-        event = manager_client.post("/api/v1/posts", json=EVENT).json()["event"]
-        url = f"/events/{event['id']}/edit"
+    def test_only_the_organizer_may_change_it(self, session: Session, manager: User, staff_page: TestClient) -> None:
+        event_id = make_event(session, manager, capacity=10).id
+        url = f"/events/{event_id}/edit"
         assert staff_page.get(url).status_code == 403
         # Deliberately forged: the edit sent with the token of the staff member's own feed form, so the refusal is
         # about who may change the event and not about a missing token.
         token = dict(find_form(staff_page.get("/").text, "/posts", "/").fields)["csrf_token"]
         refused = staff_page.post(url, data={**CHANGES, "csrf_token": token}, follow_redirects=False)
         assert refused.status_code == 403 and "ключа безпеки" not in refused.text
-        assert "Змінити подію" not in staff_page.get(f"/events/{event['id']}").text
+        assert "Змінити подію" not in staff_page.get(f"/events/{event_id}").text

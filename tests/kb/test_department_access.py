@@ -2,22 +2,13 @@
 
 import pytest
 
-from app.models.kb import ArticleUpdate
 from app.models.users import UserUpdate
-from app.services.kb import articles
 from app.services.kb.search import ArticleSource
 from app.services.search.keys import reader_keys
 from app.services.users import department_ids_of, update_user
 from tests.conftest import sign_in
-from tests.factories import make_user
+from tests.factories import set_article_departments
 from tests.kb.helpers import make_article, publish
-
-
-@pytest.fixture
-def surgery_head(session):
-    return make_user(
-        session, email="surgery-head@kolo.test", name="Ґудзь Євгенія", role="manager", departments=["Хірургія"]
-    )
 
 
 @pytest.fixture
@@ -26,12 +17,7 @@ def therapy_only(session, manager, staff):
     article = make_article(
         session, staff, title="Протокол терапії", body="Лише для терапії.", requires_acknowledgement=True
     )
-    articles.save_article(
-        session=session,
-        user=manager,
-        article=article,
-        data=ArticleUpdate(department_ids=department_ids_of(session=session, user=manager)),
-    )
+    set_article_departments(session, article, manager, department_ids_of(session=session, user=manager))
     return publish(session, article, manager)
 
 

@@ -5,17 +5,16 @@ import unicodedata
 
 from sqlmodel import select
 
-from app.models.kb import CategoryCreate, KbCategory
+from app.models.kb import KbCategory
 from app.services.kb import categories, importing
+from tests.factories import make_category
 from tests.forms import submit
 
 
 def _protocols(session, manager) -> KbCategory:  # type: ignore[no-untyped-def]
     """«Клінічні протоколи» with its subcategory «Інфекційний контроль», as the demo has them."""
-    parent = categories.create_category(session=session, user=manager, data=CategoryCreate(name="Клінічні протоколи"))
-    return categories.create_category(
-        session=session, user=manager, data=CategoryCreate(name="Інфекційний контроль", parent_id=parent.id)
-    )
+    parent = make_category(session, manager, name="Клінічні протоколи")
+    return make_category(session, manager, name="Інфекційний контроль", parent=parent)
 
 
 def _jsonl(*entries: dict[str, str]) -> bytes:
@@ -35,7 +34,7 @@ class TestMatching:
         assert len(session.exec(select(KbCategory)).all()) == 2
 
     def test_apostrophe_variants_are_one_name(self, session, manager):
-        existing = categories.create_category(session=session, user=manager, data=CategoryCreate(name="Обов'язкове"))
+        existing = make_category(session, manager, name="Обов'язкове")
         for apostrophe in "’ʼ`":
             assert categories.find_or_create(session=session, path=f"обов{apostrophe}язкове").id == existing.id
 

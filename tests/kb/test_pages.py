@@ -3,7 +3,7 @@
 import re
 
 from tests.conftest import sign_in
-from tests.factories import make_user
+from tests.factories import make_user, set_article_departments
 from tests.forms import find_form, parse, send, submit
 from tests.kb.helpers import make_article, publish, save
 
@@ -30,16 +30,9 @@ class TestBrowseAndRead:
         surgeon = make_user(session, email="surgeon@kolo.test", departments=["Хірургія"])
         article = make_article(session, surgeon, title="Для хірургії")
         publish(session, article, manager)
-        from app.models.kb import ArticleUpdate
-        from app.services.kb import articles
         from app.services.users import department_ids_of
 
-        articles.save_article(
-            session=session,
-            user=manager,
-            article=article,
-            data=ArticleUpdate(department_ids=department_ids_of(session=session, user=surgeon)),
-        )
+        set_article_departments(session, article, manager, department_ids_of(session=session, user=surgeon))
         assert staff_client.get("/kb/dlia-khirurhii").status_code == 404
         assert staff_client.get("/kb/dlia-khirurhii/history").status_code == 404
         assert "Для хірургії" not in staff_client.get("/kb").text

@@ -13,13 +13,6 @@ from tests.forms import submit
 from tests.kb.helpers import make_article, save
 
 
-@pytest.fixture
-def surgery_head(session):  # type: ignore[no-untyped-def]
-    return make_user(
-        session, email="surgery-head@kolo.test", name="Ґудзь Євгенія", role="manager", departments=["Хірургія"]
-    )
-
-
 def _review_requests(session) -> set[int]:  # type: ignore[no-untyped-def]
     session.expire_all()
     return {n.recipient_id for n in session.exec(select(Notification).where(Notification.kind == "kb.submitted"))}

@@ -7,24 +7,16 @@ import pytest
 from sqlmodel import select
 
 from app.models.audit import AuditEvent
-from app.models.kb import ArticleUpdate, KbArticle
+from app.models.kb import KbArticle
 from app.models.uploads import Upload
-from app.services.kb import articles
 from app.services.users import department_ids_of
 from tests.conftest import sign_in
-from tests.factories import make_user
+from tests.factories import make_user, set_article_departments
 from tests.forms import parse, submit
 from tests.kb.helpers import make_article, publish
 
 PDF = b"%PDF-1.4\n%test\n"
 LINKED = re.compile(r'<a href="/kb/chernetka" class="wikilink"[^>]*>Чернетка керівника</a>')
-
-
-@pytest.fixture
-def surgery_head(session):  # type: ignore[no-untyped-def]
-    return make_user(
-        session, email="surgery-head@kolo.test", name="Ґудзь Євгенія", role="manager", departments=["Хірургія"]
-    )
 
 
 @pytest.fixture
@@ -177,12 +169,7 @@ class TestWikiLinks:
     def test_each_reader_gets_their_own_links(self, staff_client, manager_client, session, manager, surgeon):
         make_article(session, manager, title="Чернетка керівника", slug="chernetka")
         surgery = make_article(session, surgeon, title="Хірургічний протокол", slug="khirurhiia")
-        articles.save_article(
-            session=session,
-            user=manager,
-            article=surgery,
-            data=ArticleUpdate(department_ids=department_ids_of(session=session, user=surgeon)),
-        )
+        set_article_departments(session, surgery, manager, department_ids_of(session=session, user=surgeon))
         publish(session, surgery, manager)
         source = publish(
             session, make_article(session, manager, title="Зміст", body="[[chernetka]] і [[khirurhiia]]"), manager

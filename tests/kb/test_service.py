@@ -12,7 +12,7 @@ from app.models.notifications import Notification
 from app.services import users as users_service
 from app.services.kb import acknowledgements, articles, importing, reviews
 from app.services.kb.search import ArticleSource
-from tests.factories import make_user
+from tests.factories import make_user, set_article_departments
 from tests.kb.helpers import make_article, publish
 
 
@@ -26,9 +26,7 @@ class TestSearchSource:
         assert source.load(session, [article.id])[0].visibility == ["all"]
         surgeon = make_user(session, email="o@kolo.test", departments=["Хірургія"])
         therapy = users_service.department_ids_of(session=session, user=manager)
-        articles.save_article(
-            session=session, user=manager, article=article, data=ArticleUpdate(department_ids=therapy)
-        )
+        set_article_departments(session, article, manager, therapy)
         assert f"dept:{therapy[0]}" in source.load(session, [article.id])[0].visibility
         assert source.readable_ids(session, surgeon, [article.id]) == set()
         assert source.readable_ids(session, staff, [article.id]) == {article.id}

@@ -1,41 +1,20 @@
-"""Onboarding test data: a template with every task kind, people, a published guide."""
+"""Onboarding test data, made with `tests.factories`: a template with every task kind, people, a published guide."""
 
 from datetime import date
 
 from sqlmodel import Session
 
-from app.models.kb import ArticleStatus, KbArticle
-from app.models.onboarding import (
-    AssignmentCreate,
-    Checklist,
-    ChecklistCreate,
-    ChecklistTaskCreate,
-    OnboardingAssignment,
-    SectionCreate,
-    TaskKind,
-)
+from app.models.kb import KbArticle
+from app.models.onboarding import Checklist, ChecklistTaskCreate, OnboardingAssignment, TaskKind
 from app.models.users import User
-from app.services.onboarding import assignments, checklists
-from tests.factories import make_user
-
-MONDAY = date(2026, 11, 30)
+from tests.factories import MONDAY, make_checklist, make_plan, make_user, publish_article
+from tests.factories import make_article as make_draft
 
 
 def make_article(session: Session, author: User, slug: str = "hihiiena-ruk") -> KbArticle:
-    """A published guide that asks for acknowledgement."""
-    article = KbArticle(
-        slug=slug,
-        title="Гігієна рук",
-        status=ArticleStatus.published,
-        author_id=author.id,  # type: ignore[arg-type]
-        owner_id=author.id,
-        requires_acknowledgement=True,
-        current_major=1,
-    )  # type: ignore[arg-type]
-    session.add(article)
-    session.commit()
-    session.refresh(article)
-    return article
+    """A published guide that asks for acknowledgement (the author, a manager, publishes it)."""
+    draft = make_draft(session, author, title="Гігієна рук", slug=slug, requires_acknowledgement=True)
+    return publish_article(session, draft, author)
 
 
 def make_template(
@@ -68,8 +47,7 @@ def make_template(
                 due_offset_days=2,
             )
         )
-    data = ChecklistCreate(name=name, sections=[SectionCreate(title="День перший", tasks=tasks)])
-    return checklists.create_checklist(session=session, actor=manager, data=data)
+    return make_checklist(session, manager, name=name, section="День перший", tasks=tasks)
 
 
 def make_people(session: Session) -> dict[str, User]:
@@ -104,13 +82,14 @@ def assign(
     mentor: str | None = "mentor",
 ) -> OnboardingAssignment:
     """Assign the template to the new hire with the mentor."""
-    data = AssignmentCreate(
-        user_id=people[hire].id,
-        template_id=template.id,
-        start_date=start,  # type: ignore[arg-type]
-        mentor_id=people[mentor].id if mentor else None,
+    return make_plan(
+        session,
+        people["manager"],
+        hire=people[hire],
+        checklist=template,
+        start=start,
+        mentor=people[mentor] if mentor else None,
     )
-    return assignments.assign_template(session=session, actor=people["manager"], data=data, holidays=[])
 
 
 def submit(client, url, data):  # type: ignore[no-untyped-def]

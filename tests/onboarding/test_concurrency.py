@@ -3,7 +3,6 @@
 import threading
 from collections.abc import Callable
 
-from sqlalchemy import event
 from sqlmodel import Session, select
 
 from app.models.onboarding import OnboardingAssignedTask, OnboardingAssignment, TaskKind
@@ -13,6 +12,7 @@ from app.services.onboarding import dashboard, tasks
 from app.services.onboarding.workdays import local_today
 from tests.conftest import sign_in
 from tests.onboarding.helpers import assign, make_people, make_template
+from tests.queries import count_queries
 
 
 def _at_once(engine, *actions: Callable[[Session], None]) -> list[BaseException]:
@@ -77,25 +77,13 @@ class TestConcurrentTicks:
 
 
 class TestDashboardQueries:
-    def _count_queries(self, engine, action: Callable[[], object]) -> int:
-        statements: list[str] = []
-
-        def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-            statements.append(statement)
-
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            action()
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        return len(statements)
-
     def test_dashboard_queries_do_not_grow_with_the_number_of_plans(self, app, session, new_client):
         people = make_people(session)
         template = make_template(session, people["manager"])
         assign(session, people, template)
         client = sign_in(new_client(), people["manager"].email)
-        few = self._count_queries(app.state.engine, lambda: client.get("/onboarding/dashboard"))
+        with count_queries(app) as few:
+            client.get("/onboarding/dashboard")
         for name in ("mentor", "other"):
             if name == "other":
                 therapy = users_service.department_ids_of(session=session, user=people["manager"])
@@ -106,8 +94,9 @@ class TestDashboardQueries:
                     data=UserUpdate(department_ids=therapy),
                 )
             assign(session, people, template, hire=name, mentor=None)
-        many = self._count_queries(app.state.engine, lambda: client.get("/onboarding/dashboard"))
-        assert many == few
+        with count_queries(app) as many:
+            client.get("/onboarding/dashboard")
+        assert len(many) == len(few)
         rows = dashboard.dashboard_rows(
             session=session, user=people["manager"], filters=dashboard.DashboardFilters(), today=local_today()
         )

@@ -8,11 +8,11 @@ import pytest
 from sqlmodel import select
 
 from app.errors import InvalidInput
-from app.models.kb import ArticleUpdate
 from app.models.onboarding import OnboardingAssignedTask, OnboardingAssignment, TaskKind, TaskStatus
-from app.services.kb import access, articles, lifecycle
+from app.services.kb import access, lifecycle
 from app.services.onboarding import tasks
 from app.services.users import department_ids_of
+from tests.factories import set_article_departments
 from tests.kb.helpers import make_article as draft
 from tests.kb.helpers import publish
 from tests.onboarding.helpers import assign, make_head_of_both, make_template, submit
@@ -26,12 +26,7 @@ CONFIRM = "Підтвердити виконання"
 def _surgery_only(session, people, guide):
     """Surgery's head narrows the guide's audience to Surgery."""
     head = people["other_manager"]
-    return articles.save_article(
-        session=session,
-        user=head,
-        article=guide,
-        data=ArticleUpdate(department_ids=department_ids_of(session=session, user=head)),
-    )
+    return set_article_departments(session, guide, head, department_ids_of(session=session, user=head))
 
 
 @pytest.fixture
@@ -136,9 +131,7 @@ class TestANewHireWhoCannotAcknowledgeTheGuide:
     def test_a_request_stays_confirmable_when_the_guide_opens_again(self, session, people, plan):
         guide = _surgery_only(session, people, plan.guide)
         tasks.request_signoff(session=session, actor=people["hire"], task_id=plan.read.id)
-        articles.save_article(
-            session=session, user=people["other_manager"], article=guide, data=ArticleUpdate(department_ids=[])
-        )
+        set_article_departments(session, guide, people["other_manager"], [])
         access.check_readable(session=session, user=people["hire"], article=guide)  # theirs to read again
         assert tasks.sign_off(session=session, actor=people["mentor"], task_id=plan.read.id).status == TaskStatus.done
 

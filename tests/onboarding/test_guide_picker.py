@@ -2,9 +2,8 @@
 
 import pytest
 
-from app.models.kb import ArticleUpdate
-from app.services.kb import articles
 from app.services.users import department_ids_of
+from tests.factories import set_article_departments
 from tests.kb.helpers import make_article, publish
 from tests.onboarding.helpers import make_head_of_both, make_template, submit
 
@@ -14,12 +13,7 @@ REFUSED = "немає, або у вас немає доступу до неї"
 def _department_only(session, manager, title):
     """A published guide only for the manager's departments."""
     article = make_article(session, manager, title=title, body="Лише для свого відділення.")
-    articles.save_article(
-        session=session,
-        user=manager,
-        article=article,
-        data=ArticleUpdate(department_ids=department_ids_of(session=session, user=manager)),
-    )
+    set_article_departments(session, article, manager, department_ids_of(session=session, user=manager))
     return publish(session, article, manager)
 
 

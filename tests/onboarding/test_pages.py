@@ -56,7 +56,7 @@ class TestMyOnboarding:
         assert "50%" in client.get("/").text
 
     def test_home_page_queries_do_not_grow_with_tasks(self, app, as_, session, people):
-        from tests.feed.test_pages import count_queries
+        from tests.queries import count_queries
 
         article = make_article(session, people["manager"])
         every_kind = {"article_id": article.id, "meet_user_id": people["mentor"].id}

@@ -18,7 +18,9 @@ def test_templates_are_for_managers_with_their_task_instructions(session):
     assert ChecklistSource().readable_ids(session, people["manager"], [template.id]) == {template.id}
 
 
-def test_a_new_hire_finds_only_their_own_tasks(session):
+def test_a_plans_tasks_are_found_by_whoever_may_see_the_plan(session):
+    """The new hire, their mentor and the department's managers (and admins) read the plan, so they find its tasks;
+    nobody else does (the index once carried only the new hire's key)."""
     people = make_people(session)
     plan = assign(session, people, make_template(session, people["manager"]))
     ids = list(
@@ -27,7 +29,11 @@ def test_a_new_hire_finds_only_their_own_tasks(session):
     keys = set(session.exec(select(SearchOutbox.key)).all())
     assert {f"task:{i}" for i in ids} <= keys
     docs = TaskSource().load(session, ids)
-    assert {tuple(d.visibility) for d in docs} == {(f"user:{people['hire'].id}",)}
+    department = plan.department_id
+    expected = (f"user:{people['hire'].id}", f"user:{people['mentor'].id}", "role:admin", f"managers:{department}")
+    assert department is not None and {tuple(d.visibility) for d in docs} == {expected}
     assert TaskSource().readable_ids(session, people["hire"], ids) == set(ids)
+    assert TaskSource().readable_ids(session, people["mentor"], ids) == set(ids)
+    assert TaskSource().readable_ids(session, people["manager"], ids) == set(ids)
     assert TaskSource().readable_ids(session, people["other"], ids) == set()
     assert TaskSource().readable_ids(session, people["other_manager"], ids) == set()

@@ -10,16 +10,13 @@ from sqlmodel import select
 from app.models.onboarding import (
     AssignmentCreate,
     Checklist,
-    ChecklistCreate,
-    ChecklistTaskCreate,
     OnboardingAssignment,
     OnboardingRule,
-    SectionCreate,
 )
 from app.services import users as users_service
 from app.services.onboarding import assignments, checklists
 from tests.conftest import sign_in
-from tests.factories import make_user
+from tests.factories import make_checklist, make_user
 from tests.forms import find_form, submit
 from tests.onboarding.helpers import MONDAY, assign
 
@@ -35,16 +32,6 @@ def _department(session, people, name):
     return users_service.department_ids_of(session=session, user=people[name])[0]
 
 
-def _make(session, actor, department_ids):
-    """A template with one task, made through the service."""
-    data = ChecklistCreate(
-        name=NAME,
-        department_ids=department_ids,
-        sections=[SectionCreate(title="День перший", tasks=[ChecklistTaskCreate(title="Отримати бейдж", kind="do")])],
-    )
-    return checklists.create_checklist(session=session, actor=actor, data=data)
-
-
 @pytest.fixture
 def admin(session):
     """An administrator."""
@@ -54,7 +41,9 @@ def admin(session):
 @pytest.fixture
 def therapy(session, people):
     """Therapy's template (for Therapy), its task, and an open plan of Therapy's new hire from it."""
-    template = _make(session, people["manager"], [_department(session, people, "manager")])
+    template = make_checklist(
+        session, people["manager"], name=NAME, department_ids=[_department(session, people, "manager")]
+    )
     plan = assign(session, people, template)
     task_id = checklists.checklist_structure(session=session, template=template)[0][1][0].id
     return SimpleNamespace(id=template.id, task_id=task_id, plan_id=plan.id, url=f"/onboarding/templates/{template.id}")
@@ -236,7 +225,7 @@ class TestAWholeHospitalTemplate:
     @pytest.fixture
     def general(self, session, admin):
         """A template for no department, made by an admin."""
-        return _make(session, admin, [])
+        return make_checklist(session, admin, name=NAME, department_ids=[])
 
     def test_only_admins_change_it(self, as_, new_client, session, people, admin, general):
         url = f"/api/v1/onboarding/templates/{general.id}"

@@ -1,18 +1,20 @@
 """The Host header: only known hosts are answered, KOLO_BASE_URL builds absolute links, KOLO_FORCE_HTTPS secures
 cookies behind a TLS proxy, and `kolo serve` passes the proxy options to uvicorn."""
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from sqlmodel import Session
 
 from app import cli
 from app.config import Settings
 from app.main import create_app
 from tests.conftest import sign_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_event
 
 BASE_URL = "https://kolo.hospital.example"
 
@@ -64,23 +66,21 @@ def test_an_invite_link_uses_the_base_url_not_the_host_header(settings: Settings
     assert created.json()["invite_url"].startswith(f"{BASE_URL}/invite/")
 
 
-def test_an_event_file_links_to_the_base_url(settings: Settings, manager: Any) -> None:
+def test_an_event_file_links_to_the_base_url(settings: Settings, session: Session, manager: Any) -> None:
+    event = make_event(
+        session,
+        manager,
+        title="Гігієна рук",
+        body="Семінар з гігієни рук",
+        format="seminar",
+        starts_at=datetime(2030, 1, 10, 9, 0, tzinfo=UTC),
+        ends_at=datetime(2030, 1, 10, 10, 0, tzinfo=UTC),
+        place="",
+    )
     with _client(settings, "https", base_url=BASE_URL) as browser:
         sign_in(browser, manager.email, PASSWORD)
-        post = browser.post(
-            "/api/v1/posts",
-            json={
-                "body": "Семінар з гігієни рук",
-                "kind": "event",
-                "event": {
-                    "title": "Гігієна рук",
-                    "starts_at": "2030-01-10T09:00:00Z",
-                    "ends_at": "2030-01-10T10:00:00Z",
-                },
-            },
-        ).json()
-        ics = browser.get(f"/events/{post['event']['id']}/event.ics", headers={"Host": "127.0.0.1:8000"})
-    assert f"URL:{BASE_URL}/events/{post['event']['id']}" in ics.text
+        ics = browser.get(f"/events/{event.id}/event.ics", headers={"Host": "127.0.0.1:8000"})
+    assert f"URL:{BASE_URL}/events/{event.id}" in ics.text
 
 
 def test_without_a_base_url_links_use_the_allowed_host_asked_for(admin_client: TestClient) -> None:

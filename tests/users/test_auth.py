@@ -106,6 +106,11 @@ class TestCsrf:
         response = staff_page.post("/account/tokens", data={"name": "x"})  # deliberately without the csrf_token
         assert response.status_code == 403 and CSRF_REFUSED in response.text
 
+    def test_a_file_in_place_of_the_token_is_403_not_a_crash(self, staff_page):
+        files = {"csrf_token": ("token.txt", b"0" * 64, "text/plain")}
+        response = staff_page.post("/account/tokens", data={"name": "x"}, files=files)
+        assert response.status_code == 403 and CSRF_REFUSED in response.text
+
     def test_login_form_without_csrf_is_403(self, client, staff):
         client.get("/login")  # a visitor who has the page (and its cookie) but sends the form without the token
         response = client.post("/login", data={"email": staff.email, "password": PASSWORD})

@@ -8,9 +8,10 @@ from fastapi.responses import RedirectResponse, Response
 from app.deps import CurrentUser, ManagerUser, SessionDep
 from app.errors import AppError, InvalidInput
 from app.i18n import gettext, zone
-from app.models.feed import REACTIONS, EventFormat, RsvpStatus
-from app.routers.feed.forms import CommentForm, EventForm, event_form, to_event_update
+from app.models.feed import REACTIONS, CommentCreate, EventFormat
+from app.routers.feed.forms import CommentForm, EventForm, PinForm, ReactionForm, RsvpForm, event_form, to_event_update
 from app.routers.feed.pages import detail_context
+from app.routers.forms import form_error
 from app.services import feed as feed_service
 from app.services.feed import access as feed_access
 from app.templating import render, request_language
@@ -29,13 +30,14 @@ def create_comment_page(
     """Comment or reply; on a mistake the post comes back with the typed text kept."""
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
     try:
-        comment = feed_service.create_comment(session=session, user=user, post=post, data=form)  # type: ignore[arg-type]
+        data = CommentCreate(body=form.body, parent_id=form.parent_id)
+        comment = feed_service.create_comment(session=session, user=user, post=post, data=data)
     except AppError as error:
         session.rollback()
         context = {
             **detail_context(session, user, post_id),
             "comment_form": form,
-            "error": error.detail(request_language(request)),
+            "error": form_error(request, error),
         }
         return render(request, "feed/detail.html", context, status_code=error.status_code)
     return _back(post_id, f"#comment-{comment.id}")
@@ -51,11 +53,11 @@ def delete_comment_page(session: SessionDep, user: CurrentUser, comment_id: int)
 
 @pages.post("/posts/{post_id}/reactions")
 def toggle_reaction_page(
-    request: Request, session: SessionDep, user: CurrentUser, post_id: int, emoji: Annotated[str, Form()]
+    request: Request, session: SessionDep, user: CurrentUser, post_id: int, form: Annotated[ReactionForm, Form()]
 ) -> Response:
     """Add or take back a reaction; htmx swaps just the reaction bar."""
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
-    feed_service.toggle_reaction(session=session, user=user, post=post, emoji=emoji)
+    feed_service.toggle_reaction(session=session, user=user, post=post, emoji=form.emoji)
     if request.headers.get("hx-request"):
         public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
         return render(
@@ -68,11 +70,11 @@ def toggle_reaction_page(
 
 @pages.post("/comments/{comment_id}/reactions")
 def toggle_comment_reaction_page(
-    request: Request, session: SessionDep, user: CurrentUser, comment_id: int, emoji: Annotated[str, Form()]
+    request: Request, session: SessionDep, user: CurrentUser, comment_id: int, form: Annotated[ReactionForm, Form()]
 ) -> Response:
     """Add or take back a reaction to a comment; htmx swaps just that comment's reaction bar."""
     comment = feed_service.get_comment_or_raise(session=session, user=user, comment_id=comment_id)
-    feed_service.toggle_comment_reaction(session=session, user=user, comment=comment, emoji=emoji)
+    feed_service.toggle_comment_reaction(session=session, user=user, comment=comment, emoji=form.emoji)
     if request.headers.get("hx-request"):
         counts = feed_service.count_comment_reactions(session=session, user=user, comment_ids=[comment_id])
         return render(
@@ -91,12 +93,10 @@ def toggle_comment_reaction_page(
 
 
 @pages.post("/posts/{post_id}/pin")
-def pin_post_page(
-    session: SessionDep, user: ManagerUser, post_id: int, pinned_until: Annotated[str, Form()] = ""
-) -> Response:
+def pin_post_page(session: SessionDep, user: ManagerUser, post_id: int, form: Annotated[PinForm, Form()]) -> Response:
     """Pin a post (managers), optionally until a date."""
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
-    until = feed_service.end_of_day(pinned_until, user.timezone) if pinned_until else None
+    until = feed_service.end_of_day(form.pinned_until, user.timezone) if form.pinned_until else None
     feed_service.pin_post(session=session, user=user, post=post, pinned_until=until)
     return _back(post_id)
 
@@ -153,8 +153,9 @@ def reads_csv(request: Request, session: SessionDep, user: ManagerUser, post_id:
 def event_page(request: Request, session: SessionDep, user: CurrentUser, event_id: int) -> Response:
     """An event: its post, RSVP buttons, and for the organizer the attendee list."""
     event, post = feed_service.get_event_or_raise(session=session, user=user, event_id=event_id)
-    context = detail_context(session, user, post.id)  # type: ignore[arg-type]
-    if post.author_id == user.id or user.is_manager:
+    assert post.id is not None  # read from the database
+    context = detail_context(session, user, post.id)
+    if feed_access.can_see_attendees(user, post):
         rsvps = feed_service.list_rsvps(session=session, user=user, event=event, post=post)
         context["rsvps"] = rsvps
         context["rsvp_people"] = feed_service.authors_by_id(session=session, user_ids={r.user_id for r in rsvps})
@@ -184,17 +185,17 @@ def update_event_page(
             "event_id": event_id,
             "form": form,
             "formats": list(EventFormat),
-            "error": error.detail(request_language(request)),
+            "error": form_error(request, error),
         }
         return render(request, "feed/event_edit.html", context, status_code=422)
     return RedirectResponse(f"/events/{event_id}", status_code=303)
 
 
 @pages.post("/events/{event_id}/rsvp")
-def rsvp_page(session: SessionDep, user: CurrentUser, event_id: int, status: Annotated[RsvpStatus, Form()]) -> Response:
+def rsvp_page(session: SessionDep, user: CurrentUser, event_id: int, form: Annotated[RsvpForm, Form()]) -> Response:
     """Going / maybe / not going."""
     event, _post = feed_service.get_event_or_raise(session=session, user=user, event_id=event_id)
-    feed_service.rsvp(session=session, user=user, event=event, status=status)
+    feed_service.rsvp(session=session, user=user, event=event, status=form.status)
     return RedirectResponse(f"/events/{event_id}", status_code=303)
 
 

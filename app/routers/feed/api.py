@@ -86,7 +86,7 @@ def delete_post(session: SessionDep, user: CurrentUser, post_id: int) -> Respons
     return Response(status_code=204)
 
 
-@api.get("/posts/{post_id}/revisions", response_model=list[PostRevisionPublic])
+@api.get("/posts/{post_id}/revisions", response_model=list[PostRevisionPublic], name="read_post_revisions")
 def read_revisions(session: SessionDep, user: CurrentUser, post_id: int) -> list[PostRevisionPublic]:
     """Earlier versions of a post, newest first."""
     revisions = feed_service.list_revisions(session=session, post=_post(session, user, post_id))
@@ -122,11 +122,19 @@ def delete_comment(session: SessionDep, user: CurrentUser, comment_id: int) -> R
     return Response(status_code=204)
 
 
+def _reactors(reactors: list[tuple[str, User]]) -> list[Reactor]:
+    result = []
+    for emoji, u in reactors:
+        assert u.id is not None  # read from the database
+        result.append(Reactor(emoji=emoji, user=AuthorPublic(id=u.id, name=u.name, handle=u.handle)))
+    return result
+
+
 @api.get("/comments/{comment_id}/reactions", response_model=list[Reactor])
 def read_comment_reactions(session: SessionDep, user: CurrentUser, comment_id: int) -> list[Reactor]:
     """Who reacted to a comment, and with what."""
     reactors = feed_service.list_comment_reactors(session=session, comment=_comment(session, user, comment_id))
-    return [Reactor(emoji=e, user={"id": u.id, "name": u.name, "handle": u.handle}) for e, u in reactors]  # type: ignore[arg-type]
+    return _reactors(reactors)
 
 
 @api.post("/comments/{comment_id}/reactions", response_model=CommentPublic, status_code=201)
@@ -151,7 +159,7 @@ def delete_comment_reaction(session: SessionDep, user: CurrentUser, comment_id: 
 def read_reactions(session: SessionDep, user: CurrentUser, post_id: int) -> list[Reactor]:
     """Who reacted to a post, and with what."""
     reactors = feed_service.list_reactors(session=session, post=_post(session, user, post_id))
-    return [Reactor(emoji=e, user={"id": u.id, "name": u.name, "handle": u.handle}) for e, u in reactors]  # type: ignore[arg-type]
+    return _reactors(reactors)
 
 
 @api.post("/posts/{post_id}/reactions", response_model=PostPublic, status_code=201)

@@ -6,7 +6,16 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel
 
 from app.errors import InvalidInput
-from app.models.feed import Event, EventCreate, EventFormat, EventUpdate, PostCreate, PostKind
+from app.models.feed import (
+    Event,
+    EventCreate,
+    EventFormat,
+    EventUpdate,
+    PostCreate,
+    PostKind,
+    PostUpdate,
+    RsvpStatus,
+)
 from app.models.types import FIRST_YEAR, LAST_YEAR
 
 
@@ -28,9 +37,40 @@ class PostForm(EventForm):
     must_read: bool = False
 
 
+class PostEditForm(BaseModel):
+    """A post's new text and tags (its kind, audience and event stay)."""
+
+    body: str = ""
+    tags: str = ""
+
+    def to_update(self) -> PostUpdate:
+        return PostUpdate(body=self.body, tags=_tags(self.tags))
+
+
+class ReactionForm(BaseModel):
+    """Add or take back a reaction (one of `REACTIONS`)."""
+
+    emoji: str
+
+
+class PinForm(BaseModel):
+    """Pin a post, until the end of a day (YYYY-MM-DD, in the manager's zone) or for good (empty)."""
+
+    pinned_until: str = ""
+
+
+class RsvpForm(BaseModel):
+    status: RsvpStatus
+
+
 class CommentForm(BaseModel):
     body: str = ""
     parent_id: int | None = None
+
+
+def _tags(typed: str) -> list[str]:
+    """Tags typed with spaces, commas or hashes."""
+    return [t for t in typed.replace("#", " ").replace(",", " ").split() if t]
 
 
 def _local_time(value: str, label: str) -> datetime:
@@ -86,11 +126,10 @@ def event_form(event: Event, tz: ZoneInfo) -> EventForm:
 
 def to_post_create(form: PostForm, upload_ids: list[int]) -> PostCreate:
     """The form as the service's input; times typed without a zone are in the author's zone."""
-    tags = [t for t in form.tags.replace("#", " ").replace(",", " ").split() if t]
     return PostCreate(
         body=form.body,
         kind=form.kind,
-        tags=tags,
+        tags=_tags(form.tags),
         department_ids=form.department_ids,
         must_read=form.must_read,
         upload_ids=upload_ids,

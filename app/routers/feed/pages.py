@@ -7,17 +7,18 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
-from app.errors import AppError, InvalidInput, PermissionDenied
-from app.models.feed import REACTIONS, EventFormat, PostKind, PostUpdate
+from app.errors import AppError, InvalidInput
+from app.models.feed import REACTIONS, EventFormat, PostKind
 from app.models.users import User
-from app.routers.feed.forms import PostForm, to_post_create
+from app.routers.feed.forms import PostEditForm, PostForm, to_post_create
+from app.routers.forms import form_error
 from app.services import feed as feed_service
 from app.services import uploads as uploads_service
 from app.services import users as users_service
 from app.services.feed import access as feed_access
 from app.services.onboarding import presenters as onboarding_presenters
 from app.services.onboarding.workdays import local_today
-from app.templating import render, request_language
+from app.templating import render
 
 pages = APIRouter(include_in_schema=False)
 
@@ -25,15 +26,15 @@ pages = APIRouter(include_in_schema=False)
 def common(session: Session, user: User) -> dict[str, Any]:
     """What every feed page needs to show posts and the form (which offers only the departments one may address)."""
     departments = users_service.list_departments(session=session)
-    allowed = feed_access.audience_department_ids(session=session, user=user)
     return {
         "departments": departments,
         "department_names": {d.id: d.name for d in departments},
-        "audience_departments": [d for d in departments if allowed is None or d.id in allowed],
+        "audience_departments": feed_access.audience_departments(session=session, user=user, departments=departments),
         "kinds": list(PostKind),
         "formats": list(EventFormat),
         "reactions": REACTIONS,
         "me": user,
+        "may": feed_access.feed_actions(user),
     }
 
 
@@ -73,7 +74,7 @@ def feed_page(request: Request, session: SessionDep, user: OptionalUser, cursor:
     try:
         context = _feed_context(request, session, user, cursor)
     except InvalidInput as error:
-        context = {**_feed_context(request, session, user, None), "error": error.detail(request_language(request))}
+        context = {**_feed_context(request, session, user, None), "error": form_error(request, error)}
         return render(request, "feed/list.html", {**context, "form": PostForm()}, status_code=422)
     if cursor and request.headers.get("hx-request"):
         return render(request, "feed/_page.html", context)
@@ -103,7 +104,7 @@ def create_post_page(
         context = {
             **_feed_context(request, session, user, None),
             "form": form,
-            "error": error.detail(request_language(request)),
+            "error": form_error(request, error),
         }
         return render(request, "feed/list.html", context, status_code=error.status_code)
     return RedirectResponse(feed_service.post_url(post.id), status_code=303)
@@ -141,9 +142,8 @@ def post_detail_page(request: Request, session: SessionDep, user: CurrentUser, p
 def post_edit_page(request: Request, session: SessionDep, user: CurrentUser, post_id: int) -> Response:
     """The edit form of one's post."""
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
+    feed_access.check_edit(user, post)
     public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
-    if not public.can_edit:
-        raise PermissionDenied("Only the author can edit this post.")
     return render(request, "feed/edit.html", {"post": public, "body": post.body, "tags": " ".join(public.extra_tags)})
 
 
@@ -153,21 +153,19 @@ def update_post_page(
     session: SessionDep,
     user: CurrentUser,
     post_id: int,
-    body: Annotated[str, Form()] = "",
-    tags: Annotated[str, Form()] = "",
+    form: Annotated[PostEditForm, Form()],
 ) -> Response:
     """Save an edit; the earlier version is kept."""
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
-    data = PostUpdate(body=body, tags=[t for t in tags.replace("#", " ").replace(",", " ").split() if t])
     try:
-        feed_service.update_post(session=session, user=user, post=post, data=data)
+        feed_service.update_post(session=session, user=user, post=post, data=form.to_update())
     except InvalidInput as error:
         session.rollback()
         public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
         return render(
             request,
             "feed/edit.html",
-            {"post": public, "body": body, "tags": tags, "error": error.detail(request_language(request))},
+            {"post": public, "body": form.body, "tags": form.tags, "error": form_error(request, error)},
             status_code=422,
         )
     return RedirectResponse(feed_service.post_url(post_id), status_code=303)

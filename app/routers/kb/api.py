@@ -246,7 +246,7 @@ def delete_attachment(
     return Response(status_code=204)
 
 
-@api.get("/articles/{article_id}/revisions", response_model=Page[ArticleRevisionPublic])
+@api.get("/articles/{article_id}/revisions", response_model=Page[ArticleRevisionPublic], name="read_article_revisions")
 def read_revisions(session: SessionDep, user: CurrentUser, article_id: int) -> Page[ArticleRevisionPublic]:
     """The article's revisions the caller may see, newest first."""
     article = articles.get_readable(session=session, user=user, article_id=article_id)

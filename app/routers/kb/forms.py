@@ -3,7 +3,7 @@
 from pydantic import BaseModel
 
 from app.errors import InvalidInput
-from app.models.kb import ArticleCreate, ArticleUpdate
+from app.models.kb import ArticleCreate, ArticleUpdate, CategoryCreate, PublishRequest
 
 
 class ArticleForm(BaseModel):
@@ -66,3 +66,51 @@ class ArticleForm(BaseModel):
             for key in ("category", "department_ids", "requires_acknowledgement", "review_interval_months"):
                 data.pop(key)
         return ArticleUpdate.model_validate(data)
+
+
+class PublishForm(BaseModel):
+    """Publish as a major version (readers acknowledge it again) or an editorial one ("minor"), with a note."""
+
+    major: str = "major"
+    change_note: str = ""
+
+    def to_request(self) -> PublishRequest:
+        return PublishRequest(major=self.major != "minor", change_note=self.change_note[:500])
+
+
+class ReturnForm(BaseModel):
+    """Send a draft or proposed change back to its author, saying what should be changed."""
+
+    comment: str = ""
+
+    def text(self) -> str:
+        """The comment (it must say something)."""
+        if not self.comment.strip():
+            raise InvalidInput("Write what should be changed.")
+        return self.comment[:2000]
+
+
+class PreviewForm(BaseModel):
+    """The Markdown being typed, for the live preview."""
+
+    body: str = ""
+
+
+class ImportForm(BaseModel):
+    """The category imported articles go to (the file comes as its own field)."""
+
+    category: str = ""
+
+    def category_id(self) -> int | None:
+        return int(self.category) if self.category.isdigit() else None
+
+
+class CategoryForm(BaseModel):
+    """A new category, or a subcategory of `parent_id`."""
+
+    name: str = ""
+    parent_id: str = ""
+
+    def to_create(self) -> CategoryCreate:
+        parent = int(self.parent_id) if self.parent_id.isdigit() else None
+        return CategoryCreate.model_construct(name=self.name[:120], parent_id=parent)

@@ -1,6 +1,5 @@
 """Knowledge-base pages: browse, read, write (with live preview and conflict handling), lifecycle buttons."""
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
@@ -9,11 +8,11 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.deps import CurrentUser, SessionDep, SettingsDep
-from app.errors import AppError, InvalidInput
-from app.i18n import gettext
-from app.models.kb import KbArticle, KbRevision, PublishRequest
+from app.errors import AppError
+from app.models.kb import KbArticle, KbRevision
 from app.models.users import User
-from app.routers.kb.forms import ArticleForm
+from app.routers.forms import form_error
+from app.routers.kb.forms import ArticleForm, PreviewForm, PublishForm, ReturnForm
 from app.services import users as users_service
 from app.services.kb import (
     access,
@@ -29,16 +28,9 @@ from app.services.kb import (
 from app.services.kb.articles import RevisionConflict
 from app.services.kb.rendering import diff_lines, render_body
 from app.services.kb.skeletons import SKELETONS, get_skeleton
-from app.templating import render, request_language
+from app.templating import render
 
 pages = APIRouter(prefix="/kb", include_in_schema=False)
-
-
-def _error(request: Request, exc: AppError | ValidationError) -> str:
-    if isinstance(exc, AppError):
-        return exc.detail(request_language(request))
-    fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
-    return gettext(request_language(request), "Please check these fields: {fields}.", fields=fields)
 
 
 @pages.get("")
@@ -76,6 +68,7 @@ def article_list_page(
             "tags_by_article": public.tags_of(session=session, articles=rows),
             "overdue": {a.id for a in rows if public.is_overdue(a)},
             "filters": {"category": category, "tag": tag or "", "owner": owner, "status": status or ""},
+            "lists_archived": access.lists_archived(user),
         },
     )
 
@@ -89,15 +82,14 @@ def _editor(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    can_settings = article is None or access.changes_at_once(user=user, article=article)
     context = {
         "form": form,
         "article": article,
-        "can_settings": can_settings,
+        "can_settings": access.can_change_settings(user=user, article=article),
         "skeletons": SKELETONS,
         "categories": categories.list_categories(session=session),
         "departments": users_service.list_departments(session=session),
-        "people": users_service.list_users(session=session, include_inactive=False) if user.is_manager else [],
+        "people": access.owner_choices(session=session, user=user),
         **extra,
     }
     return render(request, "kb/edit.html", context, status_code=status_code)
@@ -134,14 +126,14 @@ def new_article_submit(
         )
     except (AppError, ValidationError) as exc:
         session.rollback()
-        return _editor(request, session, user, form, status_code=422, error=_error(request, exc))
+        return _editor(request, session, user, form, status_code=422, error=form_error(request, exc))
     return RedirectResponse(f"/kb/{article.slug}?saved=1", status_code=303)
 
 
 @pages.post("/preview")
-def preview_fragment(session: SessionDep, user: CurrentUser, body: Annotated[str, Form()] = "") -> Response:
+def preview_fragment(session: SessionDep, user: CurrentUser, form: Annotated[PreviewForm, Form()]) -> Response:
     """The live preview (htmx): sanitized HTML of the Markdown being typed."""
-    return HTMLResponse(render_body(session=session, user=user, body=body[:200_000]))
+    return HTMLResponse(render_body(session=session, user=user, body=form.body[:200_000]))
 
 
 def _article(session: Session, user: User, slug: str) -> KbArticle:
@@ -158,14 +150,14 @@ def article_page(request: Request, session: SessionDep, user: CurrentUser, slug:
 
 
 def _article_context(session: Session, user: User, article: KbArticle, revision: KbRevision | None) -> dict[str, Any]:
-    head = session.get(KbRevision, article.head_revision_id) if article.head_revision_id else None
+    head = revisions.head_revision(session=session, article=article)
     category = (
         categories.get_category_or_raise(session=session, category_id=article.category_id)
         if article.category_id
         else None
     )
     names = revisions.authors_of(session=session, revisions=[r for r in (revision, head) if r])
-    owner = session.get(User, article.owner_id)
+    owner = users_service.find_user(session=session, user_id=article.owner_id)
     return {
         "article": article,
         "revision": revision,
@@ -174,7 +166,7 @@ def _article_context(session: Session, user: User, article: KbArticle, revision:
         "owner": owner,
         "names": names,
         "html": render_body(session=session, user=user, body=revision.body if revision else ""),
-        "sees_pending": access.sees_pending(user=user, article=article, head=head),
+        "actions": access.article_actions(session=session, user=user, article=article, head=head),
         "in_review": lifecycle.is_in_review(article),
         "overdue": public.is_overdue(article),
         "needs_ack": acknowledgements.needs_acknowledgement(session=session, user=user, article=article),
@@ -183,17 +175,7 @@ def _article_context(session: Session, user: User, article: KbArticle, revision:
         "version": views.version_label(revision),
         "returned": lifecycle.last_return(session=session, article=article),
         "attachments": attachments.list_attachments(session=session, article=article),
-        "can_attach": _allowed(lambda: access.check_can_attach(session=session, user=user, article=article)),
     }
-
-
-def _allowed(check: Callable[[], None]) -> bool:
-    """Whether `check` passes (it raises an AppError when not)."""
-    try:
-        check()
-    except AppError:
-        return False
-    return True
 
 
 @pages.get("/{slug}/print")
@@ -209,7 +191,7 @@ def edit_article_page(request: Request, session: SessionDep, user: CurrentUser, 
     """The editor on the newest revision."""
     article = _article(session, user, slug)
     access.check_can_edit(session=session, user=user, article=article)
-    head = session.get(KbRevision, article.head_revision_id)
+    head = revisions.head_revision(session=session, article=article)
     assert head is not None
     audience = access.audience_of(session=session, article_ids=[article.id or 0]).get(article.id or 0, [])
     form = ArticleForm(
@@ -241,14 +223,14 @@ def edit_article_submit(
             session=session,
             user=user,
             article=article,
-            data=form.to_update(with_settings=access.changes_at_once(user=user, article=article)),
+            data=form.to_update(with_settings=access.can_change_settings(user=user, article=article)),
         )
     except RevisionConflict as exc:
         session.rollback()
         return _conflict(request, session, user, form, article, exc)
     except (AppError, ValidationError) as exc:
         session.rollback()
-        return _editor(request, session, user, form, article, status_code=422, error=_error(request, exc))
+        return _editor(request, session, user, form, article, status_code=422, error=form_error(request, exc))
     if form.action == "submit":
         return submit_article(request, session, user, slug)
     return RedirectResponse(f"/kb/{article.slug}?saved=1", status_code=303)
@@ -257,9 +239,7 @@ def edit_article_submit(
 def _conflict(
     request: Request, session: Session, user: User, form: ArticleForm, article: KbArticle, exc: RevisionConflict
 ) -> Response:
-    session.refresh(article)
-    head = session.get(KbRevision, article.head_revision_id)
-    assert head is not None
+    head = revisions.fresh_head(session=session, article=article)
     names = revisions.authors_of(session=session, revisions=[head])
     form.base_revision_id = str(head.id)
     return _editor(
@@ -269,7 +249,7 @@ def _conflict(
         form,
         article,
         status_code=409,
-        error=_error(request, exc),
+        error=form_error(request, exc),
         conflict=head,
         conflict_author=names.get(head.author_id, ""),
         conflict_diff=diff_lines(head.body, form.body),
@@ -286,12 +266,12 @@ def _lifecycle(request: Request, session: Session, user: User, slug: str, action
             session, user, article, public.visible_revision(session=session, user=user, article=article)
         )
         return render(
-            request, "kb/article.html", {**context, "error": _error(request, exc)}, status_code=exc.status_code
+            request, "kb/article.html", {**context, "error": form_error(request, exc)}, status_code=exc.status_code
         )
     return RedirectResponse(f"/kb/{article.slug}", status_code=303)
 
 
-@pages.post("/{slug}/submit")
+@pages.post("/{slug}/submit", name="submit_article_page")
 def submit_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
     """Send the draft or the proposed change for review."""
     return _lifecycle(
@@ -299,18 +279,17 @@ def submit_article(request: Request, session: SessionDep, user: CurrentUser, slu
     )
 
 
-@pages.post("/{slug}/publish")
+@pages.post("/{slug}/publish", name="publish_article_page")
 def publish_article(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
     user: CurrentUser,
     slug: str,
-    major: Annotated[str, Form()] = "major",
-    change_note: Annotated[str, Form()] = "",
+    form: Annotated[PublishForm, Form()],
 ) -> Response:
     """Approve and publish (managers), as a major or an editorial version."""
-    data = PublishRequest(major=major != "minor", change_note=change_note[:500])
+    data = form.to_request()
     return _lifecycle(
         request,
         session,
@@ -322,27 +301,25 @@ def publish_article(
     )
 
 
-@pages.post("/{slug}/return")
+@pages.post("/{slug}/return", name="return_article_page")
 def return_article(
-    request: Request, session: SessionDep, user: CurrentUser, slug: str, comment: Annotated[str, Form()] = ""
+    request: Request, session: SessionDep, user: CurrentUser, slug: str, form: Annotated[ReturnForm, Form()]
 ) -> Response:
     """Return for changes with a comment (managers)."""
 
     def act(article: KbArticle) -> None:
-        if not comment.strip():
-            raise InvalidInput("Write what should be changed.")
-        lifecycle.return_for_changes(session=session, user=user, article=article, comment=comment[:2000])
+        lifecycle.return_for_changes(session=session, user=user, article=article, comment=form.text())
 
     return _lifecycle(request, session, user, slug, act)
 
 
-@pages.post("/{slug}/archive")
+@pages.post("/{slug}/archive", name="archive_article_page")
 def archive_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
     """Archive (managers)."""
     return _lifecycle(request, session, user, slug, lambda a: lifecycle.archive(session=session, user=user, article=a))
 
 
-@pages.post("/{slug}/unarchive")
+@pages.post("/{slug}/unarchive", name="unarchive_article_page")
 def unarchive_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
     """Bring back from the archive (managers)."""
     return _lifecycle(request, session, user, slug, lambda a: lifecycle.restore(session=session, user=user, article=a))
@@ -356,7 +333,7 @@ def reviewed_article(request: Request, session: SessionDep, user: CurrentUser, s
     )
 
 
-@pages.post("/{slug}/acknowledge")
+@pages.post("/{slug}/acknowledge", name="acknowledge_article_page")
 def acknowledge_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
     """I have read and understood."""
     return _lifecycle(

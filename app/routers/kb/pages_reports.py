@@ -6,10 +6,10 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 
 from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
-from app.errors import AppError, InvalidInput
+from app.errors import AppError
 from app.i18n import gettext
-from app.models.kb import CategoryCreate
-from app.services import users as users_service
+from app.routers.forms import form_error
+from app.routers.kb.forms import CategoryForm, ImportForm
 from app.services.kb import access, acknowledgements, articles, categories, exporting, importing, reviews, views
 from app.templating import render, request_language
 
@@ -33,15 +33,11 @@ def categories_submit(
     request: Request,
     session: SessionDep,
     user: ManagerUser,
-    name: Annotated[str, Form()] = "",
-    parent_id: Annotated[str, Form()] = "",
+    form: Annotated[CategoryForm, Form()],
 ) -> Response:
     """Add a category or a subcategory."""
     try:
-        parent = int(parent_id) if parent_id.isdigit() else None
-        categories.create_category(
-            session=session, user=user, data=CategoryCreate.model_construct(name=name[:120], parent_id=parent)
-        )
+        categories.create_category(session=session, user=user, data=form.to_create())
     except AppError as exc:
         session.rollback()
         return render(
@@ -49,8 +45,8 @@ def categories_submit(
             "kb/categories.html",
             {
                 "tree": categories.category_tree(session=session),
-                "error": exc.detail(request_language(request)),
-                "name": name,
+                "error": form_error(request, exc),
+                "name": form.name,
             },
             status_code=exc.status_code,
         )
@@ -79,30 +75,22 @@ def import_submit(
     settings: SettingsDep,
     user: ManagerUser,
     file: Annotated[UploadFile, File()],
-    category: Annotated[str, Form()] = "",
+    form: Annotated[ImportForm, Form()],
 ) -> Response:
     """Import the file as published articles and show what was created and what was skipped."""
     context = {"categories": categories.list_categories(session=session)}
     try:
-        data = file.file.read(settings.max_upload_bytes + 1)
-        if len(data) > settings.max_upload_bytes:
-            raise InvalidInput("The file is larger than {mb} MB.", mb=settings.max_upload_mb)
-        _, items = importing.read_bytes(file.filename or "import.jsonl", data)
-        path = (
-            categories.category_path(
-                session, categories.get_category_or_raise(session=session, category_id=int(category))
-            )
-            if category.isdigit()
-            else ""
-        )
-        result = importing.import_items(
-            session=session, author=user, items=items, category=path, review_months=settings.kb_review_months
+        result = importing.import_upload(
+            session=session,
+            settings=settings,
+            author=user,
+            name=file.filename or "",
+            stream=file.file,
+            category_id=form.category_id(),
         )
     except AppError as exc:
         session.rollback()
-        return render(
-            request, "kb/import.html", {**context, "error": exc.detail(request_language(request))}, status_code=422
-        )
+        return render(request, "kb/import.html", {**context, "error": form_error(request, exc)}, status_code=422)
     language = request_language(request)
     skipped = [
         (gettext(language, "line {n}", n=p.line) if p.line else p.where, gettext(language, p.msgid, **p.params))
@@ -118,8 +106,7 @@ def acknowledgements_page(
     """Who acknowledged which version and when, who is missing; per department."""
     article = articles.get_readable(session=session, user=user, slug=slug)
     data = acknowledgements.report(session=session, user=user, article=article, department_id=department_id)
-    mine = set(users_service.department_ids_of(session=session, user=user))
-    departments = [d for d in users_service.list_departments(session=session) if user.is_admin or d.id in mine]
+    departments = acknowledgements.report_departments(session=session, user=user)
     return render(
         request,
         "kb/acknowledgements.html",

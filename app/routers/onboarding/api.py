@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
-from sqlmodel import col, or_, select
 
 from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
 from app.models.onboarding import (
@@ -23,8 +22,6 @@ from app.models.onboarding import (
     DashboardRowPublic,
     DueDateChange,
     MentorChange,
-    OnboardingAssignedTask,
-    OnboardingAssignment,
     RuleCreate,
     RulePublic,
     SignoffRequest,
@@ -116,19 +113,10 @@ def read_assignments(
     session: SessionDep, user: CurrentUser, cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=100)] = 50
 ) -> Page[AssignmentPublic]:
     """Plans the caller may see: their own, their mentees', and their departments' (newest first)."""
-    query = select(OnboardingAssignment).order_by(col(OnboardingAssignment.id).desc()).limit(clamp_limit(limit) + 1)
-    departments = access.managed_department_ids(session=session, user=user)
-    if departments is not None:
-        query = query.where(
-            or_(
-                OnboardingAssignment.user_id == user.id,
-                OnboardingAssignment.mentor_id == user.id,
-                col(OnboardingAssignment.department_id).in_(departments),
-            )
-        )
-    if position := decode_cursor(cursor, int):
-        query = query.where(col(OnboardingAssignment.id) < position[0])
-    rows = session.exec(query).all()
+    position = decode_cursor(cursor, int)
+    rows = presenters.list_visible_plans(
+        session=session, user=user, before_id=position[0] if position else None, limit=clamp_limit(limit) + 1
+    )
     page = rows[:limit]
     plans = presenters.plan_views(session=session, assignments=page, viewer=user, today=local_today())
     return Page(
@@ -143,13 +131,12 @@ def create_assignment(
 ) -> AssignmentPublic:
     """Assign a template to a person of your department, with a start date and a mentor (managers)."""
     assignment = assignments.assign_template(session=session, actor=user, data=data, holidays=settings.holidays)
-    return _plan(session, user, assignment.id)  # type: ignore[arg-type]
+    assert assignment.id is not None  # assign_template commits it
+    return _plan(session, user, assignment.id)
 
 
 def _plan(session: SessionDep, user: CurrentUser, assignment_id: int) -> AssignmentPublic:
-    assignment = access.get_assignment_or_raise(session=session, user=user, assignment_id=assignment_id)
-    session.refresh(assignment)
-    plan = presenters.plan_views(session=session, assignments=[assignment], viewer=user, today=local_today())[0]
+    plan = presenters.plan_view(session=session, user=user, assignment_id=assignment_id, today=local_today())
     return presenters.assignment_public(plan, with_tasks=True)
 
 
@@ -186,19 +173,13 @@ def extend_due_date(
     task = assignments.extend_due_date(
         session=session, actor=user, assignment=assignment, task_id=task_id, due_date=data.due_date, reason=data.reason
     )
-    return _task(session, user, task.id)  # type: ignore[arg-type]
+    assert task.id is not None  # read from the database
+    return _task(session, user, task.id)
 
 
 def _task(session: SessionDep, user: CurrentUser, task_id: int) -> AssignedTaskPublic:
-    plan = next(iter(_task_plan(session, user, task_id)))
-    return next(presenters.task_public(v) for _, vs in plan.sections for v in vs if v.task.id == task_id)
-
-
-def _task_plan(session: SessionDep, user: CurrentUser, task_id: int) -> list[presenters.PlanView]:
-    task = session.get(OnboardingAssignedTask, task_id)
-    assignment = session.get(OnboardingAssignment, task.assignment_id, populate_existing=True) if task else None
-    return presenters.plan_views(
-        session=session, assignments=[assignment] if assignment else [], viewer=user, today=local_today()
+    return presenters.task_public(
+        presenters.task_view(session=session, user=user, task_id=task_id, today=local_today())
     )
 
 

@@ -1,22 +1,23 @@
 """Managers build checklist templates: sections, tasks of four kinds, automatic assignment rules."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Form, Request, Response
 from pydantic import ValidationError
 
 from app.deps import ManagerUser, SessionDep, SettingsDep
 from app.errors import AppError
-from app.models.onboarding import (
-    ChecklistCreate,
-    ChecklistTaskAdd,
-    ChecklistTaskCreate,
-    ChecklistUpdate,
-    RuleCreate,
-    TaskKind,
-)
+from app.models.onboarding import TaskKind
 from app.models.users import Role
-from app.routers.onboarding.common import back, error_text, form_status
+from app.routers.forms import form_error, form_status
+from app.routers.onboarding.common import back
+from app.routers.onboarding.forms import (
+    ChecklistEditForm,
+    ChecklistForm,
+    RuleForm,
+    SectionForm,
+    TaskForm,
+)
 from app.services import users as users_service
 from app.services.onboarding import access, checklists, rules
 from app.services.onboarding.articles import kept_guides, published_articles
@@ -42,15 +43,15 @@ def templates_page(request: Request, session: SessionDep, user: ManagerUser) -> 
 
 
 @pages.post("")
-async def create_template_submit(request: Request, session: SessionDep, user: ManagerUser) -> Response:
+def create_template_submit(
+    request: Request, session: SessionDep, user: ManagerUser, form: Annotated[ChecklistForm, Form()]
+) -> Response:
     """Create an empty template, then add sections and tasks on its page."""
-    form = await request.form()
-    typed = {"name": str(form.get("name", "")), "description": str(form.get("description", ""))}
     try:
-        template = checklists.create_checklist(session=session, actor=user, data=ChecklistCreate.model_validate(typed))
+        template = checklists.create_checklist(session=session, actor=user, data=form.to_create())
     except (AppError, ValidationError) as exc:
         session.rollback()
-        return _list(request, session, 422, form=typed, error=error_text(request, exc))
+        return _list(request, session, 422, form=form.typed(), error=form_error(request, exc))
     return back(None, f"/onboarding/templates/{template.id}")
 
 
@@ -65,9 +66,7 @@ def _detail(
     kept = kept_guides(
         session=session, user=user, tasks=[t for _, tasks in structure for t in tasks], offered={i for i, _ in offered}
     )
-    departments = users_service.list_departments(session=session)
-    managed = access.managed_department_ids(session=session, user=user)
-    own = [d for d in departments if managed is None or d.id in managed]
+    own = access.managed_departments(session=session, user=user)
     return render(
         request,
         "onboarding/checklist.html",
@@ -76,16 +75,14 @@ def _detail(
             "structure": structure,
             "kept": kept,
             "people": users_service.list_users(session=session, include_inactive=False),
-            "departments": departments,
+            "departments": users_service.list_departments(session=session),
             "kinds": list(TaskKind),
             "roles": list(Role),
             "articles": offered,
             "can_edit": access.can_change_checklist(session=session, user=user, department_ids=template.department_ids),
             "department_choices": own,
-            "rule_departments": [
-                d for d in own if access.may_use_checklist(user=user, template=template, department_id=d.id)
-            ],
-            "rules": [r for r in rules.list_rules(session=session, user=user) if r.template_id == template.id],
+            "rule_departments": access.rule_departments(user=user, template=template, managed=own),
+            "rules": rules.list_rules(session=session, user=user, template_id=template.id),
             "tab": "templates",
             **context,
         },
@@ -100,101 +97,80 @@ def template_page(request: Request, session: SessionDep, user: ManagerUser, temp
 
 
 @pages.post("/{template_id}")
-async def update_template_submit(
-    request: Request, session: SessionDep, user: ManagerUser, template_id: int
+def update_template_submit(
+    request: Request,
+    session: SessionDep,
+    user: ManagerUser,
+    template_id: int,
+    form: Annotated[ChecklistEditForm, Form()],
 ) -> Response:
     """Save the name, description and target roles/departments (a new version; assigned plans keep theirs)."""
-    form = await request.form()
     template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
-    typed = {
-        "name": form.get("name"),
-        "description": form.get("description", ""),
-        "target_roles": form.getlist("target_roles"),
-        "department_ids": form.getlist("department_ids"),
-    }
     try:
-        checklists.update_checklist(
-            session=session, actor=user, template=template, data=ChecklistUpdate.model_validate(typed)
-        )
+        checklists.update_checklist(session=session, actor=user, template=template, data=form.to_update())
     except (AppError, ValidationError) as exc:
         session.rollback()
-        return _detail(request, session, user, template_id, 422, editing="template", error=error_text(request, exc))
+        return _detail(request, session, user, template_id, 422, editing="template", error=form_error(request, exc))
     return back(None, f"/onboarding/templates/{template_id}")
 
 
 @pages.post("/{template_id}/sections")
-async def add_section_submit(request: Request, session: SessionDep, user: ManagerUser, template_id: int) -> Response:
+def add_section_submit(
+    request: Request, session: SessionDep, user: ManagerUser, template_id: int, form: Annotated[SectionForm, Form()]
+) -> Response:
     """Add a section."""
-    form = await request.form()
     template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
     try:
-        checklists.add_section(session=session, actor=user, template=template, title=str(form.get("title", "")))
+        checklists.add_section(session=session, actor=user, template=template, title=form.title)
     except AppError as exc:
         session.rollback()
-        return _detail(request, session, user, template_id, 422, error=error_text(request, exc))
+        return _detail(request, session, user, template_id, 422, error=form_error(request, exc))
     return back(None, f"/onboarding/templates/{template_id}")
 
 
-def _task_typed(form: Any) -> dict[str, Any]:
-    def number(name: str) -> int | None:
-        value = str(form.get(name, "")).strip()
-        return int(value) if value.lstrip("-").isdigit() else None
-
-    return {
-        "title": str(form.get("title", "")),
-        "instructions": str(form.get("instructions", "")),
-        "kind": str(form.get("kind", "do")),
-        "due_offset_days": number("due_offset_days") or 0,
-        "article_id": number("article_id"),
-        "meet_user_id": number("meet_user_id"),
-        "section_id": number("section_id"),
-        "push_to_open": form.get("push_to_open") == "on",
-    }
-
-
 @pages.post("/{template_id}/tasks")
-async def add_task_submit(
-    request: Request, session: SessionDep, settings: SettingsDep, user: ManagerUser, template_id: int
+def add_task_submit(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: ManagerUser,
+    template_id: int,
+    form: Annotated[TaskForm, Form()],
 ) -> Response:
     """Add a task; optionally push it to every open plan made from this template."""
-    typed = _task_typed(await request.form())
+    typed = form.typed()
     template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
     try:
         _, pushed = checklists.add_task(
-            session=session,
-            actor=user,
-            template=template,
-            holidays=settings.holidays,
-            data=ChecklistTaskAdd.model_validate(typed),
+            session=session, actor=user, template=template, holidays=settings.holidays, data=form.to_add()
         )
     except (AppError, ValidationError) as exc:
         session.rollback()
-        return _detail(request, session, user, template_id, 422, task_form=typed, error=error_text(request, exc))
+        return _detail(request, session, user, template_id, 422, task_form=typed, error=form_error(request, exc))
     suffix = f"?pushed={pushed}" if typed["push_to_open"] else ""
     return back(None, f"/onboarding/templates/{template_id}{suffix}#add-task")
 
 
 @pages.post("/{template_id}/tasks/{task_id}/edit")
-async def edit_task_submit(
-    request: Request, session: SessionDep, user: ManagerUser, template_id: int, task_id: int
+def edit_task_submit(
+    request: Request,
+    session: SessionDep,
+    user: ManagerUser,
+    template_id: int,
+    task_id: int,
+    form: Annotated[TaskForm, Form()],
 ) -> Response:
     """Change a task in place (a new version; assigned plans keep their copy)."""
-    typed = _task_typed(await request.form())
+    typed = form.typed()
     template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
     try:
-        checklists.update_task(
-            session=session,
-            actor=user,
-            template=template,
-            task_id=task_id,
-            data=ChecklistTaskCreate.model_validate(typed),
-        )
+        checklists.update_task(session=session, actor=user, template=template, task_id=task_id, data=form.to_change())
     except (AppError, ValidationError) as exc:
         if isinstance(exc, AppError) and exc.status_code == 404:
             raise
         session.rollback()
         return _detail(
-            request, session, user, template_id, 422, editing=task_id, edit_form=typed, error=error_text(request, exc)
+            request, session, user, template_id, 422, editing=task_id, edit_form=typed, error=form_error(request, exc)
         )
     return back(None, f"/onboarding/templates/{template_id}#task-{task_id}")
 
@@ -208,19 +184,15 @@ def remove_task_submit(session: SessionDep, user: ManagerUser, template_id: int,
 
 
 @pages.post("/{template_id}/rules")
-async def add_rule_submit(request: Request, session: SessionDep, user: ManagerUser, template_id: int) -> Response:
+def add_rule_submit(
+    request: Request, session: SessionDep, user: ManagerUser, template_id: int, form: Annotated[RuleForm, Form()]
+) -> Response:
     """Assign this template to everyone who joins a department."""
-    form = await request.form()
-    typed = {
-        "department_id": str(form.get("department_id", "")),
-        "template_id": template_id,
-        "mentor_id": str(form.get("mentor_id", "")) or None,
-    }
     try:
-        rules.create_rule(session=session, actor=user, data=RuleCreate.model_validate(typed))
+        rules.create_rule(session=session, actor=user, data=form.to_create(template_id))
     except (AppError, ValidationError) as exc:
         session.rollback()
-        return _detail(request, session, user, template_id, form_status(exc), error=error_text(request, exc))
+        return _detail(request, session, user, template_id, form_status(exc), error=form_error(request, exc))
     return back(None, f"/onboarding/templates/{template_id}#rules")
 
 

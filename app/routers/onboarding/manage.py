@@ -1,6 +1,5 @@
 """Managers' pages: the dashboard (and its CSV), assigning plans, and changing one plan."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
@@ -9,8 +8,10 @@ from pydantic import ValidationError
 from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
 from app.errors import AppError
 from app.i18n import gettext
-from app.models.onboarding import AssignmentCreate
-from app.routers.onboarding.common import back, error_text, form_status, render_plan
+from app.models.onboarding import OnboardingAssignment
+from app.routers.forms import form_error, form_status
+from app.routers.onboarding.common import back, render_plan
+from app.routers.onboarding.forms import AssignForm, CloseForm, DueDateForm, MentorForm
 from app.services import users as users_service
 from app.services.onboarding import access, assignments, checklists, dashboard
 from app.services.onboarding.workdays import local_today
@@ -45,8 +46,7 @@ def dashboard_page(
     """Every open plan of your departments; filter, sort, drill in, export."""
     filters = _filters(department, template, q, overdue, sort, desc)
     rows = dashboard.dashboard_rows(session=session, user=user, filters=filters, today=local_today())
-    managed = access.managed_department_ids(session=session, user=user)
-    departments = [d for d in users_service.list_departments(session=session) if managed is None or d.id in managed]
+    departments = access.managed_departments(session=session, user=user)
     return render(
         request,
         "onboarding/dashboard.html",
@@ -104,51 +104,36 @@ def assign_page(request: Request, session: SessionDep, user: ManagerUser, person
 
 
 @pages.post("/assign")
-async def assign_submit(request: Request, session: SessionDep, settings: SettingsDep, user: ManagerUser) -> Response:
+def assign_submit(
+    request: Request, session: SessionDep, settings: SettingsDep, user: ManagerUser, form: Annotated[AssignForm, Form()]
+) -> Response:
     """Create one plan per chosen template; on a mistake show the form again with what was typed."""
-    form = await request.form()
-    typed = {
-        "user_id": str(form.get("user_id", "")),
-        "start_date": str(form.get("start_date", "")),
-        "mentor_id": str(form.get("mentor_id", "")) or None,
-        "template_ids": [int(v) for v in form.getlist("template_ids") if str(v).isdigit()],
-    }
     try:
-        if not typed["template_ids"]:
-            raise AppError("Choose at least one checklist template.", 422)
-        created = [
-            assignments.assign(
-                session=session,
-                actor=user,
-                holidays=settings.holidays,
-                data=AssignmentCreate.model_validate({**typed, "template_id": template_id}),
-            )
-            for template_id in typed["template_ids"]
-        ]
-        session.commit()
+        created = assignments.assign_templates(
+            session=session, actor=user, holidays=settings.holidays, data=form.to_creates()
+        )
     except (AppError, ValidationError) as exc:
-        session.rollback()
-        return _assign_form(request, session, user, form_status(exc), form=typed, error=error_text(request, exc))
+        return _assign_form(request, session, user, form_status(exc), form=form.typed(), error=form_error(request, exc))
     return back(None, f"/onboarding/assignments/{created[0].id}")
 
 
-def _manage(session: SessionDep, user: CurrentUser, assignment_id: int):  # type: ignore[no-untyped-def]
+def _manage(session: SessionDep, user: CurrentUser, assignment_id: int) -> OnboardingAssignment:
     return access.get_assignment_or_raise(session=session, user=user, assignment_id=assignment_id)
 
 
 def _retry(request: Request, session: SessionDep, user: CurrentUser, assignment_id: int, exc: AppError) -> Response:
     session.rollback()
-    return render_plan(request, session, user, assignment_id, 422, error_text(request, exc))
+    return render_plan(request, session, user, assignment_id, 422, form_error(request, exc))
 
 
 @pages.post("/assignments/{assignment_id}/mentor")
 def change_mentor_submit(
-    request: Request, session: SessionDep, user: CurrentUser, assignment_id: int, mentor_id: Annotated[int, Form()]
+    request: Request, session: SessionDep, user: CurrentUser, assignment_id: int, form: Annotated[MentorForm, Form()]
 ) -> Response:
     """Give the plan another mentor."""
     try:
         assignments.change_mentor(
-            session=session, actor=user, assignment=_manage(session, user, assignment_id), mentor_id=mentor_id
+            session=session, actor=user, assignment=_manage(session, user, assignment_id), mentor_id=form.mentor_id
         )
     except AppError as exc:
         if exc.status_code != 422:
@@ -159,12 +144,12 @@ def change_mentor_submit(
 
 @pages.post("/assignments/{assignment_id}/close")
 def close_submit(
-    request: Request, session: SessionDep, user: CurrentUser, assignment_id: int, reason: Annotated[str, Form()] = ""
+    request: Request, session: SessionDep, user: CurrentUser, assignment_id: int, form: Annotated[CloseForm, Form()]
 ) -> Response:
     """Close the plan early, with a reason."""
     try:
         assignments.close_assignment(
-            session=session, actor=user, assignment=_manage(session, user, assignment_id), reason=reason
+            session=session, actor=user, assignment=_manage(session, user, assignment_id), reason=form.reason
         )
     except AppError as exc:
         if exc.status_code != 422:
@@ -179,26 +164,21 @@ def extend_due_submit(
     session: SessionDep,
     user: CurrentUser,
     assignment_id: int,
-    task_id: Annotated[int, Form()],
-    due_date: Annotated[str, Form()] = "",
-    reason: Annotated[str, Form()] = "",
+    form: Annotated[DueDateForm, Form()],
 ) -> Response:
     """Move a task's due date later (audited)."""
     try:
-        day = date.fromisoformat(due_date)
-    except ValueError:
-        return _retry(request, session, user, assignment_id, AppError("Dates are written as YYYY-MM-DD.", 422))
-    try:
+        day = form.day()
         assignments.extend_due_date(
             session=session,
             actor=user,
             assignment=_manage(session, user, assignment_id),
-            task_id=task_id,
+            task_id=form.task_id,
             due_date=day,
-            reason=reason,
+            reason=form.reason,
         )
     except AppError as exc:
         if exc.status_code != 422:
             raise
         return _retry(request, session, user, assignment_id, exc)
-    return back(None, f"/onboarding/assignments/{assignment_id}#task-{task_id}")
+    return back(None, f"/onboarding/assignments/{assignment_id}#task-{form.task_id}")

@@ -6,8 +6,9 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 
 from app.deps import CurrentUser, SessionDep, SettingsDep
 from app.errors import AppError
-from app.models.onboarding import OnboardingAssignedTask
-from app.routers.onboarding.common import back, error_text, render_plan
+from app.routers.forms import form_error
+from app.routers.onboarding.common import back, render_plan
+from app.routers.onboarding.forms import BackForm, CompleteForm, SignoffForm
 from app.services import uploads as uploads_service
 from app.services.onboarding import presenters, tasks
 from app.services.onboarding.workdays import local_today
@@ -49,8 +50,7 @@ def complete_task_submit(
     settings: SettingsDep,
     user: CurrentUser,
     task_id: int,
-    note: Annotated[str, Form(max_length=2000)] = "",
-    next: Annotated[str, Form()] = "",
+    form: Annotated[CompleteForm, Form()],
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     """Tick a "do" task (optionally with a photo or PDF) or a "meet" task."""
@@ -58,23 +58,23 @@ def complete_task_submit(
         upload_id = None
         if file is not None and file.filename:
             upload_id = uploads_service.save_upload(session=session, settings=settings, owner=user, file=file).id
-        tasks.complete_task(session=session, actor=user, task_id=task_id, note=note, upload_id=upload_id)
+        tasks.complete_task(session=session, actor=user, task_id=task_id, note=form.note, upload_id=upload_id)
     except AppError as exc:
-        task = session.get(OnboardingAssignedTask, task_id)
-        if exc.status_code != 422 or task is None:
+        plan_id = tasks.plan_id_of_task(session=session, task_id=task_id)
+        if exc.status_code != 422 or plan_id is None:
             raise
         session.rollback()
-        return render_plan(request, session, user, task.assignment_id, 422, error_text(request, exc))
-    return back(next, "/onboarding")
+        return render_plan(request, session, user, plan_id, 422, form_error(request, exc))
+    return back(form.next, "/onboarding")
 
 
 @pages.post("/tasks/{task_id}/request-signoff")
 def request_signoff_submit(
-    session: SessionDep, user: CurrentUser, task_id: int, next: Annotated[str, Form()] = ""
+    session: SessionDep, user: CurrentUser, task_id: int, form: Annotated[BackForm, Form()]
 ) -> Response:
     """Ask the mentor to confirm a competency."""
     tasks.request_signoff(session=session, actor=user, task_id=task_id)
-    return back(next, "/onboarding")
+    return back(form.next, "/onboarding")
 
 
 @pages.post("/tasks/{task_id}/signoff")
@@ -82,9 +82,8 @@ def signoff_submit(
     session: SessionDep,
     user: CurrentUser,
     task_id: int,
-    comment: Annotated[str, Form(max_length=2000)] = "",
-    next: Annotated[str, Form()] = "",
+    form: Annotated[SignoffForm, Form()],
 ) -> Response:
     """Confirm a competency (mentor or manager)."""
-    tasks.sign_off(session=session, actor=user, task_id=task_id, comment=comment)
-    return back(next, "/onboarding/mentoring")
+    tasks.sign_off(session=session, actor=user, task_id=task_id, comment=form.comment)
+    return back(form.next, "/onboarding/mentoring")

@@ -1,14 +1,33 @@
 """Who may read, change and moderate posts: the one place these rules live."""
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, exists, or_, true
 from sqlmodel import Session, col, select
 
 from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.models.feed import Post, PostDepartment
-from app.models.users import User
+from app.models.users import Department, User
 from app.services import users as users_service
+
+
+def can_read_post(*, user: User, post: Post, audience: Iterable[int], user_departments: Iterable[int]) -> bool:
+    """The read rule: a live post is read by admins, its author, and everyone (for no department) or the members of
+    one of its departments (`audience`). `readable_clause` is its SQL twin, `index_keys` its search keys."""
+    if post.deleted_at is not None:
+        return False
+    wanted = set(audience)
+    return user.is_admin or post.author_id == user.id or not wanted or bool(wanted & set(user_departments))
+
+
+def index_keys(post: Post, department_ids: Iterable[int]) -> list[str]:
+    """The search keys of a live post and of its comments and event (see app/services/search/keys.py): "all" for
+    everyone, else its departments, its author and admins. Deleted posts are not in the index."""
+    departments = list(department_ids)
+    if not departments:
+        return ["all"]
+    return [f"dept:{d}" for d in departments] + [f"user:{post.author_id}", "role:admin"]
 
 
 def readable_clause(*, user: User, department_ids: Iterable[int]) -> ColumnElement[bool]:
@@ -16,11 +35,11 @@ def readable_clause(*, user: User, department_ids: Iterable[int]) -> ColumnEleme
     alive = col(Post.deleted_at).is_(None)
     if user.is_admin:
         return alive & true()
-    for_someone = exists().where(PostDepartment.post_id == Post.id)
+    for_someone = exists().where(col(PostDepartment.post_id) == col(Post.id))
     for_mine = exists().where(
-        PostDepartment.post_id == Post.id, col(PostDepartment.department_id).in_(list(department_ids))
+        col(PostDepartment.post_id) == col(Post.id), col(PostDepartment.department_id).in_(list(department_ids))
     )
-    return alive & or_(~for_someone, for_mine, Post.author_id == user.id)
+    return alive & or_(~for_someone, for_mine, col(Post.author_id) == user.id)
 
 
 def readable_ids(*, session: Session, user: User, post_ids: Iterable[int]) -> set[int]:
@@ -30,7 +49,7 @@ def readable_ids(*, session: Session, user: User, post_ids: Iterable[int]) -> se
         return set()
     departments = users_service.department_ids_of(session=session, user=user)
     clause = readable_clause(user=user, department_ids=departments)
-    return set(session.exec(select(Post.id).where(col(Post.id).in_(ids), clause)).all())  # type: ignore[arg-type]
+    return {i for i in session.exec(select(Post.id).where(col(Post.id).in_(ids), clause)).all() if i is not None}
 
 
 def can_read(*, session: Session, user: User, post_id: int) -> bool:
@@ -59,6 +78,43 @@ def can_edit(user: User, post: Post) -> bool:
 def can_delete(user: User, post: Post) -> bool:
     """The author or a manager deletes a post."""
     return post.deleted_at is None and (post.author_id == user.id or user.is_manager)
+
+
+def can_pin(user: User) -> bool:
+    """Managers pin and unpin posts (`posts.pin_post`)."""
+    return user.is_manager
+
+
+def can_see_reads(user: User) -> bool:
+    """Managers see who has read a must-read announcement (`reads.read_report`)."""
+    return user.is_manager
+
+
+def can_require_reading(user: User) -> bool:
+    """Managers make an announcement a must-read (`posts.create_post`; only for the kind "announcement")."""
+    return user.is_manager
+
+
+@dataclass(frozen=True, slots=True)
+class FeedActions:
+    """What the user may do across the feed's pages (a post's own edit and delete: `PostPublic.can_edit/can_delete`),
+    so that the templates never look at roles themselves."""
+
+    can_pin: bool
+    can_see_reads: bool
+    can_require_reading: bool
+
+
+def feed_actions(user: User) -> FeedActions:
+    """The feed-wide actions of `user`."""
+    return FeedActions(
+        can_pin=can_pin(user), can_see_reads=can_see_reads(user), can_require_reading=can_require_reading(user)
+    )
+
+
+def can_see_attendees(user: User, post: Post) -> bool:
+    """An event's attendee list is for its organizer (the post's author) and managers."""
+    return post.author_id == user.id or user.is_manager
 
 
 def check_edit(user: User, post: Post) -> None:
@@ -92,6 +148,12 @@ def department_ids_of_post(*, session: Session, post_id: int) -> list[int]:
 def audience_department_ids(*, session: Session, user: User) -> list[int] | None:
     """The departments the user may address a post to: any (None) for managers and admins, else their own."""
     return None if user.is_manager else users_service.department_ids_of(session=session, user=user)
+
+
+def audience_departments(*, session: Session, user: User, departments: Iterable[Department]) -> list[Department]:
+    """Those of `departments` the post form offers the user (see `audience_department_ids`), in their order."""
+    allowed = audience_department_ids(session=session, user=user)
+    return [d for d in departments if allowed is None or d.id in allowed]
 
 
 def check_audience(*, session: Session, user: User, department_ids: list[int]) -> None:

@@ -37,11 +37,12 @@ def _check(event: Event) -> None:
 
 def create_event(*, session: Session, post: Post, author: User, data: EventCreate) -> Event:
     """Add the event details to a new event post; no commit."""
+    assert post.id is not None  # the new post is flushed first
     tz = zone(author.timezone)
     event = Event(
         post_id=post.id,
         title=data.title.strip(),
-        format=data.format,  # type: ignore[arg-type]
+        format=data.format,
         starts_at=_aware(data.starts_at, tz),
         ends_at=_aware(data.ends_at, tz),
         place=data.place.strip(),
@@ -111,13 +112,14 @@ def _lock(session: Session, event: Event) -> None:
 
 def _promote_waiting(*, session: Session, event: Event) -> None:
     """Give the free seats to the waiting list in the order people joined it, and tell each of them."""
+    assert event.id is not None  # read from the database
     query = (
         select(Rsvp)
         .where(Rsvp.event_id == event.id, Rsvp.status == RsvpStatus.waitlisted)
         .order_by(col(Rsvp.updated_at), col(Rsvp.user_id))
     )
     if event.capacity is not None:
-        free = event.capacity - _going_count(session, event.id)  # type: ignore[arg-type]
+        free = event.capacity - _going_count(session, event.id)
         if free <= 0:
             return
         query = query.limit(free)
@@ -141,6 +143,7 @@ def rsvp(*, session: Session, user: User, event: Event, status: RsvpStatus) -> R
     """Answer going / maybe / not going; "going" to a full event puts the person on the waiting list."""
     if status == RsvpStatus.waitlisted:
         raise InvalidInput("Answer going, maybe or not going; the waiting list is chosen for you.")
+    assert event.id is not None and user.id is not None  # both read from the database
     _lock(session, event)
     current = session.get(Rsvp, (event.id, user.id))
     was_going = current is not None and current.status == RsvpStatus.going
@@ -149,10 +152,10 @@ def rsvp(*, session: Session, user: User, event: Event, status: RsvpStatus) -> R
         and not was_going
         and event.capacity is not None
         and _going_count(session, event.id) >= event.capacity
-    ):  # type: ignore[arg-type]
+    ):
         status = RsvpStatus.waitlisted
     if current is None:
-        current = Rsvp(event_id=event.id, user_id=user.id, status=status)  # type: ignore[arg-type]
+        current = Rsvp(event_id=event.id, user_id=user.id, status=status)
     elif current.status != status:
         current.status, current.updated_at = status, utcnow()
     session.add(current)
@@ -166,7 +169,7 @@ def rsvp(*, session: Session, user: User, event: Event, status: RsvpStatus) -> R
 
 def list_rsvps(*, session: Session, user: User, event: Event, post: Post) -> list[Rsvp]:
     """Everyone who answered, in the order they answered (the waiting list's order): organizer and managers."""
-    if post.author_id != user.id and not user.is_manager:
+    if not access.can_see_attendees(user, post):
         raise PermissionDenied("Only the organizer or a manager can see the attendee list.")
     query = select(Rsvp).where(Rsvp.event_id == event.id).order_by(col(Rsvp.updated_at), col(Rsvp.user_id))
     return list(session.exec(query).all())

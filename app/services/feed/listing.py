@@ -4,9 +4,11 @@ everything for a page of posts in one query per kind of thing."""
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import exists, func, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.models.feed import (
     AttachmentPublic,
@@ -25,6 +27,7 @@ from app.models.feed import (
     RsvpStatus,
 )
 from app.models.types import utcnow
+from app.models.uploads import Upload
 from app.models.users import User
 from app.pagination import clamp_limit, decode_cursor, encode_cursor
 from app.services import uploads as uploads_service
@@ -47,17 +50,24 @@ class FeedFilters:
         return any((self.kind, self.tag, self.department_id, self.author))
 
 
-def _filtered(query, filters: FeedFilters):  # type: ignore[no-untyped-def]
+def _filtered(query: SelectOfScalar[Post], filters: FeedFilters) -> SelectOfScalar[Post]:
     if filters.kind:
-        query = query.where(Post.kind == filters.kind)
+        query = query.where(col(Post.kind) == filters.kind)
     if filters.tag:
-        query = query.where(exists().where(PostTag.post_id == Post.id, PostTag.tag == normalize_tag(filters.tag)))
+        query = query.where(
+            exists().where(col(PostTag.post_id) == col(Post.id), col(PostTag.tag) == normalize_tag(filters.tag))
+        )
     if filters.department_id:
         query = query.where(
-            exists().where(PostDepartment.post_id == Post.id, PostDepartment.department_id == filters.department_id)
+            exists().where(
+                col(PostDepartment.post_id) == col(Post.id),
+                col(PostDepartment.department_id) == filters.department_id,
+            )
         )
     if filters.author:
-        query = query.where(exists().where(User.id == Post.author_id, User.handle == filters.author.lower()))
+        query = query.where(
+            exists().where(col(User.id) == col(Post.author_id), col(User.handle) == filters.author.lower())
+        )
     return query
 
 
@@ -65,7 +75,9 @@ def top_posts(*, session: Session, user: User) -> list[Post]:
     """Unread must-read announcements, then active pins — the head of the unfiltered feed."""
     departments = users_service.department_ids_of(session=session, user=user)
     now = utcnow()
-    unread = Post.must_read & ~exists().where(PostRead.post_id == Post.id, PostRead.user_id == user.id)
+    unread = col(Post.must_read) & ~exists().where(
+        col(PostRead.post_id) == col(Post.id), col(PostRead.user_id) == user.id
+    )
     pinned = col(Post.pinned_at).is_not(None) & or_(col(Post.pinned_until).is_(None), col(Post.pinned_until) > now)
     query = (
         select(Post)
@@ -113,8 +125,11 @@ def authors_by_id(*, session: Session, user_ids: set[int]) -> dict[int, AuthorPu
     return {i: _author(found.get(i), i) for i in user_ids}
 
 
-def _grouped(session: Session, model, ids: list[int]) -> dict[int, list]:  # type: ignore[no-untyped-def]
-    result: dict[int, list] = defaultdict(list)  # type: ignore[type-arg]
+_Link = TypeVar("_Link", PostDepartment, PostTag)
+
+
+def _grouped(session: Session, model: type[_Link], ids: list[int]) -> dict[int, list[_Link]]:
+    result: dict[int, list[_Link]] = defaultdict(list)
     for row in session.exec(select(model).where(col(model.post_id).in_(ids))):
         result[row.post_id].append(row)
     return result
@@ -126,7 +141,7 @@ def _comment_counts(session: Session, ids: list[int]) -> dict[int, int]:
         .where(col(Comment.post_id).in_(ids), col(Comment.deleted_at).is_(None))
         .group_by(col(Comment.post_id))
     )
-    return dict(session.exec(query).all())  # type: ignore[arg-type]
+    return dict(session.exec(query).all())
 
 
 def event_public(event: Event, counts: dict[str, int], mine: RsvpStatus | None) -> EventPublic:
@@ -164,7 +179,9 @@ def to_public_many(*, session: Session, user: User, posts: Sequence[Post]) -> li
     reactions = social.count_reactions(session=session, user=user, model=Reaction, ids=ids)
     comments = _comment_counts(session, ids)
     files = uploads_service.uploads_for(session=session, target_keys=[f"post:{i}" for i in ids])
-    post_events = events.events_for_posts(session=session, post_ids=[p.id for p in posts if p.kind == "event"])
+    post_events = events.events_for_posts(
+        session=session, post_ids=[p.id for p in posts if p.kind == "event" and p.id is not None]
+    )
     counts, mine = events.rsvp_summary(
         session=session, user=user, event_ids=[e.id for e in post_events.values() if e.id is not None]
     )
@@ -205,18 +222,8 @@ def to_public_many(*, session: Session, user: User, posts: Sequence[Post]) -> li
                 read_by_me=post.id in read,
                 reactions=reactions.get(post.id, []),
                 comment_count=comments.get(post.id, 0),
-                attachments=[
-                    AttachmentPublic(
-                        id=f.id,
-                        url=f"/uploads/{f.id}",
-                        filename=f.filename,  # type: ignore[arg-type]
-                        content_type=f.content_type,
-                        size=f.size,
-                        is_image=f.is_image,
-                    )
-                    for f in files.get(f"post:{post.id}", [])
-                ],
-                event=event_public(event, counts[event.id], mine.get(event.id)) if event and event.id else None,  # type: ignore[index]
+                attachments=[_attachment_public(f) for f in files.get(f"post:{post.id}", [])],
+                event=event_public(event, counts[event.id], mine.get(event.id)) if event and event.id else None,
                 can_edit=access.can_edit(user, post),
                 can_delete=access.can_delete(user, post),
             )
@@ -224,22 +231,37 @@ def to_public_many(*, session: Session, user: User, posts: Sequence[Post]) -> li
     return result
 
 
+def _attachment_public(upload: Upload) -> AttachmentPublic:
+    assert upload.id is not None  # read from the database
+    return AttachmentPublic(
+        id=upload.id,
+        url=f"/uploads/{upload.id}",
+        filename=upload.filename,
+        content_type=upload.content_type,
+        size=upload.size,
+        is_image=upload.is_image,
+    )
+
+
 def comments_public(*, session: Session, user: User, comments: Sequence[Comment]) -> list[CommentPublic]:
     """Comments ready to serialize, with their authors and reaction counts: two queries, never one per comment."""
     ids = [c.id for c in comments if c.id is not None]
     authors = authors_by_id(session=session, user_ids={c.author_id for c in comments})
     reactions = social.count_comment_reactions(session=session, user=user, comment_ids=ids)
-    return [
-        CommentPublic(
-            id=c.id,
-            post_id=c.post_id,
-            parent_id=c.parent_id,  # type: ignore[arg-type]
-            url=f"/posts/{c.post_id}#comment-{c.id}",
-            body=c.body,
-            html=c.html,
-            author=authors[c.author_id],
-            created_at=c.created_at,
-            reactions=reactions.get(c.id, []),
-        )  # type: ignore[arg-type]
-        for c in comments
-    ]
+    result = []
+    for c in comments:
+        assert c.id is not None  # read from the database
+        result.append(
+            CommentPublic(
+                id=c.id,
+                post_id=c.post_id,
+                parent_id=c.parent_id,
+                url=f"/posts/{c.post_id}#comment-{c.id}",
+                body=c.body,
+                html=c.html,
+                author=authors[c.author_id],
+                created_at=c.created_at,
+                reactions=reactions.get(c.id, []),
+            )
+        )
+    return result

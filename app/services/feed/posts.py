@@ -30,11 +30,12 @@ def _check_departments(*, session: Session, department_ids: list[int]) -> list[i
 
 
 def _set_tags(*, session: Session, post: Post, tags: list[str]) -> None:
+    assert post.id is not None  # stored (flushed) before its tags are set
     for row in session.exec(select(PostTag).where(PostTag.post_id == post.id)).all():
         session.delete(row)
     session.flush()
     for tag in tags:
-        session.add(PostTag(post_id=post.id, tag=tag))  # type: ignore[arg-type]
+        session.add(PostTag(post_id=post.id, tag=tag))
 
 
 def _extra_tags(*, session: Session, post: Post) -> list[str]:
@@ -71,22 +72,24 @@ def create_post(*, session: Session, author: User, data: PostCreate) -> Post:
     departments = _check_departments(session=session, department_ids=data.department_ids)
     access.check_audience(session=session, user=author, department_ids=departments)
     tags = text.collect_tags(body, data.tags)
-    if data.must_read and not (author.is_manager and data.kind == PostKind.announcement):
+    if data.must_read and not (access.can_require_reading(author) and data.kind == PostKind.announcement):
         raise PermissionDenied("Only managers can make an announcement that must be read.")
     if (data.kind == PostKind.event) != (data.event is not None):
         raise InvalidInput("An event post needs the event details, and only an event post can have them.")
     mentioned = text.mentioned_users(session=session, body=body)
+    assert author.id is not None  # read from the database
     post = Post(
         author_id=author.id,
         kind=data.kind,
         body=body,
-        must_read=data.must_read,  # type: ignore[arg-type]
+        must_read=data.must_read,
         html=text.render(body, [u.handle for u in mentioned]),
     )
     session.add(post)
     session.flush()
+    assert post.id is not None  # the flush gave it its id
     for department_id in departments:
-        session.add(PostDepartment(post_id=post.id, department_id=department_id))  # type: ignore[arg-type]
+        session.add(PostDepartment(post_id=post.id, department_id=department_id))
     _set_tags(session=session, post=post, tags=tags)
     uploads_service.attach_uploads(
         session=session, owner=author, upload_ids=data.upload_ids, target_key=f"post:{post.id}"
@@ -96,7 +99,7 @@ def create_post(*, session: Session, author: User, data: PostCreate) -> Post:
     _notify_mentions(session=session, actor=author, post=post, body=body, department_ids=departments)
     if post.must_read:
         # The author has read what they announce: neither the report nor their own feed asks them to confirm it.
-        session.add(PostRead(post_id=post.id, user_id=author.id))  # type: ignore[arg-type]
+        session.add(PostRead(post_id=post.id, user_id=author.id))
         notifications_service.notify(
             session=session,
             recipient_ids=access.audience_user_ids(session=session, department_ids=departments),
@@ -117,17 +120,18 @@ def update_post(*, session: Session, user: User, post: Post, data: PostUpdate) -
     body = text.clean_body(data.body) if data.body is not None else post.body
     tags = text.collect_tags(body, data.tags if data.tags is not None else _extra_tags(session=session, post=post))
     now = utcnow()
+    assert post.id is not None and user.id is not None  # both read from the database
     if body != post.body:
         session.add(
             PostRevision(
                 post_id=post.id,
                 body=post.body,
-                written_at=post.edited_at or post.created_at,  # type: ignore[arg-type]
+                written_at=post.edited_at or post.created_at,
                 replaced_at=now,
                 editor_id=user.id,
             )
-        )  # type: ignore[arg-type]
-        departments = access.department_ids_of_post(session=session, post_id=post.id)  # type: ignore[arg-type]
+        )
+        departments = access.department_ids_of_post(session=session, post_id=post.id)
         before = {u.id for u in text.mentioned_users(session=session, body=post.body)}
         _notify_mentions(
             session=session,
@@ -150,12 +154,13 @@ def update_post(*, session: Session, user: User, post: Post, data: PostUpdate) -
 def delete_post(*, session: Session, user: User, post: Post) -> None:
     """Soft-delete a post (its author or a manager); it disappears from the feed and search."""
     access.check_delete(user, post)
+    assert post.id is not None  # read from the database
     post.deleted_at, post.deleted_by_id = utcnow(), user.id
     session.add(post)
     if user.id != post.author_id:
         audit.record(session=session, action="post.deleted", actor=user, target_type="post", target_id=post.id)
     enqueue(session, f"post:{post.id}", "delete")
-    events.enqueue_for_post(session=session, post_id=post.id)  # type: ignore[arg-type]
+    events.enqueue_for_post(session=session, post_id=post.id)
     session.commit()
 
 
@@ -170,7 +175,7 @@ def end_of_day(day: str, timezone: str) -> datetime:
 
 def pin_post(*, session: Session, user: User, post: Post, pinned_until: datetime | None) -> Post:
     """Pin a post at the top of the feed, until `pinned_until` when given (managers)."""
-    if not user.is_manager:
+    if not access.can_pin(user):
         raise PermissionDenied("Only managers can pin posts.")
     if pinned_until is not None and (pinned_until.tzinfo is None or pinned_until <= utcnow()):
         raise InvalidInput("The pin must end in the future.")
@@ -184,7 +189,7 @@ def pin_post(*, session: Session, user: User, post: Post, pinned_until: datetime
 
 def unpin_post(*, session: Session, user: User, post: Post) -> Post:
     """Take a post off the top of the feed (managers)."""
-    if not user.is_manager:
+    if not access.can_pin(user):
         raise PermissionDenied("Only managers can pin posts.")
     post.pinned_at = post.pinned_until = None
     session.add(post)
@@ -197,8 +202,9 @@ def mark_read(*, session: Session, user: User, post: Post) -> None:
     """ "I have read it" on a must-read announcement; pressing twice changes nothing."""
     if not post.must_read:
         raise InvalidInput("This post does not need to be marked as read.")
+    assert post.id is not None and user.id is not None  # both read from the database
     if session.get(PostRead, (post.id, user.id)) is None:
-        session.add(PostRead(post_id=post.id, user_id=user.id))  # type: ignore[arg-type]
+        session.add(PostRead(post_id=post.id, user_id=user.id))
         session.commit()
 
 

@@ -28,18 +28,15 @@ class DepartmentReads:
 def read_report(*, session: Session, user: User, post: Post, language: str) -> list[DepartmentReads]:
     """Per department of the audience (people without one last, named in `language`): who pressed "I have read it"
     (and when) and who has not (managers)."""
-    if not user.is_manager:
+    if not access.can_see_reads(user):
         raise PermissionDenied("Only managers can see who has read an announcement.")
     if not post.must_read:
         raise InvalidInput("This post does not need to be marked as read.")
-    departments = access.department_ids_of_post(session=session, post_id=post.id)  # type: ignore[arg-type]
+    assert post.id is not None  # read from the database
+    departments = access.department_ids_of_post(session=session, post_id=post.id)
     audience = set(access.audience_user_ids(session=session, department_ids=departments))
     people = [u for u in users_service.list_users(session=session, include_inactive=False) if u.id in audience]
-    read_at = dict(
-        session.exec(
-            select(PostRead.user_id, PostRead.read_at).where(PostRead.post_id == post.id)  # type: ignore[call-overload]
-        ).all()
-    )
+    read_at = dict(session.exec(select(PostRead.user_id, PostRead.read_at).where(PostRead.post_id == post.id)).all())
     membership = users_service.department_ids_by_user(session=session, user_ids=audience)
     names: dict[int | None, str] = {
         d.id: d.name
@@ -50,7 +47,8 @@ def read_report(*, session: Session, user: User, post: Post, language: str) -> l
     names[None] = gettext(language, NO_DEPARTMENT)
     groups: dict[int | None, DepartmentReads] = {}
     for person in people:
-        shown = [d for d in membership.get(person.id, []) if not departments or d in departments]  # type: ignore[arg-type]
+        assert person.id is not None  # read from the database
+        shown: list[int | None] = [d for d in membership.get(person.id, []) if not departments or d in departments]
         for department_id in shown or [None]:
             group = groups.setdefault(department_id, DepartmentReads(name=names[department_id]))
             if person.id in read_at:

@@ -39,13 +39,7 @@ def _details(
         tags[t.post_id].append(t.tag)
     author_ids = {p.author_id for p in posts.values()}
     names = {u.id: u.name for u in session.exec(select(User).where(col(User.id).in_(author_ids)))}
-    return departments, tags, {i: names.get(p.author_id, "") for i, p in posts.items()}  # type: ignore[misc]
-
-
-def _visibility(post: Post, department_ids: list[int]) -> list[str]:
-    if not department_ids:
-        return ["all"]
-    return [f"dept:{d}" for d in department_ids] + [f"user:{post.author_id}", "role:admin"]
+    return departments, tags, {i: names.get(p.author_id, "") for i, p in posts.items()}
 
 
 class PostSource:
@@ -65,7 +59,7 @@ class PostSource:
                 author=authors[i],
                 author_id=p.author_id,
                 department_ids=departments[i],
-                visibility=_visibility(p, departments[i]),
+                visibility=access.index_keys(p, departments[i]),
                 status=p.kind,
                 created_at=p.created_at,
                 updated_at=p.edited_at or p.created_at,
@@ -76,7 +70,8 @@ class PostSource:
 
     def all_ids(self, session: Session) -> Iterable[int]:
         """Every live post."""
-        return session.exec(select(Post.id).where(col(Post.deleted_at).is_(None))).all()  # type: ignore[return-value]
+        rows = session.exec(select(Post.id).where(col(Post.deleted_at).is_(None))).all()
+        return [i for i in rows if i is not None]
 
     def readable_ids(self, session: Session, user: User | None, ids: list[int]) -> set[int]:
         """The posts the user may read now."""
@@ -103,8 +98,8 @@ class CommentSource:
                 body=plain_text(c.html),
                 author=names.get(c.author_id, ""),
                 author_id=c.author_id,
-                department_ids=departments[c.post_id],  # type: ignore[arg-type]
-                visibility=_visibility(posts[c.post_id], departments[c.post_id]),
+                department_ids=departments[c.post_id],
+                visibility=access.index_keys(posts[c.post_id], departments[c.post_id]),
                 created_at=c.created_at,
                 url=f"/posts/{c.post_id}#comment-{c.id}",
             )
@@ -114,7 +109,8 @@ class CommentSource:
 
     def all_ids(self, session: Session) -> Iterable[int]:
         """Every live comment."""
-        return session.exec(select(Comment.id).where(col(Comment.deleted_at).is_(None))).all()  # type: ignore[return-value]
+        rows = session.exec(select(Comment.id).where(col(Comment.deleted_at).is_(None))).all()
+        return [i for i in rows if i is not None]
 
     def readable_ids(self, session: Session, user: User | None, ids: list[int]) -> set[int]:
         """Comments on posts the user may read."""
@@ -122,7 +118,7 @@ class CommentSource:
             select(Comment.id, Comment.post_id).where(col(Comment.id).in_(ids), col(Comment.deleted_at).is_(None))
         ).all()
         readable = access.readable_ids(session=session, user=user, post_ids=[p for _c, p in rows]) if user else set()
-        return {c for c, p in rows if p in readable}  # type: ignore[misc]
+        return {c for c, p in rows if c is not None and p in readable}
 
 
 class EventSource:
@@ -142,8 +138,8 @@ class EventSource:
                 tags=tags[e.post_id],
                 author=authors[e.post_id],
                 author_id=posts[e.post_id].author_id,
-                department_ids=departments[e.post_id],  # type: ignore[arg-type]
-                visibility=_visibility(posts[e.post_id], departments[e.post_id]),
+                department_ids=departments[e.post_id],
+                visibility=access.index_keys(posts[e.post_id], departments[e.post_id]),
                 status=e.format,
                 created_at=e.starts_at,
                 url=f"/events/{e.id}",
@@ -154,10 +150,10 @@ class EventSource:
 
     def all_ids(self, session: Session) -> Iterable[int]:
         """Every event."""
-        return session.exec(select(Event.id)).all()  # type: ignore[return-value]
+        return [i for i in session.exec(select(Event.id)).all() if i is not None]
 
     def readable_ids(self, session: Session, user: User | None, ids: list[int]) -> set[int]:
         """Events whose post the user may read."""
         rows = session.exec(select(Event.id, Event.post_id).where(col(Event.id).in_(ids))).all()
         readable = access.readable_ids(session=session, user=user, post_ids=[p for _e, p in rows]) if user else set()
-        return {e for e, p in rows if p in readable}  # type: ignore[misc]
+        return {e for e, p in rows if e is not None and p in readable}

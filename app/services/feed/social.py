@@ -21,6 +21,7 @@ from app.services.feed import access, text
 
 def create_comment(*, session: Session, user: User, post: Post, data: CommentCreate) -> Comment:
     """Comment on a post or reply to a top-level comment; the author, the replied-to and mentions are told."""
+    assert post.id is not None and user.id is not None  # both read from the database
     body = text.clean_body(data.body)
     parent = None
     if data.parent_id is not None:
@@ -33,7 +34,7 @@ def create_comment(*, session: Session, user: User, post: Post, data: CommentCre
     comment = Comment(
         post_id=post.id,
         parent_id=parent.id if parent else None,
-        author_id=user.id,  # type: ignore[arg-type]
+        author_id=user.id,
         body=body,
         html=text.render(body, [u.handle for u in mentioned]),
     )
@@ -58,7 +59,7 @@ def create_comment(*, session: Session, user: User, post: Post, data: CommentCre
         url=url,
         message="{actor} commented on your post",
     )
-    departments = access.department_ids_of_post(session=session, post_id=post.id)  # type: ignore[arg-type]
+    departments = access.department_ids_of_post(session=session, post_id=post.id)
     audience = set(access.audience_user_ids(session=session, department_ids=departments))
     mention_ids = {u.id for u in mentioned if u.id is not None and u.id in audience}
     notifications_service.notify(
@@ -105,7 +106,7 @@ def list_comments(*, session: Session, post: Post) -> list[Comment]:
 
 ReactionModel = type[Reaction] | type[CommentReaction]
 # The column naming what a reaction is on, per reaction table.
-_ON = {Reaction: "post_id", CommentReaction: "comment_id"}
+_ON: dict[ReactionModel, str] = {Reaction: "post_id", CommentReaction: "comment_id"}
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,9 @@ def _add(session: Session, user: User, target: _Target, emoji: str) -> bool:
         raise InvalidInput("Choose one of these reactions: {choices}.", choices=" ".join(REACTIONS))
     if session.exec(_mine(target, user, emoji)).first() is not None:
         return False
-    session.add(target.model(**{_ON[target.model]: target.id}, user_id=user.id, emoji=emoji))  # type: ignore[arg-type]
+    assert user.id is not None  # read from the database
+    on = {_ON[target.model]: target.id}
+    session.add(target.model(**on, user_id=user.id, emoji=emoji))  # type: ignore[arg-type]  # **on: a column named at run time
     notifications_service.notify(
         session=session,
         recipient_ids=[target.author_id],
@@ -244,7 +247,7 @@ def count_reactions(
     if not ids:
         return {}
     target = col(getattr(model, _ON[model]))
-    mine = func.max(case((model.user_id == user.id, 1), else_=0))
+    mine = func.max(case((col(model.user_id) == user.id, 1), else_=0))
     query = (
         select(target, model.emoji, func.count(), mine)
         .where(target.in_(list(ids)))
@@ -252,7 +255,7 @@ def count_reactions(
         .order_by(func.min(model.id))
     )
     result: dict[int, list[ReactionCount]] = defaultdict(list)
-    for target_id, emoji, count, is_mine in session.exec(query).all():  # type: ignore[call-overload]
+    for target_id, emoji, count, is_mine in session.exec(query).all():
         result[target_id].append(ReactionCount(emoji=emoji, count=count, mine=bool(is_mine)))
     return result
 

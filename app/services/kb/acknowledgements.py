@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from app import events
 from app.errors import Conflict
 from app.models.kb import ArticleStatus, KbAcknowledgement, KbArticle
-from app.models.users import User
+from app.models.users import Department, User
 from app.services import users as users_service
 from app.services.kb import access, audience
 from app.text import csv_cell, uk_sort_key
@@ -117,6 +117,12 @@ def report(*, session: Session, user: User, article: KbArticle, department_id: i
             )
         )
     return AckReport(article=article, rows=rows)
+
+
+def report_departments(*, session: Session, user: User) -> list[Department]:
+    """The departments the report can be narrowed to: every one for admins, else the user's own."""
+    mine = set(users_service.department_ids_of(session=session, user=user))
+    return [d for d in users_service.list_departments(session=session) if user.is_admin or d.id in mine]
 
 
 def report_csv(data: AckReport, headers: list[str]) -> str:

@@ -94,25 +94,29 @@ def _set_departments(session: Session, article: KbArticle, department_ids: list[
     known = set(session.exec(select(Department.id).where(col(Department.id).in_(ids))).all()) if ids else set()
     if missing := set(ids) - known:
         raise InvalidInput("Unknown department: {ids}.", ids=", ".join(map(str, sorted(missing))))
+    assert article.id is not None  # stored (flushed) before its departments are set
     session.exec(delete(KbArticleDepartment).where(col(KbArticleDepartment.article_id) == article.id))
     for department_id in ids:
-        session.add(KbArticleDepartment(article_id=article.id, department_id=department_id))  # type: ignore[arg-type]
+        session.add(KbArticleDepartment(article_id=article.id, department_id=department_id))
 
 
 def set_visible_tags(session: Session, article: KbArticle, tags: list[str]) -> None:
     """Refresh the browsing tags of the article's visible version (no commit)."""
+    assert article.id is not None  # stored (flushed) before its tags are set
     session.exec(delete(KbArticleTag).where(col(KbArticleTag.article_id) == article.id))
     for tag in tags:
-        session.add(KbArticleTag(article_id=article.id, tag=tag))  # type: ignore[arg-type]
+        session.add(KbArticleTag(article_id=article.id, tag=tag))
 
 
 def set_links(session: Session, article: KbArticle, body: str) -> None:
     """Record which articles the visible text links to (no commit)."""
+    assert article.id is not None  # stored (flushed) before its links are set
     session.exec(delete(KbLink).where(col(KbLink.source_id) == article.id))
     slugs = linked_slugs(body) - {article.slug}
     if slugs:
         for target_id in session.exec(select(KbArticle.id).where(col(KbArticle.slug).in_(slugs))).all():
-            session.add(KbLink(source_id=article.id, target_id=target_id))  # type: ignore[arg-type]
+            if target_id is not None:  # always: a primary key
+                session.add(KbLink(source_id=article.id, target_id=target_id))
 
 
 def _check_owner(session: Session, owner_id: int | None) -> None:
@@ -145,13 +149,14 @@ def create_article(
     )
     session.add(article)
     session.flush()
+    assert article.id is not None  # the flush gave it its id
     tags = clean_tags(data.tags)
     revision = KbRevision(
         article_id=article.id,
         number=1,
         title=title,
         body=nfc(data.body),
-        tags=tags,  # type: ignore[arg-type]
+        tags=tags,
         author_id=author.id,
         change_note=nfc(data.change_note.strip()),
     )
@@ -244,14 +249,15 @@ def append_revision(
     restored_from_id: int | None = None,
 ) -> KbRevision:
     """Add the next revision on top of `head` and make it the head (no commit)."""
+    assert article.id is not None and user.id is not None  # both read from the database
     revision = KbRevision(
         article_id=article.id,
         number=head.number + 1,
         title=title,
-        body=body,  # type: ignore[arg-type]
+        body=body,
         tags=tags,
         author_id=user.id,
-        base_revision_id=head.id,  # type: ignore[arg-type]
+        base_revision_id=head.id,
         change_note=change_note,
         restored_from_id=restored_from_id,
     )

@@ -33,7 +33,7 @@ def members(
 
 def reviewer_ids(*, session: Session, article: KbArticle) -> list[int]:
     """Ids of the active managers who review the article: those of its departments, or all when it is for everyone."""
-    query = select(User.id).where(col(User.is_active), User.role == Role.manager)
+    query = select(col(User.id)).where(col(User.is_active), col(User.role) == Role.manager)
     return [i for i in session.exec(_in_audience(session, article, query)).all() if i is not None]
 
 

@@ -9,12 +9,12 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 from sqlmodel import Session
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 from app.errors import InvalidInput
 from app.models.kb import TITLE_MAX, ArticleStatus, KbArticle, KbRevision
 from app.models.types import utcnow
@@ -360,6 +360,25 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) ->
     return b"".join(chunks)
 
 
+def import_upload(
+    *, session: Session, settings: Settings, author: User, name: str, stream: BinaryIO, category_id: int | None
+) -> ImportResult:
+    """Import a file sent from the import page (up to the upload limit) as published articles, in the category
+    `category_id` (None: each item's own, else none)."""
+    data = stream.read(settings.max_upload_bytes + 1)
+    if len(data) > settings.max_upload_bytes:
+        raise InvalidInput("The file is larger than {mb} MB.", mb=settings.max_upload_mb)
+    _, items = read_bytes(name or "import.jsonl", data)
+    path = (
+        categories.category_path(session, categories.get_category_or_raise(session=session, category_id=category_id))
+        if category_id is not None
+        else ""
+    )
+    return import_items(
+        session=session, author=author, items=items, category=path, review_months=settings.kb_review_months
+    )
+
+
 def import_items(
     *,
     session: Session,
@@ -367,7 +386,7 @@ def import_items(
     items: Iterator[Parsed],
     category: str = "",
     review_months: int = 12,
-    progress: Callable[[], None] | None = None,
+    progress: Callable[[], object] | None = None,  # called once per item; what it returns is ignored
 ) -> ImportResult:
     """Create a published article (version 1.0) for each item; problems are collected, not raised."""
     access.check_manager(author)
@@ -441,12 +460,13 @@ def _create_published(
     )
     session.add(article)
     session.flush()
+    assert article.id is not None  # the flush gave it its id
     revision = KbRevision(
         article_id=article.id,
         number=1,
         title=item.title,
         body=item.body,
-        tags=item.tags,  # type: ignore[arg-type]
+        tags=item.tags,
         author_id=author.id,
         change_note="",
         version_major=1,

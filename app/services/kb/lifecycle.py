@@ -29,11 +29,11 @@ def is_in_review(article: KbArticle) -> bool:
 
 
 def _event(session: Session, article: KbArticle, actor: User, action: str, comment: str = "") -> None:
-    assert actor.id is not None
+    assert actor.id is not None and article.id is not None
     session.add(
         KbReviewEvent(
             article_id=article.id,
-            revision_id=article.head_revision_id,  # type: ignore[arg-type]
+            revision_id=article.head_revision_id,
             action=action,
             actor_id=actor.id,
             comment=comment,
@@ -217,7 +217,7 @@ def restore(*, session: Session, user: User, article: KbArticle) -> KbArticle:
 
 def mark_reviewed(*, session: Session, user: User, article: KbArticle, now: datetime | None = None) -> KbArticle:
     """The owner or a manager confirms the article is still right: the review date restarts (audited)."""
-    if not (user.is_manager or user.id == article.owner_id):
+    if not access.reviews(user=user, article=article):
         raise PermissionDenied("Only the owner or a manager can confirm a review.")
     if article.status != ArticleStatus.published:
         raise Conflict("Only published articles have review dates.")

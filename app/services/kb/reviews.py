@@ -45,11 +45,12 @@ def review_report(*, session: Session, user: User, now: datetime | None = None) 
     )
     if not user.is_admin:
         mine = users_service.department_ids_of(session=session, user=user)
-        restricted = exists().where(KbArticleDepartment.article_id == KbArticle.id)
+        restricted = exists().where(col(KbArticleDepartment.article_id) == col(KbArticle.id))
         in_mine = exists().where(
-            KbArticleDepartment.article_id == KbArticle.id, col(KbArticleDepartment.department_id).in_(mine or [-1])
+            col(KbArticleDepartment.article_id) == col(KbArticle.id),
+            col(KbArticleDepartment.department_id).in_(mine or [-1]),
         )
-        query = query.where(or_(~restricted, in_mine, KbArticle.owner_id == user.id))
+        query = query.where(or_(~restricted, in_mine, col(KbArticle.owner_id) == user.id))
     articles = list(session.exec(query.order_by(col(KbArticle.review_due), col(KbArticle.id))).all())
     owners = {u.id: u for u in session.exec(select(User).where(col(User.id).in_({a.owner_id for a in articles})))}
     return [
@@ -78,11 +79,11 @@ def send_review_reminders(*, session: Session, now: datetime) -> int:
     ).all()
     sent = 0
     for article in due:
-        assert article.review_due is not None
+        assert article.review_due is not None and article.id is not None
         kind = "overdue" if article.review_due < day else "soon"
         if _already_reminded(session, article, kind, day):
             continue
-        session.add(KbReminder(article_id=article.id, kind=kind, review_due=article.review_due, sent_on=day))  # type: ignore[arg-type]
+        session.add(KbReminder(article_id=article.id, kind=kind, review_due=article.review_due, sent_on=day))
         message = (
             "The review of «{title}» is overdue since {due}."
             if kind == "overdue"

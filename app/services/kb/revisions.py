@@ -1,6 +1,7 @@
 """Revisions: the append-only history of an article, diffs between any two, restoring an old text."""
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.errors import NotFound
 from app.models.kb import KbArticle, KbRevision
@@ -13,12 +14,25 @@ from app.services.kb.articles import append_revision
 from app.services.kb.rendering import DiffLine, diff_lines
 
 
-def visible_revisions_query(*, user: User, article: KbArticle, head_visible: bool):  # type: ignore[no-untyped-def]
+def visible_revisions_query(*, user: User, article: KbArticle, head_visible: bool) -> SelectOfScalar[KbRevision]:
     """Revisions the user may see: all for editors of the pending text, else only published ones."""
-    query = select(KbRevision).where(KbRevision.article_id == article.id)
+    query = select(KbRevision).where(col(KbRevision.article_id) == article.id)
     if not head_visible:
         query = query.where(col(KbRevision.published_at).is_not(None))
     return query
+
+
+def head_revision(*, session: Session, article: KbArticle) -> KbRevision | None:
+    """The article's newest revision (a draft, a proposed change, or the published text)."""
+    return session.get(KbRevision, article.head_revision_id) if article.head_revision_id else None
+
+
+def fresh_head(*, session: Session, article: KbArticle) -> KbRevision:
+    """The article read again from the database and its newest revision (after a save lost to a newer one)."""
+    session.refresh(article)
+    head = head_revision(session=session, article=article)
+    assert head is not None
+    return head
 
 
 def head_visible(*, session: Session, user: User, article: KbArticle) -> bool:
@@ -95,4 +109,7 @@ def restore_revision(*, session: Session, user: User, article: KbArticle, revisi
 def authors_of(*, session: Session, revisions: list[KbRevision]) -> dict[int, str]:
     """Author names of many revisions in one query."""
     ids = {r.author_id for r in revisions}
-    return dict(session.exec(select(User.id, User.name).where(col(User.id).in_(ids))).all()) if ids else {}
+    if not ids:
+        return {}
+    rows = session.exec(select(User.id, User.name).where(col(User.id).in_(ids))).all()
+    return {i: name for i, name in rows if i is not None}  # never None: a primary key

@@ -2,7 +2,8 @@
 managers), with tags, category and attachment names. Archived articles are not searched: search answers with
 what is in force; readers open an archived article by its link, managers list it under "Archived".
 
-The visibility keys mirror app/services/kb/access.py; readable_ids checks it again at query time."""
+The visibility keys are `access.index_keys`, beside the read rule they follow; readable_ids checks the rule again at
+query time."""
 
 from collections.abc import Iterable
 
@@ -18,18 +19,6 @@ from app.services.kb import access
 from app.services.kb.rendering import WIKILINK
 
 SEARCHED = col(KbArticle.status) != ArticleStatus.archived  # what search finds: what is in force
-
-
-def visibility(article: KbArticle, department_ids: list[int]) -> list[str]:
-    """Who finds the article: its author, owner and admins, plus (for everyone) all managers while a draft and all
-    readers once published, or (for chosen departments) their members once published and, drafts included, their
-    managers ("managers:<department>", a key a manager holds for each department they belong to now)."""
-    keys = [f"user:{article.author_id}", f"user:{article.owner_id}", "role:admin"]
-    published = article.status not in (ArticleStatus.draft, ArticleStatus.in_review)
-    if not department_ids:
-        return ["all"] if published else ["role:manager", *keys]
-    readers = [f"dept:{d}" for d in department_ids] if published else [f"managers:{d}" for d in department_ids]
-    return list(dict.fromkeys(readers + keys))
 
 
 class ArticleSource:
@@ -67,7 +56,7 @@ class ArticleSource:
                     author=owners.get(article.owner_id, ""),
                     author_id=article.owner_id,
                     department_ids=list(audience.get(article.id or 0, [])),
-                    visibility=visibility(article, audience.get(article.id or 0, [])),
+                    visibility=access.index_keys(article, audience.get(article.id or 0, [])),
                     status=str(article.status),
                     created_at=article.created_at,
                     updated_at=article.updated_at,
@@ -78,7 +67,8 @@ class ArticleSource:
 
     def all_ids(self, session: Session) -> Iterable[int]:
         """Every article that is not archived."""
-        return session.exec(select(KbArticle.id).where(SEARCHED).order_by(col(KbArticle.id))).all()  # type: ignore[return-value]
+        rows = session.exec(select(KbArticle.id).where(SEARCHED).order_by(col(KbArticle.id))).all()
+        return [i for i in rows if i is not None]
 
     def readable_ids(self, session: Session, user: User | None, ids: list[int]) -> set[int]:
         """The articles among `ids` the user may read now."""

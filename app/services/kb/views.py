@@ -23,6 +23,7 @@ def version_label(revision: KbRevision | None) -> str:
 
 def record_view(*, session: Session, user: User, article: KbArticle, revision: KbRevision | None) -> None:
     """Remember that the user opened this version (a reload within half an hour counts once)."""
+    assert article.id is not None and user.id is not None  # both read from the database
     since = utcnow() - REPEAT_WINDOW
     revision_id = revision.id if revision else None
     recent = session.exec(
@@ -40,7 +41,7 @@ def record_view(*, session: Session, user: User, article: KbArticle, revision: K
             KbView(
                 article_id=article.id,
                 user_id=user.id,
-                revision_id=revision.id if revision else None,  # type: ignore[arg-type]
+                revision_id=revision.id if revision else None,
                 version=version_label(revision),
             )
         )
@@ -61,10 +62,10 @@ def report(*, session: Session, user: User, article: KbArticle) -> list[ViewRow]
     query = (
         select(KbView.user_id, func.count(), func.max(KbView.created_at))
         .where(KbView.article_id == article.id)
-        .group_by(KbView.user_id)
+        .group_by(col(KbView.user_id))
     )
-    if (people := access.report_people(session=session, user=user)) is not None:
-        query = query.where(col(KbView.user_id).in_(people))
+    if (among := access.report_people(session=session, user=user)) is not None:
+        query = query.where(col(KbView.user_id).in_(among))
     stats = {user_id: (count, last) for user_id, count, last in session.exec(query).all()}
     if not stats:
         return []

@@ -75,7 +75,8 @@ def kept_guides(
     wanted = {t.id: t.article_id for t in tasks if t.id and t.article_id and t.article_id not in offered}
     if not wanted:
         return {}
-    existing = set(session.exec(select(KbArticle.id).where(col(KbArticle.id).in_(set(wanted.values())))).all())
+    rows = session.exec(select(KbArticle.id).where(col(KbArticle.id).in_(set(wanted.values())))).all()
+    existing = {i for i in rows if i is not None}
     links = article_links(session=session, user=user, article_ids=existing)
     return {
         task_id: (guide, links[guide][0] if guide in links else None)

@@ -1,6 +1,6 @@
 """Onboarding plans: assign a template to a person, change the mentor, extend a due date, close early, pause."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from sqlalchemy import update
@@ -66,6 +66,7 @@ def assign(
     """Give a person a plan copied from a template, with a start date and a mentor (no commit)."""
     template = get_checklist_or_raise(session=session, template_id=data.template_id)
     hire = _active_user(session=session, user_id=data.user_id, message="This person does not exist or is inactive.")
+    assert hire.id is not None and template.id is not None  # both read from the database
     if data.mentor_id is not None:
         _active_user(session=session, user_id=data.mentor_id, message="The mentor does not exist or is inactive.")
         if data.mentor_id == hire.id:
@@ -88,7 +89,7 @@ def assign(
         raise Conflict("{name} already has an open plan «{template}».", name=hire.name, template=template.name)
     assignment = OnboardingAssignment(
         user_id=hire.id,
-        template_id=template.id,  # type: ignore[arg-type]
+        template_id=template.id,
         template_version=template.version,
         name=template.name,
         department_id=department_id,
@@ -175,8 +176,27 @@ def assign_template(
     return assignment
 
 
+def assign_templates(
+    *, session: Session, actor: User, data: Sequence[AssignmentCreate], holidays: Collection[date]
+) -> list[OnboardingAssignment]:
+    """Give a person one plan per chosen template (the assign page): all of them or, when one is refused, none; and
+    commit."""
+    if not actor.is_manager:
+        raise PermissionDenied("Only managers can do this.")
+    if not data:
+        raise InvalidInput("Choose at least one checklist template.")
+    try:
+        created = [assign(session=session, actor=actor, data=item, holidays=holidays) for item in data]
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    return created
+
+
 def apply_rules(*, session: Session, user: User, department_ids: list[int], holidays: Collection[date]) -> int:
     """Assign the templates whose rules name a department the user just joined (no commit); returns how many."""
+    assert user.id is not None  # read from the database
     rules = session.exec(
         select(OnboardingRule)
         .where(col(OnboardingRule.department_id).in_(department_ids))
@@ -187,7 +207,7 @@ def apply_rules(*, session: Session, user: User, department_ids: list[int], holi
         data = AssignmentCreate(
             user_id=user.id,
             template_id=rule.template_id,
-            start_date=local_today(),  # type: ignore[arg-type]
+            start_date=local_today(),
             mentor_id=rule.mentor_id if rule.mentor_id != user.id else None,
             department_id=rule.department_id,
         )
@@ -278,12 +298,12 @@ def close_assignment(
     reason = nfc(reason.strip())
     if len(reason) < 3:
         raise InvalidInput("Please give a reason.")
-    result = session.execute(
+    result = session.exec(
         update(OnboardingAssignment)
         .where(col(OnboardingAssignment.id) == assignment.id, col(OnboardingAssignment.status) == AssignmentStatus.open)
         .values(status=AssignmentStatus.closed, closed_at=utcnow(), close_reason=reason[:1000])
     )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if result.rowcount != 1:
         raise Conflict("This onboarding plan is not open any more.")
     audit.record(
         session=session,

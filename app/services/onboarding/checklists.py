@@ -84,9 +84,10 @@ def checklist_structure(
 
 def checklist_public(*, session: Session, template: Checklist) -> ChecklistPublic:
     """What the API shows of a template, with its sections and tasks."""
+    assert template.id is not None  # read from the database
     sections = [
         SectionPublic(
-            id=s.id if s else 0,
+            id=s.id if s and s.id is not None else 0,
             title=s.title if s else "",
             tasks=[ChecklistTaskPublic.model_validate(t, from_attributes=True) for t in tasks],
         )
@@ -95,7 +96,7 @@ def checklist_public(*, session: Session, template: Checklist) -> ChecklistPubli
     return ChecklistPublic(
         id=template.id,
         name=template.name,
-        description=template.description,  # type: ignore[arg-type]
+        description=template.description,
         target_roles=template.target_roles,
         department_ids=template.department_ids,
         version=template.version,
@@ -134,8 +135,9 @@ def _new_task(
     data: ChecklistTaskCreate,
 ) -> ChecklistTask:
     _check_task(session=session, actor=actor, data=data)
+    assert template.id is not None  # stored (flushed) before its tasks are added
     task = ChecklistTask(
-        template_id=template.id,  # type: ignore[arg-type]
+        template_id=template.id,
         section_id=section_id,
         position=position,
         title=nfc(data.title.strip()),
@@ -166,11 +168,12 @@ def create_checklist(*, session: Session, actor: User, data: ChecklistCreate) ->
     )
     session.add(template)
     session.flush()
+    assert template.id is not None  # the flush gave it its id
     position = 0
     for index, section_data in enumerate(data.sections):
         section = ChecklistSection(
             template_id=template.id,
-            title=nfc(section_data.title.strip()),  # type: ignore[arg-type]
+            title=nfc(section_data.title.strip()),
             position=index,
         )
         session.add(section)
@@ -243,12 +246,13 @@ def add_section(*, session: Session, actor: User, template: Checklist, title: st
     title = nfc(title.strip())
     if not title:
         raise InvalidInput("The section needs a title.")
+    assert template.id is not None  # read from the database
     last = session.exec(
         select(func.max(ChecklistSection.position)).where(ChecklistSection.template_id == template.id)
     ).one()
     section = ChecklistSection(
         template_id=template.id,
-        title=title[:200],  # type: ignore[arg-type]
+        title=title[:200],
         position=(last if last is not None else -1) + 1,
     )
     session.add(section)

@@ -20,8 +20,9 @@ def copy_task(
     holidays: Collection[date],
 ) -> OnboardingAssignedTask:
     """Add a copy of `task` to `assignment`, due `due_offset_days` working days after its start (no commit)."""
+    assert assignment.id is not None  # stored (flushed) before its tasks are copied
     copy = OnboardingAssignedTask(
-        assignment_id=assignment.id,  # type: ignore[arg-type]
+        assignment_id=assignment.id,
         template_task_id=task.id,
         section_title=section_title,
         position=position,

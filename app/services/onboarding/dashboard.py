@@ -59,25 +59,27 @@ def dashboard_rows(*, session: Session, user: User, filters: DashboardFilters, t
         query = query.where(OnboardingAssignment.template_id == filters.template_id)
     found = session.exec(query).all()
     overdue = _overdue_counts(session=session, departments=departments, today=today)
-    rows = [
-        DashboardRowPublic(
-            assignment_id=a.id,
-            user_id=a.user_id,
-            hire_name=hire_name,
-            plan_name=a.name,  # type: ignore[arg-type]
-            department=department or "",
-            mentor_name=mentor_name or "",
-            start_date=a.start_date,
-            days_since_start=(today - a.start_date).days,
-            percent=percent(a),
-            done_tasks=a.done_tasks,
-            total_tasks=a.total_tasks,
-            overdue=overdue.get(a.id or 0, 0),
-            last_activity_at=a.last_activity_at,
-            paused=a.status == AssignmentStatus.paused,
+    rows = []
+    for a, hire_name, mentor_name, department in found:
+        assert a.id is not None  # read from the database
+        rows.append(
+            DashboardRowPublic(
+                assignment_id=a.id,
+                user_id=a.user_id,
+                hire_name=hire_name,
+                plan_name=a.name,
+                department=department or "",
+                mentor_name=mentor_name or "",
+                start_date=a.start_date,
+                days_since_start=(today - a.start_date).days,
+                percent=percent(a),
+                done_tasks=a.done_tasks,
+                total_tasks=a.total_tasks,
+                overdue=overdue.get(a.id or 0, 0),
+                last_activity_at=a.last_activity_at,
+                paused=a.status == AssignmentStatus.paused,
+            )
         )
-        for a, hire_name, mentor_name, department in found
-    ]
     return _sorted(_filtered(rows, filters), filters)
 
 

@@ -27,11 +27,11 @@ def plan_url(assignment: OnboardingAssignment) -> str:
 
 def department_manager_ids(*, session: Session, assignment: OnboardingAssignment) -> list[int]:
     """The managers of the plan's department, and whoever assigned it."""
-    ids = {assignment.assigned_by_id} if assignment.assigned_by_id else set()
+    ids: set[int | None] = {assignment.assigned_by_id} if assignment.assigned_by_id else set()
     if assignment.department_id is not None:
         ids |= set(
             session.exec(
-                select(User.id)
+                select(col(User.id))
                 .join(UserDepartment)
                 .where(
                     UserDepartment.department_id == assignment.department_id,

@@ -1,7 +1,7 @@
 """Plans ready to show: the new hire's "My onboarding", one plan in full, and the mentor's overview."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -20,7 +20,8 @@ from app.models.onboarding import (
 )
 from app.models.users import User
 from app.services import uploads as uploads_service
-from app.services.onboarding.access import managed_department_ids
+from app.services import users as users_service
+from app.services.onboarding.access import get_assignment_or_raise, managed_department_ids, viewable_clause
 from app.services.onboarding.articles import acknowledgeable_ids, article_links
 from app.services.onboarding.tasks import UPLOAD_KIND
 
@@ -62,7 +63,7 @@ def percent(assignment: OnboardingAssignment) -> int:
     return 100 * assignment.done_tasks // assignment.total_tasks if assignment.total_tasks else 100
 
 
-def _names(*, session: Session, ids: set[int | None]) -> dict[int, str]:
+def _names(*, session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = [i for i in ids if i]
     if not wanted:
         return {}
@@ -166,6 +167,43 @@ def plan_views(
     return plans
 
 
+def plan_view(*, session: Session, user: User, assignment_id: int, today: date) -> PlanView:
+    """One plan the user may see, read fresh from the database (NotFound for anyone else)."""
+    assignment = get_assignment_or_raise(session=session, user=user, assignment_id=assignment_id)
+    session.refresh(assignment)
+    return plan_views(session=session, assignments=[assignment], viewer=user, today=today)[0]
+
+
+def mentor_choices(*, session: Session, plan: PlanView) -> list[User]:
+    """The people a plan's page offers as its new mentor: every active person, to those who manage the plan."""
+    return users_service.list_users(session=session, include_inactive=False) if plan.viewer_manages else []
+
+
+def task_view(*, session: Session, user: User, task_id: int, today: date) -> TaskView:
+    """One task of a plan as the user sees it, its plan read fresh (after a change to the task)."""
+    task = session.get(OnboardingAssignedTask, task_id)
+    assignment = session.get(OnboardingAssignment, task.assignment_id, populate_existing=True) if task else None
+    plans = plan_views(session=session, assignments=[assignment] if assignment else [], viewer=user, today=today)
+    return next(v for _, views in plans[0].sections for v in views if v.task.id == task_id)
+
+
+def list_visible_plans(
+    *, session: Session, user: User, before_id: int | None = None, limit: int
+) -> list[OnboardingAssignment]:
+    """The plans the user may see (their own, their mentees', their departments'), newest first, from before
+    `before_id`, at most `limit` of them (the API's pages)."""
+    managed = managed_department_ids(session=session, user=user)
+    query = (
+        select(OnboardingAssignment)
+        .where(viewable_clause(user=user, managed=managed))
+        .order_by(col(OnboardingAssignment.id).desc())
+        .limit(limit)
+    )
+    if before_id is not None:
+        query = query.where(col(OnboardingAssignment.id) < before_id)
+    return list(session.exec(query).all())
+
+
 def my_assignments(*, session: Session, user: User) -> list[OnboardingAssignment]:
     """The user's own plans: open ones first, then finished ones, newest first."""
     rows = session.exec(
@@ -266,11 +304,12 @@ def assignment_public(plan: PlanView, *, with_tasks: bool = False) -> Assignment
 def task_public(view: TaskView) -> AssignedTaskPublic:
     """What the API shows of a task."""
     t = view.task
+    assert t.id is not None  # read from the database
     return AssignedTaskPublic(
         id=t.id,
         section_title=t.section_title,
         position=t.position,
-        title=t.title,  # type: ignore[arg-type]
+        title=t.title,
         instructions=t.instructions,
         html=view.html,
         kind=t.kind,

@@ -1,9 +1,9 @@
 """Hourly reminders: tasks due tomorrow and overdue tasks, at most one message of each kind a day per person."""
 
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, select
@@ -21,19 +21,19 @@ logger = logging.getLogger(__name__)
 KYIV = "Europe/Kyiv"
 
 
-def _claim(*, session: Session, user_id: int, kind: str, day: object) -> bool:
+def _claim(*, session: Session, user_id: int, kind: str, day: date) -> bool:
     """Record the reminder; False when it was already sent today (by this or another worker)."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     statement = (
         insert(OnboardingReminder)
         .values(user_id=user_id, kind=kind, day=day)
         .on_conflict_do_nothing()
-        .returning(OnboardingReminder.id)
-    )  # type: ignore[arg-type]
+        .returning(col(OnboardingReminder.id))
+    )
     return session.execute(statement).first() is not None
 
 
-def _counts(*, session: Session, condition: object) -> dict[int, int]:
+def _counts(*, session: Session, condition: ColumnElement[bool]) -> dict[int, int]:
     rows = session.exec(
         select(OnboardingAssignment.user_id, func.count())
         .select_from(OnboardingAssignedTask)
@@ -43,7 +43,7 @@ def _counts(*, session: Session, condition: object) -> dict[int, int]:
             col(OnboardingAssignedTask.status) != TaskStatus.done,
             condition,
         )
-        .group_by(OnboardingAssignment.user_id)
+        .group_by(col(OnboardingAssignment.user_id))
     ).all()
     return {user_id: count for user_id, count in rows}
 
@@ -54,7 +54,7 @@ def send_reminders(session: Session, now: datetime) -> int:
 
     today = now.astimezone(zone(KYIV)).date()
     due = {
-        "due_tomorrow": (OnboardingAssignedTask.due_date == today + timedelta(days=1), notices.DUE_TOMORROW),
+        "due_tomorrow": (col(OnboardingAssignedTask.due_date) == today + timedelta(days=1), notices.DUE_TOMORROW),
         "overdue": (col(OnboardingAssignedTask.due_date) < today, notices.OVERDUE),
     }
     sent = 0

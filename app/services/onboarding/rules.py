@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.errors import Conflict, InvalidInput, NotFound
 from app.models.onboarding import OnboardingRule, RuleCreate
@@ -13,10 +13,12 @@ from app.services.onboarding.access import managed_department_ids, require_check
 from app.services.onboarding.checklists import get_checklist_or_raise
 
 
-def list_rules(*, session: Session, user: User) -> Sequence[OnboardingRule]:
-    """The rules of the departments the user manages (all, for admins)."""
+def list_rules(*, session: Session, user: User, template_id: int | None = None) -> Sequence[OnboardingRule]:
+    """The rules of the departments the user manages (all, for admins); only the template's, given `template_id`."""
     departments = managed_department_ids(session=session, user=user)
-    query = select(OnboardingRule).order_by(OnboardingRule.department_id, OnboardingRule.id)  # type: ignore[arg-type]
+    query = select(OnboardingRule).order_by(col(OnboardingRule.department_id), col(OnboardingRule.id))
+    if template_id is not None:
+        query = query.where(OnboardingRule.template_id == template_id)
     rules = session.exec(query).all()
     return [r for r in rules if departments is None or r.department_id in departments]
 

@@ -1,5 +1,6 @@
 """Search sources for onboarding: checklist templates with their task instructions (for managers), and each
-new hire's own assigned tasks (for that new hire)."""
+plan's assigned tasks (for whoever may see the plan: the new hire, their mentor, the managers of its department,
+admins). The keys are those of app/services/onboarding/access.py, beside the read rules they follow."""
 
 from collections.abc import Iterable
 
@@ -36,7 +37,7 @@ class ChecklistSource:
                     kind="template",
                     title=template.name,
                     body="\n".join(p for p in parts if p),
-                    visibility=["role:manager"],
+                    visibility=access.checklist_index_keys(template),
                     department_ids=list(template.department_ids),
                     status=f"v{template.version}",
                     created_at=template.created_at,
@@ -48,24 +49,24 @@ class ChecklistSource:
 
     def all_ids(self, session: Session) -> Iterable[int]:
         """Every template in use."""
-        return session.exec(
-            select(Checklist.id)
-            .where(  # type: ignore[return-value]
-                col(Checklist.archived_at).is_(None)
-            )
-            .order_by(col(Checklist.id))
+        rows = session.exec(
+            select(Checklist.id).where(col(Checklist.archived_at).is_(None)).order_by(col(Checklist.id))
         ).all()
+        return [i for i in rows if i is not None]
 
     def readable_ids(self, session: Session, user: User | None, ids: list[int]) -> set[int]:
-        """Managers and admins read every template."""
-        return set(ids) if user is not None and user.is_manager else set()
+        """Managers and admins read every template in use."""
+        if user is None or not ids:
+            return set()
+        query = select(Checklist.id).where(col(Checklist.id).in_(ids), access.checklist_readable_clause(user=user))
+        return {i for i in session.exec(query).all() if i is not None}
 
 
 class TaskSource:
     kind = "task"
 
     def load(self, session: Session, ids: list[int]) -> list[SearchDoc]:
-        """Assigned tasks, each visible to its new hire."""
+        """Assigned tasks, each visible to whoever may see its plan."""
         rows = session.exec(
             select(OnboardingAssignedTask, OnboardingAssignment)
             .join(OnboardingAssignment)
@@ -77,7 +78,7 @@ class TaskSource:
                 kind="task",
                 title=task.title,
                 body=f"{plan.name}\n{task.section_title}\n{_text(task.instructions)}",
-                visibility=[f"user:{plan.user_id}"],
+                visibility=access.plan_index_keys(plan),
                 author_id=plan.user_id,
                 status=str(task.status),
                 created_at=plan.created_at,
@@ -89,23 +90,17 @@ class TaskSource:
 
     def all_ids(self, session: Session) -> Iterable[int]:
         """Every assigned task."""
-        return session.exec(
-            select(OnboardingAssignedTask.id).order_by(col(OnboardingAssignedTask.id))  # type: ignore[return-value]
-        ).all()
+        rows = session.exec(select(OnboardingAssignedTask.id).order_by(col(OnboardingAssignedTask.id))).all()
+        return [i for i in rows if i is not None]
 
     def readable_ids(self, session: Session, user: User | None, ids: list[int]) -> set[int]:
         """Tasks of plans the user may see now (their own, their mentees', their departments')."""
         if user is None or not ids:
             return set()
-        rows = session.exec(
-            select(OnboardingAssignedTask.id, OnboardingAssignment)
+        managed = access.managed_department_ids(session=session, user=user)
+        query = (
+            select(OnboardingAssignedTask.id)
             .join(OnboardingAssignment)
-            .where(col(OnboardingAssignedTask.id).in_(ids))
-        ).all()
-        departments = access.managed_department_ids(session=session, user=user)
-        return {
-            task_id
-            for task_id, plan in rows
-            if task_id is not None
-            and (user.id in (plan.user_id, plan.mentor_id) or departments is None or plan.department_id in departments)
-        }
+            .where(col(OnboardingAssignedTask.id).in_(ids), access.viewable_clause(user=user, managed=managed))
+        )
+        return {i for i in session.exec(query).all() if i is not None}

@@ -46,11 +46,11 @@ def _mark_done(*, session: Session, task: OnboardingAssignedTask, actor: User, n
     values: dict[str, object] = {"status": TaskStatus.done, "completed_at": now, "completed_by_id": actor.id}
     if note is not None:
         values["note"] = nfc(note.strip())[:2000]
-    ticked = session.execute(
+    ticked = session.exec(
         update(OnboardingAssignedTask)
         .where(col(OnboardingAssignedTask.id) == task.id, col(OnboardingAssignedTask.status) != TaskStatus.done)
         .values(**values)
-    ).rowcount  # type: ignore[attr-defined]
+    ).rowcount
     if ticked != 1:
         return False
     session.execute(
@@ -58,7 +58,7 @@ def _mark_done(*, session: Session, task: OnboardingAssignedTask, actor: User, n
         .where(col(OnboardingAssignment.id) == task.assignment_id)
         .values(done_tasks=OnboardingAssignment.done_tasks + 1, last_activity_at=now)
     )
-    finished = session.execute(
+    finished = session.exec(
         update(OnboardingAssignment)
         .where(
             col(OnboardingAssignment.id) == task.assignment_id,
@@ -66,7 +66,7 @@ def _mark_done(*, session: Session, task: OnboardingAssignedTask, actor: User, n
             col(OnboardingAssignment.done_tasks) >= col(OnboardingAssignment.total_tasks),
         )
         .values(status=AssignmentStatus.completed, completed_at=now)
-    ).rowcount  # type: ignore[attr-defined]
+    ).rowcount
     if finished == 1:
         _announce_completion(session=session, assignment_id=task.assignment_id)
     return True
@@ -74,12 +74,12 @@ def _mark_done(*, session: Session, task: OnboardingAssignedTask, actor: User, n
 
 def _mark_open(*, session: Session, task: OnboardingAssignedTask) -> None:
     """Undo the task's tick, and count it out of its plan, unless someone has already (no commit)."""
-    reopened = session.execute(
+    reopened = session.exec(
         update(OnboardingAssignedTask)
         .where(col(OnboardingAssignedTask.id) == task.id, col(OnboardingAssignedTask.status) == TaskStatus.done)
         .values(status=TaskStatus.open, completed_at=None, completed_by_id=None, signoff_requested_at=None)
     )
-    if reopened.rowcount == 1:  # type: ignore[attr-defined]
+    if reopened.rowcount == 1:
         session.execute(
             update(OnboardingAssignment)
             .where(col(OnboardingAssignment.id) == task.assignment_id)
@@ -130,6 +130,12 @@ def _needs_confirmation(*, session: Session, task: OnboardingAssignedTask, assig
     return task.kind == TaskKind.signoff
 
 
+def plan_id_of_task(*, session: Session, task_id: int) -> int | None:
+    """The plan a task belongs to (None when there is no such task), to show that plan again after a refused tick."""
+    task = session.get(OnboardingAssignedTask, task_id)
+    return task.assignment_id if task is not None else None
+
+
 def complete_task(
     *,
     session: Session,
@@ -141,7 +147,10 @@ def complete_task(
 ) -> OnboardingAssignedTask:
     """Tick a "do" task (the new hire, optionally with a file they uploaded) or a "meet" task (either person)."""
     task, assignment = _load(session=session, task_id=task_id, assignment_id=assignment_id)
-    allowed = {TaskKind.do: {assignment.user_id}, TaskKind.meet: {assignment.user_id, task.meet_user_id}}
+    allowed: dict[TaskKind, set[int | None]] = {
+        TaskKind.do: {assignment.user_id},
+        TaskKind.meet: {assignment.user_id, task.meet_user_id},
+    }
     if task.kind not in allowed:
         if actor.id == assignment.user_id:
             raise InvalidInput("This task is completed by acknowledging the guide or by the mentor's confirmation.")
@@ -171,11 +180,11 @@ def request_signoff(
             raise InvalidInput("This task is done when you acknowledge its guide.")
         raise InvalidInput("Only a competency can be sent for confirmation.")
     _require_open(assignment)
-    asked = session.execute(
+    asked = session.exec(
         update(OnboardingAssignedTask)
         .where(col(OnboardingAssignedTask.id) == task.id, col(OnboardingAssignedTask.status) == TaskStatus.open)
         .values(status=TaskStatus.requested, signoff_requested_at=utcnow())
-    ).rowcount  # type: ignore[attr-defined]
+    ).rowcount
     if asked == 1:
         to = (
             [assignment.mentor_id]

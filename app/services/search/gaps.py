@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Integer, String, cast, delete
+from sqlalchemy import select as sql_select
 from sqlmodel import Session, col, func, or_, select
 
 from app.config import Settings, get_settings
@@ -21,7 +22,7 @@ from app.errors import InvalidInput, NotFound
 from app.models.kb import KbArticle, KbRevision
 from app.models.search import GuideRequest, GuideRequestStatus, SearchGapPublic, SearchQueryLog
 from app.models.types import utcnow
-from app.models.users import User
+from app.models.users import Department, User
 from app.search.analysis import analyze
 from app.search.sources import SOURCES
 from app.services import notifications as notifications_service
@@ -117,6 +118,12 @@ def report_departments(*, session: Session, user: User) -> list[int] | None:
     return users_service.department_ids_of(session=session, user=user) if user.is_manager else []
 
 
+def report_department_choices(*, session: Session, user: User) -> list[Department]:
+    """The departments the gap report can be narrowed to (`report_departments`), in the list's order."""
+    scope = report_departments(session=session, user=user)
+    return [d for d in users_service.list_departments(session=session) if scope is None or d.id in scope]
+
+
 def _gaps(
     session: Session,
     settings: Settings,
@@ -149,16 +156,16 @@ def _missed_searches(since: datetime) -> Any:
     missed = (col(SearchQueryLog.result_count) == 0) | col(SearchQueryLog.clicked).is_(False)
     departments = cast(SearchQueryLog.department_ids, String)  # JSON has no equality in PostgreSQL: group its text
     return (
-        select(
-            SearchQueryLog.normalized,
+        sql_select(  # SQLAlchemy's own: SQLModel's select() is typed for at most four columns
+            col(SearchQueryLog.normalized),
             departments,
-            SearchQueryLog.user_id,
+            col(SearchQueryLog.user_id),
             func.count(),
             func.sum(_as_int(col(SearchQueryLog.result_count) == 0)),
             func.sum(_as_int(col(SearchQueryLog.clicked).is_(False))),
         )
         .where(col(SearchQueryLog.created_at) >= since, missed)
-        .group_by(SearchQueryLog.normalized, departments, SearchQueryLog.user_id)
+        .group_by(col(SearchQueryLog.normalized), departments, col(SearchQueryLog.user_id))
     )
 
 
@@ -174,9 +181,9 @@ def _visible_queries(session: Session, settings: Settings, user: User) -> set[st
 def delete_old_searches(*, session: Session, now: datetime) -> int:
     """Delete the searches older than `search_log_days` (a daily job) and say how many."""
     cutoff = now - timedelta(days=get_settings().search_log_days)
-    result = session.execute(delete(SearchQueryLog).where(col(SearchQueryLog.created_at) < cutoff))
+    result = session.exec(delete(SearchQueryLog).where(col(SearchQueryLog.created_at) < cutoff))
     session.commit()
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)
 
 
 def create_guide_request(
@@ -189,6 +196,7 @@ def create_guide_request(
     if normalized not in _visible_queries(session, settings, actor):
         raise InvalidInput("Request a guide for a search on your report of searches that found nothing.")
     owner = users_service.get_user_or_raise(session=session, user_id=owner_id)
+    assert owner.id is not None  # read from the database
     title = nfc(title.strip()) or normalized
     if len(title) > 200 or len(note) > 2000:
         raise InvalidInput("The title or the note is too long.")
@@ -200,7 +208,7 @@ def create_guide_request(
     notifications_service.notify(
         session=session,
         recipient_ids=[owner.id],
-        kind="search.guide_requested",  # type: ignore[list-item]
+        kind="search.guide_requested",
         actor=actor,
         url="/kb/new",
         message="{actor} asks you to write a guide: «{title}».",
@@ -269,6 +277,7 @@ def close_answered_requests(*, session: Session, article_id: int, actor: User | 
 
 
 def _notify_searchers(session: Session, request: GuideRequest, article: KbArticle, actor: User | None) -> None:
+    assert article.id is not None  # read from the database
     searcher_ids = set(
         session.exec(
             select(SearchQueryLog.user_id).where(
@@ -278,11 +287,15 @@ def _notify_searchers(session: Session, request: GuideRequest, article: KbArticl
     )
     users = session.exec(select(User).where(col(User.id).in_(searcher_ids | {request.owner_id}))).all()
     source = SOURCES.get("article")
-    readers = [u.id for u in users if source is None or article.id in source.readable_ids(session, u, [article.id])]
+    readers = [
+        u.id
+        for u in users
+        if u.id is not None and (source is None or article.id in source.readable_ids(session, u, [article.id]))
+    ]
     notifications_service.notify(
         session=session,
         recipient_ids=readers,
-        kind="search.guide_published",  # type: ignore[arg-type]
+        kind="search.guide_published",
         actor=actor,
         url=f"/kb/{article.slug}",
         message="The guide you searched for is published: «{title}».",

@@ -1,10 +1,12 @@
 """The permission keys a reader holds in the search index; a document is visible when it shares one with them.
 
 Documents carry "all" (everyone signed in), "dept:<id>", "user:<id>" (e.g. a draft's author), "role:<role>" (e.g.
-drafts for managers) and "managers:<id>" (a department's managers, e.g. its draft guides). Each domain's
-`access.index_keys` hands these out to its documents; the properties in `tests/properties/` prove that the two
-sides meet exactly where the domain's read rule says. Computed from the database on every search, so joining a
-department or becoming a manager takes effect at once, without re-indexing."""
+drafts for managers) and "managers:<id>" (a department's managers, e.g. its draft guides). Each domain's `access`
+module hands these out to its documents (`index_keys`, `plan_index_keys`, `checklist_index_keys`), beside its read
+rule; the properties in `tests/properties/` prove that the two sides meet exactly where the rule says. Changing
+either side changes what the index holds: bump INDEX_VERSION (app/search/index.py) so that it is rebuilt.
+A reader's keys are computed from the database on every search, so joining a department or becoming a manager
+takes effect at once, without re-indexing."""
 
 from collections.abc import Iterable
 
