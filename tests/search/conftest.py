@@ -1,7 +1,8 @@
 """Search fixtures: wait until the indexer has applied the outbox, then search through the API."""
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -10,7 +11,9 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from app.models.search import SearchOutbox
+from app.search import indexer as indexer_module
 from app.search.index import get_last_applied
+from app.search.runtime import SearchRuntime
 
 WAIT_SECONDS = 10.0
 
@@ -45,6 +48,28 @@ def wait_indexed(app: Any) -> Callable[[], None]:
         wait_until(lambda: is_indexed(app))
 
     return wait
+
+
+@pytest.fixture
+def held_rebuild(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """The indexer's rebuild waits (up to 10 s) until the test sets the event: the test sees search while it runs."""
+    release = threading.Event()
+    real_rebuild = indexer_module.rebuild
+
+    def held(**kwargs: Any) -> Any:
+        release.wait(10)
+        return real_rebuild(**kwargs)
+
+    monkeypatch.setattr(indexer_module, "rebuild", held)
+    yield release
+    release.set()
+
+
+def restarted_search(app: Any) -> SearchRuntime:
+    """Open the index folder again as a restarted server would (the app's shutdown stops this runtime)."""
+    runtime = app.state.search = SearchRuntime(index_dir=app.state.search.index_dir, engine=app.state.engine)
+    runtime.start(start_indexer=True)
+    return runtime
 
 
 def api_search(client: TestClient, q: str, **params: Any) -> dict[str, Any]:

@@ -6,18 +6,15 @@ import ast
 import hashlib
 import inspect
 import textwrap
-import threading
 from pathlib import Path
 
-from app.search import indexer as indexer_module
 from app.search.index import INDEX_VERSION, INDEX_VERSION_FILE, read_index_version
 from app.search.reindex import current_generation
-from app.search.runtime import SearchRuntime
 from app.services.feed import access as feed_access
 from app.services.kb import access as kb_access
 from app.services.onboarding import access as onboarding_access
 from app.services.search import keys
-from tests.search.conftest import api_search, post, wait_until
+from tests.search.conftest import api_search, post, restarted_search, wait_until
 
 # Every function that decides which keys a document carries or a reader holds.
 KEY_FUNCTIONS = [
@@ -77,7 +74,7 @@ def test_an_index_of_an_older_version_answers_degraded_and_is_rebuilt_on_start(
     settings,
     staff_client,
     wait_indexed,
-    monkeypatch,  # type: ignore[no-untyped-def]
+    held_rebuild,  # type: ignore[no-untyped-def]
 ) -> None:
     post(staff_client, "Протокол дій під час тривоги")
     wait_indexed()
@@ -85,26 +82,14 @@ def test_an_index_of_an_older_version_answers_degraded_and_is_rebuilt_on_start(
     stale = current_generation(Path(settings.index_dir))
     assert stale is not None
     (stale / INDEX_VERSION_FILE).write_text(f"{INDEX_VERSION - 1}\n", encoding="utf-8")
-    release = threading.Event()
-    real_rebuild = indexer_module.rebuild
-
-    def slow_rebuild(**kwargs):  # type: ignore[no-untyped-def]
-        release.wait(10)
-        return real_rebuild(**kwargs)
-
-    monkeypatch.setattr(indexer_module, "rebuild", slow_rebuild)
-    runtime = app.state.search = SearchRuntime(index_dir=settings.index_dir, engine=app.state.engine)
-    runtime.start(start_indexer=True)
-    try:
-        body = api_search(staff_client, "тривога")
-        assert body["degraded"] is True and body["items"] == []  # the stale documents are never searched
-        release.set()
-        found = wait_until(lambda: api_search(staff_client, "тривога")["items"])
-        assert found[0]["type"] == "post"
-        fresh = current_generation(Path(settings.index_dir))
-        assert fresh is not None and fresh != stale and read_index_version(fresh) == INDEX_VERSION
-    finally:
-        release.set()
+    restarted_search(app)
+    body = api_search(staff_client, "тривога")
+    assert body["degraded"] is True and body["items"] == []  # the stale documents are never searched
+    held_rebuild.set()
+    found = wait_until(lambda: api_search(staff_client, "тривога")["items"])
+    assert found[0]["type"] == "post"
+    fresh = current_generation(Path(settings.index_dir))
+    assert fresh is not None and fresh != stale and read_index_version(fresh) == INDEX_VERSION
 
 
 def test_an_index_without_a_version_is_stale(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -1,6 +1,5 @@
 """The outbox consumer: near-real-time, ordered, idempotent, one writer per folder, crash-safe."""
 
-import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from app.search.index import get_last_applied
 from app.search.indexer import Indexer, apply_rows, pending_rows, prune_applied
 from app.search.reindex import current_generation
 from app.search.runtime import SearchRuntime
-from tests.search.conftest import api_search, post, wait_until
+from tests.search.conftest import api_search, post, restarted_search, wait_until
 
 
 def test_a_new_post_is_found_within_seconds(staff_client) -> None:  # type: ignore[no-untyped-def]
@@ -106,7 +105,7 @@ def test_a_corrupt_index_is_detected_answers_degraded_and_is_rebuilt(
     settings,
     staff_client,  # type: ignore[no-untyped-def]
     wait_indexed,
-    monkeypatch,
+    held_rebuild,
 ) -> None:
     post(staff_client, "Протокол дій під час тривоги")
     wait_indexed()
@@ -115,26 +114,14 @@ def test_a_corrupt_index_is_detected_answers_degraded_and_is_rebuilt(
     assert generation is not None
     for toc in generation.glob("*.toc"):
         toc.write_bytes(b"\x00garbage")
-    release = threading.Event()
-    real_rebuild = indexer_module.rebuild
-
-    def slow_rebuild(**kwargs):  # type: ignore[no-untyped-def]
-        release.wait(10)
-        return real_rebuild(**kwargs)
-
-    monkeypatch.setattr(indexer_module, "rebuild", slow_rebuild)
-    runtime = app.state.search = SearchRuntime(index_dir=settings.index_dir, engine=app.state.engine)
-    runtime.start(start_indexer=True)
-    try:
-        body = api_search(staff_client, "тривога")
-        assert body["degraded"] is True and body["items"] == []
-        page = staff_client.get("/search", params={"q": "тривога"})
-        assert page.status_code == 200 and "notice warning" in page.text
-        release.set()
-        found = wait_until(lambda: api_search(staff_client, "тривога")["items"])
-        assert found[0]["type"] == "post"
-    finally:
-        release.set()
+    restarted_search(app)
+    body = api_search(staff_client, "тривога")
+    assert body["degraded"] is True and body["items"] == []
+    page = staff_client.get("/search", params={"q": "тривога"})
+    assert page.status_code == 200 and "notice warning" in page.text
+    held_rebuild.set()
+    found = wait_until(lambda: api_search(staff_client, "тривога")["items"])
+    assert found[0]["type"] == "post"
 
 
 def test_a_missing_index_is_rebuilt_from_the_database(app, settings, staff_client, wait_indexed) -> None:  # type: ignore[no-untyped-def]
@@ -142,8 +129,7 @@ def test_a_missing_index_is_rebuilt_from_the_database(app, settings, staff_clien
     wait_indexed()
     app.state.search.stop()
     (Path(settings.index_dir) / "CURRENT").unlink()
-    runtime = app.state.search = SearchRuntime(index_dir=settings.index_dir, engine=app.state.engine)
-    runtime.start(start_indexer=True)
+    runtime = restarted_search(app)
     assert wait_until(lambda: api_search(staff_client, "вакцинація")["items"])
     with Session(app.state.engine) as session:
         last = session.exec(select(func.max(SearchOutbox.id))).one()
