@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app import validation_messages
 from app.errors import AppError
 from app.i18n import N_, gettext
 from app.templating import render, request_language
@@ -70,13 +71,11 @@ def error_response(request: Request, status: int, name: str, detail: str) -> Res
     return render(request, "errors/error.html", {"status": status, "detail": detail}, status_code=status)
 
 
-def validation_detail(exc: RequestValidationError, language: str) -> str:
-    """A readable one-line summary of what was wrong in the request."""
-    parts = []
-    for error in exc.errors()[:5]:
-        field = ".".join(str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "form"))
-        parts.append(f"{field}: {error.get('msg', '')}" if field else str(error.get("msg", "")))
-    return gettext(language, "Some of the data is not valid.") + " " + "; ".join(parts)
+def validation_detail(exc: RequestValidationError, language: str, *, api: bool = False) -> str:
+    """A readable one-line summary of what was wrong in the request, in `language`; for the API each field also
+    by its own name ("Назва (title) — …")."""
+    parts = validation_messages.describe(exc.errors()[:5], language, with_path=api)
+    return gettext(language, "Some of the data is not valid.") + " " + "; ".join(parts) + ("." if parts else "")
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -98,7 +97,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
-        detail = validation_detail(exc, request_language(request))
+        detail = validation_detail(exc, request_language(request), api=is_api(request))
         return error_response(request, 422, "InvalidInput", detail)
 
     @app.exception_handler(Exception)

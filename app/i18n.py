@@ -2,7 +2,8 @@
 
 import gettext as gettext_module
 import io
-from datetime import datetime
+import re
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,10 +15,19 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 LANGUAGES = ("uk", "en")
 DEFAULT_LANGUAGE = "uk"
 LANGUAGE_NAMES = {"uk": "Українська", "en": "English"}
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction where it is defined; it is translated where it is shown."""
+    return message
+
+
+YES, NO = N_("yes"), N_("no")  # a yes/no value in a table or a spreadsheet cell
 
 
 @cache
@@ -36,21 +46,27 @@ def translations(language: str) -> gettext_module.NullTranslations:
     return merged
 
 
-def N_(message: str) -> str:
-    """Mark a message for extraction where it is defined; it is translated where it is shown."""
-    return message
-
-
 def gettext(language: str, message: str, **params: object) -> str:
-    """Translate `message` into `language` and fill in `{name}` placeholders."""
+    """Translate `message` into `language` and fill in `{name}` placeholders (a date as the language writes it)."""
     text = translations(language).gettext(message)
-    return text.format(**params) if params else text
+    return text.format(**_shown(params, language)) if params else text
+
+
+def _shown(params: dict[str, object], language: str) -> dict[str, object]:
+    """Placeholder values as a reader sees them: a calendar date (or its ISO text, as params are stored) in words."""
+    shown = dict(params)
+    for key, value in params.items():
+        if isinstance(value, str) and ISO_DAY.fullmatch(value):
+            value = date.fromisoformat(value)
+        if isinstance(value, date) and not isinstance(value, datetime):
+            shown[key] = format_day(value, language)
+    return shown
 
 
 def ngettext(language: str, singular: str, plural: str, n: int, **params: object) -> str:
     """Translate a message that depends on a count; `{n}` is filled in."""
     text = translations(language).ngettext(singular, plural, n)
-    return text.format(n=format_number(n, language), **params)
+    return text.format(n=format_number(n, language), **_shown(params, language))
 
 
 def negotiate(accept_language: str | None) -> str:
@@ -87,13 +103,33 @@ def format_datetime(value: datetime | None, language: str, tz: str | None) -> st
     return babel_format_datetime(local, pattern, locale=Locale.parse(language))
 
 
-def format_date(value: datetime | None, language: str, tz: str | None) -> str:
-    """A date alone, in the user's zone."""
+def format_date(value: datetime | date | None, language: str, tz: str | None) -> str:
+    """A date alone, in the user's zone (a calendar date, such as a review due date, as it is)."""
     if value is None:
         return ""
-    return babel_format_date(
-        value.astimezone(zone(tz)), "d MMMM y" if language == "uk" else "d MMM y", locale=Locale.parse(language)
-    )
+    return format_day(value.astimezone(zone(tz)) if isinstance(value, datetime) else value, language)
+
+
+def format_day(value: date | None, language: str) -> str:
+    """A calendar date: `1 грудня 2026` / `1 Dec 2026`."""
+    if value is None:
+        return ""
+    return babel_format_date(value, "d MMMM y" if language == "uk" else "d MMM y", locale=Locale.parse(language))
+
+
+def format_sheet_datetime(value: datetime | None, language: str, tz: str | None) -> str:
+    """A time for a spreadsheet cell, in the user's zone, as spreadsheets of the language read it: `26.11.2026 14:05`
+    / `2026-11-26 14:05`."""
+    if value is None:
+        return ""
+    return value.astimezone(zone(tz)).strftime("%d.%m.%Y %H:%M" if language == "uk" else "%Y-%m-%d %H:%M")
+
+
+def format_sheet_date(value: date | None, language: str) -> str:
+    """A calendar date for a spreadsheet cell: `26.11.2026` / `2026-11-26`."""
+    if value is None:
+        return ""
+    return value.strftime("%d.%m.%Y") if language == "uk" else value.isoformat()
 
 
 def format_number(value: float, language: str) -> str:

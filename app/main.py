@@ -11,6 +11,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from app.config import Settings, get_settings
 from app.db import make_engine
 from app.error_responses import ERROR_RESPONSES, install_error_handlers
+from app.flash import FlashMiddleware
 from app.limits import BodyLimitMiddleware, route_bodies
 from app.middleware import BaseUrlMiddleware, EmptyQueryMiddleware, SecurityMiddleware
 from app.routers import account, admin, auth, feed, kb, notifications, onboarding, search, system, uploads, users
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     # The last added runs first: the Host is checked, then the base URL applied, then headers, then body limits.
     app.add_middleware(BodyLimitMiddleware, settings=settings, routes=route_bodies(app))
+    app.add_middleware(FlashMiddleware)
     app.add_middleware(SecurityMiddleware, force_https=settings.force_https)
     app.add_middleware(EmptyQueryMiddleware)
     if settings.base_url:

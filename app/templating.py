@@ -14,6 +14,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from app import i18n
+from app.flash import take_flash
 from app.security import csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -137,6 +138,13 @@ def _ngettext(context: Context, singular: str, plural: str, n: int, **params: An
 
 
 @pass_context
+def _flash_message(context: Context) -> str:
+    """The message the page shows in its `#flash` region ("" for none), in the reader's language."""
+    taken = take_flash(context["request"])
+    return i18n.gettext(context["language"], taken[0], **taken[1]) if taken else ""
+
+
+@pass_context
 def _datetime(context: Context, value: Any) -> str:
     return i18n.format_datetime(value, context["language"], request_timezone(context["request"]))
 
@@ -173,10 +181,21 @@ def device_label(user_agent: str) -> str:
     return " · ".join(part for part in (browser, system) if part) or (user_agent[:40] or "—")
 
 
-templates.env.globals.update(_=_gettext, ngettext=_ngettext, csrf_input=csrf_input, url=url)
+templates.env.globals.update(
+    _=_gettext, ngettext=_ngettext, csrf_input=csrf_input, url=url, flash_message=_flash_message
+)
 templates.env.filters.update(datetime=_datetime, date=_date, number=_number, device=device_label)
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
-    """Render a page (or, for htmx requests, whatever the template decides)."""
-    return templates.TemplateResponse(request, name, context or {}, status_code=status_code)
+    """Render a page (or, for htmx requests, whatever the template decides); an htmx answer also carries this
+    request's flash message out of band into the page's `#flash` region."""
+    response = templates.TemplateResponse(request, name, context or {}, status_code=status_code)
+    shown = getattr(request.state, "flash_shown", False)
+    if request.headers.get("hx-request") and getattr(request.state, "flash", None) and not shown:
+        region = templates.get_template("_flash.html").render(
+            {"request": request, "language": request_language(request), "out_of_band": True}
+        )
+        response.body = bytes(response.body) + region.encode()
+        response.headers["content-length"] = str(len(response.body))
+    return response

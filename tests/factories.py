@@ -149,8 +149,11 @@ def make_article(
 
 
 def publish_article(session: Session, article: KbArticle, manager: User, *, major: bool = True) -> KbArticle:
-    """The manager publishes the article's newest revision (a major version unless `major=False`)."""
-    return kb_lifecycle.publish(session=session, user=manager, article=article, data=PublishRequest(major=major))
+    """The manager publishes the article's newest revision (a major version unless `major=False`; a later major
+    version says what changed, as the service asks)."""
+    note = "Оновлено порядок дій" if major and article.current_revision_id else ""
+    data = PublishRequest(major=major, change_note=note)
+    return kb_lifecycle.publish(session=session, user=manager, article=article, data=data)
 
 
 def revise_article(session: Session, article: KbArticle, user: User, body: str, **fields: Any) -> KbArticle:

@@ -2,6 +2,8 @@
 
 from html.parser import HTMLParser
 
+KOLO_ICONS = ("icon", "nav-icon", "bell-icon")  # the classes of the page's own <svg> icons; no user text has one
+
 
 class ActiveMarkup(HTMLParser):
     """Collects what a browser would run: scripts other than Kolo's own, frames, styles, handlers, js: URLs."""
@@ -12,9 +14,12 @@ class ActiveMarkup(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag == "script" and not ("nonce" in values and "/static/" in (values.get("src") or "")):
+        own_script = "nonce" in values and (
+            "/static/" in (values.get("src") or "") or values.get("type") == "application/json"  # a file or data
+        )
+        if tag == "script" and not own_script:
             self.found.append("script")
-        if tag in ("iframe", "style", "object", "embed") or (tag == "svg" and values.get("class") != "bell-icon"):
+        if tag in ("iframe", "style", "object", "embed") or (tag == "svg" and values.get("class") not in KOLO_ICONS):
             self.found.append(tag)
         for name, value in attrs:
             if name.startswith("on"):

@@ -200,9 +200,29 @@ class ArticleUpdate(SQLModel):
     review_due: date | None = None
 
 
+class ChangeKind(StrEnum):
+    """What publishing a change asks of readers: nothing new (editorial) or to acknowledge it again (major)."""
+
+    editorial = "editorial"
+    major = "major"
+
+
 class PublishRequest(SQLModel):
-    major: bool = True
+    """Publish the newest revision. Once a version is published, the kind must be chosen: `kind` ("editorial" or
+    "major"), or the older `major` (true/false); a major version needs a change note (here or on the revision). The
+    first publication is always version 1.0."""
+
+    kind: ChangeKind | None = None
+    major: bool | None = None
     change_note: str = Field(default="", max_length=500)
+
+    def chosen_kind(self) -> ChangeKind | None:
+        """The kind the caller chose, whichever way they said it; None when they did not."""
+        if self.kind is not None:
+            return self.kind
+        if self.major is not None:
+            return ChangeKind.major if self.major else ChangeKind.editorial
+        return None
 
 
 class ReturnRequest(SQLModel):

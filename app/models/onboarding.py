@@ -179,6 +179,10 @@ class OnboardingAssignedTask(SQLModel, table=True):
     signoff_requested_at: datetime | None = datetime_field()
     completed_at: datetime | None = datetime_field()
     completed_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    # The last "not yet" to a sign-off or meeting request: what the confirming person said, when, and who.
+    answer: str = Field(default="", max_length=2000)
+    answered_at: datetime | None = datetime_field()
+    answered_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
 
 
 class OnboardingRule(SQLModel, table=True):
@@ -241,6 +245,12 @@ class SignoffRequest(SQLModel):
     comment: str = Field(default="", max_length=2000)
 
 
+class NotYetRequest(SQLModel):
+    """A "not yet" to a sign-off or meeting request: the comment says what is still missing."""
+
+    comment: str = Field(min_length=1, max_length=2000)
+
+
 class RuleCreate(SQLModel):
     department_id: StrictId
     template_id: StrictId
@@ -268,6 +278,8 @@ class AssignedTaskPublic(SQLModel):
     note: str
     completed_at: datetime | None
     completed_by_id: int | None
+    answer: str = ""  # the last "not yet" and its comment, while the task is not done
+    answered_at: datetime | None = None
     file_urls: list[str] = []
     article_hidden: bool = False  # a guide is linked that the caller may not read (its title is never shown)
     needs_confirmation: bool = False  # a read task the new hire cannot acknowledge: ask for, and give, a sign-off

@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field, ValidationError
 
 from app.deps import CurrentAuth, CurrentUser, SessionDep, SettingsDep, client_ip
 from app.errors import AppError
-from app.i18n import LANGUAGE_NAMES
+from app.flash import flash
+from app.i18n import LANGUAGE_NAMES, N_
 from app.models.users import ProfileUpdate
 from app.pagination import Page
 from app.routers.forms import PasswordForm, ProfileForm, TokenForm, form_error, form_status
@@ -123,9 +124,9 @@ def _account_page(
 
 
 @pages.get("")
-def account_page(request: Request, session: SessionDep, auth: CurrentAuth, saved: str | None = None) -> Response:
+def account_page(request: Request, session: SessionDep, auth: CurrentAuth) -> Response:
     """Profile, password, sessions and tokens on one page."""
-    return _account_page(request, session, auth, saved=saved)
+    return _account_page(request, session, auth)
 
 
 @pages.post("/profile")
@@ -146,7 +147,8 @@ def profile_submit(
             profile=typed,
             profile_error=form_error(request, exc),
         )
-    return RedirectResponse("/account?saved=profile", status_code=303)
+    flash(request, N_("Profile saved."))
+    return RedirectResponse("/account", status_code=303)
 
 
 @pages.post("/password")
@@ -177,14 +179,18 @@ def password_submit(
             exc.status_code if exc.status_code < 500 else 422,
             password_error=form_error(request, exc),
         )
-    saved = "password_tokens" if form.revoke_tokens else "password"
-    return RedirectResponse(f"/account?saved={saved}", status_code=303)
+    if form.revoke_tokens:
+        flash(request, N_("Password changed. Your other sessions were signed out and your API tokens revoked."))
+    else:
+        flash(request, N_("Password changed. Your other sessions were signed out."))
+    return RedirectResponse("/account", status_code=303)
 
 
 @pages.post("/sessions/{session_id}/revoke")
 def session_revoke_submit(request: Request, session: SessionDep, user: CurrentUser, session_id: int) -> Response:
     """Sign out one browser (404 when it is not one of the user's)."""
     auth_service.revoke_session(session=session, user=user, session_id=session_id, ip=client_ip(request))
+    flash(request, N_("That browser is signed out."))
     return RedirectResponse("/account#sessions", status_code=303)
 
 
@@ -210,4 +216,5 @@ def token_submit(
 def token_revoke_submit(request: Request, session: SessionDep, user: CurrentUser, token_id: int) -> Response:
     """Revoke a token."""
     users_service.revoke_token(session=session, user=user, token_id=token_id, ip=client_ip(request))
+    flash(request, N_("Token revoked: it no longer opens Kolo."))
     return RedirectResponse("/account#tokens", status_code=303)

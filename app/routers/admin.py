@@ -9,13 +9,14 @@ from pydantic import BaseModel, ValidationError
 
 from app.deps import AdminUser, SessionDep, SettingsDep, client_ip
 from app.errors import AppError
-from app.i18n import zone
+from app.flash import flash
+from app.i18n import N_, zone
 from app.models.users import DepartmentCreate, Role, UserCreate, UserUpdate
 from app.pagination import Page, clamp_limit, decode_cursor, encode_cursor, parse_day
 from app.routers.forms import DepartmentForm, NewUserForm, UserEditForm, form_error
 from app.services import audit as audit_service
 from app.services import users as users_service
-from app.templating import render
+from app.templating import render, request_language
 
 api = APIRouter(prefix="/api/v1/audit", tags=["admin"])
 pages = APIRouter(prefix="/admin", include_in_schema=False)
@@ -147,6 +148,16 @@ def user_submit(
     """Save role, departments and active state."""
     user = users_service.get_user_or_raise(session=session, user_id=user_id)
     typed = form.typed()
+    if user.is_active and not typed["is_active"] and not form.deactivation_confirmed:
+        return _user_form(
+            request,
+            session,
+            "admin/user_edit.html",
+            person=user,
+            typed=typed,
+            department_ids=typed["department_ids"],
+            confirm_deactivation=True,
+        )
     try:
         data = UserUpdate.model_validate(typed)
         users_service.update_user(session=session, user=user, data=data, actor=admin, ip=client_ip(request))
@@ -162,7 +173,11 @@ def user_submit(
             department_ids=typed["department_ids"],
             error=error,
         )
-    return RedirectResponse(f"/admin/users/{user_id}?saved=1", status_code=303)
+    if user.is_active:
+        flash(request, N_("Saved: {name}."), name=user.name)
+    else:
+        flash(request, N_("{name} is deactivated and signed out everywhere."), name=user.name)
+    return RedirectResponse(f"/admin/users/{user_id}", status_code=303)
 
 
 @pages.post("/users/{user_id}/invite")
@@ -218,6 +233,7 @@ def department_submit(
         )
     except (AppError, ValidationError) as exc:
         return _departments(request, session, 422, error=form_error(request, exc), typed=form.name)
+    flash(request, N_("Department saved: {name}."), name=form.name.strip())
     return RedirectResponse("/admin/departments", status_code=303)
 
 
@@ -245,14 +261,13 @@ def audit_page(
     )
     more = len(events) > audit_service.PAGE_SIZE
     events = events[: audit_service.PAGE_SIZE]
-    actors = {u.id: u for u in users_service.list_users(session=session)}
+    language = request_language(request)
     return render(
         request,
         "admin/audit.html",
         {
-            "events": events,
-            "actors": actors,
-            "actions": audit_service.action_names(session=session),
+            "rows": audit_service.present_events(session=session, events=events, language=language),
+            "actions": audit_service.action_choices(session=session, language=language),
             "filters": {"action": action, "subject": subject, "since": since, "until": until},
             "next_before": events[-1].id if more and events else None,
         },

@@ -9,9 +9,11 @@ from pydantic import BaseModel
 
 from app.deps import AuthDep, CurrentAuth, SessionDep, SettingsDep, client_ip
 from app.errors import AppError
+from app.flash import flash
+from app.i18n import N_
 from app.middleware import is_https
 from app.models.users import UserPublic
-from app.routers.forms import InviteForm, LanguageForm, LoginForm, form_error
+from app.routers.forms import InviteForm, LanguageForm, LoginForm, ThemeForm, form_error
 from app.security import csrf_token
 from app.services import auth as auth_service
 from app.services import users as users_service
@@ -183,4 +185,17 @@ def choose_language(
         path="/",
         secure=is_https(request.scope, request.app.state.settings.force_https),
     )
+    return response
+
+
+@pages.post("/theme")
+def theme_submit(request: Request, auth: AuthDep, form: Annotated[ThemeForm, Form()]) -> Response:  # auth: CSRF
+    """Light, dark or as the system: kept in a cookie (so it works before sign-in, per device); a script's call
+    gets an empty answer, a plain form comes back to its page."""
+    response: Response = Response(status_code=204)
+    if not request.headers.get("hx-request"):
+        flash(request, N_("Theme changed."))
+        response = RedirectResponse(safe_next(form.next), status_code=303)
+    secure = is_https(request.scope, request.app.state.settings.force_https)
+    response.set_cookie("kolo_theme", form.theme, max_age=365 * 86400, samesite="lax", httponly=True, secure=secure)
     return response

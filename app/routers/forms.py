@@ -8,9 +8,12 @@ into the service's input. When the service refuses, the page is rendered again w
 `form_error(request, exc)` as its message, with `form_status(exc)` (or the page's own 4xx).
 """
 
+from typing import Literal
+
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
+from app import validation_messages
 from app.errors import AppError
 from app.i18n import gettext
 from app.services.users import TOKEN_VALID_DAYS
@@ -23,8 +26,8 @@ def form_error(request: Request, exc: AppError | ValidationError) -> str:
     language = request_language(request)
     if isinstance(exc, AppError):
         return exc.detail(language)
-    fields = ", ".join(str(e["loc"][-1]) for e in exc.errors())
-    return gettext(language, "Please check these fields: {fields}.", fields=fields)
+    problems = "; ".join(validation_messages.describe(exc.errors(), language, model=exc.title))
+    return gettext(language, "Please check these fields: {fields}.", fields=problems)
 
 
 def form_status(exc: AppError | ValidationError) -> int:
@@ -73,6 +76,7 @@ class UserEditForm(BaseModel):
     role: str = ""
     department_ids: list[str] = []
     is_active: str = ""
+    deactivation_confirmed: str = ""  # the second step's "Yes, deactivate"
 
     def typed(self) -> dict[str, object]:
         """The form as `UserUpdate` reads it (an empty name or role: unchanged)."""
@@ -147,6 +151,13 @@ class InviteForm(BaseModel):
 
 class LanguageForm(BaseModel):
     language: str = "uk"
+    next: str = "/"
+
+
+class ThemeForm(BaseModel):
+    """Light, dark, or as the device's system setting says."""
+
+    theme: Literal["light", "dark", "system"] = "system"
     next: str = "/"
 
 

@@ -7,6 +7,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from app.deps import CurrentUser, SessionDep
+from app.flash import flash
+from app.i18n import N_
 from app.models.notifications import Notification, NotificationPublic, UnreadCount
 from app.models.users import User
 from app.pagination import Page
@@ -85,7 +87,8 @@ def open_notification(session: SessionDep, user: CurrentUser, notification_id: i
 
 
 @pages.post("/read-all")
-def mark_all_read_page(session: SessionDep, user: CurrentUser) -> Response:
+def mark_all_read_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """Mark everything read and come back to the list."""
     notifications_service.mark_all_read(session=session, user=user)
+    flash(request, N_("All notifications are marked read."))
     return RedirectResponse("/notifications", status_code=303)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
 from app.errors import AppError, InvalidInput
+from app.flash import flash
 from app.i18n import N_
 from app.models.search import GuideRequestPublic, SearchGapPublic, SearchPagePublic
 from app.models.types import StrictId
@@ -255,6 +256,7 @@ def search_gaps_page(
 
 @pages.post("/search/gaps/requests")
 def search_gaps_request(
+    request: Request,
     session: SessionDep,
     settings: SettingsDep,
     user: ManagerUser,
@@ -264,4 +266,5 @@ def search_gaps_request(
     gaps.create_guide_request(
         session=session, settings=settings, actor=user, query=form.query, owner_id=form.owner_id, title=form.title
     )
-    return RedirectResponse("/search/gaps?requested=1", status_code=303)
+    flash(request, N_("The guide is requested; its owner was notified."))
+    return RedirectResponse("/search/gaps", status_code=303)

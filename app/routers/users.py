@@ -33,6 +33,33 @@ def update_me(session: SessionDep, user: CurrentUser, data: ProfileUpdate) -> Us
     return _public(session, users_service.update_profile(session=session, user=user, data=data))
 
 
+class MentionSuggestionPublic(BaseModel):
+    handle: str
+    name: str
+    departments: list[str]
+
+
+class MentionCheck(BaseModel):
+    unknown: list[str]
+
+
+@api.get("/users/mention-suggestions", response_model=list[MentionSuggestionPublic])
+def read_mention_suggestions(
+    session: SessionDep, user: CurrentUser, q: Annotated[str, Query(max_length=100)] = ""
+) -> list[MentionSuggestionPublic]:
+    """Active colleagues whose name (in Cyrillic or Latin letters) or handle starts as typed after `@`, at most 8."""
+    found = users_service.suggest_mentions(session=session, viewer=user, query=q)
+    return [MentionSuggestionPublic(handle=s.handle, name=s.name, departments=s.departments) for s in found]
+
+
+@api.get("/users/mention-check", response_model=MentionCheck)
+def check_mentions(
+    session: SessionDep, _user: CurrentUser, handle: Annotated[list[str] | None, Query()] = None
+) -> MentionCheck:
+    """Which of the @words written in a text (`?handle=a&handle=b`, without `@`) match no active colleague."""
+    return MentionCheck(unknown=users_service.unknown_handles(session=session, handles=handle or []))
+
+
 @api.get("/users", response_model=Page[UserPublic])
 def read_users(
     session: SessionDep, _admin: AdminUser, cursor: str | None = None, limit: Annotated[int, Query(ge=1, le=100)] = 50

@@ -130,7 +130,7 @@ def actor_names(*, session: Session, rows: Iterable[Notification]) -> dict[int, 
 
 def to_public(row: Notification, *, language: str, actor_name: str | None) -> NotificationPublic:
     """A notification ready to show, its text in the reader's language."""
-    params = {**row.params, "actor": actor_name or "Kolo", "count": row.count}
+    params = {**row.params, "actor": actor_name or i18n.gettext(language, "Kolo"), "count": row.count}
     assert row.id is not None
     return NotificationPublic(
         id=row.id,

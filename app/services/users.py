@@ -3,10 +3,13 @@
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
+from translitua import UkrainianKMU, translit
 
 from app import events
 from app.errors import Conflict, InvalidInput, NotFound
@@ -30,11 +33,12 @@ from app.models.users import (
 )
 from app.security import check_new_password, hash_password, new_token, token_hash
 from app.services import audit
-from app.text import nfc, transliterate, uk_sort_key
+from app.text import APOSTROPHES, name_key, nfc, printable, transliterate, uk_sort_key
 
 HANDLE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 TOKEN_VALID_DAYS = 365  # a new API token's default lifetime
 TOKEN_VALIDITY_CHOICES = (30, 90, TOKEN_VALID_DAYS)  # what the account page offers, besides "never"
+MENTION_SUGGESTIONS = 8  # how many colleagues the @-list offers at once
 
 
 def normalize_email(email: str) -> str:
@@ -83,6 +87,73 @@ def list_users(
     return sorted(users, key=lambda u: uk_sort_key(u.name))
 
 
+@dataclass(frozen=True)
+class MentionSuggestion:
+    """A colleague offered after `@`: what the list shows and the handle it inserts."""
+
+    handle: str
+    name: str
+    departments: list[str]
+
+
+def _fold(text: str) -> list[str]:
+    """Words as people type them: any case, no apostrophes, ґ as г, hyphenated parts apart."""
+    folded = name_key(printable(text)).replace("’", "").replace("ґ", "г")
+    return [word for word in re.split(r"[\s@-]+", folded) if word]
+
+
+@lru_cache(maxsize=20_000)  # transliterating every colleague per keystroke would cost ~0.1 ms a person
+def _name_words(name: str) -> tuple[list[str], list[str]]:
+    """A name's words to match, in Cyrillic and in Latin letters (KMU 2010), so "ткач" and "tkach" both find it."""
+    words = [word for word in re.split(r"[\s@-]+", name_key(printable(name)).replace("’", "")) if word]
+    latin = [translit(word, UkrainianKMU).lower() for word in words]
+    latin += [word.replace("g", "h") for word in latin if "g" in word]  # ґ written as г: "гудзь", "hudz"
+    return [word.replace("ґ", "г") for word in words], latin
+
+
+def _mention_rank(name: str, handle: str, needles: list[str]) -> int | None:
+    """0 when the first typed word starts the surname or the handle, 1 for another word of the name, None: no match."""
+    cyrillic, latin = _name_words(name)
+    words = cyrillic + latin
+    if not all(handle.startswith(n) or any(w.startswith(n) for w in words) for n in needles):
+        return None
+    first = needles[0] if needles else ""
+    leading = handle.startswith(first) or any(bool(ws) and ws[0].startswith(first) for ws in (cyrillic, latin))
+    return 0 if leading else 1
+
+
+def suggest_mentions(
+    *, session: Session, viewer: User, query: str, limit: int = MENTION_SUGGESTIONS
+) -> list[MentionSuggestion]:
+    """Active colleagues for `@query`, the viewer left out: every typed word starts a word of the name (Cyrillic or
+    its transliteration) or the handle; surname and handle matches first, then in alphabetical order. An empty
+    query offers the viewer's own departments."""
+    needles = _fold(query)[:4]
+    rows = list(session.exec(select(User.id, User.name, User.handle).where(User.is_active, User.id != viewer.id)))
+    if not needles:
+        own = set(department_ids_of(session=session, user=viewer))
+        departments = department_ids_by_user(session=session, user_ids=[r[0] for r in rows if r[0] is not None])
+        rows = [r for r in rows if own & set(departments.get(r[0] or 0, []))]
+    ranked = []
+    for user_id, name, handle in rows:
+        rank = _mention_rank(name, handle, needles)
+        if rank is not None and user_id is not None:
+            ranked.append((rank, uk_sort_key(name), user_id, name, handle))
+    ranked.sort(key=lambda item: (item[0], item[1]))
+    chosen = ranked[:limit]
+    names = department_names_by_user(session=session, user_ids=[item[2] for item in chosen])
+    return [MentionSuggestion(handle=h, name=n, departments=names.get(i, [])) for _, _, i, n, h in chosen]
+
+
+def unknown_handles(*, session: Session, handles: Iterable[str]) -> list[str]:
+    """Those of the @words (without `@`) that are nobody's handle among active people, in the order given."""
+    wanted = list(dict.fromkeys(h.strip().lstrip("@").rstrip(".").lower() for h in handles if h.strip()))[:50]
+    if not wanted:
+        return []
+    known = set(session.exec(select(User.handle).where(col(User.handle).in_(wanted), User.is_active)).all())
+    return [h for h in wanted if h not in known]
+
+
 def list_users_by_id(*, session: Session, after_id: int | None = None, limit: int) -> list[User]:
     """Every account in the order of its id, from after `after_id`, at most `limit` of them (the API's pages)."""
     statement = select(User).order_by(col(User.id)).limit(limit)
@@ -100,6 +171,21 @@ def department_ids_by_user(*, session: Session, user_ids: Iterable[int]) -> dict
         for row in rows:
             result[row.user_id].append(row.department_id)
     return result
+
+
+def department_names_by_user(*, session: Session, user_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Each user's department names in alphabetical order, in one query."""
+    ids = list(user_ids)
+    result: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        rows = session.exec(
+            select(UserDepartment.user_id, Department.name)
+            .join(Department, col(Department.id) == col(UserDepartment.department_id))
+            .where(col(UserDepartment.user_id).in_(ids))
+        ).all()
+        for user_id, name in rows:
+            result[user_id].append(name)
+    return {user_id: sorted(names, key=uk_sort_key) for user_id, names in result.items()}
 
 
 def department_ids_of(*, session: Session, user: User) -> list[int]:
@@ -135,6 +221,18 @@ def unique_handle(*, session: Session, wanted: str) -> str:
         n += 1
         candidate = f"{base}{n}"
     return candidate
+
+
+def default_handle(name: str) -> str:
+    """The handle a new person gets unless one is given: `surname.givenname` in the KMU 2010 transliteration.
+
+    Names in Kolo are written as in Ukrainian documents, surname first, so the first two words are the surname and
+    the given name; the patronymic is left out, a double name keeps its hyphen and apostrophes are dropped:
+    "Шевченко Марія Іванівна" → `shevchenko.mariia`, "Ґудзь Євгенія" → `gudz.yevheniia`. An empty result ("" for a
+    name with no letters) leaves the choice to the caller; `unique_handle` adds a number when the handle is taken."""
+    words = nfc(name).translate({ord(c): None for c in APOSTROPHES}).split()[:2]
+    latin = [re.sub(r"[^a-z0-9-]+", "", translit(word, UkrainianKMU).lower()).strip("-") for word in words]
+    return ".".join(word for word in latin if word)[:32].strip(".-")
 
 
 def _check_handle_free(*, session: Session, handle: str, user_id: int | None) -> str:
@@ -176,7 +274,7 @@ def create_user(
     handle = (
         _check_handle_free(session=session, handle=data.handle, user_id=None)
         if data.handle
-        else unique_handle(session=session, wanted=email.split("@")[0])
+        else unique_handle(session=session, wanted=default_handle(data.name) or email.split("@")[0])
     )
     user = User(email=email, name=nfc(data.name.strip()), handle=handle, role=data.role)
     if password:

@@ -68,7 +68,7 @@ class People:
         """A page signed in as `email` through the login form, as the person would."""
         page = self.new_page()
         page.goto("/login")
-        page.get_by_label("E-mail").fill(email)
+        page.get_by_label("Електронна пошта").fill(email)
         page.get_by_label("Пароль").fill(password)
         page.get_by_role("button", name="Увійти").click()
         page.wait_for_url(lambda url: "/login" not in url)

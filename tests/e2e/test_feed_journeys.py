@@ -147,7 +147,7 @@ def test_training_with_waiting_list_and_calendar_file(people, demo, tmp_path: Pa
     form.get_by_text("Дані події (для типу «Подія»)").click()
     form.get_by_label("Назва події").fill(title)
     form.get_by_label("Формат").select_option(label="Тренінг")
-    form.get_by_label("Місць", exact=True).fill("2")
+    form.get_by_label("Кількість місць", exact=True).fill("2")
     form.get_by_label("Початок").fill(f"{day.isoformat()}T10:00")
     form.get_by_label("Кінець").fill(f"{day.isoformat()}T12:00")
     form.get_by_label("Місце", exact=True).fill("Навчальний клас, корпус 1")
@@ -176,7 +176,7 @@ def test_training_with_waiting_list_and_calendar_file(people, demo, tmp_path: Pa
     expect(newhire.get_by_role("region", name="Подія")).to_contain_text("Місць немає")
     people.shot(newhire, "newhire-going-full")
     surgeon = rsvp_going("surgeon@kolo.local")
-    expect(surgeon.get_by_text("Ви в листі очікування")).to_be_visible()
+    expect(surgeon.get_by_role("region", name="Подія").get_by_text("Ви в листі очікування")).to_be_visible()
     expect(surgeon.get_by_role("button", name="Піду", exact=True)).to_have_attribute("aria-pressed", "false")
     people.shot(surgeon, "surgeon-waiting-list")
 
@@ -187,7 +187,7 @@ def test_training_with_waiting_list_and_calendar_file(people, demo, tmp_path: Pa
 
     surgeon.reload()
     expect(surgeon.get_by_role("button", name="Піду", exact=True)).to_have_attribute("aria-pressed", "true")
-    expect(surgeon.get_by_text("Ви в листі очікування")).to_have_count(0)
+    expect(surgeon.get_by_role("region", name="Подія").get_by_text("Ви в листі очікування")).to_have_count(0)
     expect(surgeon.locator(".bell .bell-count")).to_be_visible()
     people.shot(surgeon, "surgeon-promoted")
     open_notifications(surgeon)
@@ -227,3 +227,76 @@ def test_training_with_waiting_list_and_calendar_file(people, demo, tmp_path: Pa
             ).first()
             is not None
         )
+
+
+def flash_says(page: Page, text: str) -> None:
+    """The short message at the bottom of the screen says `text` (it fades by itself after a few seconds)."""
+    expect(page.locator("#flash")).to_contain_text(text)
+
+
+def test_read_rsvp_and_delete_in_place_with_folded_filters(people) -> None:  # type: ignore[no-untyped-def]
+    """The new colleague confirms the must-read announcement where she is in the feed: the button turns into "Ви
+    прочитали", a message says so, and the page neither reloads nor jumps. The nurse answers "Піду" on an event card
+    in the feed in place, finds the filters folded behind "Фільтри" (showing how many are on), and deleting her
+    comment asks first."""
+    newhire = people.open("newhire@kolo.local")
+    announcement = newhire.locator("article.post.must-read").filter(has_text="гігієнічної обробки рук").first
+    read = announcement.get_by_role("button", name="Я прочитав(-ла)")
+    read.scroll_into_view_if_needed()
+    newhire.evaluate("window.scrollBy(0, 120)")  # reading it, a little further down
+    newhire.evaluate("window.koloSamePage = true")
+    before = newhire.evaluate("window.scrollY")
+    top = announcement.bounding_box()["y"]  # type: ignore[index]
+    people.shot(newhire, "must-read-before")
+    article = newhire.locator(f"#{announcement.get_attribute('id')}")
+    read.click()
+    expect(article.get_by_text("Ви прочитали")).to_be_visible()
+    expect(article.get_by_role("button", name="Я прочитав(-ла)")).to_have_count(0)
+    expect(article).not_to_have_class(re.compile(r"must-read"))
+    flash_says(newhire, "Позначено як прочитане. Дякуємо!")
+    assert newhire.evaluate("window.koloSamePage") is True  # answered in place, not by loading the feed again
+    assert abs(newhire.evaluate("window.scrollY") - before) <= 2  # and the feed did not jump to the top
+    assert abs(article.bounding_box()["y"] - top) <= 2  # type: ignore[index]  # nor the post under her thumb
+    people.shot(newhire, "must-read-done-in-place")
+
+    nurse = people.open("nurse@kolo.local")
+    filters = nurse.locator("details.feed-filters-box")
+    expect(filters.get_by_text("Фільтри")).to_be_visible()
+    expect(filters.get_by_label("Тип")).to_be_hidden()  # folded: the first post is right under the composer
+    expect(nurse.get_by_text("Написати допис")).to_be_visible()
+    people.shot(nurse, "feed-filters-folded")
+    card = nurse.locator("article.post").filter(has_text="Тиждень вакцинації проти грипу").first
+    going = card.get_by_role("button", name="Піду", exact=True)
+    going.scroll_into_view_if_needed()
+    nurse.evaluate("window.koloSamePage = true")
+    going.click()
+    expect(card.get_by_role("button", name="Піду", exact=True)).to_have_attribute("aria-pressed", "true")
+    flash_says(nurse, "Ви йдете на «Тиждень вакцинації проти грипу для персоналу».")
+    expect(nurse).to_have_url(re.compile(r"/$"))
+    assert nurse.evaluate("window.koloSamePage") is True
+    people.shot(nurse, "rsvp-in-place")
+
+    filters.get_by_text("Фільтри").click()
+    filters.get_by_label("Тип").select_option(label="Подія")
+    filters.get_by_role("button", name="Показати").click()
+    expect(nurse.locator("details.feed-filters-box")).to_have_attribute("open", "")
+    expect(nurse.locator("details.feed-filters-box summary .badge")).to_have_text("1")
+    expect(nurse.locator(".feed-list article.post .kind").first).to_have_text("Подія")
+    people.shot(nurse, "feed-filtered-open")
+
+    card = nurse.locator("article.post").filter(has_text="Тиждень вакцинації проти грипу").first
+    card.get_by_role("link", name=re.compile(r"коментар")).click()
+    nurse.get_by_label("Ваш коментар").fill("Я прийду в обідню перерву.")
+    nurse.get_by_role("button", name="Коментувати").click()
+    flash_says(nurse, "Коментар додано.")
+    mine = nurse.locator(".comment").filter(has_text="Я прийду в обідню перерву.")
+    expect(mine).to_be_visible()
+    mine.get_by_role("button", name="Видалити").click()  # the first tap only asks
+    question = mine.get_by_text("Видалити цей коментар? Цього не можна скасувати.")
+    expect(question).to_be_visible()
+    expect(mine).to_be_visible()
+    people.shot(nurse, "comment-delete-asks")
+    mine.get_by_role("button", name="Так, видалити").click()
+    flash_says(nurse, "Коментар видалено.")
+    expect(nurse.locator(".comment").filter(has_text="Я прийду в обідню перерву.")).to_have_count(0)
+    people.shot(nurse, "comment-deleted")

@@ -26,6 +26,7 @@ DO_TASK = "Знайти укладку для анафілактичного ш�
 SIGNOFF_TASK = "Ведення листка лікарських призначень"
 NOTE = "Укладка — у шафі поста № 2, верхня полиця; дефібрилятор — біля процедурної."
 HIRE, MENTOR = "Мельник Юлія Сергіївна", "Шевченко Марія Іванівна"
+NOT_YET = "Покажіть ще раз, як відмічаєте скасовані призначення."
 
 
 def _give_her_a_guide_to_acknowledge(engine) -> None:  # type: ignore[no-untyped-def]
@@ -121,31 +122,34 @@ def test_new_hire_reads_ticks_asks_and_mentor_signs_off(demo, people) -> None:  
     expect(hire.get_by_role("heading", name=GUIDE, level=1)).to_be_visible()
     people.shot(hire, "protocol-to-acknowledge")
     hire.get_by_role("button", name="Ознайомлений(-а)").click()
-    expect(hire.get_by_text("Ви ознайомилися з версією 1.")).to_be_visible()
-    expect(hire.get_by_role("button", name="Ознайомлений(-а)")).to_have_count(0)
-    people.shot(hire, "protocol-acknowledged")
-
-    hire.locator(".main-nav").get_by_role("link", name="Адаптація").click()
+    # Acknowledging from a reading task brings her back to her plan, at that task, with a message that it worked.
+    expect(hire).to_have_url(re.compile(r"/onboarding#task-\d+$"))
     expect(hire.get_by_role("heading", name="Моя адаптація", exact=True)).to_be_visible()
+    expect(hire.locator("#flash")).not_to_be_empty()
     reading = _task(hire, READ_TASK)
     expect(reading.locator(".onb-due")).to_contain_text("Виконано")
     expect(reading.get_by_role("button", name=f"Відкрити настанову: {GUIDE}")).to_have_count(0)
+    # Finished tasks fold away under «Виконані (N)» in their section; the landing opens the one she just did.
+    expect(reading.locator("xpath=ancestor::details[contains(@class, 'onb-finished')]")).to_have_count(1)
     after_reading = _progress(plan)
     assert after_reading > start
-    people.shot(hire, "reading-task-done")
+    people.shot(hire, "back-on-plan-after-acknowledging")
 
     doing = _task(hire, DO_TASK)
     doing.get_by_label("Коротка примітка (необов’язково)").fill(NOTE)
     doing.get_by_role("button", name="Позначити виконаним").click()
+    expect(hire.get_by_role("status")).to_have_text(f"«{DO_TASK}» — виконано.")
     doing = _task(hire, DO_TASK)
     expect(doing.locator(".onb-due")).to_contain_text("Виконано")
     _in_sight(doing)
     expect(doing).to_contain_text(f"Примітка: {NOTE}")
+    expect(doing.get_by_role("button", name="Скасувати: ще не виконано")).to_be_visible()
     assert _progress(plan) > after_reading
     people.shot(hire, "task-done-with-note")
 
     skill = _task(hire, SIGNOFF_TASK)
     skill.get_by_role("button", name="Попросити підтвердити").click()
+    expect(hire.get_by_role("status")).to_contain_text("Наставника попрошено підтвердити")
     skill = _task(hire, SIGNOFF_TASK)
     expect(skill).to_contain_text("Очікує підтвердження наставника")
     _in_sight(skill)
@@ -160,6 +164,24 @@ def test_new_hire_reads_ticks_asks_and_mentor_signs_off(demo, people) -> None:  
     request = _task(mentor, SIGNOFF_TASK)
     expect(request).to_contain_text(HIRE)
     people.shot(mentor, "mentor-sees-request")
+    # Not yet: the mentor says what is missing instead of confirming.
+    request.get_by_role("button", name="Ще ні…").click()
+    request.get_by_label("Чого ще бракує?").fill(NOT_YET)
+    people.shot(mentor, "mentor-writes-not-yet")
+    request.get_by_role("button", name="Надіслати «ще ні»").click()
+    expect(mentor.get_by_role("status")).to_contain_text("повертається новому працівникові")
+    expect(_task(mentor, SIGNOFF_TASK)).to_have_count(0)
+    people.shot(mentor, "mentor-said-not-yet")
+
+    hire.reload()
+    skill = _task(hire, SIGNOFF_TASK)
+    expect(skill.locator(".onb-answer")).to_contain_text(f"Ще ні — {MENTOR}: {NOT_YET}")
+    people.shot(hire, "hire-reads-not-yet")
+    skill.get_by_role("button", name="Попросити ще раз").click()
+    expect(_task(hire, SIGNOFF_TASK)).to_contain_text("Очікує підтвердження наставника")
+
+    mentor.reload()
+    request = _task(mentor, SIGNOFF_TASK)
     request.get_by_label("Коментар (необов’язково)").fill("Призначення відмічає правильно, пропуски повідомляє.")
     request.get_by_role("button", name="Підтвердити навичку").click()
     expect(mentor.get_by_role("status")).to_have_text("Підтверджено; ваш підопічний отримав сповіщення.")

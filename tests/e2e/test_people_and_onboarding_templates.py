@@ -37,7 +37,7 @@ def test_admin_invites_a_nurse_who_sets_her_password_and_signs_in(people, viewpo
     admin.get_by_role("button", name="Запросити людину").click()
     expect(admin.get_by_role("heading", name="Запросити людину")).to_be_visible()
     admin.get_by_label("Прізвище, ім’я, по батькові").fill(name)
-    admin.get_by_label("E-mail").fill(email)
+    admin.get_by_label("Електронна пошта").fill(email)
     admin.get_by_role("radio", name="Працівник").check()
     admin.get_by_role("checkbox", name="Терапевтичне відділення").check()
     people.shot(admin, "invite-form")
@@ -50,7 +50,9 @@ def test_admin_invites_a_nurse_who_sets_her_password_and_signs_in(people, viewpo
     nurse = people.new_page()
     nurse.goto(link)
     expect(nurse.get_by_role("heading", name=f"Ласкаво просимо до Кола, {name}")).to_be_visible()
-    expect(nurse.get_by_text("Від 10 до 256 символів; не поширений пароль і не ваше ім’я чи e-mail.")).to_be_visible()
+    expect(
+        nurse.get_by_text("Від 10 до 256 символів; не поширений пароль і не ваше ім’я чи адреса пошти.")
+    ).to_be_visible()
     nurse.get_by_label("Новий пароль").fill("коротко")
     nurse.get_by_label("Повторіть пароль").fill("коротко")
     nurse.get_by_role("button", name="Зберегти й увійти").click()
@@ -73,14 +75,16 @@ def test_admin_invites_a_nurse_who_sets_her_password_and_signs_in(people, viewpo
     nurse.get_by_role("button", name="Зберегти й увійти").click()
     expect(nurse.get_by_role("heading", name="Стрічка")).to_be_attached()
     people.shot(nurse, "first-sign-in")
+    nurse.locator("details.site-menu summary").click()  # signing out is in «Меню», at any size
     nurse.get_by_role("button", name="Вийти").click()
     expect(nurse.get_by_role("heading", name="Вхід до Кола")).to_be_visible()
 
-    nurse.get_by_label("E-mail").fill(email)
+    nurse.get_by_label("Електронна пошта").fill(email)
     nurse.get_by_label("Пароль").fill(NEW_PASSWORD)
     nurse.get_by_role("button", name="Увійти").click()
     expect(nurse.get_by_role("heading", name="Стрічка")).to_be_attached()
-    account = nurse.get_by_role("link", name=name if viewport == "desk" else "Мій профіль")
+    nurse.locator("details.site-menu summary").click()
+    account = nurse.locator(".site-menu-panel").get_by_role("link", name="Мій профіль")
     expect(account).to_be_visible()
     people.shot(nurse, "signed-in-with-own-password")
     account.click()
@@ -88,7 +92,7 @@ def test_admin_invites_a_nurse_who_sets_her_password_and_signs_in(people, viewpo
     people.shot(nurse, "her-account")
 
     admin.get_by_role("button", name="Назад до списку людей").click()
-    admin.get_by_role("searchbox", name="Ім’я або e-mail").fill("Лисенко")
+    admin.get_by_role("searchbox", name="Ім’я або ел. пошта").fill("Лисенко")
     expect(admin.get_by_label("Роль")).to_have_value("")
     expect(admin.get_by_label("Відділення")).to_have_value("")
     admin.get_by_role("button", name="Фільтрувати").click()
@@ -125,16 +129,22 @@ def test_manager_builds_a_template_assigns_it_and_exports_the_dashboard(people, 
     manager.get_by_role("textbox", name="Назва розділу").fill("Перший день")
     manager.get_by_role("button", name="Додати розділ").click()
     expect(manager.get_by_role("heading", name="Перший день")).to_be_visible()
+    expect(manager.get_by_role("status")).to_have_text("Розділ «Перший день» додано.")
     people.shot(manager, "section-added")
+    # From here on the builder works in place: a page that reloaded would lose this mark.
+    manager.evaluate("window.stillThisPage = true")
 
+    section = manager.locator("section.onb-tpl-section").filter(has=manager.get_by_role("heading", name="Перший день"))
     tasks = [
         ("Прочитати настанову з гігієни рук", "Прочитати"),
         ("Отримати бейдж і форму", "Виконати"),
         ("Познайомитися зі старшою сестрою", "Зустріч"),
     ]
     for title, kind in tasks:
-        form = manager.locator("form", has=manager.get_by_role("button", name="Додати завдання"))
-        form.get_by_label("Розділ").select_option(label="Перший день")
+        adding = section.locator("details.onb-add-task")
+        if adding.get_attribute("open") is None:
+            adding.locator("summary").click()
+        form = adding.locator("form")
         form.get_by_label("Назва").fill(title)
         form.get_by_label("Тип").select_option(label=kind)
         if kind == "Прочитати":
@@ -145,17 +155,41 @@ def test_manager_builds_a_template_assigns_it_and_exports_the_dashboard(people, 
             form.get_by_label("З ким зустрітися (для «Зустріч»)").select_option(label="Шевченко Марія Іванівна")
         form.get_by_label("Термін, робочих днів від початку").fill("2")
         form.get_by_role("button", name="Додати завдання").click()
-        expect(manager.locator("article.onb-task", has_text=title)).to_contain_text(kind)
+        expect(manager.get_by_role("status")).to_have_text(f"Завдання «{title}» додано.")
+        expect(section.locator("article.onb-task", has_text=title)).to_contain_text(kind)
     people.shot(manager, "three-tasks")
+
+    section.get_by_role("button", name="Перемістити «Отримати бейдж і форму» вище").click()
+    expect(manager.get_by_role("status")).to_have_text("«Отримати бейдж і форму» переміщено вище.")
+    titles = section.locator("article.onb-task h4")
+    expect(titles).to_have_text([tasks[1][0], tasks[0][0], tasks[2][0]])
+    meet = section.locator("article.onb-task", has_text=tasks[2][0])
+    meet.get_by_role("button", name="Редагувати").click()
+    meet.get_by_label("Назва").fill("Познайомитися зі старшою медичною сестрою")
+    meet.get_by_role("button", name="Зберегти завдання").click()
+    expect(manager.get_by_role("status")).to_have_text(
+        "Завдання «Познайомитися зі старшою медичною сестрою» збережено."
+    )
+    assert manager.evaluate("window.stillThisPage === true"), "the builder reloaded the page"
+    people.shot(manager, "reordered-and-edited-in-place")
+
+    manager.get_by_role("button", name="Копіювати").click()
+    expect(manager.get_by_role("heading", name=f"{template_name} (копія)")).to_be_visible()
+    expect(manager.get_by_role("status")).to_contain_text(f"Копію створено: «{template_name} (копія)»")
+    expect(manager.locator("article.onb-task h4")).to_have_count(3)
+    people.shot(manager, "template-copied")
 
     manager.get_by_role("link", name="Призначити", exact=True).click()
     expect(manager.get_by_role("heading", name="Призначити план адаптації")).to_be_visible()
+    offered = manager.get_by_label("Новий працівник").locator("option").all_inner_texts()
+    assert hire in offered and "Ткаченко Андрій Олегович" not in " ".join(offered), offered  # surgery is not his
     manager.get_by_label("Новий працівник").select_option(label=hire)
-    manager.get_by_role("checkbox", name=template_name).check()
+    manager.get_by_role("checkbox", name=template_name, exact=True).check()
     manager.get_by_label("Наставник").select_option(label="Шевченко Марія Іванівна")
     people.shot(manager, "assign-form")
     manager.get_by_role("button", name="Призначити").click()
     expect(manager.get_by_role("heading", name=hire)).to_be_visible()
+    expect(manager.get_by_role("status")).to_contain_text(f"Призначено: «{template_name}».")
     expect(manager.get_by_text("0 з 3 завдань виконано")).to_be_visible()
     people.shot(manager, "plan-assigned")
 

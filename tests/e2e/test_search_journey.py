@@ -58,7 +58,7 @@ def test_nurse_search_gap_becomes_a_guide(people, demo) -> None:  # type: ignore
     unread = _unread(nurse)
 
     # A typo: «гігєна» for «гігієна»; the protocol is found and the right spelling offered.
-    nurse.get_by_role("navigation").get_by_role("link", name="Пошук", exact=True).click()
+    nurse.locator(".main-nav").get_by_role("link", name="Пошук").click()
     expect(nurse).to_have_url(re.compile(r"/search$"))
     _search(nurse, "гігєна рук")
     hits = nurse.locator(".search-hits > li")
@@ -129,13 +129,13 @@ def test_nurse_search_gap_becomes_a_guide(people, demo) -> None:  # type: ignore
     # A new hire of the same ward asks the same question, and so does a surgeon of another department.
     for email in ("newhire@kolo.local", "surgeon@kolo.local"):
         colleague = people.open(email)
-        colleague.get_by_role("navigation").get_by_role("link", name="Пошук", exact=True).click()
+        colleague.locator(".main-nav").get_by_role("link", name="Пошук").click()
         _search(colleague, MISSING)
         expect(colleague.get_by_text(f"Нічого не знайдено за запитом «{MISSING}».")).to_be_visible()
 
     # The manager finds that search among the ones that found nothing and asks for a guide.
     manager = people.open("manager@kolo.local")
-    manager.get_by_role("navigation").get_by_role("link", name="Пошук", exact=True).click()
+    manager.locator(".main-nav").get_by_role("link", name="Пошук").click()
     manager.get_by_role("link", name="Пошуки без результату").click()
     expect(manager.get_by_role("heading", name="Пошуки без результату", level=1)).to_be_visible()
     row = manager.get_by_role("row").filter(has=manager.get_by_role("link", name=MISSING, exact=True))
@@ -151,9 +151,7 @@ def test_nurse_search_gap_becomes_a_guide(people, demo) -> None:  # type: ignore
     row.get_by_label("Хто напише").select_option(label="Бондаренко Ігор Васильович")
     people.shot(manager, "guide-request-form")
     row.get_by_role("button", name="Надіслати запит").click()
-    expect(manager.get_by_role("status")).to_have_text(
-        "Запит на настанову створено; відповідальному надіслано сповіщення."
-    )
+    expect(manager.locator("#flash")).to_have_text("Запит на настанову створено; відповідальному надіслано сповіщення.")
     expect(row.get_by_text("Запитано")).to_be_visible()
     requests = manager.get_by_role("listitem").filter(has_text="Профілактика пролежнів")
     expect(requests).to_contain_text("відкрито")
@@ -171,13 +169,13 @@ def test_nurse_search_gap_becomes_a_guide(people, demo) -> None:  # type: ignore
     people.shot(manager, "guide-written")
     manager.get_by_role("button", name="Зберегти").click()
     expect(manager.get_by_role("heading", name=GUIDE_TITLE, level=1)).to_be_visible()
-    expect(manager.get_by_role("status")).to_have_text("Збережено.")
+    expect(manager.locator("#flash")).to_have_text("Чернетку збережено.")
     expect(manager.locator(".kb-meta")).to_contain_text("Чернетка")
     manager.get_by_text("Погодити й опублікувати", exact=True).first.click()
     manager.get_by_role("button", name="Погодити й опублікувати").click()
     expect(manager.locator(".kb-meta")).to_contain_text("Опубліковано")
     people.shot(manager, "guide-published")
-    manager.get_by_role("navigation").get_by_role("link", name="Пошук", exact=True).click()
+    manager.locator(".main-nav").get_by_role("link", name="Пошук").click()
     manager.get_by_role("link", name="Пошуки без результату").click()
     answered = manager.get_by_role("listitem").filter(has_text="Профілактика пролежнів")
     expect(answered).to_contain_text("виконано")

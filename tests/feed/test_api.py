@@ -58,7 +58,7 @@ class TestListPosts:
         _post(staff_client, body="Інше")
         assert len(staff_client.get("/api/v1/posts?kind=question").json()["items"]) == 1
         assert len(staff_client.get("/api/v1/posts?tag=вакцинація").json()["items"]) == 1
-        assert len(staff_client.get("/api/v1/posts?author=nurse").json()["items"]) == 2
+        assert len(staff_client.get("/api/v1/posts?author=shevchenko.mariia").json()["items"]) == 2
 
 
 class TestDepartmentPosts:
@@ -126,7 +126,7 @@ class TestSocial:
         assert manager_client.post(f"/api/v1/posts/{post['id']}/reactions", json={"emoji": "🤡"}).status_code == 422
 
     def test_mention_notifies(self, staff_client: TestClient, manager_client: TestClient) -> None:
-        _post(manager_client, body="@nurse подивіться, будь ласка")
+        _post(manager_client, body="@shevchenko.mariia подивіться, будь ласка")
         unread = staff_client.get("/api/v1/notifications/unread-count").json()["unread"]
         assert unread == 1
         staff_client.post("/api/v1/notifications/read-all")

@@ -113,7 +113,7 @@ class TestAcknowledgements:
         assert staff_client.get(url).json()["needs_acknowledgement"] is False
         head = manager_client.get(url).json()["head_revision_id"]
         manager_client.patch(url, json={"base_revision_id": head, "body": "Нові вимоги"})
-        manager_client.post(f"{url}/publish", json={"major": True})
+        manager_client.post(f"{url}/publish", json={"kind": "major", "change_note": "Нові вимоги до обробки"})
         assert staff_client.get(url).json()["needs_acknowledgement"] is True
         report = manager_client.get(f"{url}/acknowledgements").json()
         assert report["current_version"] == 2 and report["missing"] >= 1

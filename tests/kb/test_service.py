@@ -94,7 +94,7 @@ class TestAcknowledgementEvent:
         article = make_article(session, manager, requires_acknowledgement=True)
         publish(session, article, manager)
         data = acknowledgements.report(session=session, user=manager, article=article)
-        text = acknowledgements.report_csv(data, ["a", "b", "c", "d", "e", "f"])
+        text = acknowledgements.report_csv(data, language="uk", tz="Europe/Kyiv")
         assert "\n'=HYPERLINK" in text.replace('"', "")
 
 

@@ -148,7 +148,7 @@ class TestANewHireWhoCannotAcknowledgeTheGuide:
 
 def _edit_picker(page, task_id):
     """The guide picker in the task's edit form."""
-    form = page.split(f'id="task-{task_id}"')[1].split("</form>")[0]
+    form = page.split(f'id="task-{task_id}"')[1].split('class="onb-edit"')[1].split("</form>")[0]
     return form.split('name="article_id"')[1].split("</select>")[0]
 
 
@@ -183,7 +183,7 @@ class TestEditingATaskWhoseGuideTheEditorCannotRead:
         picker = _edit_picker(page, linked.task_id)
         assert _sent_value(picker) == str(linked.guide.id)
         assert "Настанова, яку ви не можете відкрити" in picker and TITLE not in page
-        new_task_picker = page.split('id="add-task"')[1].split('name="article_id"')[1].split("</select>")[0]
+        new_task_picker = page.split('class="onb-add-task"')[1].split('name="article_id"')[1].split("</select>")[0]
         assert f'value="{linked.guide.id}"' not in new_task_picker  # kept for that task only, never offered
 
     def test_saving_the_form_as_shown_keeps_the_link(self, as_, linked):

@@ -33,7 +33,7 @@ def guides(session, people):
 def _picker(client, template_id):
     """The options of the guide picker in the form for a new task."""
     page = client.get(f"/onboarding/templates/{template_id}").text
-    return page.split('id="add-task"')[1].split('name="article_id"')[1].split("</select>")[0]
+    return page.split('class="onb-add-task"')[1].split('name="article_id"')[1].split("</select>")[0]
 
 
 class TestPicker:

@@ -2,6 +2,7 @@
 or pushes its tasks, and managers use it only in its departments; a template for the whole hospital is changed by
 admins and used by every manager."""
 
+import re
 from types import SimpleNamespace
 
 import pytest
@@ -45,8 +46,14 @@ def therapy(session, people):
         session, people["manager"], name=NAME, department_ids=[_department(session, people, "manager")]
     )
     plan = assign(session, people, template)
-    task_id = checklists.checklist_structure(session=session, template=template)[0][1][0].id
-    return SimpleNamespace(id=template.id, task_id=task_id, plan_id=plan.id, url=f"/onboarding/templates/{template.id}")
+    section, tasks = checklists.checklist_structure(session=session, template=template)[0]
+    return SimpleNamespace(
+        id=template.id,
+        task_id=tasks[0].id,
+        section_id=section.id if section else None,
+        plan_id=plan.id,
+        url=f"/onboarding/templates/{template.id}",
+    )
 
 
 def _unchanged(session, people, therapy):
@@ -105,7 +112,10 @@ def _page_writes(therapy, department_id, user_id):
                 "mentor_id": "",
             },
         ),
+        (f"{t}/tasks/{therapy.task_id}/move", {"direction": "down"}),
+        (f"{t}/sections/{therapy.section_id}/rename", {"title": "Чужий розділ"}),
         (f"{t}/tasks/{therapy.task_id}/delete", {}),
+        (f"{t}/sections/{therapy.section_id}/delete", {}),
     ]
 
 
@@ -134,7 +144,9 @@ class TestAnotherDepartmentsManager:
     def test_the_page_shows_the_template_without_its_forms(self, page_as, therapy):
         page = page_as("other_manager").get(therapy.url)
         assert page.status_code == 200 and "Отримати бейдж" in page.text and DENIED in page.text
-        assert f'action="{therapy.url}' not in page.text and 'name="department_ids"' not in page.text
+        # Copying is the one thing left to them: the copy is theirs to change.
+        actions = re.findall(rf'action="{therapy.url}[^"]*"', page.text)
+        assert actions == [f'action="{therapy.url}/copy"'] and 'name="department_ids"' not in page.text
 
     def test_the_assign_form_does_not_offer_it(self, page_as, therapy):
         assert NAME not in page_as("other_manager").get("/onboarding/assign").text
@@ -189,7 +201,7 @@ class TestChoosingDepartments:
         )
         assert made.status_code == 303
         page = page_as("manager").get(made.headers["location"]).text
-        assert f'action="{made.headers["location"]}/tasks"' in page and DENIED not in page
+        assert f'action="{made.headers["location"]}/sections"' in page and DENIED not in page
 
     def test_a_manager_cannot_make_one_for_another_department(self, as_, session, people):
         surgery = _department(session, people, "other")

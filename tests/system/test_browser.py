@@ -12,7 +12,7 @@ def test_nurse_signs_in_on_a_phone_and_switches_to_english(app, staff, chromium)
         page.goto(f"{url}/account")
         assert "/login" in page.url
         assert page.locator("h1").inner_text() == "Вхід до Кола"
-        page.get_by_label("E-mail").fill(staff.email)
+        page.get_by_label("Електронна пошта").fill(staff.email)
         page.get_by_label("Пароль").fill(PASSWORD)
         page.get_by_role("button", name="Увійти").click()
         page.wait_for_url(f"{url}/account")

@@ -26,6 +26,7 @@ PUBLIC = {
     ("GET", "/invite/{token}"),
     ("POST", "/invite/{token}"),
     ("POST", "/language"),
+    ("POST", "/theme"),
 }
 # Manager-only rules that live in a service (the route depends on CurrentUser only), with a valid body.
 SERVICE_CHECKED_MANAGER = {
@@ -144,6 +145,7 @@ def ids(manager_client: TestClient, admin_client: TestClient, staff: User, manag
         "token": "no-such-invite",
         "assigned_task_id": assignment["tasks"][0]["id"],
         "template_task_id": template_task["id"],
+        "section_id": template["sections"][0]["id"],
         "notification_id": 1,
         "upload_id": 1,
         "token_id": 1,

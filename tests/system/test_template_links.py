@@ -20,7 +20,7 @@ from tests.conftest import sign_in_page
 # A quoted string starting with one "/" (not "//host", not the "/>" of a tag) is a path typed by hand: in an attribute
 # (href, action, hx-post, src, value…), a `{% set %}` or a script. Anchors ("#x") and links given as data are fine.
 # Starlette's `url_for` makes absolute URLs (http://host/…); pages link root-relative, static files included.
-HAND_TYPED = re.compile(r"""["']/(?![/>])|\burl_for\(""")
+HAND_TYPED = re.compile(r"""(?<!keyshortcuts=)["']/(?![/>])|\burl_for\(""")  # a key named / is no link
 TEMPLATES = ROOT / "templates"
 
 

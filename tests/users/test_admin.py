@@ -71,7 +71,7 @@ class TestInviteFlow:
         )
         assert response.status_code == 201
         created = response.json()
-        assert created["email"] == "olena@kolo.test" and created["handle"] == "olena"
+        assert created["email"] == "olena@kolo.test" and created["handle"] == "petrenko.olena"
         invite_path = re.sub(r"^https?://[^/]+", "", created["invite_url"])
 
         newcomer = new_client()
@@ -164,4 +164,4 @@ class TestDepartmentsAndAudit:
 
 def test_staff_signs_in_with_the_api_and_sees_themselves(client, staff):
     me = sign_in(client, staff.email).get("/api/v1/users/me").json()
-    assert me["handle"] == "nurse" and me["url"]
+    assert me["handle"] == "shevchenko.mariia" and me["url"]

@@ -8,6 +8,8 @@ from sqlmodel import Session
 
 from app.deps import CurrentUser, OptionalUser, SessionDep, SettingsDep
 from app.errors import AppError, InvalidInput
+from app.flash import flash
+from app.i18n import N_
 from app.models.feed import REACTIONS, EventFormat, PostKind
 from app.models.users import User
 from app.routers.feed.forms import PostEditForm, PostForm, to_post_create
@@ -16,6 +18,7 @@ from app.services import feed as feed_service
 from app.services import uploads as uploads_service
 from app.services import users as users_service
 from app.services.feed import access as feed_access
+from app.services.kb import to_read as kb_to_read
 from app.services.onboarding import presenters as onboarding_presenters
 from app.services.onboarding.workdays import local_today
 from app.templating import render
@@ -58,6 +61,8 @@ def _feed_context(request: Request, session: Session, user: User, cursor: str | 
     return {
         **common(session, user),
         "home_plans": home_plans,
+        "undo_posts": [] if cursor else feed_service.recently_deleted(session=session, user=user),
+        "to_read": None if cursor or filters.active else kb_to_read.list_to_read(session=session, user=user),
         "top": shown[: len(top)],
         "posts": shown[len(top) :],
         "filters": filters,
@@ -107,6 +112,12 @@ def create_post_page(
             "error": form_error(request, error),
         }
         return render(request, "feed/list.html", context, status_code=error.status_code)
+    if data.event is not None:
+        flash(request, N_("Event «{title}» published."), title=data.event.title)
+    elif data.must_read:
+        flash(request, N_("Announcement published; everyone it is for is asked to read it."))
+    else:
+        flash(request, N_("Post published."))
     return RedirectResponse(feed_service.post_url(post.id), status_code=303)
 
 
@@ -128,6 +139,8 @@ def detail_context(session: Session, user: User, post_id: int) -> dict[str, Any]
         "authors": authors,
         "reactors": reactors,
         "comment_reactions": comment_reactions,
+        "undo_minutes": feed_service.UNDO_MINUTES,
+        "deletable_comments": {c.id for c in comments if feed_access.can_delete_comment(user, c)},
         "revisions": feed_service.list_revisions(session=session, post=post),
     }
 
@@ -168,12 +181,22 @@ def update_post_page(
             {"post": public, "body": form.body, "tags": form.tags, "error": form_error(request, error)},
             status_code=422,
         )
+    flash(request, N_("Changes saved."))
     return RedirectResponse(feed_service.post_url(post_id), status_code=303)
 
 
 @pages.post("/posts/{post_id}/delete")
-def delete_post_page(session: SessionDep, user: CurrentUser, post_id: int) -> Response:
-    """Delete a post (its author or a manager) and go back to the feed."""
+def delete_post_page(request: Request, session: SessionDep, user: CurrentUser, post_id: int) -> Response:
+    """Delete a post (its author or a manager), after the page asked to confirm, and go back to the feed."""
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
     feed_service.delete_post(session=session, user=user, post=post)
+    flash(request, N_("Post deleted."))
     return RedirectResponse("/", status_code=303)
+
+
+@pages.post("/posts/{post_id}/restore")
+def restore_post_page(request: Request, session: SessionDep, user: CurrentUser, post_id: int) -> Response:
+    """Undo: take back one's deletion of a post within minutes, and show it again."""
+    post = feed_service.restore_post(session=session, user=user, post_id=post_id)
+    flash(request, N_("Post restored."))
+    return RedirectResponse(feed_service.post_url(post.id), status_code=303)

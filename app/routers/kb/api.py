@@ -155,8 +155,9 @@ def submit_article(session: SessionDep, user: CurrentUser, article_id: int) -> A
 def publish_article(
     session: SessionDep, settings: SettingsDep, user: CurrentUser, article_id: int, data: PublishRequest | None = None
 ) -> ArticlePublic:
-    """Publish the newest revision (managers); `major: false` makes an editorial version; 403 under the two-person
-    rule when the caller wrote some of it."""
+    """Publish the newest revision (managers). After the first version say `kind`: "editorial" (acknowledgements
+    stay) or "major" (readers acknowledge again; needs a `change_note`), else 422; 403 under the two-person rule when
+    the caller wrote some of it."""
     article = articles.get_readable(session=session, user=user, article_id=article_id)
     lifecycle.publish(
         session=session,

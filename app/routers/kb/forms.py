@@ -3,7 +3,7 @@
 from pydantic import BaseModel
 
 from app.errors import InvalidInput
-from app.models.kb import ArticleCreate, ArticleUpdate, CategoryCreate, PublishRequest
+from app.models.kb import ArticleCreate, ArticleUpdate, CategoryCreate, ChangeKind, PublishRequest
 
 
 class ArticleForm(BaseModel):
@@ -69,13 +69,21 @@ class ArticleForm(BaseModel):
 
 
 class PublishForm(BaseModel):
-    """Publish as a major version (readers acknowledge it again) or an editorial one ("minor"), with a note."""
+    """Publish as a major version (readers acknowledge it again; a change note says what changed) or an editorial
+    one; nothing is chosen for the manager."""
 
-    major: str = "major"
+    kind: str = ""
     change_note: str = ""
 
     def to_request(self) -> PublishRequest:
-        return PublishRequest(major=self.major != "minor", change_note=self.change_note[:500])
+        kind = ChangeKind(self.kind) if self.kind in set(ChangeKind) else None
+        return PublishRequest(kind=kind, change_note=self.change_note[:500])
+
+
+class AcknowledgeForm(BaseModel):
+    """ "I have read and understood", and where to return afterwards (a path of this site, e.g. one's plan)."""
+
+    next: str = ""
 
 
 class ReturnForm(BaseModel):

@@ -1,5 +1,6 @@
 """Knowledge-base pages: browse, read, write (with live preview and conflict handling), lifecycle buttons."""
 
+from datetime import datetime, time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
@@ -9,10 +10,13 @@ from sqlmodel import Session
 
 from app.deps import CurrentUser, SessionDep, SettingsDep
 from app.errors import AppError
+from app.flash import flash
+from app.i18n import N_, zone
 from app.models.kb import KbArticle, KbRevision
 from app.models.users import User
+from app.routers.auth import safe_next
 from app.routers.forms import form_error
-from app.routers.kb.forms import ArticleForm, PreviewForm, PublishForm, ReturnForm
+from app.routers.kb.forms import AcknowledgeForm, ArticleForm, PreviewForm, PublishForm, ReturnForm
 from app.services import users as users_service
 from app.services.kb import (
     access,
@@ -23,6 +27,7 @@ from app.services.kb import (
     lifecycle,
     public,
     revisions,
+    to_read,
     views,
 )
 from app.services.kb.articles import RevisionConflict
@@ -43,8 +48,9 @@ def article_list_page(
     owner: int | None = None,
     status: str | None = None,
     cursor: str | None = None,
+    show: str | None = None,
 ) -> Response:
-    """Browse by category, tag, owner or status; recently updated first."""
+    """Browse by category, tag, owner or status, recently updated first; `show=to-read`: what I still have to read."""
     rows, next_cursor = articles.list_articles(
         session=session,
         user=user,
@@ -69,6 +75,8 @@ def article_list_page(
             "overdue": {a.id for a in rows if public.is_overdue(a)},
             "filters": {"category": category, "tag": tag or "", "owner": owner, "status": status or ""},
             "lists_archived": access.lists_archived(user),
+            "to_read": to_read.list_to_read(session=session, user=user),
+            "show_to_read": show == "to-read",
         },
     )
 
@@ -127,7 +135,8 @@ def new_article_submit(
     except (AppError, ValidationError) as exc:
         session.rollback()
         return _editor(request, session, user, form, status_code=422, error=form_error(request, exc))
-    return RedirectResponse(f"/kb/{article.slug}?saved=1", status_code=303)
+    flash(request, N_("Draft saved."))
+    return RedirectResponse(f"/kb/{article.slug}", status_code=303)
 
 
 @pages.post("/preview")
@@ -141,12 +150,22 @@ def _article(session: Session, user: User, slug: str) -> KbArticle:
 
 
 @pages.get("/{slug}")
-def article_page(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
-    """An article: its published version (or the draft for its editors), status, acknowledgement, links."""
+def article_page(
+    request: Request, session: SessionDep, user: CurrentUser, slug: str, next: str | None = None
+) -> Response:
+    """An article: its published version (or the draft for its editors), status, acknowledgement, links; a reader
+    asked to read it again sees what changed. `next`: where acknowledging it returns to (a path of this site)."""
     article = _article(session, user, slug)
     revision = public.visible_revision(session=session, user=user, article=article)
     views.record_view(session=session, user=user, article=article, revision=revision)
-    return render(request, "kb/article.html", _article_context(session, user, article, revision))
+    context = _article_context(session, user, article, revision)
+    return render(request, "kb/article.html", {**context, "next": _next(next)})
+
+
+def _next(target: str | None) -> str:
+    """A safe local path to return to ("" for none)."""
+    found = safe_next(target)
+    return "" if found == "/" and target != "/" else found
 
 
 def _article_context(session: Session, user: User, article: KbArticle, revision: KbRevision | None) -> dict[str, Any]:
@@ -158,6 +177,9 @@ def _article_context(session: Session, user: User, article: KbArticle, revision:
     )
     names = revisions.authors_of(session=session, revisions=[r for r in (revision, head) if r])
     owner = users_service.find_user(session=session, user_id=article.owner_id)
+    needs_ack = acknowledgements.needs_acknowledgement(session=session, user=user, article=article)
+    acked = acknowledgements.latest_acknowledged(session=session, user=user, article=article)
+    actions = access.article_actions(session=session, user=user, article=article, head=head)
     return {
         "article": article,
         "revision": revision,
@@ -166,11 +188,25 @@ def _article_context(session: Session, user: User, article: KbArticle, revision:
         "owner": owner,
         "names": names,
         "html": render_body(session=session, user=user, body=revision.body if revision else ""),
-        "actions": access.article_actions(session=session, user=user, article=article, head=head),
+        "actions": actions,
         "in_review": lifecycle.is_in_review(article),
         "overdue": public.is_overdue(article),
-        "needs_ack": acknowledgements.needs_acknowledgement(session=session, user=user, article=article),
-        "acked_version": acknowledgements.latest_acknowledged(session=session, user=user, article=article),
+        "needs_ack": needs_ack,
+        "acked_version": acked,
+        "changes": revisions.changes_since(
+            session=session, user=user, article=article, current=revision, acknowledged_major=acked
+        )
+        if needs_ack
+        else None,
+        "reacknowledge": acknowledgements.reacknowledge_count(session=session, article=article)
+        if actions.can_publish
+        else None,
+        "publish_form": PublishForm(change_note=head.change_note if head else ""),
+        # Noon in Kyiv: the day reads the same in every zone near it, through the `date` filter.
+        "review_due_at": datetime.combine(article.review_due, time(12), tzinfo=zone("Europe/Kyiv"))
+        if article.review_due
+        else None,
+        "next": "",
         "linked_from": articles.linked_from(session=session, user=user, article=article),
         "version": views.version_label(revision),
         "returned": lifecycle.last_return(session=session, article=article),
@@ -233,7 +269,8 @@ def edit_article_submit(
         return _editor(request, session, user, form, article, status_code=422, error=form_error(request, exc))
     if form.action == "submit":
         return submit_article(request, session, user, slug)
-    return RedirectResponse(f"/kb/{article.slug}?saved=1", status_code=303)
+    flash(request, N_("Saved."))
+    return RedirectResponse(f"/kb/{article.slug}", status_code=303)
 
 
 def _conflict(
@@ -256,7 +293,19 @@ def _conflict(
     )
 
 
-def _lifecycle(request: Request, session: Session, user: User, slug: str, action: Any) -> Response:
+def _lifecycle(
+    request: Request,
+    session: Session,
+    user: User,
+    slug: str,
+    action: Any,
+    message: str,
+    *,
+    kept: dict[str, Any] | None = None,
+    to: str = "",
+) -> Response:
+    """Do `action` on the article and come back to it (or to `to`) saying `message` (with the article's title and
+    version); a refusal shows the article again with the reason and what was typed (`kept`)."""
     article = _article(session, user, slug)
     try:
         action(article)
@@ -265,17 +314,23 @@ def _lifecycle(request: Request, session: Session, user: User, slug: str, action
         context = _article_context(
             session, user, article, public.visible_revision(session=session, user=user, article=article)
         )
-        return render(
-            request, "kb/article.html", {**context, "error": form_error(request, exc)}, status_code=exc.status_code
-        )
-    return RedirectResponse(f"/kb/{article.slug}", status_code=303)
+        context = {**context, **(kept or {}), "error": form_error(request, exc)}
+        return render(request, "kb/article.html", context, status_code=exc.status_code)
+    current = session.get(KbRevision, article.current_revision_id) if article.current_revision_id else None
+    flash(request, message, title=article.title, version=views.version_label(current) or "")
+    return RedirectResponse(to or f"/kb/{article.slug}", status_code=303)
 
 
 @pages.post("/{slug}/submit", name="submit_article_page")
 def submit_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
     """Send the draft or the proposed change for review."""
     return _lifecycle(
-        request, session, user, slug, lambda a: lifecycle.submit_for_review(session=session, user=user, article=a)
+        request,
+        session,
+        user,
+        slug,
+        lambda a: lifecycle.submit_for_review(session=session, user=user, article=a),
+        N_("Sent for review. The reviewers have been notified."),
     )
 
 
@@ -288,7 +343,7 @@ def publish_article(
     slug: str,
     form: Annotated[PublishForm, Form()],
 ) -> Response:
-    """Approve and publish (managers), as a major or an editorial version."""
+    """Approve and publish (managers), as a major or an editorial version chosen on purpose."""
     data = form.to_request()
     return _lifecycle(
         request,
@@ -298,6 +353,8 @@ def publish_article(
         lambda a: lifecycle.publish(
             session=session, user=user, article=a, data=data, two_person_rule=settings.kb_two_person_rule
         ),
+        N_("«{title}» published, version {version}."),
+        kept={"publish_form": form, "publish_open": True},
     )
 
 
@@ -310,34 +367,63 @@ def return_article(
     def act(article: KbArticle) -> None:
         lifecycle.return_for_changes(session=session, user=user, article=article, comment=form.text())
 
-    return _lifecycle(request, session, user, slug, act)
+    return _lifecycle(request, session, user, slug, act, N_("Returned to the author for changes."))
 
 
 @pages.post("/{slug}/archive", name="archive_article_page")
 def archive_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
     """Archive (managers)."""
-    return _lifecycle(request, session, user, slug, lambda a: lifecycle.archive(session=session, user=user, article=a))
+    return _lifecycle(
+        request,
+        session,
+        user,
+        slug,
+        lambda a: lifecycle.archive(session=session, user=user, article=a),
+        N_("«{title}» archived. It has left the lists and search; you can restore it here."),
+    )
 
 
 @pages.post("/{slug}/unarchive", name="unarchive_article_page")
 def unarchive_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
     """Bring back from the archive (managers)."""
-    return _lifecycle(request, session, user, slug, lambda a: lifecycle.restore(session=session, user=user, article=a))
+    return _lifecycle(
+        request,
+        session,
+        user,
+        slug,
+        lambda a: lifecycle.restore(session=session, user=user, article=a),
+        N_("«{title}» restored from the archive."),
+    )
 
 
 @pages.post("/{slug}/reviewed")
 def reviewed_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
     """Reviewed, no changes (owner or manager)."""
     return _lifecycle(
-        request, session, user, slug, lambda a: lifecycle.mark_reviewed(session=session, user=user, article=a)
+        request,
+        session,
+        user,
+        slug,
+        lambda a: lifecycle.mark_reviewed(session=session, user=user, article=a),
+        N_("Review confirmed: the review date starts again."),
     )
 
 
 @pages.post("/{slug}/acknowledge", name="acknowledge_article_page")
-def acknowledge_article(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
-    """I have read and understood."""
+def acknowledge_article(
+    request: Request, session: SessionDep, user: CurrentUser, slug: str, form: Annotated[AcknowledgeForm, Form()]
+) -> Response:
+    """I have read and understood; back to the article, or to `next` (e.g. the new hire's plan)."""
+    to = _next(form.next)
     return _lifecycle(
-        request, session, user, slug, lambda a: acknowledgements.acknowledge(session=session, user=user, article=a)
+        request,
+        session,
+        user,
+        slug,
+        lambda a: acknowledgements.acknowledge(session=session, user=user, article=a),
+        N_("Thank you: you have acknowledged «{title}», version {version}."),
+        kept={"next": to},
+        to=to,
     )
 
 
@@ -357,6 +443,7 @@ def attach_submit(
         user,
         slug,
         lambda a: attachments.attach_file(session=session, settings=settings, user=user, article=a, file=file),
+        N_("File attached."),
     )
 
 
@@ -373,4 +460,5 @@ def remove_attachment_submit(
         lambda a: attachments.remove_attachment(
             session=session, settings=settings, user=user, article=a, upload_id=upload_id
         ),
+        N_("File removed."),
     )

@@ -5,6 +5,8 @@ from fastapi.responses import RedirectResponse
 
 from app.deps import CurrentUser, SessionDep
 from app.errors import AppError
+from app.flash import flash
+from app.i18n import N_
 from app.services.kb import articles, revisions
 from app.services.kb.rendering import render_body
 from app.services.kb.views import version_label
@@ -77,8 +79,14 @@ def restore_submit(request: Request, session: SessionDep, user: CurrentUser, slu
     """Make this revision's text the newest revision."""
     article = articles.get_readable(session=session, user=user, slug=slug)
     try:
+        old = revisions.get_revision(session=session, user=user, article=article, revision_id=revision_id)
         revisions.restore_revision(session=session, user=user, article=article, revision_id=revision_id)
     except AppError:
         session.rollback()
         raise
-    return RedirectResponse(f"/kb/{article.slug}/history?restored=1", status_code=303)
+    flash(
+        request,
+        N_("The text of revision {n} is the newest revision again. Publish it to show it to readers."),
+        n=old.number,
+    )
+    return RedirectResponse(f"/kb/{article.slug}/history", status_code=303)

@@ -7,11 +7,12 @@ from fastapi.responses import RedirectResponse
 
 from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
 from app.errors import AppError
-from app.i18n import gettext
+from app.flash import flash
+from app.i18n import N_, gettext
 from app.routers.forms import form_error
 from app.routers.kb.forms import CategoryForm, ImportForm
 from app.services.kb import access, acknowledgements, articles, categories, exporting, importing, reviews, views
-from app.templating import render, request_language
+from app.templating import render, request_language, request_timezone
 
 pages = APIRouter(prefix="/kb", include_in_schema=False)
 
@@ -50,6 +51,7 @@ def categories_submit(
             },
             status_code=exc.status_code,
         )
+    flash(request, N_("Category «{name}» created."), name=form.name.strip())
     return RedirectResponse("/kb/categories", status_code=303)
 
 
@@ -96,6 +98,12 @@ def import_submit(
         (gettext(language, "line {n}", n=p.line) if p.line else p.where, gettext(language, p.msgid, **p.params))
         for p in result.problems
     ]
+    flash(
+        request,
+        N_("Import finished: {created} created, {skipped} skipped."),
+        created=len(result.created),
+        skipped=len(skipped),
+    )
     return render(request, "kb/import.html", {**context, "result": result, "skipped": skipped})
 
 
@@ -110,8 +118,38 @@ def acknowledgements_page(
     return render(
         request,
         "kb/acknowledgements.html",
-        {"article": article, "report": data, "department_id": department_id, "departments": departments},
+        {
+            "article": article,
+            "report": data,
+            "department_id": department_id,
+            "departments": departments,
+            "reminded_today": acknowledgements.reminded_today(session=session, article=article),
+        },
     )
+
+
+@pages.post("/{slug}/acknowledgements/remind", name="remind_acknowledgements_page")
+def remind_submit(request: Request, session: SessionDep, user: CurrentUser, slug: str) -> Response:
+    """Remind everyone who has not acknowledged the current version (managers; once per article a day)."""
+    article = articles.get_readable(session=session, user=user, slug=slug)
+    try:
+        count = acknowledgements.remind_missing(session=session, user=user, article=article)
+    except AppError as exc:
+        session.rollback()
+        data = acknowledgements.report(session=session, user=user, article=article)
+        departments = acknowledgements.report_departments(session=session, user=user)
+        context = {
+            "article": article,
+            "report": data,
+            "department_id": None,
+            "departments": departments,
+            "reminded_today": acknowledgements.reminded_today(session=session, article=article),
+        }
+        return render(
+            request, "kb/acknowledgements.html", {**context, "error": form_error(request, exc)}, exc.status_code
+        )
+    flash(request, N_("Reminder sent. People reminded: {count}."), count=count)
+    return RedirectResponse(f"/kb/{article.slug}/acknowledgements", status_code=303)
 
 
 @pages.get("/{slug}/acknowledgements.csv")
@@ -121,13 +159,9 @@ def acknowledgements_csv(
     """The acknowledgement report as CSV."""
     article = articles.get_readable(session=session, user=user, slug=slug)
     data = acknowledgements.report(session=session, user=user, article=article, department_id=department_id)
-    language = request_language(request)
-    headers = [
-        gettext(language, h)
-        for h in ("Person", "E-mail", "Departments", "Version", "Acknowledged at", "Current version acknowledged")
-    ]
+    csv_text = acknowledgements.report_csv(data, language=request_language(request), tz=request_timezone(request))
     return Response(
-        acknowledgements.report_csv(data, headers),
+        csv_text,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{article.slug}-acknowledgements.csv"'},
     )

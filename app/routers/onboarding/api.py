@@ -2,10 +2,11 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel
 
 from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
+from app.i18n import gettext
 from app.models.onboarding import (
     AssignedTaskPublic,
     AssignmentCreate,
@@ -22,6 +23,7 @@ from app.models.onboarding import (
     DashboardRowPublic,
     DueDateChange,
     MentorChange,
+    NotYetRequest,
     RuleCreate,
     RulePublic,
     SignoffRequest,
@@ -29,6 +31,7 @@ from app.models.onboarding import (
 from app.pagination import Page, clamp_limit, decode_cursor, encode_cursor
 from app.services.onboarding import access, assignments, checklists, dashboard, presenters, rules, tasks
 from app.services.onboarding.workdays import local_today
+from app.templating import request_language
 
 api = APIRouter(prefix="/api/v1/onboarding", tags=["onboarding"])
 
@@ -76,6 +79,15 @@ def archive_checklist(session: SessionDep, user: ManagerUser, template_id: int) 
     template = checklists.get_editable_checklist_or_raise(session=session, user=user, template_id=template_id)
     checklists.archive_checklist(session=session, actor=user, template=template)
     return Response(status_code=204)
+
+
+@api.post("/templates/{template_id}/copy", response_model=ChecklistPublic, status_code=201)
+def copy_checklist(request: Request, session: SessionDep, user: ManagerUser, template_id: int) -> ChecklistPublic:
+    """Copy a template with its sections and tasks into a new one, named "… (copy)" in your language (managers)."""
+    template = checklists.get_checklist_or_raise(session=session, template_id=template_id)
+    name = gettext(request_language(request), "{name} (copy)", name=template.name)
+    copy = checklists.copy_checklist(session=session, actor=user, template=template, name=name)
+    return checklists.checklist_public(session=session, template=copy)
 
 
 @api.post("/templates/{template_id}/tasks", response_model=TaskAdded, status_code=201)
@@ -213,6 +225,17 @@ def sign_off(
     """The mentor or a manager confirms a competency (never the new hire)."""
     tasks.sign_off(
         session=session, actor=user, task_id=task_id, assignment_id=assignment_id, comment=data.comment if data else ""
+    )
+    return _task(session, user, task_id)
+
+
+@api.post("/assignments/{assignment_id}/tasks/{task_id}/not-yet", response_model=AssignedTaskPublic)
+def answer_not_yet(
+    session: SessionDep, user: CurrentUser, assignment_id: int, task_id: int, data: NotYetRequest
+) -> AssignedTaskPublic:
+    """Answer a sign-off or meeting request with "not yet" and what is missing (whoever would confirm it)."""
+    tasks.answer_not_yet(
+        session=session, actor=user, task_id=task_id, assignment_id=assignment_id, comment=data.comment
     )
     return _task(session, user, task_id)
 

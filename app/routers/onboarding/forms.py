@@ -1,7 +1,7 @@
 """The onboarding pages' HTML forms: text kept as typed (to show again on a mistake), turned into service input."""
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -153,6 +153,19 @@ class SignoffForm(BaseModel):
 
     comment: str = Field(default="", max_length=2000)
     next: str = ""
+
+
+class NotYetForm(BaseModel):
+    """Answer a request with "not yet", saying what is still missing; then back to `next`."""
+
+    comment: str = Field(default="", max_length=2000)
+    next: str = ""
+
+
+class MoveForm(BaseModel):
+    """Move a template task one place up or down in its section (the button's value)."""
+
+    direction: Literal["up", "down"]
 
 
 class RuleForm(BaseModel):

@@ -7,15 +7,15 @@ from pydantic import ValidationError
 
 from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
 from app.errors import AppError
-from app.i18n import gettext
+from app.flash import flash
+from app.i18n import N_
 from app.models.onboarding import OnboardingAssignment
 from app.routers.forms import form_error, form_status
 from app.routers.onboarding.common import back, render_plan
 from app.routers.onboarding.forms import AssignForm, CloseForm, DueDateForm, MentorForm
-from app.services import users as users_service
 from app.services.onboarding import access, assignments, checklists, dashboard
 from app.services.onboarding.workdays import local_today
-from app.templating import render, request_language
+from app.templating import render, request_language, request_timezone
 
 pages = APIRouter(prefix="/onboarding", include_in_schema=False)
 
@@ -76,9 +76,9 @@ def dashboard_csv(
     """The dashboard as a spreadsheet, its column headings in the reader's language."""
     filters = _filters(department, template, q, overdue, sort, desc)
     rows = dashboard.dashboard_rows(session=session, user=user, filters=filters, today=local_today())
-    headers = [gettext(request_language(request), h) for h in dashboard.CSV_HEADER]
+    csv_text = dashboard.dashboard_csv(rows, language=request_language(request), tz=request_timezone(request))
     return Response(
-        dashboard.dashboard_csv(rows, headers),
+        csv_text,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="onboarding-{local_today()}.csv"'},
     )
@@ -87,7 +87,7 @@ def dashboard_csv(
 def _assign_form(
     request: Request, session: SessionDep, user: ManagerUser, status_code: int = 200, **context: object
 ) -> Response:
-    context.setdefault("people", users_service.list_users(session=session, include_inactive=False))
+    context.setdefault("people", assignments.assignable_people(session=session, user=user))
     context.setdefault("templates_list", checklists.usable_checklists(session=session, user=user))
     return render(request, "onboarding/assign.html", {"tab": "assign", **context}, status_code=status_code)
 
@@ -114,6 +114,11 @@ def assign_submit(
         )
     except (AppError, ValidationError) as exc:
         return _assign_form(request, session, user, form_status(exc), form=form.typed(), error=form_error(request, exc))
+    names = ", ".join(f"«{plan.name}»" for plan in created)
+    if created[0].mentor_id:
+        flash(request, N_("Assigned: {plans}. The new colleague and the mentor have been notified."), plans=names)
+    else:
+        flash(request, N_("Assigned: {plans}. The new colleague has been notified."), plans=names)
     return back(None, f"/onboarding/assignments/{created[0].id}")
 
 
@@ -139,6 +144,7 @@ def change_mentor_submit(
         if exc.status_code != 422:
             raise
         return _retry(request, session, user, assignment_id, exc)
+    flash(request, N_("The mentor has been changed and notified."))
     return back(None, f"/onboarding/assignments/{assignment_id}")
 
 
@@ -155,6 +161,7 @@ def close_submit(
         if exc.status_code != 422:
             raise
         return _retry(request, session, user, assignment_id, exc)
+    flash(request, N_("The plan is closed; the new colleague has been notified."))
     return back(None, f"/onboarding/assignments/{assignment_id}")
 
 
@@ -169,7 +176,7 @@ def extend_due_submit(
     """Move a task's due date later (audited)."""
     try:
         day = form.day()
-        assignments.extend_due_date(
+        task = assignments.extend_due_date(
             session=session,
             actor=user,
             assignment=_manage(session, user, assignment_id),
@@ -181,4 +188,5 @@ def extend_due_submit(
         if exc.status_code != 422:
             raise
         return _retry(request, session, user, assignment_id, exc)
+    flash(request, N_("«{task}» is now due later."), task=task.title)
     return back(None, f"/onboarding/assignments/{assignment_id}#task-{form.task_id}")

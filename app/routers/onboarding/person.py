@@ -6,9 +6,12 @@ from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 
 from app.deps import CurrentUser, SessionDep, SettingsDep
 from app.errors import AppError
+from app.flash import flash
+from app.i18n import N_
+from app.models.onboarding import TaskKind
 from app.routers.forms import form_error
 from app.routers.onboarding.common import back, render_plan
-from app.routers.onboarding.forms import BackForm, CompleteForm, SignoffForm
+from app.routers.onboarding.forms import BackForm, CompleteForm, NotYetForm, SignoffForm
 from app.services import uploads as uploads_service
 from app.services.onboarding import presenters, tasks
 from app.services.onboarding.workdays import local_today
@@ -43,6 +46,15 @@ def plan_page(request: Request, session: SessionDep, user: CurrentUser, assignme
     return render_plan(request, session, user, assignment_id)
 
 
+def _refused(request: Request, session: SessionDep, user: CurrentUser, task_id: int, exc: AppError) -> Response:
+    """A refused tick or answer that the person can fix (422): their plan again, with the message."""
+    plan_id = tasks.plan_id_of_task(session=session, task_id=task_id)
+    if exc.status_code != 422 or plan_id is None:
+        raise exc
+    session.rollback()
+    return render_plan(request, session, user, plan_id, 422, form_error(request, exc))
+
+
 @pages.post("/tasks/{task_id}/complete")
 def complete_task_submit(
     request: Request,
@@ -53,32 +65,47 @@ def complete_task_submit(
     form: Annotated[CompleteForm, Form()],
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
-    """Tick a "do" task (optionally with a photo or PDF) or a "meet" task."""
+    """Tick a "do" task (optionally with a photo or PDF), or confirm a meeting (the colleague met)."""
     try:
         upload_id = None
         if file is not None and file.filename:
             upload_id = uploads_service.save_upload(session=session, settings=settings, owner=user, file=file).id
-        tasks.complete_task(session=session, actor=user, task_id=task_id, note=form.note, upload_id=upload_id)
+        task = tasks.complete_task(session=session, actor=user, task_id=task_id, note=form.note, upload_id=upload_id)
     except AppError as exc:
-        plan_id = tasks.plan_id_of_task(session=session, task_id=task_id)
-        if exc.status_code != 422 or plan_id is None:
-            raise
-        session.rollback()
-        return render_plan(request, session, user, plan_id, 422, form_error(request, exc))
+        return _refused(request, session, user, task_id, exc)
+    if task.kind == TaskKind.meet:
+        flash(request, N_("Meeting confirmed: «{task}». Your colleague has been notified."), task=task.title)
+    else:
+        flash(request, N_("«{task}» is done."), task=task.title)
+    return back(form.next, "/onboarding")
+
+
+@pages.post("/tasks/{task_id}/undo")
+def undo_task_submit(
+    request: Request, session: SessionDep, user: CurrentUser, task_id: int, form: Annotated[BackForm, Form()]
+) -> Response:
+    """Take back a tick made by mistake."""
+    task = tasks.undo_task(session=session, actor=user, task_id=task_id)
+    flash(request, N_("«{task}» is not done again."), task=task.title)
     return back(form.next, "/onboarding")
 
 
 @pages.post("/tasks/{task_id}/request-signoff")
 def request_signoff_submit(
-    session: SessionDep, user: CurrentUser, task_id: int, form: Annotated[BackForm, Form()]
+    request: Request, session: SessionDep, user: CurrentUser, task_id: int, form: Annotated[BackForm, Form()]
 ) -> Response:
-    """Ask the mentor to confirm a competency."""
-    tasks.request_signoff(session=session, actor=user, task_id=task_id)
+    """Ask the mentor to confirm a competency, or the colleague met to confirm the meeting."""
+    task = tasks.request_signoff(session=session, actor=user, task_id=task_id)
+    if task.kind == TaskKind.meet:
+        flash(request, N_("Your colleague has been asked to confirm the meeting «{task}»."), task=task.title)
+    else:
+        flash(request, N_("Your mentor has been asked to confirm «{task}»."), task=task.title)
     return back(form.next, "/onboarding")
 
 
 @pages.post("/tasks/{task_id}/signoff")
 def signoff_submit(
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     task_id: int,
@@ -86,4 +113,20 @@ def signoff_submit(
 ) -> Response:
     """Confirm a competency (mentor or manager)."""
     tasks.sign_off(session=session, actor=user, task_id=task_id, comment=form.comment)
+    flash(request, N_("Confirmed; your mentee has been notified."))
+    return back(form.next, "/onboarding/mentoring")
+
+
+@pages.post("/tasks/{task_id}/not-yet")
+def not_yet_submit(
+    request: Request, session: SessionDep, user: CurrentUser, task_id: int, form: Annotated[NotYetForm, Form()]
+) -> Response:
+    """Answer a request with "not yet" and a comment (whoever would confirm it)."""
+    try:
+        task = tasks.answer_not_yet(session=session, actor=user, task_id=task_id, comment=form.comment)
+    except AppError as exc:
+        return _refused(request, session, user, task_id, exc)
+    flash(
+        request, N_("Answered «not yet»: «{task}» goes back to the new colleague with your comment."), task=task.title
+    )
     return back(form.next, "/onboarding/mentoring")

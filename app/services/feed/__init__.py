@@ -20,6 +20,7 @@ from app.services.feed.listing import (
     top_posts,
 )
 from app.services.feed.posts import (
+    UNDO_MINUTES,
     create_post,
     delete_post,
     end_of_day,
@@ -27,6 +28,8 @@ from app.services.feed.posts import (
     mark_read,
     pin_post,
     post_url,
+    recently_deleted,
+    restore_post,
     unpin_post,
     update_post,
 )
@@ -49,6 +52,7 @@ from app.services.feed.social import (
 )
 
 __all__ = [
+    "UNDO_MINUTES",
     "FeedFilters",
     "add_comment_reaction",
     "add_reaction",
@@ -79,9 +83,11 @@ __all__ = [
     "post_url",
     "read_report",
     "readable_ids",
+    "recently_deleted",
     "remove_comment_reaction",
     "remove_reaction",
     "report_csv",
+    "restore_post",
     "rsvp",
     "to_ics",
     "to_public_many",

@@ -7,7 +7,7 @@ from sqlalchemy import ColumnElement, exists, or_, true
 from sqlmodel import Session, col, select
 
 from app.errors import InvalidInput, NotFound, PermissionDenied
-from app.models.feed import Post, PostDepartment
+from app.models.feed import Comment, Post, PostDepartment
 from app.models.users import Department, User
 from app.services import users as users_service
 
@@ -78,6 +78,11 @@ def can_edit(user: User, post: Post) -> bool:
 def can_delete(user: User, post: Post) -> bool:
     """The author or a manager deletes a post."""
     return post.deleted_at is None and (post.author_id == user.id or user.is_manager)
+
+
+def can_delete_comment(user: User, comment: Comment) -> bool:
+    """The author or a manager deletes a comment."""
+    return comment.deleted_at is None and (comment.author_id == user.id or user.is_manager)
 
 
 def can_pin(user: User) -> bool:

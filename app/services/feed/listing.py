@@ -49,6 +49,11 @@ class FeedFilters:
         """Whether any filter is set (the top section is shown only on the unfiltered feed)."""
         return any((self.kind, self.tag, self.department_id, self.author))
 
+    @property
+    def count(self) -> int:
+        """How many filters are set (the folded filters say so)."""
+        return sum(1 for value in (self.kind, self.tag, self.department_id, self.author) if value)
+
 
 def _filtered(query: SelectOfScalar[Post], filters: FeedFilters) -> SelectOfScalar[Post]:
     if filters.kind:

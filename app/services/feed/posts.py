@@ -1,10 +1,10 @@
 """Writing posts: create, edit (earlier versions kept), soft delete, pin, must-read acknowledgements."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session, col, select
 
-from app.errors import InvalidInput, PermissionDenied
+from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.i18n import zone
 from app.models.feed import Post, PostCreate, PostDepartment, PostKind, PostRead, PostRevision, PostTag, PostUpdate
 from app.models.types import utcnow
@@ -162,6 +162,40 @@ def delete_post(*, session: Session, user: User, post: Post) -> None:
     enqueue(session, f"post:{post.id}", "delete")
     events.enqueue_for_post(session=session, post_id=post.id)
     session.commit()
+
+
+UNDO_MINUTES = 10  # how long the person who deleted a post can take it back
+
+
+def recently_deleted(*, session: Session, user: User) -> list[Post]:
+    """The posts this person deleted in the last minutes, newest first: the feed offers to restore them."""
+    since = utcnow() - timedelta(minutes=UNDO_MINUTES)
+    query = (
+        select(Post)
+        .where(Post.deleted_by_id == user.id, col(Post.deleted_at) > since)
+        .order_by(col(Post.deleted_at).desc())
+        .limit(3)
+    )
+    return list(session.exec(query).all())
+
+
+def restore_post(*, session: Session, user: User, post_id: int) -> Post:
+    """Take back one's deletion of a post within `UNDO_MINUTES`; it returns to the feed and to search."""
+    post = session.get(Post, post_id)
+    if post is None or post.deleted_at is None or post.deleted_by_id != user.id:
+        raise NotFound("This post does not exist, or you cannot see it.")
+    if post.deleted_at < utcnow() - timedelta(minutes=UNDO_MINUTES):
+        raise Conflict(
+            "It is too late to restore this post: more than {minutes} minutes have passed.", minutes=UNDO_MINUTES
+        )
+    assert post.id is not None  # read from the database
+    post.deleted_at = post.deleted_by_id = None
+    session.add(post)
+    enqueue(session, f"post:{post.id}")
+    events.enqueue_for_post(session=session, post_id=post.id)
+    session.commit()
+    session.refresh(post)
+    return post
 
 
 def end_of_day(day: str, timezone: str) -> datetime:

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.errors import InvalidInput, PermissionDenied
-from app.i18n import N_, gettext
+from app.i18n import N_, format_sheet_datetime, gettext
 from app.models.feed import Post, PostRead
 from app.models.users import Department, User
 from app.services import users as users_service
@@ -58,8 +58,9 @@ def read_report(*, session: Session, user: User, post: Post, language: str) -> l
     return [groups[d] for d in sorted(groups, key=lambda d: (d is None, uk_sort_key(names[d])))]
 
 
-def report_csv(report: list[DepartmentReads], *, labels: dict[str, str]) -> str:
-    """The report as CSV (UTF-8 with BOM, so spreadsheet programs show Cyrillic)."""
+def report_csv(report: list[DepartmentReads], *, labels: dict[str, str], language: str, tz: str) -> str:
+    """The report as CSV under the (translated) `labels`, times in the reader's zone (UTF-8 with BOM, so spreadsheet
+    programs show Cyrillic)."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
@@ -69,7 +70,13 @@ def report_csv(report: list[DepartmentReads], *, labels: dict[str, str]) -> str:
             writer.writerow(
                 [
                     csv_cell(v)
-                    for v in (group.name, person.name, person.email, labels["read"], when.isoformat(timespec="minutes"))
+                    for v in (
+                        group.name,
+                        person.name,
+                        person.email,
+                        labels["read"],
+                        format_sheet_datetime(when, language, tz),
+                    )
                 ]
             )
         for person in group.unread:

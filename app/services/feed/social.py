@@ -78,7 +78,7 @@ def create_comment(*, session: Session, user: User, post: Post, data: CommentCre
 
 def delete_comment(*, session: Session, user: User, comment: Comment) -> None:
     """Soft-delete a comment (its author or a manager)."""
-    if comment.author_id != user.id and not user.is_manager:
+    if not access.can_delete_comment(user, comment):
         raise PermissionDenied("Only the author or a manager can delete this comment.")
     comment.deleted_at = utcnow()
     session.add(comment)

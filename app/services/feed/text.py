@@ -16,6 +16,8 @@ from app.text import APOSTROPHES, nfc, normalize_tag
 # An apostrophe inside a word belongs to the tag, whichever a keyboard typed: #здоров’я, #перев'язка, #м`ята.
 TAG_RE = re.compile(rf"(?<![\w&/#])#(\w(?:[\w-]|[{APOSTROPHES}](?=\w)){{0,39}})")
 MENTION_RE = re.compile(r"(?<![\w@./])@([a-z0-9][a-z0-9._-]{1,39})", re.IGNORECASE)
+# Any @word, Cyrillic too, as a reader sees one: what matches nobody is marked so, not passed off as a mention.
+AT_WORD_RE = re.compile(r"(?<![\w@./&])@(\w[\w.-]{0,39})")
 HTML_SPLIT = re.compile(r"(<[^>]*>)")
 NO_LINKS_INSIDE = ("a", "code", "pre")
 
@@ -55,19 +57,23 @@ def mentioned_users(*, session: Session, body: str) -> list[User]:
 
 
 def render(body: str, handles: Iterable[str]) -> str:
-    """Sanitized HTML of the text, with #tags linked to the feed filter and known @handles to the author filter."""
+    """Sanitized HTML of the text, with #tags linked to the feed filter, known @handles to the author filter and
+    an @word that is nobody's handle marked `mention-unknown` (the reader sees it points at no one)."""
     known = {h.lower() for h in handles}
 
     def link_words(text: str) -> str:
         text = TAG_RE.sub(lambda m: f'<a href="/?tag={quote(normalize_tag(m[1]))}" class="tag">#{m[1]}</a>', text)
 
         def mention(m: re.Match[str]) -> str:
-            handle = m[1].lower().rstrip(".")
-            if handle not in known:
+            word = m[1].rstrip(".-")
+            rest = m[1][len(word) :]  # a full stop after a handle ends the sentence, not the handle
+            if word.lower() in known:
+                return f'<a href="/?author={quote(word.lower())}" class="mention">@{escape(word)}</a>{rest}'
+            if not any(char.isalpha() for char in word):  # "@15" is a time or a number, not a person
                 return m[0]
-            return f'<a href="/?author={quote(handle)}" class="mention">@{escape(m[1])}</a>'
+            return f'<span class="mention-unknown">@{escape(word)}</span>{rest}'
 
-        return MENTION_RE.sub(mention, text)
+        return AT_WORD_RE.sub(mention, text)
 
     def transform(html: str) -> str:
         parts, depth = [], 0

@@ -3,17 +3,24 @@
 import csv
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app import events
-from app.errors import Conflict
+from app.errors import Conflict, TooManyRequests
+from app.i18n import N_, NO, YES, format_sheet_datetime, gettext, zone
+from app.models.audit import AuditEvent
 from app.models.kb import ArticleStatus, KbAcknowledgement, KbArticle
+from app.models.types import utcnow
 from app.models.users import Department, User
+from app.services import audit
+from app.services import notifications as notifications_service
 from app.services import users as users_service
-from app.services.kb import access, audience
+from app.services.kb import access, audience, notices
 from app.text import csv_cell, uk_sort_key
+
+REMINDED = "article.acknowledgement_reminded"
 
 
 def latest_acknowledged(*, session: Session, user: User, article: KbArticle) -> int | None:
@@ -53,6 +60,7 @@ def acknowledge(*, session: Session, user: User, article: KbArticle) -> KbAcknow
     row = KbAcknowledgement(article_id=article.id, user_id=user.id, version=article.current_major)
     session.add(row)
     session.flush()
+    notices.forget_for(session=session, user_id=user.id, article=article)
     events.emit(
         "article.acknowledged", session=session, user=user, article_id=article.id, version=article.current_major
     )
@@ -125,11 +133,23 @@ def report_departments(*, session: Session, user: User) -> list[Department]:
     return [d for d in users_service.list_departments(session=session) if user.is_admin or d.id in mine]
 
 
-def report_csv(data: AckReport, headers: list[str]) -> str:
-    """The report as CSV (UTF-8 with BOM for spreadsheet programs); cells that look like formulas are defused."""
+# The CSV's column headings (msgids, in the reader's language in the file).
+CSV_HEADER = (
+    N_("Person"),
+    N_("E-mail"),
+    N_("Departments"),
+    N_("Version"),
+    N_("Acknowledged at"),
+    N_("Current version acknowledged"),
+)
+
+
+def report_csv(data: AckReport, *, language: str, tz: str) -> str:
+    """The report as CSV in the reader's language, times in their zone (UTF-8 with BOM for spreadsheet programs);
+    cells that look like formulas are defused."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow([gettext(language, heading) for heading in CSV_HEADER])
     for row in data.rows:
         writer.writerow(
             [
@@ -137,8 +157,80 @@ def report_csv(data: AckReport, headers: list[str]) -> str:
                 csv_cell(row.user.email),
                 csv_cell("; ".join(row.department_names)),
                 row.version or "",
-                row.acknowledged_at.isoformat() if row.acknowledged_at else "",
-                "yes" if row.current else "no",
+                format_sheet_datetime(row.acknowledged_at, language, tz),
+                gettext(language, YES if row.current else NO),
             ]
         )
     return "\ufeff" + buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class ReacknowledgeCount:
+    """Who a major version would ask to read the article again: the audience, and how many of it had acknowledged."""
+
+    audience: int
+    acknowledged: int
+
+
+def reacknowledge_count(*, session: Session, article: KbArticle) -> ReacknowledgeCount | None:
+    """For the publish form: how many people a major version asks to acknowledge again (None: it asks nobody)."""
+    if not article.requires_acknowledgement:
+        return None
+    people = audience.member_ids(session=session, article=article)
+    done = session.exec(
+        select(func.count(func.distinct(KbAcknowledgement.user_id))).where(
+            KbAcknowledgement.article_id == article.id,
+            col(KbAcknowledgement.user_id).in_(people),
+            KbAcknowledgement.version >= article.current_major,
+        )
+    ).one()
+    return ReacknowledgeCount(audience=len(people), acknowledged=int(done))
+
+
+def remind_missing(*, session: Session, user: User, article: KbArticle, now: datetime | None = None) -> int:
+    """A manager reminds those of the report who have not acknowledged the current version; once per article a day
+    (Kyiv), audited. Returns how many were reminded."""
+    data = report(session=session, user=user, article=article)
+    if article.status != ArticleStatus.published or not article.requires_acknowledgement:
+        raise Conflict("This article does not ask for acknowledgement.")
+    if reminded_today(session=session, article=article, now=now):
+        raise TooManyRequests("A reminder for this article was already sent today. You can remind again tomorrow.")
+    missing = [row.user.id for row in data.missing if row.user.id not in (None, user.id)]  # not oneself
+    if not missing:
+        raise Conflict("Everyone has acknowledged the current version: there is nobody to remind.")
+    notifications_service.notify(
+        session=session,
+        recipient_ids=missing,
+        kind=notices.REMIND,
+        actor=user,
+        url=f"/kb/{article.slug}",
+        message="{actor} reminds you to read and acknowledge «{title}».",
+        params={"title": article.title},
+        batch_key=notices.batch_key(notices.REMIND, article),
+    )
+    audit.record(
+        session=session,
+        action=REMINDED,
+        actor=user,
+        subject=article.slug,
+        target_type="article",
+        target_id=article.id,
+        detail={"reminded": len(missing), "version": article.current_major},
+    )
+    session.commit()
+    return len(missing)
+
+
+def reminded_today(*, session: Session, article: KbArticle, now: datetime | None = None) -> bool:
+    """Whether a manager has already reminded the article's readers today (Kyiv)."""
+    kyiv = zone("Europe/Kyiv")
+    midnight = (now or utcnow()).astimezone(kyiv).replace(hour=0, minute=0, second=0, microsecond=0)
+    found = session.exec(
+        select(AuditEvent.id).where(
+            AuditEvent.action == REMINDED,
+            AuditEvent.target_type == "article",
+            AuditEvent.target_id == article.id,
+            col(AuditEvent.created_at) >= midnight.astimezone(UTC),
+        )
+    ).first()
+    return found is not None

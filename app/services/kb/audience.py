@@ -2,6 +2,7 @@
 
 from typing import TypeVar
 
+from sqlalchemy import ColumnElement, exists, or_
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -45,3 +46,15 @@ def _in_audience(session: Session, article: KbArticle, query: SelectOfScalar[T])
     return query.where(
         col(User.id).in_(select(UserDepartment.user_id).where(col(UserDepartment.department_id).in_(departments)))
     )
+
+
+def includes_clause(*, user_departments: list[int]) -> ColumnElement[bool]:
+    """An SQL condition on KbArticle: a person of these departments is in its audience (or it is for everyone)."""
+    restricted = exists().where(col(KbArticleDepartment.article_id) == col(KbArticle.id))
+    if not user_departments:
+        return ~restricted
+    mine = exists().where(
+        col(KbArticleDepartment.article_id) == col(KbArticle.id),
+        col(KbArticleDepartment.department_id).in_(user_departments),
+    )
+    return or_(~restricted, mine)

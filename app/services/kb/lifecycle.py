@@ -5,15 +5,15 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from app import events
-from app.errors import Conflict, PermissionDenied
+from app.errors import Conflict, InvalidInput, PermissionDenied
 from app.i18n import zone
-from app.models.kb import ArticleStatus, ChangeState, KbArticle, KbReviewEvent, KbRevision, PublishRequest
+from app.models.kb import ArticleStatus, ChangeKind, ChangeState, KbArticle, KbReviewEvent, KbRevision, PublishRequest
 from app.models.types import utcnow
 from app.models.users import User
 from app.search.outbox import enqueue
 from app.services import audit
 from app.services import notifications as notifications_service
-from app.services.kb import access, audience
+from app.services.kb import access, audience, notices
 from app.services.kb.articles import add_months, set_links, set_visible_tags
 from app.text import nfc
 
@@ -104,7 +104,7 @@ def publish(
     previous = session.get(KbRevision, article.current_revision_id) if article.current_revision_id else None
     if two_person_rule and user.id in _unpublished_authors(session, article, previous):
         raise PermissionDenied("The two-person rule is on: another manager has to approve and publish text you wrote.")
-    major = data.major or previous is None
+    major = _is_major(data, previous, head)
     article.current_major += 1 if major else 0
     head.version_major = article.current_major
     head.version_minor = 0 if major or previous is None else (previous.version_minor or 0) + 1
@@ -121,6 +121,20 @@ def publish(
     _notify_published(session, user, article, head, major)
     events.emit("article.published", session=session, article_id=article.id, actor=user, major=major)
     return _finish(session, article)
+
+
+def _is_major(data: PublishRequest, previous: KbRevision | None, head: KbRevision) -> bool:
+    """The first publication is always major; after it, the manager chooses, and a major version says what changed."""
+    if previous is None:
+        return True
+    kind = data.chosen_kind()
+    if kind is None:
+        raise InvalidInput(
+            "Choose the kind of change: editorial (acknowledgements stay) or major (everyone acknowledges again)."
+        )
+    if kind == ChangeKind.major and not (head.change_note.strip() or data.change_note.strip()):
+        raise InvalidInput("A major version needs a change note: readers see it when they are asked to read again.")
+    return kind == ChangeKind.major
 
 
 def _unpublished_authors(session: Session, article: KbArticle, previous: KbRevision | None) -> set[int]:
@@ -143,17 +157,19 @@ def _notify_published(session: Session, user: User, article: KbArticle, head: Kb
         message="{actor} published «{title}», version {version}.",
         params={"title": article.title, "version": version},
     )
+    if major:
+        notices.forget_superseded(session=session, article=article)
     if article.requires_acknowledgement and major:
         readers = audience.member_ids(session=session, article=article)
         notifications_service.notify(
             session=session,
             recipient_ids=readers,
-            kind="kb.acknowledge",
+            kind=notices.ACKNOWLEDGE,
             actor=user,
             url=url,
             message="Please read and acknowledge «{title}», version {version}.",
             params={"title": article.title, "version": version},
-            batch_key=f"kb.acknowledge:{article.id}:{head.version_major}",
+            batch_key=notices.batch_key(notices.ACKNOWLEDGE, article),
         )
 
 

@@ -3,6 +3,7 @@
 import difflib
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
@@ -74,3 +75,66 @@ def diff_lines(old: str, new: str, context: int = 3) -> list[DiffLine]:
             lines += [DiffLine("delete", i + 1, None, a[i]) for i in range(i1, i2)]
             lines += [DiffLine("insert", None, j + 1, b[j]) for j in range(j1, j2)]
     return lines
+
+
+@dataclass(frozen=True)
+class Passage:
+    op: str  # "equal", "insert" (added), "replace" (changed) or "delete" (removed)
+    html: str  # the passage as it reads now (empty when removed)
+    was: str  # its earlier Markdown text, plain (for changed and removed passages)
+
+
+def split_blocks(text: str) -> list[str]:
+    """The text's passages: blocks between blank lines, a fenced code block kept whole."""
+    blocks: list[str] = []
+    current: list[str] = []
+    fenced = False
+    for line in text.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        if not line.strip() and not fenced:
+            if current:
+                blocks.append("\n".join(current))
+            current = []
+            continue
+        current.append(line)
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def marked_passages(*, session: Session, user: User, old: str, new: str) -> list[Passage]:
+    """The new text, passage by passage, with what was added, changed or removed since the old one marked."""
+    a, b = split_blocks(old), split_blocks(new)
+    norm = [" ".join(x.split()) for x in a], [" ".join(x.split()) for x in b]
+    passages: list[Passage] = []
+
+    def show(op: str, blocks: list[str], was: str = "") -> None:
+        passages.append(Passage(op, render_body(session=session, user=user, body="\n\n".join(blocks)), was))
+
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, *norm, autojunk=False).get_opcodes():
+        if tag == "equal":
+            show("equal", b[j1:j2])
+        elif tag == "insert":
+            show("insert", b[j1:j2])
+        elif tag == "delete":
+            passages += [Passage("delete", "", old_block) for old_block in a[i1:i2]]
+        else:
+            _pair(a[i1:i2], b[j1:j2], show, passages)
+    return passages
+
+
+def _pair(old: list[str], new: list[str], show: Callable[..., None], passages: list[Passage]) -> None:
+    """Passages replaced by others: a new one much like an old one is that one changed, the others are added or
+    removed."""
+    k = 0
+    for block in new:
+        ratios = [difflib.SequenceMatcher(None, o, block).ratio() for o in old[k:]]
+        best = max(range(len(ratios)), key=ratios.__getitem__, default=None)
+        if best is None or ratios[best] < 0.5:
+            show("insert", [block])
+            continue
+        passages += [Passage("delete", "", o) for o in old[k : k + best]]
+        show("replace", [block], old[k + best])
+        k += best + 1
+    passages += [Passage("delete", "", o) for o in old[k:]]

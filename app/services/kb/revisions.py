@@ -1,5 +1,7 @@
 """Revisions: the append-only history of an article, diffs between any two, restoring an old text."""
 
+from dataclasses import dataclass
+
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -11,7 +13,7 @@ from app.search.outbox import enqueue
 from app.services import audit
 from app.services.kb import access
 from app.services.kb.articles import append_revision
-from app.services.kb.rendering import DiffLine, diff_lines
+from app.services.kb.rendering import DiffLine, Passage, diff_lines, marked_passages
 
 
 def visible_revisions_query(*, user: User, article: KbArticle, head_visible: bool) -> SelectOfScalar[KbRevision]:
@@ -113,3 +115,38 @@ def authors_of(*, session: Session, revisions: list[KbRevision]) -> dict[int, st
         return {}
     rows = session.exec(select(User.id, User.name).where(col(User.id).in_(ids))).all()
     return {i: name for i, name in rows if i is not None}  # never None: a primary key
+
+
+@dataclass(frozen=True)
+class ChangesSince:
+    """What changed since the major version a reader acknowledged: the notes of the newer major versions (newest
+    first) and the current text with its added, changed and removed passages marked."""
+
+    acknowledged: KbRevision
+    notes: list[tuple[str, str]]  # (version, change note)
+    passages: list[Passage]
+
+
+def changes_since(
+    *, session: Session, user: User, article: KbArticle, current: KbRevision | None, acknowledged_major: int | None
+) -> ChangesSince | None:
+    """For a reader asked to read again: the difference from the last text of the major version they acknowledged."""
+    if current is None or not acknowledged_major or acknowledged_major >= article.current_major:
+        return None
+    published = list(
+        session.exec(
+            select(KbRevision)
+            .where(col(KbRevision.article_id) == article.id, col(KbRevision.published_at).is_not(None))
+            .order_by(col(KbRevision.number).desc())
+        ).all()
+    )
+    old = next((r for r in published if r.version_major == acknowledged_major), None)
+    if old is None:
+        return None
+    notes = [
+        (f"{r.version_major}.0", r.change_note)
+        for r in published
+        if (r.version_major or 0) > acknowledged_major and r.version_minor == 0 and r.change_note
+    ]
+    passages = marked_passages(session=session, user=user, old=old.body, new=current.body)
+    return ChangesSince(acknowledged=old, notes=notes, passages=passages)

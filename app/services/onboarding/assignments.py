@@ -42,6 +42,17 @@ def _active_user(*, session: Session, user_id: int, message: str) -> User:
     return user
 
 
+def assignable_people(*, session: Session, user: User) -> list[User]:
+    """The active people the user may give a plan to: those of the departments they manage (everyone, for admins),
+    in Ukrainian alphabetical order."""
+    managed = managed_department_ids(session=session, user=user)
+    people = users_service.list_users(session=session, include_inactive=False)
+    if managed is None:
+        return people
+    departments = users_service.department_ids_by_user(session=session, user_ids=[p.id for p in people if p.id])
+    return [p for p in people if set(departments.get(p.id or 0, [])) & set(managed)]
+
+
 def _pick_department(
     *, session: Session, actor: User | None, hire: User, template: Checklist, wanted: int | None
 ) -> int | None:
@@ -269,7 +280,7 @@ def extend_due_date(
     require_manager_of(session=session, user=actor, assignment=assignment)
     task = get_task_or_raise(session=session, assignment=assignment, task_id=task_id)
     if due_date <= task.due_date:
-        raise InvalidInput("The new due date must be later than {date}.", date=task.due_date.isoformat())
+        raise InvalidInput("The new due date must be later than {date}.", date=task.due_date)
     audit.record(
         session=session,
         action="onboarding.due_extended",

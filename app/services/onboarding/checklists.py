@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import update
 from sqlmodel import Session, col, func, select
 
-from app.errors import InvalidInput, NotFound
+from app.errors import InvalidInput, NotFound, PermissionDenied
 from app.models.onboarding import (
     AssignmentStatus,
     Checklist,
@@ -358,8 +358,8 @@ def _push(*, session: Session, actor: User, task: ChecklistTask, section_title: 
     return len(assignments)
 
 
-def remove_task(*, session: Session, actor: User, template: Checklist, task_id: int) -> None:
-    """Remove a task from the template; plans that already have a copy keep it."""
+def remove_task(*, session: Session, actor: User, template: Checklist, task_id: int) -> str:
+    """Remove a task from the template (returns its title); plans that already have a copy keep it."""
     access.require_checklist_editor(session=session, user=actor, template=template)
     task = session.get(ChecklistTask, task_id)
     if task is None or task.template_id != template.id:
@@ -369,6 +369,7 @@ def remove_task(*, session: Session, actor: User, template: Checklist, task_id: 
         session=session, template=template, actor=actor, action="onboarding.task_removed", detail={"task": task.title}
     )
     session.commit()
+    return task.title
 
 
 def archive_checklist(*, session: Session, actor: User, template: Checklist) -> None:
@@ -377,3 +378,128 @@ def archive_checklist(*, session: Session, actor: User, template: Checklist) -> 
     template.archived_at = utcnow()
     _changed(session=session, template=template, actor=actor, action="onboarding.template_archived", bump=False)
     session.commit()
+
+
+def get_section_or_raise(*, session: Session, template: Checklist, section_id: int) -> ChecklistSection:
+    """A section of this template, or NotFound."""
+    section = session.get(ChecklistSection, section_id)
+    if section is None or section.template_id != template.id:
+        raise NotFound("This section does not exist.")
+    return section
+
+
+def rename_section(
+    *, session: Session, actor: User, template: Checklist, section_id: int, title: str
+) -> ChecklistSection:
+    """Give a section another title (a new version; assigned plans keep the title they were given)."""
+    access.require_checklist_editor(session=session, user=actor, template=template)
+    section = get_section_or_raise(session=session, template=template, section_id=section_id)
+    title = nfc(title.strip())
+    if not title:
+        raise InvalidInput("The section needs a title.")
+    section.title = title[:200]
+    session.add(section)
+    _changed(
+        session=session, template=template, actor=actor, action="onboarding.section_renamed", detail={"title": title}
+    )
+    session.commit()
+    session.refresh(section)
+    return section
+
+
+def remove_section(*, session: Session, actor: User, template: Checklist, section_id: int) -> None:
+    """Remove a section and its tasks from the template; plans that already have copies keep them."""
+    access.require_checklist_editor(session=session, user=actor, template=template)
+    section = get_section_or_raise(session=session, template=template, section_id=section_id)
+    tasks = session.exec(select(ChecklistTask).where(ChecklistTask.section_id == section.id)).all()
+    for task in tasks:
+        session.delete(task)
+    session.delete(section)
+    _changed(
+        session=session,
+        template=template,
+        actor=actor,
+        action="onboarding.section_removed",
+        detail={"title": section.title, "tasks": len(tasks)},
+    )
+    session.commit()
+
+
+def move_task(*, session: Session, actor: User, template: Checklist, task_id: int, up: bool) -> ChecklistTask:
+    """Swap a task with the one before (`up`) or after it in its section (a new version: new plans get the order)."""
+    access.require_checklist_editor(session=session, user=actor, template=template)
+    tasks = list(
+        session.exec(
+            select(ChecklistTask)
+            .where(ChecklistTask.template_id == template.id)
+            .order_by(col(ChecklistTask.position), col(ChecklistTask.id))
+        ).all()
+    )
+    task = next((t for t in tasks if t.id == task_id), None)
+    if task is None:
+        raise NotFound("This task does not exist.")
+    for index, each in enumerate(tasks):  # positions may repeat (older templates): number them first
+        each.position = index
+    siblings = [t for t in tasks if t.section_id == task.section_id]
+    at = siblings.index(task)
+    other_at = at - 1 if up else at + 1
+    if 0 <= other_at < len(siblings):
+        other = siblings[other_at]
+        task.position, other.position = other.position, task.position
+        session.add_all(tasks)
+        _changed(
+            session=session,
+            template=template,
+            actor=actor,
+            action="onboarding.task_moved",
+            detail={"task": task.title, "direction": "up" if up else "down"},
+        )
+        session.commit()
+    session.refresh(task)
+    return task
+
+
+def copy_checklist(*, session: Session, actor: User, template: Checklist, name: str) -> Checklist:
+    """A new template (version 1, no rules, no plans) with all the sections and tasks of this one, named `name`; for
+    the same departments when the actor may change those, else for the actor's own."""
+    if not actor.is_manager:
+        raise PermissionDenied("Only managers can do this.")
+    same = access.can_change_checklist(session=session, user=actor, department_ids=template.department_ids)
+    department_ids = template.department_ids if same else access.managed_department_ids(session=session, user=actor)
+    copy = Checklist(
+        name=nfc(name.strip())[:200] or template.name,
+        description=template.description,
+        target_roles=list(template.target_roles),
+        department_ids=sorted(department_ids or []),
+        created_by_id=actor.id,
+    )
+    session.add(copy)
+    session.flush()
+    assert copy.id is not None  # the flush gave it its id
+    for section, tasks in checklist_structure(session=session, template=template):
+        new_section = None
+        if section is not None:
+            new_section = ChecklistSection(template_id=copy.id, title=section.title, position=section.position)
+            session.add(new_section)
+            session.flush()
+        for task in tasks:
+            fields = task.model_dump(exclude={"id", "template_id", "section_id", "added_in_version"})
+            session.add(
+                ChecklistTask(
+                    **fields,
+                    template_id=copy.id,
+                    section_id=new_section.id if new_section else None,
+                    added_in_version=1,
+                )
+            )
+    _changed(
+        session=session,
+        template=copy,
+        actor=actor,
+        action="onboarding.template_copied",
+        bump=False,
+        detail={"from": template.id},
+    )
+    session.commit()
+    session.refresh(copy)
+    return copy

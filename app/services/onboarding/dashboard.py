@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from app.errors import PermissionDenied
-from app.i18n import N_
+from app.i18n import N_, format_sheet_date, format_sheet_datetime, gettext
 from app.models.onboarding import (
     AssignmentStatus,
     DashboardRowPublic,
@@ -140,12 +140,12 @@ CSV_HEADER = (
 )
 
 
-def dashboard_csv(rows: list[DashboardRowPublic], headers: list[str]) -> str:
-    """The dashboard as CSV under the given (translated) `headers` (UTF-8 with BOM, so spreadsheets read Cyrillic
-    right)."""
+def dashboard_csv(rows: list[DashboardRowPublic], *, language: str, tz: str) -> str:
+    """The dashboard as CSV in the reader's language, times in their zone (UTF-8 with BOM, so spreadsheets read
+    Cyrillic right)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(headers)
+    writer.writerow([gettext(language, heading) for heading in CSV_HEADER])
     for r in rows:
         writer.writerow(
             [
@@ -156,13 +156,13 @@ def dashboard_csv(rows: list[DashboardRowPublic], headers: list[str]) -> str:
                     r.plan_name,
                     r.department,
                     r.mentor_name,
-                    r.start_date.isoformat(),
+                    format_sheet_date(r.start_date, language),
                     r.days_since_start,
                     r.percent,
                     r.done_tasks,
                     r.total_tasks,
                     r.overdue,
-                    r.last_activity_at.isoformat(),
+                    format_sheet_datetime(r.last_activity_at, language, tz),
                 )
             ]
         )

@@ -1,7 +1,7 @@
 """Plans ready to show: the new hire's "My onboarding", one plan in full, and the mentor's overview."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -40,6 +40,9 @@ class TaskView:
     needs_confirmation: bool = False  # an open read task the new hire cannot complete by acknowledging
     meet_name: str | None = None
     completed_by_name: str | None = None
+    answered_by_name: str | None = None  # who said "not yet" (shown with `task.answer` while the task is not done)
+    viewer_confirms: bool = False  # the viewer may confirm it (or say "not yet"): mentor, manager, colleague met
+    viewer_can_undo: bool = False  # the viewer ticked it and may take the tick back
     files: list[tuple[str, str]] = field(default_factory=list)  # (file name, url)
 
 
@@ -99,7 +102,13 @@ def _task_views(
     # Only guides the viewer may read are named: a plan can outlive a guide's audience, or link another department's.
     links = article_links(session=session, user=viewer, article_ids={t.article_id for t in tasks if t.article_id})
     unacknowledgeable = _unacknowledgeable(session=session, tasks=tasks, assignments=assignments)
-    names = _names(session=session, ids={t.meet_user_id for t in tasks} | {t.completed_by_id for t in tasks})
+    names = _names(
+        session=session,
+        ids={t.meet_user_id for t in tasks} | {t.completed_by_id for t in tasks} | {t.answered_by_id for t in tasks},
+    )
+    active = _active_ids(session=session, ids={t.meet_user_id for t in tasks})
+    plan_of = {a.id: a for a in assignments}
+    manages = _manages(session=session, viewer=viewer)
     week_end = today + timedelta(days=6 - today.weekday())
     files = uploads_service.uploads_for(session=session, target_keys=[f"{UPLOAD_KIND}:{t.id}" for t in tasks])
     running = {a.id for a in assignments if a.status == AssignmentStatus.open}  # a paused plan has nothing due
@@ -107,6 +116,10 @@ def _task_views(
     for task in tasks:
         open_ = task.status != TaskStatus.done and task.assignment_id in running
         title, url = links.get(task.article_id or 0, (None, None))
+        plan = plan_of[task.assignment_id]
+        is_hire = viewer.id == plan.user_id
+        signer = not is_hire and (viewer.id == plan.mentor_id or manages(plan))
+        confirms = (viewer.id == task.meet_user_id) if task.meet_user_id in active else signer
         views.append(
             TaskView(
                 task=task,
@@ -120,10 +133,28 @@ def _task_views(
                 or (task.kind == TaskKind.read and task.status == TaskStatus.requested),
                 meet_name=names.get(task.meet_user_id or 0),
                 completed_by_name=names.get(task.completed_by_id or 0),
+                answered_by_name=names.get(task.answered_by_id or 0),
+                viewer_confirms=confirms and not is_hire,
+                viewer_can_undo=task.status == TaskStatus.done
+                and task.kind in (TaskKind.do, TaskKind.meet)
+                and task.completed_by_id == viewer.id
+                and plan.status in (AssignmentStatus.open, AssignmentStatus.completed),
                 files=[(u.filename, f"/uploads/{u.id}") for u in files[f"{UPLOAD_KIND}:{task.id}"]],
             )
         )
     return views
+
+
+def _active_ids(*, session: Session, ids: Iterable[int | None]) -> set[int]:
+    wanted = [i for i in ids if i]
+    if not wanted:
+        return set()
+    return {i for i in session.exec(select(User.id).where(col(User.id).in_(wanted), col(User.is_active))) if i}
+
+
+def _manages(*, session: Session, viewer: User) -> Callable[[OnboardingAssignment], bool]:
+    managed = managed_department_ids(session=session, user=viewer)
+    return lambda plan: managed is None or plan.department_id in managed
 
 
 def plan_views(
@@ -260,8 +291,11 @@ def mentor_overview(*, session: Session, user: User) -> MentorOverview:
             OnboardingAssignedTask.status != TaskStatus.done,
             OnboardingAssignment.status == AssignmentStatus.open,
         )
-        .order_by(col(OnboardingAssignedTask.due_date))
+        .order_by(col(OnboardingAssignedTask.signoff_requested_at).is_(None), col(OnboardingAssignedTask.due_date))
     ).all()
+    # A meeting is the colleague's to confirm; the mentor hears of it only when that colleague is gone.
+    active = _active_ids(session=session, ids={t.meet_user_id for t, _ in waiting})
+    waiting = [(t, a) for t, a in waiting if t.kind != TaskKind.meet or t.meet_user_id not in active]
     names = _names(
         session=session,
         ids={a.user_id for a in mentees} | {a.user_id for _, a in waiting} | {a.user_id for _, a in meetings},
@@ -324,5 +358,7 @@ def task_public(view: TaskView) -> AssignedTaskPublic:
         note=t.note,
         completed_at=t.completed_at,
         completed_by_id=t.completed_by_id,
+        answer=t.answer if t.status != TaskStatus.done else "",
+        answered_at=t.answered_at if t.status != TaskStatus.done else None,
         file_urls=[url for _, url in view.files],
     )

@@ -72,8 +72,9 @@ def _mark_done(*, session: Session, task: OnboardingAssignedTask, actor: User, n
     return True
 
 
-def _mark_open(*, session: Session, task: OnboardingAssignedTask) -> None:
-    """Undo the task's tick, and count it out of its plan, unless someone has already (no commit)."""
+def _mark_open(*, session: Session, task: OnboardingAssignedTask) -> bool:
+    """Undo the task's tick, and count it out of its plan, unless someone has already; True when this call did it
+    (no commit)."""
     reopened = session.exec(
         update(OnboardingAssignedTask)
         .where(col(OnboardingAssignedTask.id) == task.id, col(OnboardingAssignedTask.status) == TaskStatus.done)
@@ -85,6 +86,7 @@ def _mark_open(*, session: Session, task: OnboardingAssignedTask) -> None:
             .where(col(OnboardingAssignment.id) == task.assignment_id)
             .values(done_tasks=OnboardingAssignment.done_tasks - 1)
         )
+    return bool(reopened.rowcount == 1)
 
 
 def _announce_completion(*, session: Session, assignment_id: int) -> None:
@@ -136,6 +138,26 @@ def plan_id_of_task(*, session: Session, task_id: int) -> int | None:
     return task.assignment_id if task is not None else None
 
 
+def _meet_counterpart(*, session: Session, task: OnboardingAssignedTask) -> User | None:
+    """The active colleague a meeting task names (None when they are gone: then the mentor or a manager confirms)."""
+    person = session.get(User, task.meet_user_id) if task.meet_user_id else None
+    return person if person is not None and person.is_active else None
+
+
+def may_confirm(
+    *, session: Session, user: User, task: OnboardingAssignedTask, assignment: OnboardingAssignment
+) -> bool:
+    """Who confirms a task the new hire cannot tick alone: the colleague of a meeting (or, when they are gone, the
+    mentor or a manager of the plan); the mentor or a manager of the plan for everything else. Never the new hire."""
+    if user.id == assignment.user_id:
+        return False
+    if task.kind == TaskKind.meet:
+        counterpart = _meet_counterpart(session=session, task=task)
+        if counterpart is not None:
+            return user.id == counterpart.id
+    return user.id == assignment.mentor_id or can_manage(session=session, user=user, assignment=assignment)
+
+
 def complete_task(
     *,
     session: Session,
@@ -145,17 +167,19 @@ def complete_task(
     assignment_id: int | None = None,
     upload_id: int | None = None,
 ) -> OnboardingAssignedTask:
-    """Tick a "do" task (the new hire, optionally with a file they uploaded) or a "meet" task (either person)."""
+    """Tick a "do" task (the new hire, optionally with a file they uploaded), or confirm that a meeting took place
+    (the colleague met; the new hire asks them with `request_signoff`)."""
     task, assignment = _load(session=session, task_id=task_id, assignment_id=assignment_id)
-    allowed: dict[TaskKind, set[int | None]] = {
-        TaskKind.do: {assignment.user_id},
-        TaskKind.meet: {assignment.user_id, task.meet_user_id},
-    }
-    if task.kind not in allowed:
+    if task.kind == TaskKind.meet:
+        if actor.id == assignment.user_id:
+            raise InvalidInput("A meeting is confirmed by the colleague you met: ask them to confirm it.")
+        if not may_confirm(session=session, user=actor, task=task, assignment=assignment):
+            raise NotFound("This task does not exist.")
+    elif task.kind != TaskKind.do:
         if actor.id == assignment.user_id:
             raise InvalidInput("This task is completed by acknowledging the guide or by the mentor's confirmation.")
         raise NotFound("This task does not exist.")
-    if actor.id not in allowed[task.kind]:
+    elif actor.id != assignment.user_id:
         raise NotFound("This task does not exist.")
     _require_open(assignment)
     if upload_id is not None:
@@ -164,18 +188,50 @@ def complete_task(
         uploads_service.attach_uploads(
             session=session, owner=actor, upload_ids=[upload_id], target_key=f"{UPLOAD_KIND}:{task.id}"
         )
-    _mark_done(session=session, task=task, actor=actor, note=note)
+    if _mark_done(session=session, task=task, actor=actor, note=note if task.kind == TaskKind.do else None) and (
+        task.kind == TaskKind.meet
+    ):
+        notices.send(
+            session=session,
+            to=[assignment.user_id],
+            kind="onboarding.meeting_confirmed",
+            actor=actor,
+            url=notices.plan_url(assignment),
+            message=notices.MEETING_CONFIRMED,
+            task=task.title,
+        )
+    return _finish(session, task)
+
+
+def undo_task(*, session: Session, actor: User, task_id: int) -> OnboardingAssignedTask:
+    """Take back a tick: the new hire their own "do" task, the colleague met their confirmed meeting. A plan the tick
+    had completed is open again."""
+    task, assignment = _load(session=session, task_id=task_id, assignment_id=None)
+    if task.kind not in (TaskKind.do, TaskKind.meet) or task.completed_by_id != actor.id:
+        raise NotFound("This task does not exist.")
+    if assignment.status not in (AssignmentStatus.open, AssignmentStatus.completed):
+        raise Conflict("This onboarding plan is not open any more.")
+    if _mark_open(session=session, task=task):
+        session.execute(
+            update(OnboardingAssignment)
+            .where(
+                col(OnboardingAssignment.id) == assignment.id,
+                col(OnboardingAssignment.status) == AssignmentStatus.completed,
+            )
+            .values(status=AssignmentStatus.open, completed_at=None)
+        )
     return _finish(session, task)
 
 
 def request_signoff(
     *, session: Session, actor: User, task_id: int, assignment_id: int | None = None
 ) -> OnboardingAssignedTask:
-    """The new hire asks their mentor (or the managers) to confirm a competency, or a guide they cannot acknowledge."""
+    """The new hire asks their mentor (or the managers) to confirm a competency or a guide they cannot acknowledge, or
+    the colleague they met to confirm the meeting; asking again after a "not yet" is the same."""
     task, assignment = _load(session=session, task_id=task_id, assignment_id=assignment_id)
     if actor.id != assignment.user_id:
         raise NotFound("This task does not exist.")
-    if not _needs_confirmation(session=session, task=task, assignment=assignment):
+    if task.kind != TaskKind.meet and not _needs_confirmation(session=session, task=task, assignment=assignment):
         if task.kind == TaskKind.read:
             raise InvalidInput("This task is done when you acknowledge its guide.")
         raise InvalidInput("Only a competency can be sent for confirmation.")
@@ -186,21 +242,73 @@ def request_signoff(
         .values(status=TaskStatus.requested, signoff_requested_at=utcnow())
     ).rowcount
     if asked == 1:
+        _tell_confirmers(session=session, actor=actor, task=task, assignment=assignment)
+    return _finish(session, task)
+
+
+def _tell_confirmers(
+    *, session: Session, actor: User, task: OnboardingAssignedTask, assignment: OnboardingAssignment
+) -> None:
+    counterpart = _meet_counterpart(session=session, task=task) if task.kind == TaskKind.meet else None
+    to: list[int | None]
+    if counterpart is not None:
+        to, kind, message = [counterpart.id], "onboarding.meeting_requested", notices.MEETING_REQUESTED
+    else:
         to = (
             [assignment.mentor_id]
             if assignment.mentor_id
-            else notices.department_manager_ids(session=session, assignment=assignment)
+            else [*notices.department_manager_ids(session=session, assignment=assignment)]
         )
-        notices.send(
-            session=session,
-            to=to,
-            kind="onboarding.signoff_requested",
-            actor=actor,
-            url=notices.plan_url(assignment),
-            message=notices.SIGNOFF_REQUESTED,
-            hire=actor.name,
-            task=task.title,
+        kind, message = "onboarding.signoff_requested", notices.SIGNOFF_REQUESTED
+    notices.send(
+        session=session,
+        to=to,
+        kind=kind,
+        actor=actor,
+        url=notices.plan_url(assignment),
+        message=message,
+        hire=actor.name,
+        task=task.title,
+    )
+
+
+def answer_not_yet(
+    *, session: Session, actor: User, task_id: int, comment: str, assignment_id: int | None = None
+) -> OnboardingAssignedTask:
+    """Whoever would confirm a request answers "not yet", saying what is missing: the task is open again with the
+    comment on it, the new hire is told and can ask again."""
+    task, assignment = _load(session=session, task_id=task_id, assignment_id=assignment_id)
+    if not may_confirm(session=session, user=actor, task=task, assignment=assignment):
+        if actor.id == assignment.user_id:
+            raise PermissionDenied("You cannot answer your own request; ask your mentor.")
+        raise NotFound("This task does not exist.")
+    comment = nfc(comment.strip())
+    if not comment:
+        raise InvalidInput("Say what is still missing, so your colleague knows what to do.")
+    _require_open(assignment)
+    answered = session.exec(
+        update(OnboardingAssignedTask)
+        .where(col(OnboardingAssignedTask.id) == task.id, col(OnboardingAssignedTask.status) == TaskStatus.requested)
+        .values(
+            status=TaskStatus.open,
+            signoff_requested_at=None,
+            answer=comment[:2000],
+            answered_at=utcnow(),
+            answered_by_id=actor.id,
         )
+    ).rowcount
+    if answered != 1:
+        raise Conflict("Nobody is waiting for an answer on this task any more.")
+    notices.send(
+        session=session,
+        to=[assignment.user_id],
+        kind="onboarding.not_yet",
+        actor=actor,
+        url=notices.plan_url(assignment),
+        message=notices.NOT_YET,
+        task=task.title,
+        comment=comment[:300],
+    )
     return _finish(session, task)
 
 
@@ -211,7 +319,9 @@ def sign_off(
     task, assignment = _load(session=session, task_id=task_id, assignment_id=assignment_id)
     if actor.id == assignment.user_id:
         raise PermissionDenied("You cannot confirm your own competency; ask your mentor.")
-    if actor.id != assignment.mentor_id and not can_manage(session=session, user=actor, assignment=assignment):
+    if task.kind == TaskKind.meet:
+        return complete_task(session=session, actor=actor, task_id=task_id, assignment_id=assignment_id)
+    if not may_confirm(session=session, user=actor, task=task, assignment=assignment):
         raise NotFound("This task does not exist.")
     # A read task the new hire already asked about stays confirmable, even if the guide became theirs again since.
     if task.status != TaskStatus.requested and not _needs_confirmation(
