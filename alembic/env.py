@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 
 import app.models  # noqa: F401  (registers every table)
 from app.config import get_settings
-from app.models.types import UTCDateTime
+from app.models.types import EnumString, UTCDateTime
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -16,6 +16,8 @@ def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
     """Render Kolo's column types as plain SQLAlchemy ones, so migrations never import app code."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"
+    if type_ == "type" and isinstance(obj, EnumString):
+        return f"sa.String(length={obj.length})"
     return False
 
 

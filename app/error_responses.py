@@ -43,11 +43,22 @@ ERROR_NAMES = {
 }
 
 
+class FindingPublic(BaseModel):
+    """A span of a written text that looks like patient data: `field` names the text, `kind` what it looks like."""
+
+    field: str
+    kind: str
+    start: int
+    end: int
+
+
 class ErrorPublic(BaseModel):
-    """The body of every API error: its kind (`InvalidInput`, `NotFound`, ...) and a message for people."""
+    """The body of every API error: its kind (`InvalidInput`, `NotFound`, ...) and a message for people; a
+    `PatientDataSuspected` refusal also lists its findings (resubmit with `override_reason` to publish anyway)."""
 
     error: str
     detail: str
+    findings: list[FindingPublic] | None = None
 
 
 # What /openapi.json declares for a refused request, on every operation (instead of FastAPI's list of field errors).
@@ -61,10 +72,13 @@ def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def error_response(request: Request, status: int, name: str, detail: str) -> Response:
+def error_response(
+    request: Request, status: int, name: str, detail: str, extra: dict[str, object] | None = None
+) -> Response:
     """The one shape of an error: JSON for the API, a localized page (or sign-in) otherwise."""
     if is_api(request):
-        return JSONResponse(ErrorPublic(error=name, detail=detail).model_dump(), status_code=status)
+        body = ErrorPublic.model_validate({"error": name, "detail": detail, **(extra or {})})
+        return JSONResponse(body.model_dump(exclude_none=True), status_code=status)
     if status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
@@ -83,7 +97,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(AppError)
     async def app_error(request: Request, exc: AppError) -> Response:
-        return error_response(request, exc.status_code, type(exc).__name__, exc.detail(request_language(request)))
+        language = request_language(request)
+        return error_response(request, exc.status_code, type(exc).__name__, exc.detail(language), exc.extra())
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -23,6 +23,10 @@ class AppError(Exception):
         """The message in the reader's language."""
         return gettext(language, self.message, **self.params)
 
+    def extra(self) -> dict[str, object]:
+        """What the API answers beside `error` and `detail` (nothing, unless the error says more)."""
+        return {}
+
 
 class Unauthorized(AppError):
     status_code = 401

@@ -1,4 +1,5 @@
-"""`kolo import PATH [--as EMAIL] [--category C]`: guides as published articles, with a progress bar."""
+"""`kolo import PATH [--as EMAIL] [--category C] [--override-reason TEXT]`: guides as published articles, with
+a progress bar."""
 
 import argparse
 import sys
@@ -36,15 +37,22 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     with Session(make_engine(settings.database_url)) as session:
         user = _importer(session, args.as_email)
         total, items = importing.read_path(Path(args.path))
-        with tqdm(total=total, unit="article", file=sys.stderr, desc="import") as bar:
-            result = importing.import_items(
-                session=session,
-                author=user,
-                items=items,
-                category=args.category or "",
-                review_months=settings.kb_review_months,
-                progress=bar.update,
-            )
+        try:
+            with tqdm(total=total, unit="article", file=sys.stderr, desc="import") as bar:
+                result = importing.import_items(
+                    session=session,
+                    author=user,
+                    items=items,
+                    category=args.category or "",
+                    review_months=settings.kb_review_months,
+                    progress=bar.update,
+                    override_reason=args.override_reason,
+                )
+        except importing.ImportHeldBack as held:
+            for entry in held.entries:
+                print(f"possible patient data in {entry.where}: {', '.join(entry.kinds)}", file=sys.stderr)
+            print("Nothing imported: remove it, or import anyway with --override-reason TEXT.", file=sys.stderr)
+            return 1
     for problem in result.problems:
         print(f"skipped {problem.where}: {problem.message}", file=sys.stderr)
     print(f"Imported {len(result.created)} articles; skipped {len(result.problems)}.")
@@ -59,4 +67,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("path", help="a folder or .zip of Markdown files, a .md file or a .jsonl file")
     parser.add_argument("--as", dest="as_email", metavar="EMAIL", help="who imports and owns them (a manager)")
     parser.add_argument("--category", help="category for entries without one (Parent/Child)")
+    parser.add_argument(
+        "--override-reason", metavar="TEXT", help="why entries that look like patient data may be imported (audited)"
+    )
     parser.set_defaults(func=cmd_import)

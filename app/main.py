@@ -14,7 +14,20 @@ from app.error_responses import ERROR_RESPONSES, install_error_handlers
 from app.flash import FlashMiddleware
 from app.limits import BodyLimitMiddleware, route_bodies
 from app.middleware import BaseUrlMiddleware, EmptyQueryMiddleware, SecurityMiddleware
-from app.routers import account, admin, auth, feed, kb, notifications, onboarding, search, system, uploads, users
+from app.routers import (
+    account,
+    admin,
+    auth,
+    feed,
+    kb,
+    notifications,
+    onboarding,
+    patient_data,
+    search,
+    system,
+    uploads,
+    users,
+)
 from app.scheduler import Scheduler
 from app.templating import ROOT
 from app.wiring import install
@@ -31,6 +44,7 @@ ROUTER_MODULES = [
     notifications,
     kb,
     onboarding,
+    patient_data,
     search,
 ]
 

@@ -13,10 +13,13 @@ from app.search.sources import register as register_source
 from app.services import uploads
 from app.services.feed import access as feed_access
 from app.services.feed import search as feed_search
+from app.services.kb import access as kb_access
 from app.services.kb import attachments, reviews
 from app.services.kb import search as kb_search
 from app.services.onboarding import hooks, reminders, tasks
 from app.services.onboarding import search as onboarding_search
+from app.services.patient_data import command as patient_data_command
+from app.services.patient_data import scan as patient_data_scan
 from app.services.search import gaps
 
 HOURLY = 3600.0
@@ -30,6 +33,7 @@ def install() -> None:
     _event_handlers()
     _jobs()
     _commands()
+    _scan_read_rules()
 
 
 def _search_sources() -> None:
@@ -68,3 +72,13 @@ def _jobs() -> None:
 def _commands() -> None:
     add_command("import", kb_cli.add_parser)
     add_command("reindex", reindex.add_parser)
+    add_command("scan", patient_data_command.add_parser)
+
+
+def _scan_read_rules() -> None:
+    patient_data_scan.register_read_rule(
+        "post", lambda user, departments: feed_access.readable_clause(user=user, department_ids=departments)
+    )
+    patient_data_scan.register_read_rule(
+        "article", lambda user, departments: kb_access.readable_clause(user=user, user_departments=departments)
+    )

@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
+from app import security
 from app.config import Settings
 from app.main import create_app
 from app.migrations import upgrade
@@ -40,6 +42,15 @@ def _pg_admin():  # type: ignore[no-untyped-def]
 def installed() -> None:
     """Everything plugged in, as every entry point does (`app.wiring.install`)."""
     install()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing() -> Iterator[None]:
+    """Argon2id at its smallest costs while testing: tests create and sign in thousands of people, and the library's
+    recommended costs (app.security, kept in production) would spend minutes of every run hashing."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+        yield
 
 
 @pytest.fixture(scope="session")

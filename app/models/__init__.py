@@ -16,6 +16,7 @@ import app.models.feed  # noqa: E402,F401
 import app.models.kb  # noqa: E402,F401
 import app.models.notifications  # noqa: E402,F401
 import app.models.onboarding  # noqa: E402,F401
+import app.models.patient_data  # noqa: E402,F401
 import app.models.scheduler  # noqa: E402,F401
 import app.models.search  # noqa: E402,F401
 import app.models.uploads  # noqa: E402,F401

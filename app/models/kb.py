@@ -182,6 +182,7 @@ class ArticleCreate(SQLModel):
     requires_acknowledgement: bool = False
     review_interval_months: int | None = Field(default=None, ge=1, le=60)
     change_note: str = Field(default="", max_length=500)
+    override_reason: str | None = Field(default=None, max_length=500)  # publish text that looks like patient data
 
 
 class ArticleUpdate(SQLModel):
@@ -198,6 +199,7 @@ class ArticleUpdate(SQLModel):
     requires_acknowledgement: bool | None = None
     review_interval_months: int | None = Field(default=None, ge=1, le=60)
     review_due: date | None = None
+    override_reason: str | None = Field(default=None, max_length=500)  # save text that looks like patient data
 
 
 class ChangeKind(StrEnum):
@@ -215,6 +217,7 @@ class PublishRequest(SQLModel):
     kind: ChangeKind | None = None
     major: bool | None = None
     change_note: str = Field(default="", max_length=500)
+    override_reason: str | None = Field(default=None, max_length=500)  # a change note that looks like patient data
 
     def chosen_kind(self) -> ChangeKind | None:
         """The kind the caller chose, whichever way they said it; None when they did not."""
@@ -223,6 +226,12 @@ class PublishRequest(SQLModel):
         if self.major is not None:
             return ChangeKind.major if self.major else ChangeKind.editorial
         return None
+
+
+class RestoreRequest(SQLModel):
+    """Restore an old revision's text; `override_reason` when that text looks like patient data."""
+
+    override_reason: str | None = Field(default=None, max_length=500)
 
 
 class ReturnRequest(SQLModel):

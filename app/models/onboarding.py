@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, Column, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.types import StrictId, created_at_field, datetime_field
+from app.models.types import EnumString, StrictId, created_at_field, datetime_field
 
 
 class TaskKind(StrEnum):
@@ -63,7 +63,7 @@ class TaskFields(SQLModel):
 
     title: str = Field(min_length=1, max_length=300)
     instructions: str = Field(default="", max_length=20000)
-    kind: TaskKind = Field(default=TaskKind.do, sa_type=String(16))
+    kind: TaskKind = Field(default=TaskKind.do, sa_type=EnumString(TaskKind, 16))
     article_id: StrictId | None = Field(default=None, foreign_key="kb_article.id", ondelete="SET NULL")
     meet_user_id: StrictId | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
 
@@ -170,7 +170,7 @@ class OnboardingAssignedTask(SQLModel, table=True):
     position: int = 0
     title: str = Field(max_length=300)
     instructions: str = Field(default="", max_length=20000)
-    kind: TaskKind = Field(sa_type=String(16))
+    kind: TaskKind = Field(sa_type=EnumString(TaskKind, 16))
     article_id: int | None = Field(default=None, foreign_key="kb_article.id", index=True, ondelete="SET NULL")
     meet_user_id: int | None = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
     due_date: date

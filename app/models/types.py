@@ -1,11 +1,12 @@
 """Column types shared by every model."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_core import PydanticCustomError
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, String, TypeDecorator
 from sqlmodel import Field
 
 FIRST_YEAR, LAST_YEAR = 1900, 2999  # a date typed outside these years is a typo, and its arithmetic overflows
@@ -33,6 +34,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class EnumString(TypeDecorator[StrEnum]):
+    """A `StrEnum` stored as its text (a VARCHAR): loaded rows hold the member, not a bare str."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+        self.length = length
+
+    def process_result_value(self, value: str | None, dialect: Any) -> StrEnum | None:
+        return None if value is None else self.enum(value)
 
 
 def created_at_field(**kwargs: Any) -> Any:

@@ -52,6 +52,7 @@ class User(SQLModel, table=True):
     email: str = Field(max_length=254, unique=True)
     name: str = Field(max_length=200)
     handle: str = Field(max_length=40, unique=True)
+    work_phone: str = Field(default="", max_length=40)  # in the staff directory; never a patient-data finding
     role: Role = Field(default=Role.staff, sa_type=String(16))
     password_hash: str | None = Field(default=None, max_length=200)
     is_active: bool = True
@@ -76,6 +77,7 @@ class UserCreate(SQLModel):
     name: str = Field(min_length=1, max_length=200)
     role: Role = Role.staff
     handle: str | None = Field(default=None, max_length=40)
+    work_phone: str = Field(default="", max_length=40)
     department_ids: list[StrictId] = []
 
 
@@ -83,6 +85,7 @@ class UserUpdate(SQLModel):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     role: Role | None = None
     handle: str | None = Field(default=None, min_length=2, max_length=40)
+    work_phone: str | None = Field(default=None, max_length=40)
     department_ids: list[StrictId] | None = None
     is_active: bool | None = None
 
@@ -92,6 +95,7 @@ class ProfileUpdate(SQLModel):
     handle: str = Field(min_length=2, max_length=40)
     language: Language | None = None
     timezone: str = Field(min_length=1, max_length=64)
+    work_phone: str = Field(default="", max_length=40)
 
 
 class UserPublic(SQLModel):
@@ -99,6 +103,7 @@ class UserPublic(SQLModel):
     email: str
     name: str
     handle: str
+    work_phone: str
     role: Role
     is_active: bool
     language: Language | None

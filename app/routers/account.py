@@ -109,7 +109,13 @@ def _account_page(
     departments = {d.id: d.name for d in users_service.list_departments(session=session)}
     context = {
         "profile": extra.pop("profile", None)
-        or {"name": user.name, "handle": user.handle, "language": user.language, "timezone": user.timezone},
+        or {
+            "name": user.name,
+            "handle": user.handle,
+            "language": user.language,
+            "timezone": user.timezone,
+            "work_phone": user.work_phone,
+        },
         "department_names": [departments[i] for i in users_service.department_ids_of(session=session, user=user)],
         "sessions": auth_service.list_sessions(session=session, user=user),
         "current_session_id": auth.user_session.id if auth.user_session else None,

@@ -162,7 +162,6 @@ def user_submit(
         data = UserUpdate.model_validate(typed)
         users_service.update_user(session=session, user=user, data=data, actor=admin, ip=client_ip(request))
     except (AppError, ValidationError) as exc:
-        session.rollback()
         error = form_error(request, exc)
         return _user_form(
             request,

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from app import validation_messages
 from app.errors import AppError
 from app.i18n import gettext
+from app.services.patient_data.guard import PatientDataSuspected
 from app.services.users import TOKEN_VALID_DAYS
 from app.templating import request_language
 
@@ -33,6 +34,12 @@ def form_error(request: Request, exc: AppError | ValidationError) -> str:
 def form_status(exc: AppError | ValidationError) -> int:
     """The status a refused form comes back with: the error's own (403, 409 …), 422 for invalid fields."""
     return exc.status_code if isinstance(exc, AppError) else 422
+
+
+def suspected(exc: AppError | ValidationError) -> PatientDataSuspected | None:
+    """The patient-data guard's refusal, when that is what refused the form: the form then shows its review
+    (templates/_patient_data.html) with the findings marked and the way to publish anyway."""
+    return exc if isinstance(exc, PatientDataSuspected) else None
 
 
 def form_ids(values: list[str]) -> list[int]:
@@ -56,6 +63,7 @@ class NewUserForm(BaseModel):
     name: str = ""
     role: str = "staff"
     handle: str = ""
+    work_phone: str = ""
     department_ids: list[str] = []
 
     def typed(self) -> dict[str, object]:
@@ -65,6 +73,7 @@ class NewUserForm(BaseModel):
             "name": self.name,
             "role": self.role,
             "handle": self.handle or None,
+            "work_phone": self.work_phone,
             "department_ids": form_ids(self.department_ids),
         }
 
@@ -74,6 +83,7 @@ class UserEditForm(BaseModel):
 
     name: str = ""
     role: str = ""
+    work_phone: str = ""
     department_ids: list[str] = []
     is_active: str = ""
     deactivation_confirmed: str = ""  # the second step's "Yes, deactivate"
@@ -83,6 +93,7 @@ class UserEditForm(BaseModel):
         return {
             "name": self.name or None,
             "role": self.role or None,
+            "work_phone": self.work_phone,
             "department_ids": form_ids(self.department_ids),
             "is_active": self.is_active == "on",
         }
@@ -105,10 +116,17 @@ class ProfileForm(BaseModel):
     handle: str = ""
     language: str = ""
     timezone: str = "Europe/Kyiv"
+    work_phone: str = ""
 
     def typed(self) -> dict[str, object]:
         """The form as `ProfileUpdate` reads it (and as it is shown again)."""
-        return {"name": self.name, "handle": self.handle, "language": self.language or None, "timezone": self.timezone}
+        return {
+            "name": self.name,
+            "handle": self.handle,
+            "language": self.language or None,
+            "timezone": self.timezone,
+            "work_phone": self.work_phone,
+        }
 
 
 class PasswordForm(BaseModel):

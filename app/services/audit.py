@@ -122,6 +122,9 @@ ACTION_LABELS: dict[str, str] = {
     "onboarding.task_added": N_("Added a task to a template"),
     "onboarding.task_updated": N_("Changed a template task"),
     "onboarding.task_removed": N_("Removed a task from a template"),
+    "patient_data.published_anyway": N_("Published text that looked like patient data"),
+    "patient_data.rule_created": N_("Added a patient-data rule"),
+    "patient_data.rule_deleted": N_("Removed a patient-data rule"),
 }
 # What each detail is (msgids), by its key.
 DETAIL_LABELS: dict[str, str] = {
@@ -152,6 +155,9 @@ DETAIL_LABELS: dict[str, str] = {
     "review_due": N_("Review due"),
     "start_date": N_("Start date"),
     "assignment_id": N_("Plan no."),
+    "kinds": N_("Looked like"),
+    "fields": N_("Where in the text"),
+    "pattern": N_("Pattern"),
 }
 ROLE_LABELS = {"admin": N_("Administrator"), "manager": N_("Manager"), "staff": N_("Staff")}
 _PEOPLE_KEYS = {"mentor_id", "owner_id", "uploaded_by"}

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
+import phonenumbers
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 from translitua import UkrainianKMU, translit
@@ -33,6 +34,7 @@ from app.models.users import (
 )
 from app.security import check_new_password, hash_password, new_token, token_hash
 from app.services import audit
+from app.services.transactions import all_or_nothing
 from app.text import APOSTROPHES, name_key, nfc, printable, transliterate, uk_sort_key
 
 HANDLE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
@@ -44,6 +46,23 @@ MENTION_SUGGESTIONS = 8  # how many colleagues the @-list offers at once
 def normalize_email(email: str) -> str:
     """E-mail addresses compare case-insensitively."""
     return email.strip().lower()
+
+
+def normalize_work_phone(phone: str) -> str:
+    """A work phone as typed (local Ukrainian forms too) in the one international form, +380441234567; empty stays
+    empty; anything that is not a real phone number is refused."""
+    typed = " ".join(phone.split())
+    if not typed:
+        return ""
+    try:
+        number = phonenumbers.parse(typed, "UA")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise InvalidInput(
+            "{phone} is not a phone number; write it as +380 44 123 45 67 or 044 123 45 67.", phone=typed
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def get_user_or_raise(*, session: Session, user_id: int) -> User:
@@ -202,6 +221,7 @@ def to_public(user: User, department_ids: list[int]) -> UserPublic:
         email=user.email,
         name=user.name,
         handle=user.handle,
+        work_phone=user.work_phone,
         role=user.role,
         is_active=user.is_active,
         language=user.language,
@@ -276,7 +296,13 @@ def create_user(
         if data.handle
         else unique_handle(session=session, wanted=default_handle(data.name) or email.split("@")[0])
     )
-    user = User(email=email, name=nfc(data.name.strip()), handle=handle, role=data.role)
+    user = User(
+        email=email,
+        name=nfc(data.name.strip()),
+        handle=handle,
+        role=data.role,
+        work_phone=normalize_work_phone(data.work_phone),
+    )
     if password:
         user.password_hash = hash_password(check_new_password(password, name=user.name, email=email))
     session.add(user)
@@ -297,6 +323,7 @@ def create_user(
     return user
 
 
+@all_or_nothing
 def update_user(*, session: Session, user: User, data: UserUpdate, actor: User, ip: str = "") -> User:
     """Change a person's name, role, handle, departments or active state (admins only)."""
     changes = data.model_dump(exclude_unset=True)
@@ -312,7 +339,9 @@ def update_user(*, session: Session, user: User, data: UserUpdate, actor: User, 
         _set_departments(session=session, user=user, department_ids=department_ids)
         detail["departments"] = department_ids
     active = changes.pop("is_active", None)
-    for field in ("name", "role", "handle"):
+    if changes.get("work_phone") is not None:
+        changes["work_phone"] = normalize_work_phone(changes["work_phone"])
+    for field in ("name", "role", "handle", "work_phone"):
         if changes.get(field) is not None:
             setattr(user, field, nfc(changes[field]) if field == "name" else changes[field])
     if active is not None and active != user.is_active:
@@ -438,6 +467,7 @@ def update_profile(*, session: Session, user: User, data: ProfileUpdate) -> User
         raise InvalidInput("Unknown time zone: {tz}.", tz=data.timezone)
     user.handle = _check_handle_free(session=session, handle=data.handle, user_id=user.id)
     user.name = nfc(data.name.strip())
+    user.work_phone = normalize_work_phone(data.work_phone)
     user.language = data.language
     user.timezone = data.timezone
     session.add(user)

@@ -16,19 +16,22 @@ from app import events, scheduler
 from app.commands import COMMANDS
 from app.search.sources import SOURCES
 from app.services.uploads import ACCESS_CHECKS
+from app.services.patient_data.scan import READ_RULES
 registered = {
     "search sources": sorted(SOURCES),
     "upload checks": sorted(ACCESS_CHECKS),
     "event handlers": sorted(e for e, handlers in events._handlers.items() if handlers),
     "jobs": [job.name for job in scheduler.JOBS],
     "commands": sorted(COMMANDS),
+    "scan read rules": sorted(READ_RULES),
 }
 print(registered)
 assert not any(registered.values())
 from app.wiring import install
 install()
 assert set(SOURCES) == {"post", "comment", "event", "article", "task", "template"}, SOURCES
-assert set(COMMANDS) == {"import", "reindex"} and len(scheduler.JOBS) == 3
+assert set(COMMANDS) == {"import", "reindex", "scan"} and set(READ_RULES) == {"post", "article"}
+assert len(scheduler.JOBS) == 3
 """
 
 

@@ -131,3 +131,25 @@ def test_import_puts_guides_into_the_existing_category_and_says_which(tmp_path):
     with sqlite3.connect(tmp_path / "data" / "kolo.db") as db:
         names = [name for (name,) in db.execute("SELECT name FROM kb_category ORDER BY id")]
     assert names == ["Клінічні протоколи", "Інфекційний контроль"]
+
+
+def test_import_of_a_guide_with_a_patients_phone_imports_nothing_until_a_reason_is_given(tmp_path):
+    assert _kolo(tmp_path, "migrate").returncode == 0
+    added = _kolo(tmp_path, "user", "add", "chief@clinic.ua", "--name", "Іваненко Петро", "--role", "admin",
+                  stdin="Long-Password-1\n")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    guides = tmp_path / "guides.jsonl"
+    guides.write_text(
+        '{"title": "Маски", "body": "Коли носити."}\n'
+        '{"title": "Виписка", "body": "Родичам пацієнта дзвонити на +380 67 123 45 67."}\n'
+    )
+    held = _kolo(tmp_path, "import", str(guides))
+    assert held.returncode == 1 and "line 2" in held.stderr.replace("рядок", "line") and "phone" in held.stderr
+    with sqlite3.connect(tmp_path / "data" / "kolo.db") as db:
+        assert db.execute("SELECT count(*) FROM kb_article").fetchone() == (0,)
+    anyway = _kolo(tmp_path, "import", str(guides), "--override-reason", "Номер гарячої лінії відділення")
+    assert anyway.returncode == 0, anyway.stderr
+    with sqlite3.connect(tmp_path / "data" / "kolo.db") as db:
+        assert db.execute("SELECT count(*) FROM kb_article").fetchone() == (2,)
+        overrides = "SELECT count(*) FROM audit_event WHERE action = 'patient_data.published_anyway'"
+        assert db.execute(overrides).fetchone() == (1,)

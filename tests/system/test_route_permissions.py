@@ -197,6 +197,11 @@ def _guarded(app: FastAPI, guard: Any) -> list[tuple[str, str]]:
 def test_the_guards_are_found(app: FastAPI) -> None:
     assert ("GET", "/admin") in _guarded(app, get_admin_user)
     assert ("GET", "/onboarding/dashboard") in _guarded(app, get_manager_user)
+    managers, admins = _guarded(app, get_manager_user), _guarded(app, get_admin_user)
+    for path in ("/patient-data", "/patient-data/overrides", "/patient-data/rules", "/api/v1/patient-data/suspects"):
+        assert ("GET", path) in managers
+    assert {("POST", "/patient-data/rules"), ("POST", "/api/v1/patient-data/rules")} <= set(admins)
+    assert ("DELETE", "/api/v1/patient-data/rules/{rule_id}") in admins
 
 
 def test_staff_cannot_use_manager_or_admin_routes(app: FastAPI, staff_client: TestClient, ids: dict[str, Any]) -> None:

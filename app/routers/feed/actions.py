@@ -10,10 +10,10 @@ from app.deps import CurrentUser, ManagerUser, SessionDep
 from app.errors import AppError, InvalidInput
 from app.flash import flash
 from app.i18n import N_, format_date, gettext, zone
-from app.models.feed import REACTIONS, CommentCreate, EventFormat, RsvpStatus
+from app.models.feed import REACTIONS, EventFormat, RsvpStatus
 from app.routers.feed.forms import CommentForm, EventForm, PinForm, ReactionForm, RsvpForm, event_form, to_event_update
 from app.routers.feed.pages import common, detail_context
-from app.routers.forms import form_error
+from app.routers.forms import form_error, suspected
 from app.services import feed as feed_service
 from app.services.feed import access as feed_access
 from app.templating import render, request_language, request_timezone
@@ -51,14 +51,14 @@ def create_comment_page(
     """Comment or reply; on a mistake the post comes back with the typed text kept."""
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
     try:
-        data = CommentCreate(body=form.body, parent_id=form.parent_id)
-        comment = feed_service.create_comment(session=session, user=user, post=post, data=data)
+        comment = feed_service.create_comment(session=session, user=user, post=post, data=form.to_create())
     except AppError as error:
-        session.rollback()
         context = {
             **detail_context(session, user, post_id),
             "comment_form": form,
             "error": form_error(request, error),
+            "suspected": suspected(error),
+            "override_reason": form.override_reason,
         }
         return render(request, "feed/detail.html", context, status_code=error.status_code)
     flash(request, N_("Reply posted.") if comment.parent_id else N_("Comment posted."))
@@ -215,12 +215,13 @@ def update_event_page(
     try:
         feed_service.update_event(session=session, user=user, event=event, post=post, data=to_event_update(form))
     except InvalidInput as error:
-        session.rollback()
         context = {
             "event_id": event_id,
             "form": form,
             "formats": list(EventFormat),
             "error": form_error(request, error),
+            "suspected": suspected(error),
+            "override_reason": form.override_reason,
         }
         return render(request, "feed/event_edit.html", context, status_code=422)
     flash(request, N_("The event is changed; everyone who answered is told."))

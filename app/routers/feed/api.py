@@ -88,8 +88,9 @@ def delete_post(session: SessionDep, user: CurrentUser, post_id: int) -> Respons
 
 @api.get("/posts/{post_id}/revisions", response_model=list[PostRevisionPublic], name="read_post_revisions")
 def read_revisions(session: SessionDep, user: CurrentUser, post_id: int) -> list[PostRevisionPublic]:
-    """Earlier versions of a post, newest first."""
-    revisions = feed_service.list_revisions(session=session, post=_post(session, user, post_id))
+    """Earlier versions of a post, newest first; one that looked like patient data (`patient_data`) only for
+    admins."""
+    revisions = feed_service.list_revisions(session=session, user=user, post=_post(session, user, post_id))
     return [PostRevisionPublic.model_validate(r, from_attributes=True) for r in revisions]
 
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from app.errors import InvalidInput
 from app.models.feed import (
+    CommentCreate,
     Event,
     EventCreate,
     EventFormat,
@@ -27,6 +28,7 @@ class EventForm(BaseModel):
     event_place: str = ""
     event_link: str = ""
     event_capacity: str = ""
+    override_reason: str = ""  # why what looks like patient data may be published anyway
 
 
 class PostForm(EventForm):
@@ -35,6 +37,7 @@ class PostForm(EventForm):
     tags: str = ""
     department_ids: list[int] = []
     must_read: bool = False
+    upload_ids: list[int] = []  # files kept from a form that came back (ticked: still attached)
 
 
 class PostEditForm(BaseModel):
@@ -42,9 +45,10 @@ class PostEditForm(BaseModel):
 
     body: str = ""
     tags: str = ""
+    override_reason: str = ""
 
     def to_update(self) -> PostUpdate:
-        return PostUpdate(body=self.body, tags=_tags(self.tags))
+        return PostUpdate(body=self.body, tags=_tags(self.tags), override_reason=self.override_reason or None)
 
 
 class ReactionForm(BaseModel):
@@ -66,6 +70,11 @@ class RsvpForm(BaseModel):
 class CommentForm(BaseModel):
     body: str = ""
     parent_id: int | None = None
+    override_reason: str = ""
+
+    def to_create(self) -> CommentCreate:
+        """The comment form as the service's input."""
+        return CommentCreate(body=self.body, parent_id=self.parent_id, override_reason=self.override_reason or None)
 
 
 def _tags(typed: str) -> list[str]:
@@ -104,7 +113,7 @@ def _event(form: EventForm) -> EventCreate:
 
 def to_event_update(form: EventForm) -> EventUpdate:
     """The event form as a full change (an empty number of places means no limit)."""
-    return EventUpdate.model_validate(_event(form).model_dump())
+    return EventUpdate.model_validate({**_event(form).model_dump(), "override_reason": form.override_reason or None})
 
 
 def event_form(event: Event, tz: ZoneInfo) -> EventForm:
@@ -134,4 +143,5 @@ def to_post_create(form: PostForm, upload_ids: list[int]) -> PostCreate:
         must_read=form.must_read,
         upload_ids=upload_ids,
         event=_event(form) if form.kind == PostKind.event else None,
+        override_reason=form.override_reason or None,
     )

@@ -13,7 +13,7 @@ from app.i18n import N_
 from app.models.feed import REACTIONS, EventFormat, PostKind
 from app.models.users import User
 from app.routers.feed.forms import PostEditForm, PostForm, to_post_create
-from app.routers.forms import form_error
+from app.routers.forms import form_error, suspected
 from app.services import feed as feed_service
 from app.services import uploads as uploads_service
 from app.services import users as users_service
@@ -95,21 +95,22 @@ def create_post_page(
     form: Annotated[PostForm, Form()],
     files: Annotated[list[UploadFile], File()] = [],  # noqa: B006  (FastAPI copies the default)
 ) -> Response:
-    """Publish a post from the feed's form; on a mistake the form comes back with the text kept."""
+    """Publish a post from the feed's form; on a mistake the form comes back with the text and the files kept."""
+    upload_ids = list(form.upload_ids)  # files kept from the form that came back, then the ones sent now
     try:
-        uploads = [
-            uploads_service.save_upload(session=session, settings=settings, owner=user, file=f)
-            for f in files
-            if f.filename
-        ]
-        data = to_post_create(form, [u.id for u in uploads if u.id])
+        for file in (f for f in files if f.filename):
+            upload = uploads_service.save_upload(session=session, settings=settings, owner=user, file=file)
+            upload_ids += [upload.id] if upload.id else []
+        data = to_post_create(form, upload_ids)
         post = feed_service.create_post(session=session, author=user, data=data)
     except AppError as error:
-        session.rollback()
         context = {
             **_feed_context(request, session, user, None),
             "form": form,
+            "kept_uploads": feed_service.pending_uploads(session=session, owner=user, upload_ids=upload_ids),
             "error": form_error(request, error),
+            "suspected": suspected(error),
+            "override_reason": form.override_reason,
         }
         return render(request, "feed/list.html", context, status_code=error.status_code)
     if data.event is not None:
@@ -141,7 +142,7 @@ def detail_context(session: Session, user: User, post_id: int) -> dict[str, Any]
         "comment_reactions": comment_reactions,
         "undo_minutes": feed_service.UNDO_MINUTES,
         "deletable_comments": {c.id for c in comments if feed_access.can_delete_comment(user, c)},
-        "revisions": feed_service.list_revisions(session=session, post=post),
+        "revisions": feed_service.list_revisions(session=session, user=user, post=post),
     }
 
 
@@ -173,14 +174,16 @@ def update_post_page(
     try:
         feed_service.update_post(session=session, user=user, post=post, data=form.to_update())
     except InvalidInput as error:
-        session.rollback()
         public = feed_service.to_public_many(session=session, user=user, posts=[post])[0]
-        return render(
-            request,
-            "feed/edit.html",
-            {"post": public, "body": form.body, "tags": form.tags, "error": form_error(request, error)},
-            status_code=422,
-        )
+        context = {
+            "post": public,
+            "body": form.body,
+            "tags": form.tags,
+            "error": form_error(request, error),
+            "suspected": suspected(error),
+            "override_reason": form.override_reason,
+        }
+        return render(request, "feed/edit.html", context, status_code=422)
     flash(request, N_("Changes saved."))
     return RedirectResponse(feed_service.post_url(post_id), status_code=303)
 

@@ -18,6 +18,7 @@ from app.models.kb import (
     CategoryCreate,
     CategoryPublic,
     PublishRequest,
+    RestoreRequest,
     ReturnRequest,
     RevisionDetail,
 )
@@ -269,11 +270,18 @@ def read_revision(session: SessionDep, user: CurrentUser, article_id: int, revis
     "/articles/{article_id}/revisions/{revision_id}/restore", response_model=ArticleRevisionPublic, status_code=201
 )
 def restore_revision(
-    session: SessionDep, user: CurrentUser, article_id: int, revision_id: int
+    session: SessionDep, user: CurrentUser, article_id: int, revision_id: int, data: RestoreRequest | None = None
 ) -> ArticleRevisionPublic:
-    """Make an old revision's text the newest revision."""
+    """Make an old revision's text the newest revision (an old text that looks like patient data needs an
+    `override_reason`, as when it was written)."""
     article = articles.get_readable(session=session, user=user, article_id=article_id)
-    row = revisions.restore_revision(session=session, user=user, article=article, revision_id=revision_id)
+    row = revisions.restore_revision(
+        session=session,
+        user=user,
+        article=article,
+        revision_id=revision_id,
+        override_reason=(data or RestoreRequest()).override_reason,
+    )
     return public.revision_public(row, user.name)
 
 

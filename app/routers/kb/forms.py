@@ -4,9 +4,21 @@ from pydantic import BaseModel
 
 from app.errors import InvalidInput
 from app.models.kb import ArticleCreate, ArticleUpdate, CategoryCreate, ChangeKind, PublishRequest
+from app.routers.forms import form_ids
 
 
-class ArticleForm(BaseModel):
+class ReasonForm(BaseModel):
+    """Why text or a file name that looks like patient data may be published anyway; the editor, publishing,
+    importing, restoring and attaching all carry it."""
+
+    override_reason: str = ""
+
+    def reason(self) -> str | None:
+        """The reason as the service reads it (None: none given)."""
+        return self.override_reason[:500] or None
+
+
+class ArticleForm(ReasonForm):
     title: str = ""
     body: str = ""
     tags: str = ""
@@ -35,12 +47,13 @@ class ArticleForm(BaseModel):
         return {
             "tags": self.tag_list(),
             "category": self._int(self.category, "This category does not exist."),
-            "department_ids": [int(d) for d in self.department_ids if d.isdigit()],
+            "department_ids": form_ids(self.department_ids),
             "requires_acknowledgement": self.requires_acknowledgement == "on",
             "review_interval_months": self._int(
                 self.review_interval_months, "The review interval is a number of months from 1 to 60."
             ),
             "change_note": self.change_note,
+            "override_reason": self.reason(),
         }
 
     def to_create(self) -> ArticleCreate:
@@ -68,7 +81,7 @@ class ArticleForm(BaseModel):
         return ArticleUpdate.model_validate(data)
 
 
-class PublishForm(BaseModel):
+class PublishForm(ReasonForm):
     """Publish as a major version (readers acknowledge it again; a change note says what changed) or an editorial
     one; nothing is chosen for the manager."""
 
@@ -77,7 +90,7 @@ class PublishForm(BaseModel):
 
     def to_request(self) -> PublishRequest:
         kind = ChangeKind(self.kind) if self.kind in set(ChangeKind) else None
-        return PublishRequest(kind=kind, change_note=self.change_note[:500])
+        return PublishRequest(kind=kind, change_note=self.change_note[:500], override_reason=self.reason())
 
 
 class AcknowledgeForm(BaseModel):
@@ -104,8 +117,9 @@ class PreviewForm(BaseModel):
     body: str = ""
 
 
-class ImportForm(BaseModel):
-    """The category imported articles go to (the file comes as its own field)."""
+class ImportForm(ReasonForm):
+    """The category imported articles go to (the file comes as its own field), and why entries that look like
+    patient data may be imported anyway."""
 
     category: str = ""
 

@@ -15,8 +15,8 @@ from app.i18n import N_, zone
 from app.models.kb import KbArticle, KbRevision
 from app.models.users import User
 from app.routers.auth import safe_next
-from app.routers.forms import form_error
-from app.routers.kb.forms import AcknowledgeForm, ArticleForm, PreviewForm, PublishForm, ReturnForm
+from app.routers.forms import form_error, suspected
+from app.routers.kb.forms import AcknowledgeForm, ArticleForm, PreviewForm, PublishForm, ReasonForm, ReturnForm
 from app.services import users as users_service
 from app.services.kb import (
     access,
@@ -133,8 +133,7 @@ def new_article_submit(
             session=session, author=user, data=form.to_create(), review_months=settings.kb_review_months
         )
     except (AppError, ValidationError) as exc:
-        session.rollback()
-        return _editor(request, session, user, form, status_code=422, error=form_error(request, exc))
+        return _refused(request, session, user, form, None, exc)
     flash(request, N_("Draft saved."))
     return RedirectResponse(f"/kb/{article.slug}", status_code=303)
 
@@ -262,15 +261,27 @@ def edit_article_submit(
             data=form.to_update(with_settings=access.can_change_settings(user=user, article=article)),
         )
     except RevisionConflict as exc:
-        session.rollback()
         return _conflict(request, session, user, form, article, exc)
     except (AppError, ValidationError) as exc:
-        session.rollback()
-        return _editor(request, session, user, form, article, status_code=422, error=form_error(request, exc))
+        return _refused(request, session, user, form, article, exc)
     if form.action == "submit":
         return submit_article(request, session, user, slug)
     flash(request, N_("Saved."))
     return RedirectResponse(f"/kb/{article.slug}", status_code=303)
+
+
+def _refused(
+    request: Request,
+    session: Session,
+    user: User,
+    form: ArticleForm,
+    article: KbArticle | None,
+    exc: AppError | ValidationError,
+) -> Response:
+    """The editor again with what was typed and why it was refused (held back as patient data: with its review)."""
+    return _editor(
+        request, session, user, form, article, status_code=422, error=form_error(request, exc), suspected=suspected(exc)
+    )
 
 
 def _conflict(
@@ -310,11 +321,10 @@ def _lifecycle(
     try:
         action(article)
     except AppError as exc:
-        session.rollback()
         context = _article_context(
             session, user, article, public.visible_revision(session=session, user=user, article=article)
         )
-        context = {**context, **(kept or {}), "error": form_error(request, exc)}
+        context = {**context, **(kept or {}), "error": form_error(request, exc), "suspected": suspected(exc)}
         return render(request, "kb/article.html", context, status_code=exc.status_code)
     current = session.get(KbRevision, article.current_revision_id) if article.current_revision_id else None
     flash(request, message, title=article.title, version=views.version_label(current) or "")
@@ -354,7 +364,7 @@ def publish_article(
             session=session, user=user, article=a, data=data, two_person_rule=settings.kb_two_person_rule
         ),
         N_("«{title}» published, version {version}."),
-        kept={"publish_form": form, "publish_open": True},
+        kept={"publish_form": form, "publish_open": True, "held_form": "publish"},
     )
 
 
@@ -435,6 +445,7 @@ def attach_submit(
     user: CurrentUser,
     slug: str,
     file: Annotated[UploadFile, File()],
+    form: Annotated[ReasonForm, Form()],
 ) -> Response:
     """Attach a file (images and PDF, size-limited) to the article."""
     return _lifecycle(
@@ -442,8 +453,11 @@ def attach_submit(
         session,
         user,
         slug,
-        lambda a: attachments.attach_file(session=session, settings=settings, user=user, article=a, file=file),
+        lambda a: attachments.attach_file(
+            session=session, settings=settings, user=user, article=a, file=file, override_reason=form.reason()
+        ),
         N_("File attached."),
+        kept={"attach_form": form, "held_form": "attach"},
     )
 
 

@@ -1,15 +1,21 @@
 """History pages: the revisions of an article, one old revision, a diff between any two, restore."""
 
-from fastapi import APIRouter, Request, Response
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 
 from app.deps import CurrentUser, SessionDep
-from app.errors import AppError
 from app.flash import flash
 from app.i18n import N_
+from app.models.users import User
+from app.routers.forms import form_error
+from app.routers.kb.forms import ReasonForm
 from app.services.kb import articles, revisions
 from app.services.kb.rendering import render_body
 from app.services.kb.views import version_label
+from app.services.patient_data.guard import PatientDataSuspected
 from app.templating import render
 
 pages = APIRouter(prefix="/kb", include_in_schema=False)
@@ -38,20 +44,25 @@ def history_page(request: Request, session: SessionDep, user: CurrentUser, slug:
 @pages.get("/{slug}/revisions/{revision_id}")
 def revision_page(request: Request, session: SessionDep, user: CurrentUser, slug: str, revision_id: int) -> Response:
     """One revision's text, with a button to restore it."""
+    return _revision(request, session, user, slug, revision_id)
+
+
+def _revision(
+    request: Request, session: Session, user: User, slug: str, revision_id: int, status_code: int = 200, **extra: Any
+) -> Response:
     article = articles.get_readable(session=session, user=user, slug=slug)
     revision = revisions.get_revision(session=session, user=user, article=article, revision_id=revision_id)
     names = revisions.authors_of(session=session, revisions=[revision])
-    return render(
-        request,
-        "kb/revision.html",
-        {
-            "article": article,
-            "revision": revision,
-            "names": names,
-            "label": version_label(revision),
-            "html": render_body(session=session, user=user, body=revision.body),
-        },
-    )
+    context = {
+        "article": article,
+        "revision": revision,
+        "names": names,
+        "label": version_label(revision),
+        "html": render_body(session=session, user=user, body=revision.body),
+        "form": ReasonForm(),
+        **extra,
+    }
+    return render(request, "kb/revision.html", context, status_code=status_code)
 
 
 @pages.get("/{slug}/diff")
@@ -75,15 +86,25 @@ def diff_page(request: Request, session: SessionDep, user: CurrentUser, slug: st
 
 
 @pages.post("/{slug}/revisions/{revision_id}/restore")
-def restore_submit(request: Request, session: SessionDep, user: CurrentUser, slug: str, revision_id: int) -> Response:
-    """Make this revision's text the newest revision."""
+def restore_submit(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    slug: str,
+    revision_id: int,
+    form: Annotated[ReasonForm, Form()],
+) -> Response:
+    """Make this revision's text the newest revision; a text that looks like patient data comes back marked, with
+    the way to restore it anyway."""
     article = articles.get_readable(session=session, user=user, slug=slug)
+    old = revisions.get_revision(session=session, user=user, article=article, revision_id=revision_id)
     try:
-        old = revisions.get_revision(session=session, user=user, article=article, revision_id=revision_id)
-        revisions.restore_revision(session=session, user=user, article=article, revision_id=revision_id)
-    except AppError:
-        session.rollback()
-        raise
+        revisions.restore_revision(
+            session=session, user=user, article=article, revision_id=revision_id, override_reason=form.reason()
+        )
+    except PatientDataSuspected as exc:
+        error = form_error(request, exc)
+        return _revision(request, session, user, slug, revision_id, 422, form=form, error=error, suspected=exc)
     flash(
         request,
         N_("The text of revision {n} is the newest revision again. Publish it to show it to readers."),

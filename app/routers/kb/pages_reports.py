@@ -40,7 +40,6 @@ def categories_submit(
     try:
         categories.create_category(session=session, user=user, data=form.to_create())
     except AppError as exc:
-        session.rollback()
         return render(
             request,
             "kb/categories.html",
@@ -89,10 +88,12 @@ def import_submit(
             name=file.filename or "",
             stream=file.file,
             category_id=form.category_id(),
+            override_reason=form.reason(),
         )
     except AppError as exc:
-        session.rollback()
-        return render(request, "kb/import.html", {**context, "error": form_error(request, exc)}, status_code=422)
+        held = exc if isinstance(exc, importing.ImportHeldBack) else None
+        refused = {**context, "error": form_error(request, exc), "held": held, "form": form}
+        return render(request, "kb/import.html", refused, status_code=422)
     language = request_language(request)
     skipped = [
         (gettext(language, "line {n}", n=p.line) if p.line else p.where, gettext(language, p.msgid, **p.params))
@@ -135,7 +136,6 @@ def remind_submit(request: Request, session: SessionDep, user: CurrentUser, slug
     try:
         count = acknowledgements.remind_missing(session=session, user=user, article=article)
     except AppError as exc:
-        session.rollback()
         data = acknowledgements.report(session=session, user=user, article=article)
         departments = acknowledgements.report_departments(session=session, user=user)
         context = {

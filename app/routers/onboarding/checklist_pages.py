@@ -53,7 +53,6 @@ def create_template_submit(
     try:
         template = checklists.create_checklist(session=session, actor=user, data=form.to_create())
     except (AppError, ValidationError) as exc:
-        session.rollback()
         return _list(request, session, 422, form=form.typed(), error=form_error(request, exc))
     flash(request, N_("Template «{name}» created. Now add its sections and tasks."), name=template.name)
     return back(None, f"/onboarding/templates/{template.id}")
@@ -159,7 +158,6 @@ def update_template_submit(
     try:
         checklists.update_checklist(session=session, actor=user, template=template, data=form.to_update())
     except (AppError, ValidationError) as exc:
-        session.rollback()
         return _detail(request, session, user, template_id, 422, editing="template", error=form_error(request, exc))
     flash(request, N_("The template is saved."))
     return back(None, f"/onboarding/templates/{template_id}")
@@ -184,7 +182,6 @@ def add_section_submit(
     try:
         section = checklists.add_section(session=session, actor=user, template=template, title=form.title)
     except AppError as exc:
-        session.rollback()
         return _detail(request, session, user, template_id, 422, error=form_error(request, exc))
     flash(request, N_("Section «{title}» added."), title=section.title)
     if _htmx(request):
@@ -210,7 +207,6 @@ def rename_section_submit(
     except AppError as exc:
         if exc.status_code == 404:
             raise
-        session.rollback()
         if _htmx(request):
             return _section_fragment(
                 request, session, user, template, section_id, section_error=form_error(request, exc)
@@ -252,7 +248,6 @@ def add_task_submit(
             session=session, actor=user, template=template, holidays=settings.holidays, data=form.to_add()
         )
     except (AppError, ValidationError) as exc:
-        session.rollback()
         error = form_error(request, exc)
         if _htmx(request):
             return _section_fragment(
@@ -294,7 +289,6 @@ def edit_task_submit(
     except (AppError, ValidationError) as exc:
         if isinstance(exc, AppError) and exc.status_code == 404:
             raise
-        session.rollback()
         error = form_error(request, exc)
         if _htmx(request):
             return _task_fragment(
@@ -352,7 +346,6 @@ def add_rule_submit(
     try:
         rules.create_rule(session=session, actor=user, data=form.to_create(template_id))
     except (AppError, ValidationError) as exc:
-        session.rollback()
         return _detail(request, session, user, template_id, form_status(exc), error=form_error(request, exc))
     flash(request, N_("The rule is added: everyone who joins the department gets this plan."))
     return back(None, f"/onboarding/templates/{template_id}#rules")

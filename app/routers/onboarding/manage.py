@@ -127,7 +127,6 @@ def _manage(session: SessionDep, user: CurrentUser, assignment_id: int) -> Onboa
 
 
 def _retry(request: Request, session: SessionDep, user: CurrentUser, assignment_id: int, exc: AppError) -> Response:
-    session.rollback()
     return render_plan(request, session, user, assignment_id, 422, form_error(request, exc))
 
 

@@ -51,7 +51,6 @@ def _refused(request: Request, session: SessionDep, user: CurrentUser, task_id: 
     plan_id = tasks.plan_id_of_task(session=session, task_id=task_id)
     if exc.status_code != 422 or plan_id is None:
         raise exc
-    session.rollback()
     return render_plan(request, session, user, plan_id, 422, form_error(request, exc))
 
 

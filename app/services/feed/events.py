@@ -14,6 +14,8 @@ from app.models.users import User
 from app.search.outbox import enqueue
 from app.services import notifications as notifications_service
 from app.services.feed import access
+from app.services.patient_data import guard
+from app.services.transactions import all_or_nothing
 
 STILL_COMING = (RsvpStatus.going, RsvpStatus.maybe, RsvpStatus.waitlisted)
 
@@ -24,6 +26,7 @@ def _aware(value: datetime, tz: ZoneInfo) -> datetime:
 
 
 REQUIRED_FIELDS = ("title", "format", "starts_at", "ends_at", "place", "link")
+SCREENED_FIELDS = ("title", "place", "link")  # what an event publishes as text
 
 
 def _check(event: Event) -> None:
@@ -64,11 +67,17 @@ def get_event_or_raise(*, session: Session, user: User, event_id: int) -> tuple[
     return event, access.get_post_or_raise(session=session, user=user, post_id=event.post_id)
 
 
+@all_or_nothing
 def update_event(*, session: Session, user: User, event: Event, post: Post, data: EventUpdate) -> Event:
-    """Change an event (its organizer); everyone who answered is told, and more places let the waiting list in."""
+    """Change an event (its organizer); everyone who answered is told, and more places let the waiting list in.
+    New words that look like patient data are held back unless the organizer says why they may be published."""
     access.check_edit(user, post)
+    changes = data.model_dump(exclude_unset=True, exclude={"override_reason"})
+    typed = {name: str(changes[name] or "").strip() for name in SCREENED_FIELDS if name in changes}
+    texts = {name: value for name, value in typed.items() if value != getattr(event, name)}
+    screening = guard.screen(session=session, texts=texts, override_reason=data.override_reason)
     _lock(session, event)
-    for name, value in data.model_dump(exclude_unset=True).items():
+    for name, value in changes.items():
         if value is None and name in REQUIRED_FIELDS:
             raise InvalidInput("The field {field} cannot be empty.", field=name)
         if isinstance(value, datetime):
@@ -76,6 +85,7 @@ def update_event(*, session: Session, user: User, event: Event, post: Post, data
         setattr(event, name, value.strip() if isinstance(value, str) else value)
     _check(event)
     session.add(event)
+    screening.record(session=session, actor=user, target_type="event", target_id=event.id)
     answered = session.exec(
         select(Rsvp.user_id).where(Rsvp.event_id == event.id, col(Rsvp.status).in_(STILL_COMING))
     ).all()

@@ -8,12 +8,15 @@ from app.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from app.i18n import zone
 from app.models.feed import Post, PostCreate, PostDepartment, PostKind, PostRead, PostRevision, PostTag, PostUpdate
 from app.models.types import utcnow
+from app.models.uploads import Upload
 from app.models.users import Department, User
 from app.search.outbox import enqueue
 from app.services import audit
 from app.services import notifications as notifications_service
 from app.services import uploads as uploads_service
 from app.services.feed import access, events, text
+from app.services.patient_data import guard
+from app.services.transactions import all_or_nothing
 
 
 def post_url(post_id: int | None) -> str:
@@ -66,8 +69,33 @@ def _notify_mentions(
     return ids
 
 
+def pending_uploads(*, session: Session, owner: User, upload_ids: list[int]) -> list[Upload]:
+    """The owner's files among `upload_ids` not yet attached to anything, in upload order (a held-back form keeps
+    them, and their names are screened with the text)."""
+    if not upload_ids:
+        return []
+    query = (
+        select(Upload)
+        .where(col(Upload.id).in_(upload_ids), Upload.owner_id == owner.id, col(Upload.target_key).is_(None))
+        .order_by(col(Upload.id))
+    )
+    return list(session.exec(query).all())
+
+
+def _post_texts(*, session: Session, author: User, body: str, data: PostCreate) -> dict[str, str]:
+    """Everything a new post publishes as text, by field: its body, its event's words, its files' names."""
+    texts = {"body": body}
+    if data.event is not None:
+        texts |= {"title": data.event.title, "place": data.event.place, "link": data.event.link}
+    for upload in pending_uploads(session=session, owner=author, upload_ids=data.upload_ids):
+        texts[f"file:{upload.id}"] = upload.filename
+    return texts
+
+
+@all_or_nothing
 def create_post(*, session: Session, author: User, data: PostCreate) -> Post:
-    """Publish a post (with its event, tags, departments and attachments), notify, and queue it for search."""
+    """Publish a post (with its event, tags, departments and attachments), notify, and queue it for search; text
+    that looks like patient data is held back unless the author says why it may be published."""
     body = text.clean_body(data.body)
     departments = _check_departments(session=session, department_ids=data.department_ids)
     access.check_audience(session=session, user=author, department_ids=departments)
@@ -76,6 +104,11 @@ def create_post(*, session: Session, author: User, data: PostCreate) -> Post:
         raise PermissionDenied("Only managers can make an announcement that must be read.")
     if (data.kind == PostKind.event) != (data.event is not None):
         raise InvalidInput("An event post needs the event details, and only an event post can have them.")
+    screening = guard.screen(
+        session=session,
+        texts=_post_texts(session=session, author=author, body=body, data=data),
+        override_reason=data.override_reason,
+    )
     mentioned = text.mentioned_users(session=session, body=body)
     assert author.id is not None  # read from the database
     post = Post(
@@ -96,6 +129,7 @@ def create_post(*, session: Session, author: User, data: PostCreate) -> Post:
     )
     if data.event is not None:
         events.create_event(session=session, post=post, author=author, data=data.event)
+    screening.record(session=session, actor=author, target_type="post", target_id=post.id)
     _notify_mentions(session=session, actor=author, post=post, body=body, department_ids=departments)
     if post.must_read:
         # The author has read what they announce: neither the report nor their own feed asks them to confirm it.
@@ -114,14 +148,17 @@ def create_post(*, session: Session, author: User, data: PostCreate) -> Post:
     return post
 
 
+@all_or_nothing
 def update_post(*, session: Session, user: User, post: Post, data: PostUpdate) -> Post:
-    """Edit one's post: the earlier text is kept as a revision and the post shows "edited"."""
+    """Edit one's post: the earlier text is kept as a revision (for admins only when it looked like patient data)
+    and the post shows "edited"; a new text that looks like patient data is held back unless the editor says why."""
     access.check_edit(user, post)
     body = text.clean_body(data.body) if data.body is not None else post.body
     tags = text.collect_tags(body, data.tags if data.tags is not None else _extra_tags(session=session, post=post))
     now = utcnow()
     assert post.id is not None and user.id is not None  # both read from the database
     if body != post.body:
+        screening = guard.screen(session=session, texts={"body": body}, override_reason=data.override_reason)
         session.add(
             PostRevision(
                 post_id=post.id,
@@ -129,8 +166,10 @@ def update_post(*, session: Session, user: User, post: Post, data: PostUpdate) -
                 written_at=post.edited_at or post.created_at,
                 replaced_at=now,
                 editor_id=user.id,
+                patient_data=bool(guard.find(session=session, texts={"body": post.body})),
             )
         )
+        screening.record(session=session, actor=user, target_type="post", target_id=post.id)
         departments = access.department_ids_of_post(session=session, post_id=post.id)
         before = {u.id for u in text.mentioned_users(session=session, body=post.body)}
         _notify_mentions(
@@ -242,7 +281,9 @@ def mark_read(*, session: Session, user: User, post: Post) -> None:
         session.commit()
 
 
-def list_revisions(*, session: Session, post: Post) -> list[PostRevision]:
-    """Earlier versions of a post, newest first."""
+def list_revisions(*, session: Session, user: User, post: Post) -> list[PostRevision]:
+    """Earlier versions of a post, newest first; a version that looked like patient data only for admins."""
     query = select(PostRevision).where(PostRevision.post_id == post.id).order_by(col(PostRevision.id).desc())
+    if not user.is_admin:
+        query = query.where(col(PostRevision.patient_data).is_(False))
     return list(session.exec(query).all())

@@ -17,12 +17,17 @@ from app.models.users import User
 from app.search.outbox import enqueue
 from app.services import notifications as notifications_service
 from app.services.feed import access, text
+from app.services.patient_data import guard
+from app.services.transactions import all_or_nothing
 
 
+@all_or_nothing
 def create_comment(*, session: Session, user: User, post: Post, data: CommentCreate) -> Comment:
-    """Comment on a post or reply to a top-level comment; the author, the replied-to and mentions are told."""
+    """Comment on a post or reply to a top-level comment; the author, the replied-to and mentions are told. Text
+    that looks like patient data is held back unless the author says why it may be published."""
     assert post.id is not None and user.id is not None  # both read from the database
     body = text.clean_body(data.body)
+    screening = guard.screen(session=session, texts={"body": body}, override_reason=data.override_reason)
     parent = None
     if data.parent_id is not None:
         parent = session.get(Comment, data.parent_id)
@@ -40,6 +45,7 @@ def create_comment(*, session: Session, user: User, post: Post, data: CommentCre
     )
     session.add(comment)
     session.flush()
+    screening.record(session=session, actor=user, target_type="comment", target_id=comment.id)
     url = f"/posts/{post.id}#comment-{comment.id}"
     if parent is not None:
         notifications_service.notify(

@@ -158,7 +158,7 @@ def check_can_change_settings(*, user: User, article: KbArticle, owner_id: int |
     """Audience, owner, acknowledgement and review settings: managers, or the author of an unpublished draft (who
     may not hand it to another owner)."""
     check_can_set_owner(user=user, owner_id=owner_id, current_owner_id=article.owner_id)
-    if not changes_at_once(user=user, article=article):
+    if not can_change_settings(user=user, article=article):
         raise PermissionDenied("Only managers can change the audience, owner or review settings of an article.")
 
 
@@ -238,6 +238,6 @@ def article_actions(*, session: Session, user: User, article: KbArticle, head: K
         can_confirm_review=can_confirm_review(user=user, article=article),
         can_archive=manager and not archived,
         can_restore=manager and archived,
-        can_change_settings=changes_at_once(user=user, article=article),
+        can_change_settings=can_change_settings(user=user, article=article),
         can_see_reports=manager,
     )

@@ -18,6 +18,7 @@ from app.services import audit
 from app.services import notifications as notifications_service
 from app.services import users as users_service
 from app.services.kb import access, audience, notices
+from app.services.transactions import all_or_nothing
 from app.text import csv_cell, uk_sort_key
 
 REMINDED = "article.acknowledgement_reminded"
@@ -40,6 +41,7 @@ def needs_acknowledgement(*, session: Session, user: User, article: KbArticle) -
     return (latest_acknowledged(session=session, user=user, article=article) or 0) < article.current_major
 
 
+@all_or_nothing
 def acknowledge(*, session: Session, user: User, article: KbArticle) -> KbAcknowledgement:
     """Record that the reader has read and understood the current major version (once per version)."""
     access.check_readable(session=session, user=user, article=article)
@@ -187,6 +189,7 @@ def reacknowledge_count(*, session: Session, article: KbArticle) -> Reacknowledg
     return ReacknowledgeCount(audience=len(people), acknowledged=int(done))
 
 
+@all_or_nothing
 def remind_missing(*, session: Session, user: User, article: KbArticle, now: datetime | None = None) -> int:
     """A manager reminds those of the report who have not acknowledged the current version; once per article a day
     (Kyiv), audited. Returns how many were reminded."""

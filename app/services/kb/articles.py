@@ -26,6 +26,8 @@ from app.services import audit
 from app.services import users as users_service
 from app.services.kb import access
 from app.services.kb.rendering import linked_slugs
+from app.services.patient_data import guard
+from app.services.transactions import all_or_nothing
 from app.text import nfc, normalize_tag, slugify
 
 MAX_TAG = 60
@@ -126,10 +128,17 @@ def _check_owner(session: Session, owner_id: int | None) -> None:
             raise InvalidInput("The owner must be an active person.")
 
 
+def version_texts(*, title: str, body: str, tags: list[str], change_note: str) -> dict[str, str]:
+    """The texts of an article version the patient-data guard reads, by field."""
+    return {"title": title, "body": body, "tags": ", ".join(tags), "change_note": change_note}
+
+
+@all_or_nothing
 def create_article(
     *, session: Session, author: User, data: ArticleCreate, review_months: int = 12, commit: bool = True
 ) -> KbArticle:
-    """Create a draft with its first revision; the author owns it unless a manager names another owner."""
+    """Create a draft with its first revision; the author owns it unless a manager names another owner. Text that
+    looks like patient data is refused unless `data.override_reason` says why it may be published (audited)."""
     assert author.id is not None
     _check_category(session, data.category)
     access.check_can_set_owner(user=author, owner_id=data.owner_id, current_owner_id=author.id)
@@ -138,6 +147,12 @@ def create_article(
     title = nfc(data.title.strip())
     if not title:
         raise InvalidInput("The title must not be empty.")
+    body, tags, change_note = nfc(data.body), clean_tags(data.tags), nfc(data.change_note.strip())
+    screening = guard.screen(
+        session=session,
+        texts=version_texts(title=title, body=body, tags=tags, change_note=change_note),
+        override_reason=data.override_reason,
+    )
     article = KbArticle(
         slug=unique_slug(session=session, wanted=data.slug or title),
         title=title,
@@ -150,15 +165,14 @@ def create_article(
     session.add(article)
     session.flush()
     assert article.id is not None  # the flush gave it its id
-    tags = clean_tags(data.tags)
     revision = KbRevision(
         article_id=article.id,
         number=1,
         title=title,
-        body=nfc(data.body),
+        body=body,
         tags=tags,
         author_id=author.id,
-        change_note=nfc(data.change_note.strip()),
+        change_note=change_note,
     )
     session.add(revision)
     session.flush()
@@ -174,16 +188,19 @@ def create_article(
         target_type="article",
         target_id=article.id,
     )
+    screening.record(session=session, actor=author, target_type="article", target_id=article.id)
     if commit:
         session.commit()
         session.refresh(article)
     return article
 
 
+@all_or_nothing
 def save_article(*, session: Session, user: User, article: KbArticle, data: ArticleUpdate) -> KbArticle:
     """Save text as a new revision (refused when a newer revision exists) and/or change settings.
 
-    The editor always sends the text; when it is unchanged and settings come with it, only the settings change."""
+    The editor always sends the text; when it is unchanged and settings come with it, only the settings change.
+    New text that looks like patient data is refused unless `data.override_reason` says why (audited)."""
     changes = data.model_dump(exclude_unset=True)
     text_fields = {"title", "body", "tags"} & {k for k, v in changes.items() if v is not None}
     settings_fields = {
@@ -231,9 +248,15 @@ def _add_revision(
         if settings_too:
             return None
         raise InvalidInput("Nothing has changed since the last revision.")
-    return append_revision(
-        session, user, article, head, title=title, body=body, tags=tags, change_note=nfc(data.change_note.strip())
+    change_note = nfc(data.change_note.strip())
+    screening = guard.screen(
+        session=session,
+        texts=version_texts(title=title, body=body, tags=tags, change_note=change_note),
+        override_reason=data.override_reason,
     )
+    revision = append_revision(session, user, article, head, title=title, body=body, tags=tags, change_note=change_note)
+    screening.record(session=session, actor=user, target_type="article", target_id=article.id)
+    return revision
 
 
 def append_revision(

@@ -15,6 +15,8 @@ from app.search.outbox import enqueue
 from app.services import audit
 from app.services import uploads as uploads_service
 from app.services.kb import access
+from app.services.patient_data import guard
+from app.services.transactions import all_or_nothing
 
 
 @dataclass(frozen=True)
@@ -27,19 +29,32 @@ def _key(article: KbArticle) -> str:
     return f"article:{article.id}"
 
 
-def attach_file(*, session: Session, settings: Settings, user: User, article: KbArticle, file: UploadFile) -> Upload:
+@all_or_nothing
+def attach_file(
+    *,
+    session: Session,
+    settings: Settings,
+    user: User,
+    article: KbArticle,
+    file: UploadFile,
+    override_reason: str | None = None,
+) -> Upload:
     """Check and store the file (size, real type) and attach it to the article; it shows at once, so only those
-    whose changes need no review may."""
+    whose changes need no review may. A file name that looks like patient data is refused unless `override_reason`
+    says why it may be shown (audited)."""
     access.check_can_attach(session=session, user=user, article=article)
+    screening = guard.screen(session=session, texts={"file": file.filename or ""}, override_reason=override_reason)
     upload = uploads_service.save_upload(session=session, settings=settings, owner=user, file=file)
     assert upload.id is not None
     uploads_service.attach_uploads(session=session, owner=user, upload_ids=[upload.id], target_key=_key(article))
+    screening.record(session=session, actor=user, target_type="article", target_id=article.id)
     enqueue(session, _key(article))
     session.commit()
     session.refresh(upload)
     return upload
 
 
+@all_or_nothing
 def remove_attachment(*, session: Session, settings: Settings, user: User, article: KbArticle, upload_id: int) -> None:
     """Detach the file and delete it (row and bytes); editors only, audited."""
     access.check_can_attach(session=session, user=user, article=article)

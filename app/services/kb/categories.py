@@ -9,6 +9,7 @@ from app.models.kb import CategoryCreate, KbCategory
 from app.models.users import User
 from app.services import audit
 from app.services.kb import access
+from app.services.transactions import all_or_nothing
 from app.text import name_key, nfc, slugify, uk_sort_key
 
 
@@ -84,6 +85,7 @@ def _unique_slug(session: Session, name: str) -> str:
     return candidate
 
 
+@all_or_nothing
 def create_category(*, session: Session, user: User, data: CategoryCreate) -> KbCategory:
     """A manager adds a category; a subcategory's parent must itself be top-level."""
     access.check_manager(user)

@@ -24,6 +24,9 @@ from app.services import audit
 from app.services.kb import access, categories
 from app.services.kb.articles import add_months, clean_tags, set_links, set_visible_tags, unique_slug
 from app.services.kb.lifecycle import today
+from app.services.patient_data import guard
+from app.services.patient_data.guard import PatientDataSuspected
+from app.services.transactions import all_or_nothing
 from app.text import nfc
 
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -36,6 +39,7 @@ ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}  # bzip2 and lzma canno
 # what zipfile raises for a damaged archive (negative offsets, truncated records, undecodable names)
 ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, IndexError, struct.error)
 BATCH = 200
+EXCERPT = 40  # characters shown on each side of what looks like patient data in a held-back import
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class ImportItem:
     category: str = ""
     slug: str = ""
     source: str = ""
+    line: int | None = None  # a JSONL entry's line number
 
 
 @dataclass(frozen=True)
@@ -83,6 +88,46 @@ class ImportResult:
     created: list[str] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
     categories: list[CategoryUse] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HeldEntry:
+    """An entry of a held-back import: where (a file name, or "line N" with `line` set), the kinds of what looks like
+    patient data in it, and each finding with a little text around it, cut as (piece, kind of finding or None)."""
+
+    where: str
+    line: int | None
+    kinds: list[str]
+    excerpts: list[list[tuple[str, str | None]]]
+
+
+class ImportHeldBack(PatientDataSuspected):
+    """Some entries of an import look like they hold patient data, so nothing was imported; one reason lets the
+    whole import go ahead. `entries` are those entries."""
+
+    def __init__(self, held: PatientDataSuspected, items: list[ImportItem]) -> None:
+        super().__init__(held.findings, held.texts, held.message)
+        lines = {item.where: item.line for item in items}
+        self.entries = [
+            HeldEntry(
+                where=where,
+                line=lines.get(where),
+                kinds=list(dict.fromkeys(f.kind for f in held.findings if f.field == where)),
+                excerpts=[_excerpt(held.texts[where], f) for f in held.findings if f.field == where][:3],
+            )
+            for where in held.fields
+        ]
+
+
+def _excerpt(text: str, finding: guard.FieldFinding) -> list[tuple[str, str | None]]:
+    """The finding with up to EXCERPT characters of text on each side."""
+    before = text[max(finding.start - EXCERPT, 0) : finding.start]
+    after = text[finding.end : finding.end + EXCERPT]
+    return [
+        (("…" if finding.start > EXCERPT else "") + before, None),
+        (text[finding.start : finding.end], finding.kind),
+        (after + ("…" if finding.end + EXCERPT < len(text) else ""), None),
+    ]
 
 
 Parsed = ImportItem | ImportProblem
@@ -144,6 +189,7 @@ def _item(where: str, data: dict[str, Any], body: str, line: int | None = None) 
         category=str(data.get("category") or ""),
         slug=str(data.get("slug") or ""),
         source=str(data.get("source") or data.get("url") or "")[:500],
+        line=line,
     )
 
 
@@ -360,11 +406,19 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) ->
     return b"".join(chunks)
 
 
+@all_or_nothing
 def import_upload(
-    *, session: Session, settings: Settings, author: User, name: str, stream: BinaryIO, category_id: int | None
+    *,
+    session: Session,
+    settings: Settings,
+    author: User,
+    name: str,
+    stream: BinaryIO,
+    category_id: int | None,
+    override_reason: str | None = None,
 ) -> ImportResult:
     """Import a file sent from the import page (up to the upload limit) as published articles, in the category
-    `category_id` (None: each item's own, else none)."""
+    `category_id` (None: each item's own, else none); `override_reason` as for `import_items`."""
     data = stream.read(settings.max_upload_bytes + 1)
     if len(data) > settings.max_upload_bytes:
         raise InvalidInput("The file is larger than {mb} MB.", mb=settings.max_upload_mb)
@@ -375,7 +429,12 @@ def import_upload(
         else ""
     )
     return import_items(
-        session=session, author=author, items=items, category=path, review_months=settings.kb_review_months
+        session=session,
+        author=author,
+        items=items,
+        category=path,
+        review_months=settings.kb_review_months,
+        override_reason=override_reason,
     )
 
 
@@ -387,12 +446,17 @@ def import_items(
     category: str = "",
     review_months: int = 12,
     progress: Callable[[], object] | None = None,  # called once per item; what it returns is ignored
+    override_reason: str | None = None,
 ) -> ImportResult:
-    """Create a published article (version 1.0) for each item; problems are collected, not raised."""
+    """Create a published article (version 1.0) for each item; problems are collected, not raised. When entries
+    look like they hold patient data, nothing is imported (`ImportHeldBack` names them) unless `override_reason`
+    says why they may be published (audited once for the import)."""
     access.check_manager(author)
+    entries = list(items)
+    screening = _screen(session, [e for e in entries if isinstance(e, ImportItem)], override_reason)
     result = ImportResult()
     place = _Categories(session)
-    for index, parsed in enumerate(items, start=1):
+    for index, parsed in enumerate(entries, start=1):
         if isinstance(parsed, ImportProblem):
             result.problems.append(parsed)
         else:
@@ -404,6 +468,7 @@ def import_items(
         if progress:
             progress()
     result.categories = list(place.uses.values())
+    screening.record(session=session, actor=author, target_type="article", target_id=None)
     audit.record(
         session=session,
         action="article.imported",
@@ -413,6 +478,15 @@ def import_items(
     )
     session.commit()
     return result
+
+
+def _screen(session: Session, items: list[ImportItem], override_reason: str | None) -> guard.Screening:
+    """Screen every entry's title, text and tags before anything is imported."""
+    texts = {item.where: "\n".join([item.title, item.body, ", ".join(item.tags)]) for item in items}
+    try:
+        return guard.screen(session=session, texts=texts, override_reason=override_reason)
+    except PatientDataSuspected as held:
+        raise ImportHeldBack(held, items) from None
 
 
 class _Categories:

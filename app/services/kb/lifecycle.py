@@ -15,6 +15,8 @@ from app.services import audit
 from app.services import notifications as notifications_service
 from app.services.kb import access, audience, notices
 from app.services.kb.articles import add_months, set_links, set_visible_tags
+from app.services.patient_data import guard
+from app.services.transactions import all_or_nothing
 from app.text import nfc
 
 
@@ -59,6 +61,7 @@ def _finish(session: Session, article: KbArticle) -> KbArticle:
     return article
 
 
+@all_or_nothing
 def submit_for_review(*, session: Session, user: User, article: KbArticle) -> KbArticle:
     """The author asks for approval: the owner and the managers of its departments (all, if for everyone) hear of it."""
     access.check_can_edit(session=session, user=user, article=article)
@@ -82,6 +85,7 @@ def submit_for_review(*, session: Session, user: User, article: KbArticle) -> Kb
     return _finish(session, article)
 
 
+@all_or_nothing
 def publish(
     *,
     session: Session,
@@ -93,7 +97,8 @@ def publish(
 ) -> KbArticle:
     """A manager publishes the newest revision as a major or editorial version; review date restarts.
 
-    Under the two-person rule (KOLO_KB_TWO_PERSON_RULE) nobody publishes text they wrote themselves."""
+    Under the two-person rule (KOLO_KB_TWO_PERSON_RULE) nobody publishes text they wrote themselves. A change note
+    written here is screened like the article's text (`data.override_reason` to publish it anyway)."""
     access.check_manager(user)
     if article.status == ArticleStatus.archived:
         raise Conflict("This article is archived. A manager can restore it before it is changed.")
@@ -105,12 +110,14 @@ def publish(
     if two_person_rule and user.id in _unpublished_authors(session, article, previous):
         raise PermissionDenied("The two-person rule is on: another manager has to approve and publish text you wrote.")
     major = _is_major(data, previous, head)
+    change_note = "" if head.change_note else nfc(data.change_note.strip())
+    screening = guard.screen(session=session, texts={"change_note": change_note}, override_reason=data.override_reason)
     article.current_major += 1 if major else 0
     head.version_major = article.current_major
     head.version_minor = 0 if major or previous is None else (previous.version_minor or 0) + 1
     head.published_at, head.published_by_id = now or utcnow(), user.id
-    if not head.change_note and data.change_note.strip():
-        head.change_note = nfc(data.change_note.strip())
+    if change_note:
+        head.change_note = change_note
     session.add(head)
     article.current_revision_id, article.title = head.id, head.title
     article.status, article.change_state, article.published_at = ArticleStatus.published, None, head.published_at
@@ -118,6 +125,7 @@ def publish(
     set_visible_tags(session, article, head.tags)
     set_links(session, article, head.body)
     _event(session, article, user, "published", head.change_note)
+    screening.record(session=session, actor=user, target_type="article", target_id=article.id)
     _notify_published(session, user, article, head, major)
     events.emit("article.published", session=session, article_id=article.id, actor=user, major=major)
     return _finish(session, article)
@@ -186,6 +194,7 @@ def last_return(*, session: Session, article: KbArticle) -> KbReviewEvent | None
     return last if last is not None and last.action == "returned" else None
 
 
+@all_or_nothing
 def return_for_changes(*, session: Session, user: User, article: KbArticle, comment: str) -> KbArticle:
     """A manager sends the draft or the proposed change back to its author with a comment."""
     access.check_manager(user)
@@ -211,6 +220,7 @@ def return_for_changes(*, session: Session, user: User, article: KbArticle, comm
     return _finish(session, article)
 
 
+@all_or_nothing
 def archive(*, session: Session, user: User, article: KbArticle) -> KbArticle:
     """A manager archives an article: it leaves lists and search, its page stays for the record."""
     access.check_manager(user)
@@ -221,6 +231,7 @@ def archive(*, session: Session, user: User, article: KbArticle) -> KbArticle:
     return _finish(session, article)
 
 
+@all_or_nothing
 def restore(*, session: Session, user: User, article: KbArticle) -> KbArticle:
     """A manager brings an archived article back (published if it ever was, else a draft)."""
     access.check_manager(user)
@@ -231,6 +242,7 @@ def restore(*, session: Session, user: User, article: KbArticle) -> KbArticle:
     return _finish(session, article)
 
 
+@all_or_nothing
 def mark_reviewed(*, session: Session, user: User, article: KbArticle, now: datetime | None = None) -> KbArticle:
     """The owner or a manager confirms the article is still right: the review date restarts (audited)."""
     if not access.reviews(user=user, article=article):

@@ -12,8 +12,10 @@ from app.models.users import User
 from app.search.outbox import enqueue
 from app.services import audit
 from app.services.kb import access
-from app.services.kb.articles import append_revision
+from app.services.kb.articles import append_revision, version_texts
 from app.services.kb.rendering import DiffLine, Passage, diff_lines, marked_passages
+from app.services.patient_data import guard
+from app.services.transactions import all_or_nothing
 
 
 def visible_revisions_query(*, user: User, article: KbArticle, head_visible: bool) -> SelectOfScalar[KbRevision]:
@@ -74,12 +76,21 @@ def diff(
     return old, new, diff_lines(f"# {old.title}\n\n{old.body}", f"# {new.title}\n\n{new.body}")
 
 
-def restore_revision(*, session: Session, user: User, article: KbArticle, revision_id: int) -> KbRevision:
-    """Make an old text the newest revision again (history is kept; nothing is overwritten)."""
+@all_or_nothing
+def restore_revision(
+    *, session: Session, user: User, article: KbArticle, revision_id: int, override_reason: str | None = None
+) -> KbRevision:
+    """Make an old text the newest revision again (history is kept; nothing is overwritten). An old text that looks
+    like patient data is held back like newly written text: it may have been replaced to remove it."""
     old = get_revision(session=session, user=user, article=article, revision_id=revision_id)
     access.check_can_edit(session=session, user=user, article=article)
     head = session.get(KbRevision, article.head_revision_id)
     assert head is not None
+    screening = guard.screen(
+        session=session,
+        texts=version_texts(title=old.title, body=old.body, tags=old.tags, change_note=""),
+        override_reason=override_reason,
+    )
     revision = append_revision(
         session,
         user,
@@ -103,6 +114,7 @@ def restore_revision(*, session: Session, user: User, article: KbArticle, revisi
         target_id=article.id,
         detail={"revision": old.number},
     )
+    screening.record(session=session, actor=user, target_type="article", target_id=article.id)
     session.commit()
     session.refresh(revision)
     return revision

@@ -32,6 +32,7 @@ from app.services.onboarding.articles import acknowledged_current_ids
 from app.services.onboarding.checklists import checklist_structure, get_checklist_or_raise
 from app.services.onboarding.copying import copy_task
 from app.services.onboarding.workdays import add_working_days, count_working_days, local_day, local_today
+from app.services.transactions import all_or_nothing
 from app.text import nfc
 
 
@@ -139,13 +140,11 @@ def assign(
             "start_date": data.start_date.isoformat(),
         },
     )
-    url = notices.plan_url(assignment)
-    notices.send(
+    notices.tell_new_hire(
         session=session,
-        to=[hire.id],
+        assignment=assignment,
         kind="onboarding.assigned",
         actor=actor,
-        url=url,
         message=notices.ASSIGNED,
         name=template.name,
     )
@@ -154,7 +153,7 @@ def assign(
         to=[data.mentor_id],
         kind="onboarding.mentor",
         actor=actor,
-        url=url,
+        url=notices.plan_url(assignment),
         message=notices.MENTOR_ASSIGNED,
         hire=hire.name,
         name=template.name,
@@ -187,6 +186,7 @@ def assign_template(
     return assignment
 
 
+@all_or_nothing
 def assign_templates(
     *, session: Session, actor: User, data: Sequence[AssignmentCreate], holidays: Collection[date]
 ) -> list[OnboardingAssignment]:
@@ -196,12 +196,8 @@ def assign_templates(
         raise PermissionDenied("Only managers can do this.")
     if not data:
         raise InvalidInput("Choose at least one checklist template.")
-    try:
-        created = [assign(session=session, actor=actor, data=item, holidays=holidays) for item in data]
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
+    created = [assign(session=session, actor=actor, data=item, holidays=holidays) for item in data]
+    session.commit()
     return created
 
 
@@ -231,6 +227,7 @@ def apply_rules(*, session: Session, user: User, department_ids: list[int], holi
     return count
 
 
+@all_or_nothing
 def change_mentor(
     *, session: Session, actor: User, assignment: OnboardingAssignment, mentor_id: int
 ) -> OnboardingAssignment:
@@ -273,6 +270,7 @@ def get_task_or_raise(*, session: Session, assignment: OnboardingAssignment, tas
     return task
 
 
+@all_or_nothing
 def extend_due_date(
     *, session: Session, actor: User, assignment: OnboardingAssignment, task_id: int, due_date: date, reason: str
 ) -> OnboardingAssignedTask:
@@ -301,6 +299,7 @@ def extend_due_date(
     return task
 
 
+@all_or_nothing
 def close_assignment(
     *, session: Session, actor: User, assignment: OnboardingAssignment, reason: str
 ) -> OnboardingAssignment:
@@ -324,12 +323,11 @@ def close_assignment(
         target_id=assignment.id,
         detail={"reason": reason},
     )
-    notices.send(
+    notices.tell_new_hire(
         session=session,
-        to=[assignment.user_id],
+        assignment=assignment,
         kind="onboarding.closed",
         actor=actor,
-        url=notices.plan_url(assignment),
         message=notices.CLOSED,
         name=assignment.name,
         reason=reason,

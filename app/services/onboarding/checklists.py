@@ -29,6 +29,7 @@ from app.services import audit
 from app.services.onboarding import access
 from app.services.onboarding.articles import check_article
 from app.services.onboarding.copying import copy_task
+from app.services.transactions import all_or_nothing
 from app.text import nfc, uk_sort_key
 
 
@@ -152,6 +153,7 @@ def _new_task(
     return task
 
 
+@all_or_nothing
 def create_checklist(*, session: Session, actor: User, data: ChecklistCreate) -> Checklist:
     """Create a template with its sections and tasks; a manager's is for their departments unless they name some."""
     department_ids = (
@@ -220,6 +222,7 @@ def _changed(
     )
 
 
+@all_or_nothing
 def update_checklist(*, session: Session, actor: User, template: Checklist, data: ChecklistUpdate) -> Checklist:
     """Change a template's name, description or targets; assigned plans keep what they were given."""
     access.require_checklist_editor(session=session, user=actor, template=template)
@@ -240,6 +243,7 @@ def update_checklist(*, session: Session, actor: User, template: Checklist, data
     return template
 
 
+@all_or_nothing
 def add_section(*, session: Session, actor: User, template: Checklist, title: str) -> ChecklistSection:
     """Add a section at the end of the template."""
     access.require_checklist_editor(session=session, user=actor, template=template)
@@ -262,6 +266,7 @@ def add_section(*, session: Session, actor: User, template: Checklist, title: st
     return section
 
 
+@all_or_nothing
 def add_task(
     *, session: Session, actor: User, template: Checklist, data: ChecklistTaskAdd, holidays: Collection[date]
 ) -> tuple[ChecklistTask, int]:
@@ -303,6 +308,7 @@ def add_task(
     return task, pushed
 
 
+@all_or_nothing
 def update_task(
     *, session: Session, actor: User, template: Checklist, task_id: int, data: ChecklistTaskCreate
 ) -> ChecklistTask:
@@ -388,6 +394,7 @@ def get_section_or_raise(*, session: Session, template: Checklist, section_id: i
     return section
 
 
+@all_or_nothing
 def rename_section(
     *, session: Session, actor: User, template: Checklist, section_id: int, title: str
 ) -> ChecklistSection:

@@ -59,3 +59,18 @@ def send(
         message=message,
         params=params,
     )
+
+
+def tell_new_hire(
+    *, session: Session, assignment: OnboardingAssignment, kind: str, actor: User | None, message: str, **params: Any
+) -> None:
+    """Notify the plan's new hire, linking the plan (no commit)."""
+    send(
+        session=session,
+        to=[assignment.user_id],
+        kind=kind,
+        actor=actor,
+        url=plan_url(assignment),
+        message=message,
+        **params,
+    )

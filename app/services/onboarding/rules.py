@@ -11,6 +11,7 @@ from app.services import audit
 from app.services import users as users_service
 from app.services.onboarding.access import managed_department_ids, require_checklist_for, require_department_manager
 from app.services.onboarding.checklists import get_checklist_or_raise
+from app.services.transactions import all_or_nothing
 
 
 def list_rules(*, session: Session, user: User, template_id: int | None = None) -> Sequence[OnboardingRule]:
@@ -23,6 +24,7 @@ def list_rules(*, session: Session, user: User, template_id: int | None = None) 
     return [r for r in rules if departments is None or r.department_id in departments]
 
 
+@all_or_nothing
 def create_rule(*, session: Session, actor: User, data: RuleCreate) -> OnboardingRule:
     """Assign `template_id` to everyone who joins `department_id` from now on."""
     users_service.get_department_or_raise(session=session, department_id=data.department_id)

@@ -20,6 +20,7 @@ from app.services import uploads as uploads_service
 from app.services.onboarding import notices
 from app.services.onboarding.access import can_manage, can_view
 from app.services.onboarding.articles import acknowledgeable_ids
+from app.services.transactions import all_or_nothing
 from app.text import nfc
 
 UPLOAD_KIND = "onboarding_task"
@@ -158,6 +159,7 @@ def may_confirm(
     return user.id == assignment.mentor_id or can_manage(session=session, user=user, assignment=assignment)
 
 
+@all_or_nothing
 def complete_task(
     *,
     session: Session,
@@ -191,12 +193,11 @@ def complete_task(
     if _mark_done(session=session, task=task, actor=actor, note=note if task.kind == TaskKind.do else None) and (
         task.kind == TaskKind.meet
     ):
-        notices.send(
+        notices.tell_new_hire(
             session=session,
-            to=[assignment.user_id],
+            assignment=assignment,
             kind="onboarding.meeting_confirmed",
             actor=actor,
-            url=notices.plan_url(assignment),
             message=notices.MEETING_CONFIRMED,
             task=task.title,
         )
@@ -272,6 +273,7 @@ def _tell_confirmers(
     )
 
 
+@all_or_nothing
 def answer_not_yet(
     *, session: Session, actor: User, task_id: int, comment: str, assignment_id: int | None = None
 ) -> OnboardingAssignedTask:
@@ -299,12 +301,11 @@ def answer_not_yet(
     ).rowcount
     if answered != 1:
         raise Conflict("Nobody is waiting for an answer on this task any more.")
-    notices.send(
+    notices.tell_new_hire(
         session=session,
-        to=[assignment.user_id],
+        assignment=assignment,
         kind="onboarding.not_yet",
         actor=actor,
-        url=notices.plan_url(assignment),
         message=notices.NOT_YET,
         task=task.title,
         comment=comment[:300],
@@ -332,12 +333,11 @@ def sign_off(
         raise InvalidInput("Only a competency needs confirmation.")
     _require_open(assignment)
     if _mark_done(session=session, task=task, actor=actor, note=comment):
-        notices.send(
+        notices.tell_new_hire(
             session=session,
-            to=[assignment.user_id],
+            assignment=assignment,
             kind="onboarding.signed_off",
             actor=actor,
-            url=notices.plan_url(assignment),
             message=notices.SIGNED_OFF,
             task=task.title,
         )

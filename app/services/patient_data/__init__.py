@@ -1,0 +1,1 @@
+"""The patient-data guard: a detector of likely patient identifiers, checked before anything is published."""
