@@ -36,6 +36,7 @@ class SuspectPublic(BaseModel):
     kinds: list[str]
     written_at: datetime
     author_id: int | None
+    author_name: str
     snippets: list[SnippetPublic]
 
 
@@ -91,7 +92,7 @@ def _labels(language: str, kinds: set[str]) -> dict[str, str]:
     return labels
 
 
-def _suspect_public(suspect: scan.Suspect) -> SuspectPublic:
+def _suspect_public(suspect: scan.Suspect, authors: dict[int, str]) -> SuspectPublic:
     item = suspect.item
     return SuspectPublic(
         what=item.source,
@@ -100,6 +101,7 @@ def _suspect_public(suspect: scan.Suspect) -> SuspectPublic:
         kinds=suspect.kinds,
         written_at=item.written_at,
         author_id=item.author_id,
+        author_name=authors.get(item.author_id or 0, ""),
         snippets=[
             SnippetPublic(
                 field=name,
@@ -116,7 +118,7 @@ def read_patient_data_suspects(session: SessionDep, user: ManagerUser, cursor: s
     """Published content that looks like patient data, a page at a time (each page checks a bounded number)."""
     result = scan.scan_page(session=session, viewer=user, start=_start(cursor))
     return SuspectsPage(
-        items=[_suspect_public(s) for s in result.suspects],
+        items=[_suspect_public(s, result.authors) for s in result.suspects],
         checked=result.checked,
         next_cursor=encode_cursor(*result.next_position) if result.next_position else None,
     )

@@ -53,12 +53,14 @@ class TestSuspects:
         assert page.status_code == 200
         assert f'href="/posts/{suspect_post}"' in page.text
         assert f">{PHONE}</mark>" in page.text and "Це все." in page.text
+        assert "Шевченко Марія · " in page.text  # who to ask to remove it
 
     def test_the_api_gives_the_same_suspects(self, manager_client: TestClient, suspect_post: int) -> None:
         body = manager_client.get("/api/v1/patient-data/suspects").json()
         assert body["next_cursor"] is None and body["checked"] == 1
         [item] = body["items"]
         assert (item["what"], item["id"], item["kinds"]) == ("post", suspect_post, ["phone"])
+        assert item["author_name"] == "Шевченко Марія"
         assert item["snippets"][0]["findings"] == [{"kind": "phone", "text": PHONE}]
 
     def test_a_bad_cursor_is_a_422(self, manager_client: TestClient) -> None:

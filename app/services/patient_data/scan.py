@@ -69,6 +69,7 @@ class ScanResult:
     suspects: list[Suspect] = field(default_factory=list)
     checked: int = 0
     next_position: tuple[str, int] | None = None
+    authors: dict[int, str] = field(default_factory=dict)  # the suspects' authors' names, by id (scan_page)
 
 
 def _post_clause(viewer: User | None, session: Session) -> ColumnElement[bool]:
@@ -214,4 +215,8 @@ def scan_page(*, session: Session, viewer: User, start: tuple[str, int] = (SOURC
     """One page of the manager's scan: up to a page of suspects, checking at most the page's budget of items."""
     if start[0] not in SOURCES:
         start = (SOURCES[0], 0)
-    return scan(session=session, viewer=viewer, start=start, want=PAGE_SUSPECTS, budget=PAGE_BUDGET)
+    result = scan(session=session, viewer=viewer, start=start, want=PAGE_SUSPECTS, budget=PAGE_BUDGET)
+    if ids := {s.item.author_id for s in result.suspects if s.item.author_id}:
+        people = session.exec(select(User.id, User.name).where(col(User.id).in_(ids))).all()
+        result.authors = {user_id: name for user_id, name in people if user_id is not None}
+    return result
