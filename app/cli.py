@@ -1,4 +1,4 @@
-"""The `kolo` command: serve, migrate, user add, token, demo (and each domain's own commands)."""
+"""The `kolo` command: serve, migrate, user add/erase, token, demo (and each domain's own commands)."""
 
 import argparse
 import getpass
@@ -78,6 +78,23 @@ def cmd_user_add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_user_erase(args: argparse.Namespace, settings: Settings) -> int:
+    """Erase a departed person (personal data removed, the institution's records kept under a pseudonym)."""
+    from app.services import users as users_service
+    from app.services.privacy import erasure
+
+    with _session(settings) as session:
+        user = users_service.get_user_by_email(session=session, email=args.email)
+        if user is None:
+            raise AppError("No user with the e-mail {email}.", email=args.email)
+        if not args.yes and (not sys.stdin.isatty() or input("Type the e-mail again to confirm: ") != args.email):
+            raise AppError("Not confirmed: nothing was erased (pass --yes to confirm without a prompt).")
+        counts = erasure.erase_user(session=session, settings=settings, user=user, actor=None)
+        removed = ", ".join(f"{name} {n}" for name, n in vars(counts).items())
+        print(f"Erased: the account is now {user.name} <{user.email}>; removed {removed}")
+    return 0
+
+
 def cmd_token(args: argparse.Namespace, settings: Settings) -> int:
     """Print a new personal API token for a user, alone on its line (valid for --days, 0: no expiry)."""
     from app.services import users as users_service
@@ -131,6 +148,10 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=[r.value for r in Role], default="staff")
     add.add_argument("--department", action="append", help="repeatable; created when new")
     add.set_defaults(func=cmd_user_add)
+    erase = user.add_parser("erase", help="erase a departed person's personal data (kept records get a pseudonym)")
+    erase.add_argument("email")
+    erase.add_argument("--yes", action="store_true", help="confirm without a prompt")
+    erase.set_defaults(func=cmd_user_erase)
     token = sub.add_parser("token", help="print a new personal API token")
     token.add_argument("email")
     token.add_argument("--days", type=int, default=TOKEN_VALID_DAYS, help="how long the token is valid; 0: no expiry")

@@ -7,6 +7,7 @@ from fastapi import Request
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection, DBAPICursor, ExecutionContext
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, create_engine
 
@@ -68,5 +69,8 @@ def get_session(request: Request) -> Iterator[Session]:
             # A failed write expires every loaded row; reload the caller so the error page can still use them.
             session.rollback()
             if (user := getattr(request.state, "user", None)) is not None:
-                session.refresh(user)
+                try:
+                    session.refresh(user)
+                except OperationalError:  # the database is gone: the error page is shown without the person
+                    request.state.user = None
             raise

@@ -10,8 +10,9 @@ from app.config import Settings
 from app.db import get_session
 from app.errors import PermissionDenied, Unauthorized
 from app.middleware import BODY_WITHHELD
-from app.models.users import User
+from app.models.users import Role, User
 from app.security import csrf_valid
+from app.services import audit as audit_service
 from app.services import auth as auth_service
 from app.services.auth import SESSION_COOKIE, Auth
 
@@ -41,7 +42,7 @@ def get_auth(request: Request, session: SessionDep, settings: SettingsDep, beare
     """Who is calling: a Bearer token, else the session cookie; remembered on request.state."""
     auth = None
     if bearer is not None:
-        auth = auth_service.authenticate_token(session=session, raw=bearer.credentials)
+        auth = auth_service.authenticate_token(session=session, raw=bearer.credentials, ip=client_ip(request))
     elif cookie := request.cookies.get(SESSION_COOKIE):
         auth = auth_service.authenticate_cookie(session=session, settings=settings, raw=cookie)
     request.state.user = auth.user if auth else None
@@ -87,16 +88,26 @@ def get_current_user(auth: Annotated[Auth, Depends(get_current_auth)]) -> User:
     return auth.user
 
 
-def get_manager_user(user: Annotated[User, Depends(get_current_user)]) -> User:
-    """A manager or admin, or 403."""
+def _refuse(request: Request, session: Session, user: User, needed: Role) -> None:
+    """Audit the refusal by the route's pattern (`/admin/users/{user_id}`), so trying many ids counts as one."""
+    path = getattr(request.scope.get("route"), "path", request.url.path)
+    audit_service.record_refusal(
+        session=session, user=user, route=f"{request.method} {path}", needed=needed, ip=client_ip(request)
+    )
+
+
+def get_manager_user(request: Request, session: SessionDep, user: Annotated[User, Depends(get_current_user)]) -> User:
+    """A manager or admin, or 403 (audited)."""
     if not user.is_manager:
+        _refuse(request, session, user, Role.manager)
         raise PermissionDenied("Only managers can do this.")
     return user
 
 
-def get_admin_user(user: Annotated[User, Depends(get_current_user)]) -> User:
-    """An admin, or 403."""
+def get_admin_user(request: Request, session: SessionDep, user: Annotated[User, Depends(get_current_user)]) -> User:
+    """An admin, or 403 (audited)."""
     if not user.is_admin:
+        _refuse(request, session, user, Role.admin)
         raise PermissionDenied("Only administrators can do this.")
     return user
 

@@ -1,5 +1,6 @@
 """How Kolo answers an error: JSON `{"error", "detail"}` for the API, a localized page (or sign-in) otherwise."""
 
+import errno
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -8,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app import validation_messages
@@ -29,6 +31,11 @@ HTTP_MESSAGES = {
     429: N_("Too many attempts. Please wait a minute and try again."),
     500: N_("Something went wrong on our side. Please try again."),
 }
+DATABASE_DOWN = N_("Kolo cannot reach its database right now. Please try again in a minute.")
+DISK_FULL = N_("The server's disk is full, so nothing was saved. Please tell the administrator and try again later.")
+# SQLite's SQLITE_FULL and PostgreSQL's disk_full (SQLSTATE 53100) arrive as OperationalError, like a lost connection.
+DISK_FULL_SQLSTATE = "53100"
+RETRY_AFTER_SECONDS = "30"
 ERROR_NAMES = {
     400: "BadRequest",
     401: "Unauthorized",
@@ -40,6 +47,7 @@ ERROR_NAMES = {
     422: "InvalidInput",
     429: "TooManyRequests",
     500: "ServerError",
+    503: "ServiceUnavailable",
 }
 
 
@@ -61,9 +69,17 @@ class ErrorPublic(BaseModel):
     findings: list[FindingPublic] | None = None
 
 
-# What /openapi.json declares for a refused request, on every operation (instead of FastAPI's list of field errors).
+# What /openapi.json declares for a refused request, on every operation (instead of FastAPI's list of field errors):
+# any operation may meet an unreadable body, a wrong or expired token, a role or audience that may not do it, an id
+# that does not exist or is hidden from the caller, or a name or version that conflicts (tests/api/test_schemathesis.py
+# holds the answers to this list).
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    422: {"model": ErrorPublic, "description": "The request was refused; `detail` says what was not valid."}
+    400: {"model": ErrorPublic, "description": "The body could not be read (not JSON, or not in its encoding)."},
+    401: {"model": ErrorPublic, "description": "Nobody is signed in, or the credentials are wrong."},
+    403: {"model": ErrorPublic, "description": "The caller may not do this (role, audience or CSRF token)."},
+    404: {"model": ErrorPublic, "description": "The item does not exist, or the caller cannot see it."},
+    409: {"model": ErrorPublic, "description": "This conflicts with an existing item or a newer change."},
+    422: {"model": ErrorPublic, "description": "The request was refused; `detail` says what was not valid."},
 }
 
 
@@ -115,8 +131,30 @@ def install_error_handlers(app: FastAPI) -> None:
         detail = validation_detail(exc, request_language(request), api=is_api(request))
         return error_response(request, 422, "InvalidInput", detail)
 
+    @app.exception_handler(OperationalError)
+    async def database_unavailable(request: Request, exc: OperationalError) -> Response:
+        logger.error("database unavailable on %s %s: %s", request.method, request.url.path, exc.orig)
+        full = "disk is full" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == DISK_FULL_SQLSTATE
+        return unavailable(request, DISK_FULL if full else DATABASE_DOWN)
+
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, OperationalError):  # raised in a middleware (a session cookie checked before routing)
+            return await database_unavailable(request, exc)
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         detail = gettext(request_language(request), HTTP_MESSAGES[500])
         return error_response(request, 500, "ServerError", detail)
+
+    @app.exception_handler(OSError)
+    async def storage_error(request: Request, exc: OSError) -> Response:
+        if exc.errno != errno.ENOSPC:
+            return await crash(request, exc)
+        logger.error("disk full on %s %s: %s", request.method, request.url.path, exc)
+        return unavailable(request, DISK_FULL)
+
+
+def unavailable(request: Request, message: str) -> Response:
+    """503 with `message` and a Retry-After: the database or the disk is gone for now, not the request at fault."""
+    response = error_response(request, 503, "ServiceUnavailable", gettext(request_language(request), message))
+    response.headers["Retry-After"] = RETRY_AFTER_SECONDS
+    return response

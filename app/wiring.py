@@ -5,12 +5,13 @@ events, the periodic jobs and the domains' `kolo` commands.
 `kolo` command. Calling it again changes nothing (every registry is keyed by name). No module registers anything
 when it is imported: `tests/system/test_architecture.py` proves it."""
 
-from app import events, kb_cli
+from app import audit_cli, events, kb_cli
 from app.commands import add_command
 from app.scheduler import register_job
 from app.search import reindex
 from app.search.sources import register as register_source
 from app.services import uploads
+from app.services.backup import command as backup_command
 from app.services.feed import access as feed_access
 from app.services.feed import search as feed_search
 from app.services.kb import access as kb_access
@@ -73,6 +74,9 @@ def _commands() -> None:
     add_command("import", kb_cli.add_parser)
     add_command("reindex", reindex.add_parser)
     add_command("scan", patient_data_command.add_parser)
+    add_command("audit", audit_cli.add_parser)
+    add_command("backup", backup_command.add_backup_parser)
+    add_command("restore", backup_command.add_restore_parser)
 
 
 def _scan_read_rules() -> None:

@@ -1,4 +1,4 @@
-"""The append-only audit log."""
+"""The append-only audit log, each entry chained to the one before it by a hash (see app.services.audit_chain)."""
 
 from datetime import datetime
 
@@ -21,3 +21,8 @@ class AuditEvent(SQLModel, table=True):
     target_id: int | None = None
     ip: str = Field(default="", max_length=64, index=True)
     detail: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # The entry's place in the chain (1, 2, …; given as its transaction commits), the hash of the entry before it
+    # and its own hash over its fields and that one.
+    seq: int | None = Field(default=None, unique=True)
+    prev_hash: str = Field(default="", max_length=64)
+    entry_hash: str = Field(default="", max_length=64)

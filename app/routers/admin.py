@@ -15,6 +15,7 @@ from app.models.users import DepartmentCreate, Role, UserCreate, UserUpdate
 from app.pagination import Page, clamp_limit, decode_cursor, encode_cursor, parse_day
 from app.routers.forms import DepartmentForm, NewUserForm, UserEditForm, form_error
 from app.services import audit as audit_service
+from app.services import audit_chain
 from app.services import users as users_service
 from app.templating import render, request_language
 
@@ -247,7 +248,7 @@ def audit_page(
     until: str = "",
     before: int | None = None,
 ) -> Response:
-    """The audit log, filtered by action, person and dates."""
+    """The audit log, filtered by action, person and dates, under the result of a check of its whole chain."""
     start, end = _day(since, admin.timezone), _day(until, admin.timezone)
     events = audit_service.list_events(
         session=session,
@@ -269,5 +270,6 @@ def audit_page(
             "actions": audit_service.action_choices(session=session, language=language),
             "filters": {"action": action, "subject": subject, "since": since, "until": until},
             "next_before": events[-1].id if more and events else None,
+            "chain": audit_chain.verify_recent(session=session),
         },
     )

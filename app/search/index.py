@@ -275,8 +275,9 @@ def get_last_applied(ix: Index) -> int:
 
 
 @contextmanager
-def writer(ix: Index, *, last_applied: int | None = None) -> Iterator[IndexWriter]:
-    """Yield a writer that waits for the lock; commit on success, cancel on error.
+def writer(ix: Index, *, last_applied: int | None = None, optimize: bool = False) -> Iterator[IndexWriter]:
+    """Yield a writer that waits for the lock; commit on success (with `optimize`, merging every segment so that
+    deleted documents leave the files), cancel on error.
 
     Raises whoosh.index.LockError (re-exported here) when the lock is still held after
     WRITER_TIMEOUT seconds.
@@ -289,7 +290,7 @@ def writer(ix: Index, *, last_applied: int | None = None) -> Iterator[IndexWrite
     except BaseException:
         w.cancel()
         raise
-    w.commit()
+    w.commit(optimize=optimize)
 
 
 class _Lease:

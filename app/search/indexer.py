@@ -58,12 +58,14 @@ def apply_rows(ix: Index, session: Session, rows: Sequence[SearchOutbox]) -> Non
     if not rows:
         return
     last_op = {row.key: row.op for row in rows}
+    # "purge" (an erased person's documents) also rewrites the index files, so no deleted byte stays on disk
+    purge = any(row.op == "purge" for row in rows)
     deletes: list[str] = []
     ids_by_kind: dict[str, list[int]] = defaultdict(list)
     for key, op in last_op.items():
         kind, _, raw = key.partition(":")
-        if op == "delete" or kind not in SOURCES or not raw.isdigit():
-            if op != "delete":
+        if op in ("delete", "purge") or kind not in SOURCES or not raw.isdigit():
+            if op not in ("delete", "purge"):
                 logger.warning("search outbox key %r has no registered source; removing it", key)
             deletes.append(key)
         else:
@@ -74,7 +76,7 @@ def apply_rows(ix: Index, session: Session, rows: Sequence[SearchOutbox]) -> Non
         present = {doc.key for doc in loaded}
         deletes.extend(f"{kind}:{i}" for i in ids if f"{kind}:{i}" not in present)
         docs.extend(loaded)
-    with writer(ix, last_applied=int(rows[-1].id or 0)) as w:
+    with writer(ix, last_applied=int(rows[-1].id or 0), optimize=purge) as w:
         delete_keys(w, deletes)
         add_documents(w, docs)
 

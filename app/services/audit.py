@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -12,10 +12,14 @@ from app.models.audit import AuditEvent
 from app.models.feed import Post
 from app.models.kb import KbArticle, KbCategory
 from app.models.onboarding import Checklist, OnboardingAssignedTask, OnboardingAssignment
+from app.models.types import utcnow
 from app.models.users import ApiToken, Department, User
+from app.services import audit_chain
 from app.text import uk_sort_key
 
 PAGE_SIZE = 50
+# A person refused the same manager's or admin's route again within this time is not recorded again.
+REFUSALS_QUIET_FOR = timedelta(hours=1)
 
 
 def record(
@@ -29,7 +33,7 @@ def record(
     ip: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Add an audit event to the session; the caller's commit writes it with the change it describes."""
+    """Add an audit event to the session; the caller's commit writes it, chained, with the change it describes."""
     event = AuditEvent(
         action=action,
         actor_id=actor.id if actor else None,
@@ -40,7 +44,48 @@ def record(
         detail=detail or {},
     )
     session.add(event)
+    audit_chain.track(session=session, entry=event)
     return event
+
+
+def record_refusal(*, session: Session, user: User, route: str, needed: str, ip: str = "") -> None:
+    """Audit a refused visit to a manager's or administrator's route (and commit): once an hour per person and
+    route, so a page reloaded or a script retrying does not flood the log."""
+    recent = session.exec(
+        select(AuditEvent.detail).where(
+            AuditEvent.action == "permission.denied",
+            AuditEvent.actor_id == user.id,
+            col(AuditEvent.created_at) >= utcnow() - REFUSALS_QUIET_FOR,
+        )
+    ).all()
+    if any(detail.get("route") == route for detail in recent):
+        return
+    record(
+        session=session,
+        action="permission.denied",
+        actor=user,
+        subject=user.email,
+        ip=ip,
+        detail={"route": route, "needed": needed},
+    )
+    session.commit()
+
+
+def record_export(
+    *, session: Session, user: User, report: str, target_type: str = "", target_id: int | None = None, ip: str = ""
+) -> None:
+    """Audit a report downloaded as a file (and commit): who took which people's data out of Kolo."""
+    record(
+        session=session,
+        action="report.exported",
+        actor=user,
+        subject=user.email,
+        target_type=target_type,
+        target_id=target_id,
+        ip=ip,
+        detail={"report": report},
+    )
+    session.commit()
 
 
 def list_events(
@@ -125,6 +170,12 @@ ACTION_LABELS: dict[str, str] = {
     "patient_data.published_anyway": N_("Published text that looked like patient data"),
     "patient_data.rule_created": N_("Added a patient-data rule"),
     "patient_data.rule_deleted": N_("Removed a patient-data rule"),
+    "login.throttled": N_("Sign-in attempts held back: too many"),
+    "token.new_address": N_("API token used from a new address"),
+    "permission.denied": N_("Refused: a page for managers or administrators"),
+    "report.exported": N_("Downloaded a report"),
+    "account.exported": N_("Downloaded their personal data"),
+    "user.erased": N_("Erased a departed person's personal data"),
 }
 # What each detail is (msgids), by its key.
 DETAIL_LABELS: dict[str, str] = {
@@ -158,8 +209,22 @@ DETAIL_LABELS: dict[str, str] = {
     "kinds": N_("Looked like"),
     "fields": N_("Where in the text"),
     "pattern": N_("Pattern"),
+    "limit": N_("Limit reached"),
+    "route": N_("Page or request"),
+    "needed": N_("Needs the role"),
+    "report": N_("Report"),
 }
 ROLE_LABELS = {"admin": N_("Administrator"), "manager": N_("Manager"), "staff": N_("Staff")}
+# Details whose values are codes, and the words for them (msgids).
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "limit": {"pair": N_("this account from this address"), "address": N_("this address")},
+    "report": {
+        "post_reads": N_("who has read a post"),
+        "acknowledgements": N_("who has read an article"),
+        "onboarding": N_("onboarding plans"),
+        "articles": N_("articles of a category"),
+    },
+}
 _PEOPLE_KEYS = {"mentor_id", "owner_id", "uploaded_by"}
 _DEPARTMENT_KEYS = {"departments", "department_ids", "department_id"}
 _DATE_KEYS = {"review_due", "start_date"}
@@ -275,8 +340,10 @@ def _value(key: str, value: object, action: str, names: _Names, language: str) -
     if isinstance(value, list):
         return ", ".join(_value(key, item, action, names, language) for item in value)
     kind = _FROM_TO.get(action) if key in ("from", "to") else None
-    if key == "role" and str(value) in ROLE_LABELS:
+    if key in ("role", "needed") and str(value) in ROLE_LABELS:
         return gettext(language, ROLE_LABELS[str(value)])
+    if str(value) in VALUE_LABELS.get(key, {}):
+        return gettext(language, VALUE_LABELS[key][str(value)])
     if (key in _PEOPLE_KEYS or kind == "person") and isinstance(value, int):
         person = names.people.get(value)
         return person.name if person else gettext(language, "a removed person")

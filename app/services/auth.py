@@ -11,6 +11,7 @@ from sqlmodel import Session, col, delete, select
 
 from app.config import Settings
 from app.errors import InvalidInput, NotFound, TooManyRequests, Unauthorized
+from app.models.audit import AuditEvent
 from app.models.types import utcnow
 from app.models.users import ApiToken, LoginThrottle, User, UserSession
 from app.security import check_new_password, hash_password, new_token, token_hash, verify_password
@@ -20,6 +21,7 @@ from app.services import users as users_service
 SESSION_COOKIE = "kolo_session"
 # last_seen_at is written at most this often, so reading pages does not write on every request.
 LAST_SEEN_GRANULARITY = timedelta(minutes=1)
+TOKEN_NEW_ADDRESS = "token.new_address"
 
 
 @dataclass
@@ -73,7 +75,10 @@ def claim_attempt(*, session: Session, settings: Settings, email: str, ip: str) 
     hard += [("address", ip, settings.login_address_attempts_per_minute)] if ip else []
     for kind, key, limit in hard:
         attempt.buckets.append((kind, key))
-        if _bump(session=session, kind=kind, key=key, minute=minute) > limit:
+        attempts = _bump(session=session, kind=kind, key=key, minute=minute)
+        if attempts > limit:
+            if attempts == limit + 1:  # the first refusal of the minute; the rest would only flood the log
+                audit.record(session=session, action="login.throttled", subject=email, ip=ip, detail={"limit": kind})
             session.commit()
             raise TooManyRequests("Too many failed sign-in attempts. Please wait a minute and try again.")
     attempt.buckets.append(("account", email))
@@ -204,8 +209,9 @@ def authenticate_cookie(*, session: Session, settings: Settings, raw: str) -> Au
     return Auth(user=user, user_session=row, raw_session=raw)
 
 
-def authenticate_token(*, session: Session, raw: str) -> Auth | None:
-    """The user of a personal API token that is neither revoked nor expired."""
+def authenticate_token(*, session: Session, raw: str, ip: str = "") -> Auth | None:
+    """The user of a personal API token that is neither revoked nor expired; its first use from an address is
+    audited."""
     row = session.exec(select(ApiToken).where(ApiToken.token_hash == token_hash(raw))).first()
     now = utcnow()
     if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
@@ -213,12 +219,34 @@ def authenticate_token(*, session: Session, raw: str) -> Auth | None:
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
-    if row.last_used_at is None or now - row.last_used_at > LAST_SEEN_GRANULARITY:
+    new_address = bool(ip) and not _token_seen_from(session=session, token=row, ip=ip)
+    if new_address:
+        audit.record(
+            session=session,
+            action=TOKEN_NEW_ADDRESS,
+            actor=user,
+            subject=user.email,
+            target_type="api_token",
+            target_id=row.id,
+            ip=ip,
+        )
+    if new_address or row.last_used_at is None or now - row.last_used_at > LAST_SEEN_GRANULARITY:
         row.last_used_at = now
         session.add(row)
         session.commit()
         session.refresh(user)
     return Auth(user=user)
+
+
+def _token_seen_from(*, session: Session, token: ApiToken, ip: str) -> bool:
+    """Whether the token was used from this address before (its first use from each is in the audit log)."""
+    seen = select(AuditEvent.id).where(
+        AuditEvent.action == TOKEN_NEW_ADDRESS,
+        AuditEvent.target_type == "api_token",
+        AuditEvent.target_id == token.id,
+        AuditEvent.ip == ip,
+    )
+    return session.exec(seen.limit(1)).first() is not None
 
 
 def list_sessions(*, session: Session, user: User) -> Sequence[UserSession]:

@@ -24,6 +24,7 @@ TYPES: dict[str, tuple[tuple[str, ...], str]] = {
     "application/pdf": ((".pdf",), ".pdf"),
 }
 GENERIC_TYPES = {"", "application/octet-stream"}
+NAME_MAX = 200  # Upload.filename's length
 
 AccessCheck = Callable[[Session, User, int], bool]
 ACCESS_CHECKS: dict[str, AccessCheck] = {}
@@ -50,16 +51,27 @@ def sniff_type(head: bytes) -> str | None:
 
 
 def clean_filename(name: str | None, content_type: str) -> str:
-    """A display name from the client's file name: no folders, no control characters, bounded length."""
+    """A display name from the client's file name: no folders, no control or format characters (an RTL override
+    would show "gnp.exe" as "exe.png"), at most NAME_MAX characters, ending in an extension of its real type."""
+    stem, suffix = _split_name(name)
+    if suffix.lower() not in TYPES[content_type][0]:
+        stem, suffix = stem + suffix, TYPES[content_type][1]
+    stem = stem.strip(" .")[: NAME_MAX - len(suffix)].rstrip(" .")
+    return (stem or "file") + suffix
+
+
+def _split_name(name: str | None) -> tuple[str, str]:
+    """The client's file name as (stem, extension), without its folders (`\\` counting as `/`), control and format
+    characters, quotes, angle brackets, or trailing dots and spaces (which Windows drops)."""
     base = PurePath((name or "").replace("\\", "/")).name
     base = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C")
-    base = re.sub(r'["<>]', "", base).strip(" .")[:200]
-    return base or "file" + TYPES[content_type][1]
+    stem, dot, extension = re.sub(r'["<>]', "", base).rstrip(" .").rpartition(".")
+    return (stem, dot + extension) if dot else (extension, "")
 
 
 def _check_honest(file: UploadFile, real_type: str) -> None:
     declared = (file.content_type or "").split(";")[0].strip().lower()
-    suffix = PurePath(file.filename or "").suffix.lower()
+    suffix = _split_name(file.filename)[1].lower()
     if declared not in GENERIC_TYPES and declared != real_type:
         raise InvalidInput(
             "The file says it is {declared}, but its content is {real}.", declared=declared, real=real_type
@@ -88,7 +100,12 @@ def save_upload(*, session: Session, settings: Settings, owner: User, file: Uplo
     _check_honest(file, real_type)
     stored_name = secrets.token_urlsafe(24) + TYPES[real_type][1]
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
-    (settings.upload_dir / stored_name).write_bytes(data)
+    path = settings.upload_dir / stored_name
+    try:
+        path.write_bytes(data)
+    except OSError:  # a full disk: leave no half-written file that no row points at
+        path.unlink(missing_ok=True)
+        raise
     assert owner.id is not None
     upload = Upload(
         owner_id=owner.id,

@@ -30,7 +30,8 @@ assert not any(registered.values())
 from app.wiring import install
 install()
 assert set(SOURCES) == {"post", "comment", "event", "article", "task", "template"}, SOURCES
-assert set(COMMANDS) == {"import", "reindex", "scan"} and set(READ_RULES) == {"post", "article"}
+assert set(COMMANDS) == {"import", "reindex", "scan", "audit", "backup", "restore"}
+assert set(READ_RULES) == {"post", "article"}
 assert len(scheduler.JOBS) == 3
 """
 

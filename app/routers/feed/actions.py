@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from app.deps import CurrentUser, ManagerUser, SessionDep
+from app.deps import CurrentUser, ManagerUser, SessionDep, client_ip
 from app.errors import AppError, InvalidInput
 from app.flash import flash
 from app.i18n import N_, format_date, gettext, zone
@@ -14,6 +14,7 @@ from app.models.feed import REACTIONS, EventFormat, RsvpStatus
 from app.routers.feed.forms import CommentForm, EventForm, PinForm, ReactionForm, RsvpForm, event_form, to_event_update
 from app.routers.feed.pages import common, detail_context
 from app.routers.forms import form_error, suspected
+from app.services import audit as audit_service
 from app.services import feed as feed_service
 from app.services.feed import access as feed_access
 from app.templating import render, request_language, request_timezone
@@ -163,10 +164,13 @@ def reads_page(request: Request, session: SessionDep, user: ManagerUser, post_id
 
 @pages.get("/posts/{post_id}/reads.csv")
 def reads_csv(request: Request, session: SessionDep, user: ManagerUser, post_id: int) -> Response:
-    """The same report as a CSV file (managers)."""
+    """The same report as a CSV file (managers; audited)."""
     language = request_language(request)
     post = feed_service.get_post_or_raise(session=session, user=user, post_id=post_id)
     report = feed_service.read_report(session=session, user=user, post=post, language=language)
+    audit_service.record_export(
+        session=session, user=user, report="post_reads", target_type="post", target_id=post_id, ip=client_ip(request)
+    )
     words = {
         "department": N_("Department"),
         "name": N_("Full name"),

@@ -5,12 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from fastapi.responses import RedirectResponse
 
-from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
+from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep, client_ip
 from app.errors import AppError
 from app.flash import flash
 from app.i18n import N_, gettext
 from app.routers.forms import form_error
 from app.routers.kb.forms import CategoryForm, ImportForm
+from app.services import audit as audit_service
 from app.services.kb import access, acknowledgements, articles, categories, exporting, importing, reviews, views
 from app.templating import render, request_language, request_timezone
 
@@ -55,9 +56,17 @@ def categories_submit(
 
 
 @pages.get("/categories/{category_id}/export")
-def export_category(session: SessionDep, user: ManagerUser, category_id: int) -> Response:
-    """The category's published articles as a zip of Markdown files with front matter."""
+def export_category(request: Request, session: SessionDep, user: ManagerUser, category_id: int) -> Response:
+    """The category's published articles as a zip of Markdown files with front matter (audited)."""
     name, data = exporting.export_category(session=session, user=user, category_id=category_id)
+    audit_service.record_export(
+        session=session,
+        user=user,
+        report="articles",
+        target_type="kb_category",
+        target_id=category_id,
+        ip=client_ip(request),
+    )
     return Response(
         data, media_type="application/zip", headers={"Content-Disposition": f'attachment; filename="{name}"'}
     )
@@ -156,9 +165,17 @@ def remind_submit(request: Request, session: SessionDep, user: CurrentUser, slug
 def acknowledgements_csv(
     request: Request, session: SessionDep, user: CurrentUser, slug: str, department_id: int | None = None
 ) -> Response:
-    """The acknowledgement report as CSV."""
+    """The acknowledgement report as CSV (audited)."""
     article = articles.get_readable(session=session, user=user, slug=slug)
     data = acknowledgements.report(session=session, user=user, article=article, department_id=department_id)
+    audit_service.record_export(
+        session=session,
+        user=user,
+        report="acknowledgements",
+        target_type="article",
+        target_id=article.id,
+        ip=client_ip(request),
+    )
     csv_text = acknowledgements.report_csv(data, language=request_language(request), tz=request_timezone(request))
     return Response(
         csv_text,

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from pydantic import ValidationError
 
-from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep
+from app.deps import CurrentUser, ManagerUser, SessionDep, SettingsDep, client_ip
 from app.errors import AppError
 from app.flash import flash
 from app.i18n import N_
@@ -13,6 +13,7 @@ from app.models.onboarding import OnboardingAssignment
 from app.routers.forms import form_error, form_status
 from app.routers.onboarding.common import back, render_plan
 from app.routers.onboarding.forms import AssignForm, CloseForm, DueDateForm, MentorForm
+from app.services import audit as audit_service
 from app.services.onboarding import access, assignments, checklists, dashboard
 from app.services.onboarding.workdays import local_today
 from app.templating import render, request_language, request_timezone
@@ -73,9 +74,10 @@ def dashboard_csv(
     sort: str = "name",
     desc: str = "",
 ) -> Response:
-    """The dashboard as a spreadsheet, its column headings in the reader's language."""
+    """The dashboard as a spreadsheet, its column headings in the reader's language (audited)."""
     filters = _filters(department, template, q, overdue, sort, desc)
     rows = dashboard.dashboard_rows(session=session, user=user, filters=filters, today=local_today())
+    audit_service.record_export(session=session, user=user, report="onboarding", ip=client_ip(request))
     csv_text = dashboard.dashboard_csv(rows, language=request_language(request), tz=request_timezone(request))
     return Response(
         csv_text,

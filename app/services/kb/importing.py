@@ -4,6 +4,7 @@ import io
 import json
 import os
 import struct
+import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -181,7 +182,7 @@ def _item(where: str, data: dict[str, Any], body: str, line: int | None = None) 
         return ImportProblem(where, "tags must be a list", line=line)
     if len(title) > TITLE_MAX:
         title = title[: TITLE_MAX - 1].rstrip() + "…"
-    return ImportItem(
+    item = ImportItem(
         where=where,
         title=title,
         body=nfc(body),
@@ -191,6 +192,9 @@ def _item(where: str, data: dict[str, Any], body: str, line: int | None = None) 
         source=str(data.get("source") or data.get("url") or "")[:500],
         line=line,
     )
+    if any("\x00" in text for text in (item.title, item.body, item.category, item.slug, item.source, *item.tags)):
+        return ImportProblem(where, "holds the NUL character; is it a binary file?", line=line)
+    return item
 
 
 def parse_jsonl_line(number: int, line: str) -> Parsed | None:
@@ -267,6 +271,7 @@ def read_bytes(name: str, data: bytes) -> tuple[int, Iterator[Parsed]]:
         return _parsed(_read_zip(data))
     text = data.decode("utf-8", "replace").lstrip("\ufeff")
     if suffix in MARKDOWN_SUFFIXES:
+        name = shown_name(name)
         too_big = ImportProblem(name, "larger than 5 MB") if len(data) > MAX_FILE_BYTES else None
         return 1, iter([too_big or parse_markdown(name, text)])
     if suffix in (".jsonl", ".json", ".ndjson"):
@@ -275,6 +280,12 @@ def read_bytes(name: str, data: bytes) -> tuple[int, Iterator[Parsed]]:
         parsed = (parse_jsonl_line(n, line) for n, line in enumerate(lines, start=1))
         return len(lines), (p for p in parsed if p is not None)
     raise InvalidInput("Import a .zip or a folder of Markdown files, a .md file or a .jsonl file.")
+
+
+def shown_name(name: str) -> str:
+    """A file's name as messages show it: control and format characters (a terminal's escape sequences, an RTL
+    override) written out as `\\x1b` or `\\u202e`, so they neither drive the operator's terminal nor reorder text."""
+    return "".join(ascii(char)[1:-1] if unicodedata.category(char)[0] == "C" else char for char in name)
 
 
 def _check_count(count: int) -> None:
@@ -299,9 +310,8 @@ def _read_folder(root: Path) -> list[Entry]:
         paths += [Path(folder, f) for f in files if PurePosixPath(f).suffix.lower() in MARKDOWN_SUFFIXES]
     _check_count(len(paths))
     budget = _Budget.from_settings()
-    return [
-        (str(path.relative_to(root)), _read_file(path, str(path.relative_to(root)), budget)) for path in sorted(paths)
-    ]
+    wheres = {path: shown_name(str(path.relative_to(root))) for path in paths}
+    return [(wheres[path], _read_file(path, wheres[path], budget)) for path in sorted(paths)]
 
 
 def _read_file(path: Path, where: str, budget: _Budget) -> bytes | ImportProblem:
@@ -338,12 +348,14 @@ def _read_zip(data: bytes) -> list[Entry]:
         ),
         key=lambda i: i.filename,
     )
+    if not entries:
+        raise InvalidInput("The zip file holds no Markdown (.md) files; nothing was imported.")
     for info in entries:
         _check_packing(info)
     _Budget.from_settings().take(sum(i.file_size for i in entries if i.file_size <= MAX_FILE_BYTES))  # the headers
     budget = _Budget.from_settings()  # and what unpacking really yields
     try:
-        return [(info.filename, _unpack(archive, info, budget)) for info in entries]
+        return [(shown_name(info.filename), _unpack(archive, info, budget)) for info in entries]
     except ZIP_ERRORS:
         raise _damaged() from None
 
@@ -361,7 +373,7 @@ def _check_zip_path(info: zipfile.ZipInfo) -> None:
     if (info.external_attr >> 16) & 0o170000 == 0o120000 or path.drive or path.root or ".." in path.parts:
         raise InvalidInput(
             "The zip file holds a link or a path outside its folder ({name}); nothing was imported.",
-            name=info.filename[:200],
+            name=shown_name(info.filename[:200]),
         )
 
 
@@ -386,7 +398,7 @@ def _too_packed(info: zipfile.ZipInfo) -> InvalidInput:
     """The refusal of an entry that unpacks to more than MAX_RATIO times its packed size."""
     return InvalidInput(
         "{name} in the zip file unpacks to more than {ratio} times its packed size; nothing was imported.",
-        name=info.filename[:200],
+        name=shown_name(info.filename[:200]),
         ratio=MAX_RATIO,
     )
 
@@ -394,7 +406,7 @@ def _too_packed(info: zipfile.ZipInfo) -> InvalidInput:
 def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: _Budget) -> bytes | ImportProblem:
     """An entry's bytes, read in chunks that stop at its ratio and at the import's budget."""
     if info.file_size > MAX_FILE_BYTES:
-        return ImportProblem(info.filename, "larger than 5 MB")
+        return ImportProblem(shown_name(info.filename), "larger than 5 MB")
     cap, size, chunks = min(_ratio_cap(info), MAX_FILE_BYTES), 0, []
     with archive.open(info) as handle:
         while chunk := handle.read(CHUNK):
