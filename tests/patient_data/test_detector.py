@@ -230,3 +230,11 @@ class TestFind:
     def test_extra_patterns_are_case_insensitive(self) -> None:
         detector = Detector(extra_patterns={"ward_code": r"hx-\d{4}"})
         assert detector.find("код HX-1234") == [Finding("ward_code", 4, 11)]
+
+    def test_a_table_whose_header_names_the_age_or_ward_makes_each_rows_name_a_patient(self) -> None:
+        table = "| ПІБ | Вік | Палата |\n|---|---|---|\n| Шевчук Ганна Петрівна | 71 | 4 |\n| Ткач Олег | 59 | 4 |"
+        assert [kind for kind, _ in spans(table)] == ["person", "person"]
+        english = "| Patient | Bed | DOB |\n|---|---|---|\n| Mary Carter | 7 | 02.02.1961 |"
+        assert [kind for kind, _ in spans(english)] == ["person"]
+        staff_list = "| ПІБ | Посада | Кабінет |\n|---|---|---|\n| Шевчук Ганна Петрівна | медсестра | 12 |"
+        assert spans(staff_list) == []

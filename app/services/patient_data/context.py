@@ -77,3 +77,28 @@ def bare_age_end(text: str, pos: int) -> int | None:
     number is the person's age."""
     m = _BARE_AGE.match(text, pos)
     return m.end(1) if m else None
+
+
+# A Markdown table whose header names a birth date, an age, a ward or a diagnosis: each row's name is a patient's.
+_TABLE_LINE = re.compile(r"^[ \t]*\|.*$", re.MULTILINE)
+_TABLE_SEPARATOR = re.compile(r"^[ \t|:-]+$")
+_HEADER_CONTEXT = re.compile(
+    rf"(?<!\w)(?:вік|років|{_WARD_WORD}|діагноз\w*|д\. ?н\.|р\. ?н\.|дата народження|народж\w*|"
+    r"age|dob|d\.o\.b\.?|date of birth|birth ?date|born|ward|bed|bay|diagnosis|dx)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def table_rows_with_context(text: str) -> list[tuple[int, int]]:
+    """The body rows (start, end) of each Markdown table in the ORIGINAL `text` (its pipes) whose header row names a
+    birth date, an age, a ward/bed or a diagnosis."""
+    rows: list[tuple[int, int]] = []
+    block: list[re.Match[str]] = []
+    for line in [*_TABLE_LINE.finditer(text), None]:
+        if line is not None and (not block or text[block[-1].end() : line.start()] == "\n"):
+            block.append(line)
+            continue
+        if block and _HEADER_CONTEXT.search(block[0].group()):
+            rows += [(m.start(), m.end()) for m in block[1:] if not _TABLE_SEPARATOR.match(m.group())]
+        block = [line] if line is not None else []
+    return rows

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from app.services.patient_data import names, numbers
+from app.services.patient_data import context, names, numbers
 from app.services.patient_data.normalize import normalize
 
 
@@ -69,7 +69,7 @@ class Detector:
                 norm, frozenset(e.lower() for e in d.emails), frozenset(x.lower() for x in d.email_domains)
             ),
             *numbers.find_record_numbers(norm),
-            *names.find_persons(norm, self._staff_names),
+            *names.find_persons(norm, self._staff_names, context.table_rows_with_context(text)),
             *(
                 (kind, m.start(), m.end())
                 for kind, p in self._patterns

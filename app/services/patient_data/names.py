@@ -171,14 +171,21 @@ def _excluded(text: str, start: int, end: int) -> bool:
     )
 
 
-def find_persons(text: str, staff: Sequence[Sequence[str]]) -> Iterator[Span]:
-    """A name (see `_names`) that is not a staff member's, with its nearest context on the same line, as one span."""
+def find_persons(
+    text: str, staff: Sequence[Sequence[str]], table_rows: Sequence[tuple[int, int]] = ()
+) -> Iterator[Span]:
+    """A name (see `_names`) that is not a staff member's, with its nearest context on the same line, as one span;
+    a full name in one of `table_rows` (a table whose header names the context) counts with the rest of its row."""
     anchors = find_anchors(text)
-    if not anchors and not _COURTESY_WORD.search(text):
+    if not anchors and not table_rows and not _COURTESY_WORD.search(text):
         return
     for start, end, full in _names(text):
         if _is_staff(text[start:end], staff) or any(a < end and start < b for a, b, _ in anchors):
             continue  # a staff member, or a "name" that is itself a diagnosis (Deep Vein Thrombosis)
+        row = next(((a, b) for a, b in table_rows if a <= start and end <= b), None)
+        if full and row is not None:
+            yield "person", start, row[1]
+            continue
         near = [
             (a_start, a_end)
             for a_start, a_end, adjacent_only in anchors
