@@ -4,10 +4,10 @@ acknowledgements, events with RSVPs."""
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.types import InputDateTime, StrictId, created_at_field, datetime_field
+from app.models.types import EnumString, InputDateTime, StrictId, created_at_field, datetime_field
 
 MAX_BODY = 20_000
 MAX_TAGS = 10
@@ -42,7 +42,7 @@ class Post(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     author_id: int = Field(foreign_key="user.id", index=True)
-    kind: PostKind = Field(sa_type=String(16), index=True)
+    kind: PostKind = Field(sa_type=EnumString(PostKind, 16), index=True)
     body: str = Field(sa_type=Text)
     html: str = Field(sa_type=Text)
     must_read: bool = False
@@ -133,7 +133,7 @@ class Event(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     post_id: int = Field(foreign_key="post.id", unique=True, ondelete="CASCADE")
     title: str = Field(max_length=200)
-    format: EventFormat = Field(sa_type=String(32))
+    format: EventFormat = Field(sa_type=EnumString(EventFormat, 32))
     starts_at: datetime = created_at_field(index=True)
     ends_at: datetime = created_at_field()
     place: str = Field(default="", max_length=300)
@@ -144,7 +144,7 @@ class Event(SQLModel, table=True):
 class Rsvp(SQLModel, table=True):
     event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
-    status: RsvpStatus = Field(sa_type=String(16))
+    status: RsvpStatus = Field(sa_type=EnumString(RsvpStatus, 16))
     updated_at: datetime = created_at_field(index=True)
 
 

@@ -3,10 +3,10 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.models.types import StrictId, created_at_field, datetime_field
+from app.models.types import EnumString, StrictId, created_at_field, datetime_field
 
 TITLE_MAX = 200
 
@@ -45,8 +45,8 @@ class KbArticle(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=120, unique=True)
     title: str = Field(max_length=TITLE_MAX)
-    status: ArticleStatus = Field(default=ArticleStatus.draft, sa_type=String(16), index=True)
-    change_state: ChangeState | None = Field(default=None, sa_type=String(16))
+    status: ArticleStatus = Field(default=ArticleStatus.draft, sa_type=EnumString(ArticleStatus, 16), index=True)
+    change_state: ChangeState | None = Field(default=None, sa_type=EnumString(ChangeState, 16))
     category_id: int | None = Field(default=None, foreign_key="kb_category.id", index=True, ondelete="SET NULL")
     author_id: int = Field(foreign_key="user.id", index=True)
     owner_id: int = Field(foreign_key="user.id", index=True)

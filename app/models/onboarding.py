@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Column, String, UniqueConstraint
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.types import EnumString, StrictId, created_at_field, datetime_field
@@ -147,7 +147,9 @@ class OnboardingAssignment(SQLModel, table=True):
     mentor_id: int | None = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
     assigned_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     start_date: date
-    status: AssignmentStatus = Field(default=AssignmentStatus.open, sa_type=String(16), index=True)
+    status: AssignmentStatus = Field(
+        default=AssignmentStatus.open, sa_type=EnumString(AssignmentStatus, 16), index=True
+    )
     total_tasks: int = 0
     done_tasks: int = 0
     close_reason: str = Field(default="", max_length=1000)
@@ -174,7 +176,7 @@ class OnboardingAssignedTask(SQLModel, table=True):
     article_id: int | None = Field(default=None, foreign_key="kb_article.id", index=True, ondelete="SET NULL")
     meet_user_id: int | None = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
     due_date: date
-    status: TaskStatus = Field(default=TaskStatus.open, sa_type=String(16))
+    status: TaskStatus = Field(default=TaskStatus.open, sa_type=EnumString(TaskStatus, 16))
     note: str = Field(default="", max_length=2000)
     signoff_requested_at: datetime | None = datetime_field()
     completed_at: datetime | None = datetime_field()

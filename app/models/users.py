@@ -3,10 +3,9 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import String
 from sqlmodel import Field, SQLModel
 
-from app.models.types import StrictId, created_at_field, datetime_field
+from app.models.types import EnumString, StrictId, created_at_field, datetime_field
 
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
@@ -53,10 +52,10 @@ class User(SQLModel, table=True):
     name: str = Field(max_length=200)
     handle: str = Field(max_length=40, unique=True)
     work_phone: str = Field(default="", max_length=40)  # in the staff directory; never a patient-data finding
-    role: Role = Field(default=Role.staff, sa_type=String(16))
+    role: Role = Field(default=Role.staff, sa_type=EnumString(Role, 16))
     password_hash: str | None = Field(default=None, max_length=200)
     is_active: bool = True
-    language: Language | None = Field(default=None, sa_type=String(8))
+    language: Language | None = Field(default=None, sa_type=EnumString(Language, 8))
     timezone: str = Field(default="Europe/Kyiv", max_length=64)
     created_at: datetime = created_at_field()
     deactivated_at: datetime | None = datetime_field()

@@ -1,6 +1,8 @@
 """Signing in and out: sessions, API tokens, login throttling."""
 
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -22,6 +24,38 @@ SESSION_COOKIE = "kolo_session"
 # last_seen_at is written at most this often, so reading pages does not write on every request.
 LAST_SEEN_GRANULARITY = timedelta(minutes=1)
 TOKEN_NEW_ADDRESS = "token.new_address"
+SEEN_ADDRESSES_KEPT = 10_000
+
+
+class SeenAddresses:
+    """(token, address) pairs this process knows to be in the audit log already, least recently used forgotten
+    first: a known pair needs no query on every API request, and the log stays the truth across restarts.
+
+    A pair is keyed by the token's hash, not its id: ids come back after a rollback or an erasure on SQLite, and
+    in every test's fresh database, while a hash names one token."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._pairs: OrderedDict[tuple[str, str], None] = OrderedDict()
+        self._lock = threading.Lock()  # requests run in the thread pool
+
+    def __contains__(self, pair: tuple[str, str]) -> bool:
+        with self._lock:
+            if pair not in self._pairs:
+                return False
+            self._pairs.move_to_end(pair)
+            return True
+
+    def add(self, pair: tuple[str, str]) -> None:
+        """Remember a pair once it is committed to the audit log."""
+        with self._lock:
+            self._pairs[pair] = None
+            self._pairs.move_to_end(pair)
+            if len(self._pairs) > self._size:
+                self._pairs.popitem(last=False)
+
+
+seen_addresses = SeenAddresses(SEEN_ADDRESSES_KEPT)
 
 
 @dataclass
@@ -219,7 +253,8 @@ def authenticate_token(*, session: Session, raw: str, ip: str = "") -> Auth | No
     user = session.get(User, row.user_id)
     if user is None or not user.is_active:
         return None
-    new_address = bool(ip) and not _token_seen_from(session=session, token=row, ip=ip)
+    pair = (row.token_hash, ip)
+    new_address = bool(ip) and pair not in seen_addresses and not _token_seen_from(session=session, token=row, ip=ip)
     if new_address:
         audit.record(
             session=session,
@@ -235,6 +270,8 @@ def authenticate_token(*, session: Session, raw: str, ip: str = "") -> Auth | No
         session.add(row)
         session.commit()
         session.refresh(user)
+    if ip:
+        seen_addresses.add(pair)  # only now: a new address's event is committed
     return Auth(user=user)
 
 

@@ -1,11 +1,18 @@
 """Security events reach the audit log, each once where repeating it would only flood the log, and read in
 Ukrainian on the audit page."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from app.models.audit import AuditEvent
 from app.services import audit
+from app.services import auth as auth_service
 from app.services import users as users_service
 from tests.factories import make_post
 
@@ -38,6 +45,55 @@ def test_token_use_is_recorded_once_per_new_address(app, session, staff):
         ("10.1.1.1", staff.id, "api_token"),
         ("10.2.2.2", staff.id, "api_token"),
     ]
+
+
+@contextmanager
+def _audit_reads(engine: Engine) -> Iterator[list[str]]:
+    """The statements that read the audit log while the block runs."""
+    reads: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("SELECT") and "audit_event" in statement:
+            reads.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield reads
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
+def test_a_known_address_is_not_looked_up_in_the_log_again(app, session, staff):
+    token = users_service.create_token(session=session, user=staff, name="Скрипт")
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(app, client=("10.3.3.3", 4000)) as caller:
+        assert caller.get("/api/v1/users/me", headers=headers).status_code == 200
+        with _audit_reads(app.state.engine) as reads:
+            for _ in range(3):
+                assert caller.get("/api/v1/users/me", headers=headers).status_code == 200
+    assert reads == []
+    assert [e.ip for e in _events(session, "token.new_address")] == ["10.3.3.3"]
+
+
+def test_after_a_restart_the_log_still_knows_the_address(app, session, staff, monkeypatch: pytest.MonkeyPatch):
+    token = users_service.create_token(session=session, user=staff, name="Скрипт")
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(app, client=("10.4.4.4", 4000)) as caller:
+        assert caller.get("/api/v1/users/me", headers=headers).status_code == 200
+        monkeypatch.setattr(auth_service, "seen_addresses", auth_service.SeenAddresses(10))  # a fresh process
+        for _ in range(2):
+            assert caller.get("/api/v1/users/me", headers=headers).status_code == 200
+    assert [e.ip for e in _events(session, "token.new_address")] == ["10.4.4.4"]
+
+
+def test_the_least_recently_used_pair_is_forgotten_first():
+    seen = auth_service.SeenAddresses(2)
+    seen.add(("a", "10.0.0.1"))
+    seen.add(("b", "10.0.0.1"))
+    assert ("a", "10.0.0.1") in seen  # now the most recent
+    seen.add(("c", "10.0.0.1"))
+    assert ("b", "10.0.0.1") not in seen
+    assert ("a", "10.0.0.1") in seen and ("c", "10.0.0.1") in seen
 
 
 def test_refusals_of_admin_and_manager_routes_are_recorded_once_per_route(staff_client, session, staff):

