@@ -25,6 +25,7 @@ from app.routers import (
     patient_data,
     privacy,
     search,
+    search_synonyms,
     system,
     uploads,
     users,
@@ -48,6 +49,7 @@ ROUTER_MODULES = [
     onboarding,
     patient_data,
     search,
+    search_synonyms,
 ]
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ when it is imported: `tests/system/test_architecture.py` proves it."""
 from app import audit_cli, events, kb_cli
 from app.commands import add_command
 from app.scheduler import register_job
-from app.search import reindex
+from app.search import outbox, reindex
 from app.search.sources import register as register_source
 from app.services import uploads
 from app.services.backup import command as backup_command
@@ -21,6 +21,7 @@ from app.services.onboarding import hooks, reminders, tasks
 from app.services.onboarding import search as onboarding_search
 from app.services.patient_data import command as patient_data_command
 from app.services.patient_data import scan as patient_data_scan
+from app.services.people import search as people_search
 from app.services.search import gaps
 
 HOURLY = 3600.0
@@ -45,8 +46,10 @@ def _search_sources() -> None:
         kb_search.ArticleSource(),
         onboarding_search.ChecklistSource(),
         onboarding_search.TaskSource(),
+        people_search.PersonSource(),
     ):
         register_source(source)
+    outbox.register_related("article", people_search.owner_keys)
 
 
 def _upload_checks() -> None:

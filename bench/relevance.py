@@ -1,19 +1,23 @@
 """Relevance of Kolo's search beside SQLite FTS5 (unicode61), on the same documents, in one run.
 
-    .venv/bin/python bench/relevance.py ../shared/corpus [--en-queries 1000] [--seed 7]
+    .venv/bin/python bench/relevance.py ../shared/corpus [--en-queries 0] [--seed 7] [--index DIR]
+                                        [--set expansion.QUESTION_WEIGHT=0.1 ...] [--no-thesaurus] [--uk-only]
 
-Documents: the Ukrainian legal articles and the English MedQuAD passages of the corpus folder.
-Queries: MedQuAD's questions (English; a seeded sample, or all with --en-queries 0) and the
-Ukrainian queries in bench/uk_queries.jsonl (written for Kolo over the legal corpus: different
-word forms than the titles, as a clinician would type them). Prints MRR@10 and hit@10 per
-language and engine as a Markdown table. The English sample is reported in two halves: the
-tuning half (even positions) that Kolo's weights were chosen on, and the held-out half (odd
-positions) that was never looked at while tuning; a gain on the first alone is overfitting.
+Documents: the Ukrainian legal articles, the Ukrainian prose of BRUK (distractors: a query must find the law, not a
+story sharing one word) and the English MedQuAD passages of the corpus folder.
+Ukrainian queries (bench/relevance/): uk_first.jsonl (30, written in the first session and tuned on since),
+uk_tuning.jsonl (the weights below were chosen on it) and uk_heldout.jsonl (written separately, never looked at while
+tuning), each query labelled with its kind (question, synonym, abbreviation, keyword, typo, apostrophe, short).
+English: MedQuAD's questions (all 9,886 by default, or a seeded sample), in halves: the tuning half (even positions)
+and the held-out half (odd positions). Kolo runs with its shipped thesaurus (app/wordlists/thesaurus-uk.txt) unless
+--no-thesaurus. --set MODULE.NAME=VALUE changes a weight of app.search.MODULE for the run (tuning).
+Prints Markdown tables: per set, per kind and half, MRR@10 and hit@10 of both engines and ms per query.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import random
 import re
@@ -21,15 +25,23 @@ import sqlite3
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.search.index import SearchDoc, add_documents, create_unwritten, open_or_create, writer  # noqa: E402
 from app.search.query import run_query  # noqa: E402
+from app.search.thesaurus import EMPTY, Thesaurus, shipped_groups  # noqa: E402
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent / "relevance"
 K = 10
+UK_SETS = (
+    ("first set (tuned on)", "uk_first.jsonl"),
+    ("tuning half", "uk_tuning.jsonl"),
+    ("held-out half", "uk_heldout.jsonl"),
+)
+KINDS = ("question", "synonym", "abbreviation", "keyword", "typo", "apostrophe", "short")
 _FTS_TOKEN = re.compile(r"\w+")
 
 
@@ -62,14 +74,9 @@ def build_fts(docs: list[dict], path: Path) -> sqlite3.Connection:
     return db
 
 
-def fts_query(text: str) -> str:
-    """Any of the words (AND of every word of a question finds almost nothing in FTS5)."""
-    return " OR ".join(f'"{t}"' for t in _FTS_TOKEN.findall(text.lower()))
-
-
 def search_fts(db: sqlite3.Connection, text: str) -> list[str]:
-    """Top keys by bm25 with the title weighted 3× (as Kolo's schema does)."""
-    match = fts_query(text)
+    """Top keys by bm25, title weighted 3×, any of the words (AND of a question's words finds almost nothing)."""
+    match = " OR ".join(f'"{t}"' for t in _FTS_TOKEN.findall(text.lower()))
     if not match:
         return []
     rows = db.execute(
@@ -78,49 +85,77 @@ def search_fts(db: sqlite3.Connection, text: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def search_kolo(searcher: object, text: str) -> list[str]:
+def kolo_search(searcher: object, thesaurus: Thesaurus) -> Callable[[str], list[str]]:
     """Top keys from Kolo's query layer."""
-    result = run_query(searcher, text, visibility_keys=["all"], limit=K, with_facets=False, with_suggestion=False)
-    return [h.key for h in result.hits]
+
+    def search(text: str) -> list[str]:
+        result = run_query(
+            searcher,
+            text,
+            visibility_keys=["all"],
+            limit=K,
+            with_facets=False,
+            with_suggestion=False,
+            thesaurus=thesaurus,
+        )
+        return [h.key for h in result.hits]
+
+    return search
 
 
-def score(ranked: list[str], relevant: set[str]) -> tuple[float, int]:
-    """Reciprocal rank within the top K, and whether anything relevant is there."""
-    for rank, key in enumerate(ranked[:K], start=1):
-        if key in relevant:
-            return 1.0 / rank, 1
-    return 0.0, 0
+def reciprocal_rank(ranked: list[str], relevant: set[str]) -> float:
+    """1/rank of the first relevant key within the top K, else 0."""
+    return next((1.0 / rank for rank, key in enumerate(ranked[:K], start=1) if key in relevant), 0.0)
 
 
-def combine(a: dict[str, float], na: int, b: dict[str, float], nb: int) -> dict[str, float]:
-    """The figures of two disjoint query sets taken together."""
-    return {k: (a[k] * na + b[k] * nb) / max(na + nb, 1) for k in a}
-
-
-def evaluate(queries: list[dict], search) -> dict[str, float]:  # type: ignore[no-untyped-def]
-    """MRR@10, hit@10 and mean query time."""
-    rr = hits = 0.0
+def run(queries: list[dict], search: Callable[[str], list[str]]) -> tuple[list[float], float]:
+    """Each query's reciprocal rank, and the mean milliseconds per query."""
     started = time.perf_counter()
-    for q in queries:
-        r, h = score(search(q["query"]), set(q["relevant_ids"]))
-        rr, hits = rr + r, hits + h
-    elapsed = time.perf_counter() - started
-    n = max(len(queries), 1)
-    return {"mrr": rr / n, "hit": hits / n, "ms": 1000 * elapsed / n}
+    ranks = [reciprocal_rank(search(q["query"]), set(q["relevant_ids"])) for q in queries]
+    return ranks, 1000 * (time.perf_counter() - started) / max(len(queries), 1)
+
+
+def figures(ranks: list[float]) -> tuple[float, float]:
+    """MRR@10 and hit@10."""
+    n = max(len(ranks), 1)
+    return sum(ranks) / n, sum(1 for r in ranks if r) / n
+
+
+def apply_settings(settings: list[str]) -> None:
+    """--set expansion.QUESTION_WEIGHT=0.1 → app.search.expansion.QUESTION_WEIGHT = 0.1."""
+    for item in settings:
+        name, _, value = item.partition("=")
+        module, _, attribute = name.rpartition(".")
+        target = importlib.import_module(f"app.search.{module}")
+        current = getattr(target, attribute)
+        setattr(target, attribute, json.loads(value) if not isinstance(current, str) else value)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path, help="the corpus folder (uk_laws_health.jsonl, en_medquad.jsonl, …)")
-    parser.add_argument("--en-queries", type=int, default=1000, help="sample size of MedQuAD questions; 0 = all")
+    parser.add_argument("--en-queries", type=int, default=0, help="sample size of MedQuAD questions; 0 = all")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--index", type=Path, help="keep Kolo's index in this folder and reuse it when it exists")
+    parser.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE")
+    parser.add_argument("--no-thesaurus", action="store_true", help="Kolo without its shipped synonym groups")
+    parser.add_argument("--uk-only", action="store_true", help="skip the English questions (tuning runs)")
+    parser.add_argument("--tuning", action="store_true", help="only the sets tuned on: no held-out half is shown")
     args = parser.parse_args()
-    docs = read_jsonl(args.corpus / "uk_laws_health.jsonl") + read_jsonl(args.corpus / "en_medquad.jsonl")
-    en = read_jsonl(args.corpus / "qa_en_medquad.jsonl")
+    apply_settings(args.set)
+    thesaurus = EMPTY if args.no_thesaurus else Thesaurus.from_groups(shipped_groups())
+    names = ("uk_laws_health.jsonl", "uk_prose_bruk.jsonl", "en_medquad.jsonl")
+    docs = [d for name in names for d in read_jsonl(args.corpus / name)]
+    en = [] if args.uk_only else read_jsonl(args.corpus / "qa_en_medquad.jsonl")
     if args.en_queries:
         en = random.Random(args.seed).sample(en, min(args.en_queries, len(en)))
-    uk = read_jsonl(HERE / "uk_queries.jsonl")
+    uk = {label: read_jsonl(HERE / name) for label, name in UK_SETS if (HERE / name).exists()}
+    if args.tuning:
+        uk.pop("held-out half", None)
+        en = en[::2]
+    sets = [(f"Ukrainian, {label}", qs) for label, qs in uk.items()]
+    if en:
+        sets += [("English, tuning half", en[::2])] + ([] if args.tuning else [("English, held-out half", en[1::2])])
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         folder = args.index or Path(tmp) / "kolo"
@@ -129,27 +164,45 @@ def main() -> int:
         started = time.perf_counter()
         db = build_fts(docs, Path(tmp) / "fts.db")
         fts_build = time.perf_counter() - started
-        sets = (("Ukrainian", uk), ("English, tuning half", en[::2]), ("English, held-out half", en[1::2]))
         with ix.searcher() as searcher:
-            rows = [
-                (
-                    lang,
-                    len(qs),
-                    evaluate(qs, lambda t: search_kolo(searcher, t)),
-                    evaluate(qs, lambda t: search_fts(db, t)),
-                )
-                for lang, qs in sets
-            ]
-    (_, na, ka, fa), (_, nb, kb, fb) = rows[1], rows[2]
-    rows.append(("English, all", na + nb, combine(ka, na, kb, nb), combine(fa, na, fb, nb)))
-    print(f"{len(docs):,} documents; build: Kolo {kolo_build:.0f} s, FTS5 {fts_build:.1f} s\n")
-    print("| queries | n | Kolo MRR@10 | FTS5 MRR@10 | Kolo hit@10 | FTS5 hit@10 | Kolo ms/query | FTS5 ms/query |")
-    print("|---|---|---|---|---|---|---|---|")
-    for lang, n, kolo, fts in rows:
-        print(
-            f"| {lang} | {n} | {kolo['mrr']:.3f} | {fts['mrr']:.3f} | {kolo['hit']:.3f} | {fts['hit']:.3f} "
-            f"| {kolo['ms']:.1f} | {fts['ms']:.2f} |"
+            kolo = kolo_search(searcher, thesaurus)
+            results = {label: (qs, run(qs, kolo), run(qs, lambda t: search_fts(db, t))) for label, qs in sets}
+    print(f"{len(docs):,} documents; build: Kolo {kolo_build:.0f} s, FTS5 {fts_build:.1f} s")
+    print(f"thesaurus: {len(thesaurus)} groups; settings: {' '.join(args.set) or 'as shipped'}\n")
+    print(
+        "| queries | n | Kolo MRR@10 | FTS5 MRR@10 | ratio | Kolo hit@10 | FTS5 hit@10 | Kolo ms/query "
+        "| FTS5 ms/query |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    rows = [(label, qs, k, f) for label, (qs, k, f) in results.items()]
+    if en and not args.tuning:
+        halves = [r for r in rows if r[0].startswith("English")]
+        rows.append(
+            (
+                "English, all",
+                [q for r in halves for q in r[1]],
+                ([x for r in halves for x in r[2][0]], sum(r[2][1] * len(r[1]) for r in halves) / len(en)),
+                ([x for r in halves for x in r[3][0]], sum(r[3][1] * len(r[1]) for r in halves) / len(en)),
+            )
         )
+    for label, qs, (kr, kms), (fr, fms) in rows:
+        (km, kh), (fm, fh) = figures(kr), figures(fr)
+        print(
+            f"| {label} | {len(qs)} | {km:.3f} | {fm:.3f} | {km / fm if fm else 0:.2f} | {kh:.3f} | {fh:.3f} "
+            f"| {kms:.1f} | {fms:.2f} |"
+        )
+    halves = [label for label in uk if label != UK_SETS[0][0]]
+    if halves:
+        print("\n| kind | " + " | ".join(f"n, Kolo / FTS5 MRR@10, Kolo hit@10 ({h})" for h in halves) + " |")
+        print("|---|" + "---|" * len(halves))
+        for kind in KINDS:
+            cells = []
+            for label in halves:
+                qs, (kr, _), (fr, _) = results[f"Ukrainian, {label}"]
+                picked = [i for i, q in enumerate(qs) if q.get("kind") == kind]
+                (km, kh), (fm, _) = figures([kr[i] for i in picked]), figures([fr[i] for i in picked])
+                cells.append(f"{len(picked)}: **{km:.2f}** / {fm:.2f}, {kh:.2f}")
+            print(f"| {kind} | " + " | ".join(cells) + " |")
     return 0
 
 

@@ -66,7 +66,7 @@ def make_documents(corpus: Path, total: int, rng: random.Random) -> list[tuple[s
 def make_queries(corpus: Path, docs: list[tuple[str, str]], n: int, rng: random.Random) -> list[tuple[str, str]]:
     """(kind, query) pairs: 30% English questions, 10% Ukrainian queries, 30% terms, 20% phrases, 10% typos."""
     en = [q["query"] for q in rng.sample(read_jsonl(corpus / "qa_en_medquad.jsonl"), int(n * 0.3))]
-    uk_pool = [q["query"] for q in read_jsonl(HERE / "uk_queries.jsonl")]
+    uk_pool = [q["query"] for q in read_jsonl(HERE / "relevance" / "uk_first.jsonl")]
     uk = [rng.choice(uk_pool) for _ in range(int(n * 0.1))]
     words = [w for _, body in rng.sample(docs, 2000) for w in _WORD.findall(body)]
     terms = [rng.choice(words) for _ in range(int(n * 0.3))]

@@ -19,5 +19,6 @@ import app.models.onboarding  # noqa: E402,F401
 import app.models.patient_data  # noqa: E402,F401
 import app.models.scheduler  # noqa: E402,F401
 import app.models.search  # noqa: E402,F401
+import app.models.synonyms  # noqa: E402,F401
 import app.models.uploads  # noqa: E402,F401
 import app.models.users  # noqa: E402,F401

@@ -27,9 +27,13 @@ class SearchQueryLog(SQLModel, table=True):
     text: str = Field(max_length=500)
     # lowercase, apostrophes folded, spaces collapsed: how the content-gap report groups queries
     normalized: str = Field(max_length=500, index=True)
+    # its lemmas (stems for English) in alphabetical order, stop and question words left out: how the content-gap
+    # report groups queries ("Пролежні?" and "про пролежнів" are one); the normalized text when nothing is left
+    lemma_key: str = Field(default="", max_length=500, index=True)
     result_count: int = 0
     user_id: int | None = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
     department_ids: list[int] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    shown: bool = False  # results were displayed to the person (the page rendered them, the API returned them)
     clicked: bool = False
     created_at: datetime = created_at_field(index=True)
 
@@ -69,8 +73,21 @@ class GuideRequestPublic(SQLModel):
     closed_at: datetime | None
 
 
+class SearchCommentPublic(SQLModel):
+    """The best matching comment under a post in the results (only one the caller may read)."""
+
+    id: int
+    snippet: str
+    author_id: int | None
+    author: str
+    date: datetime | None
+    url: str
+
+
 class SearchItemPublic(SQLModel):
-    """One result; `snippet` is escaped HTML whose only tag is `<mark>` around the matched words."""
+    """One result; `snippet` is escaped HTML whose only tag is `<mark>` around the matched words. A post stands for
+    its thread: `comments` of its comments match, the best one is `comment`. `author` is the writer (an article's
+    owner; a person's own name), `date` when it was written (none for a person)."""
 
     type: str
     id: int
@@ -78,6 +95,13 @@ class SearchItemPublic(SQLModel):
     url: str
     snippet: str
     score: float
+    author_id: int | None
+    author: str
+    date: datetime | None
+    department_ids: list[int]
+    departments: list[str]
+    comments: int
+    comment: SearchCommentPublic | None
 
 
 class FacetValuePublic(SQLModel):
@@ -88,10 +112,10 @@ class FacetValuePublic(SQLModel):
 
 class SearchPagePublic(SQLModel):
     items: list[SearchItemPublic]
-    total: int
+    total: int  # threads: a post and its matching comments count once
     total_exact: bool  # False: more than `total` match
     suggestion: str | None
-    facets: dict[str, list[FacetValuePublic]]  # by kind, tag, department and author
+    facets: dict[str, list[FacetValuePublic]]  # by kind, tag, department and author: how many threads hold one
     next_cursor: str | None
     degraded: bool  # the index is unreadable or being rebuilt: nothing could be searched
 

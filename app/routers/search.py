@@ -33,7 +33,9 @@ KIND_LABELS = {
     "article": N_("Article"),
     "task": N_("Onboarding task"),
     "template": N_("Checklist template"),
+    "person": N_("People"),
 }
+HIT_LABELS = {**KIND_LABELS, "person": N_("Colleague")}  # one person's hit; the facet says «People»
 FACET_TITLES = {"kind": N_("Type"), "tag": N_("Tags"), "department": N_("Department"), "author": N_("Author")}
 
 
@@ -81,9 +83,12 @@ def read_search(
     date_from: str | None = None,
     date_to: str | None = None,
 ) -> SearchPagePublic:
-    """Search what the caller may read: `{items: [{type, id, title, url, snippet, score}], total, suggestion,
+    """Search what the caller may read: `{items: [{type, id, title, url, snippet, score, author_id, author, date,
+    department_ids, departments, comments, comment}], total, suggestion,
     facets: {kind|tag|department|author: [{value, label, count}]}, next_cursor}`; narrow it with the facets'
-    values (`tag`, `department`, `author`) and `date_from` / `date_to` (YYYY-MM-DD), as on the /search page."""
+    values (`tag`, `department`, `author`) and `date_from` / `date_to` (YYYY-MM-DD), as on the /search page. A post
+    stands for its thread (`comments`: how many of its comments match, `comment`: the best one); `total` and the
+    facet counts count threads. `type=person` finds colleagues."""
     params = {
         k: v.strip()
         for k, v in (
@@ -171,6 +176,7 @@ def search_page(
             "error": error,
             "kinds": KINDS,
             "kind_labels": KIND_LABELS,
+            "hit_labels": HIT_LABELS,
             "facet_titles": FACET_TITLES,
             "facets": _facet_links(q, params, page),
             "clear_url": _url(q, {}),
@@ -209,7 +215,7 @@ def _facet_links(q: str, params: dict[str, str], page: SearchPage) -> list[dict[
 def search_suggest(request: Request, session: SessionDep, user: CurrentUser, q: str = "") -> Response:
     """Search-as-you-type: titles matching what is typed so far (an htmx partial)."""
     items = search_service.suggest_titles(session=session, runtime=_runtime(request), user=user, q=q)
-    return render(request, "search/_suggest.html", {"items": items, "q": q, "kind_labels": KIND_LABELS})
+    return render(request, "search/_suggest.html", {"items": items, "q": q, "kind_labels": HIT_LABELS})
 
 
 @pages.get("/search/go")
@@ -248,6 +254,8 @@ def search_gaps_page(
             "departments": gaps.report_department_choices(session=session, user=user),
             "people": users_service.list_users(session=session),
             "requests": requests,
+            "editor_urls": {r.id: gaps.guide_editor_url(r) for r in requests if r.status == "open"},
+            "can_add_synonyms": gaps.may_add_synonyms(user),
             "answers": gaps.answer_slugs(session=session, requests=requests),
             "names": {u.id: u.name for u in users_service.list_users(session=session, include_inactive=True)},
         },

@@ -9,11 +9,13 @@ the top hits are picked with a partial sort.
 
 Public API:
     evaluate(searcher, query, allowed, *, boosts=True) -> Matches
-    Coordinated(query, words, fields)           scores times the share of the words a document holds
-    Matches.top(n, after=None) -> list[(docnum, score)]   best first, ties by document number;
-                                                after=(score, docnum): the page after that hit
-    Matches.total, Matches.total_exact, Matches.docnums()
-    field_values(searcher, fieldnames, docnums) -> {field: Counter[str]}   facet counts over the matches
+    Coordinated(query, words, fields, floor=None)   scores times the share of the words a document holds
+    Matches.top(n, after=None) -> list[(docnum, score)]   one per thread, best first, ties by document number;
+                                                after=(score, docnum of any document of a thread): the page after it
+    Matches.total (threads), Matches.total_exact, Matches.docnums() (every matching document),
+    Matches.groups() (their threads, numbered), Matches.members(docnum) -> [(docnum, score)] of its thread, best first
+    field_values(searcher, fieldnames, docnums, groups=None) -> {field: Counter[str]}   facet counts over the
+                                                matches (with `groups`: how many threads carry each value)
     similar_terms(searcher, fieldname, text, maxdist) -> set[str]  same first letter, within maxdist edits
     segment_docs(searcher, query) -> numpy bool array over the searcher's document numbers
     UnsupportedQuery(ValueError)                a kind of query node it does not evaluate (the input's fault)
@@ -29,6 +31,10 @@ published content gets a small lift (RECENCY_BOOST, PUBLISHED_BOOST). Phrases ar
 against stored positions for the candidates that contain every word, best candidates first, up to
 PHRASE_CHECK_BUDGET per segment; when that budget runs out the total is a lower bound.
 
+Threads: documents sharing a `thread_id` (a post and its comments, app/search/index.py) are one hit, scored by its
+best document; that document stands for it in `top` and keyset paging, so a page never repeats a thread, nor does
+the next one skip one. The numbers come from a per-segment column read once into an array (cached).
+
 This module reads whoosh-reloaded 2.7.5's codec from inside (posting blocks, length columns, the
 raw term reader); pyproject.toml pins that version and tests/search exercise every path.
 """
@@ -37,7 +43,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, cast
@@ -65,24 +71,32 @@ PUBLISHED_BOOST = 0.1
 # Measured on bench/relevance.py (English tuning half + Ukrainian): 0 → 0.621 + 0.846,
 # 0.3 → 0.622 + 0.848, 0.4 → 0.618 + 0.873, 0.5 → 0.605 + 0.876. A law that says «власник»
 # where the clinician typed «роботодавець» must not sink for the word it lacks.
-COORD_FLOOR = 0.4
+COORD_FLOOR = 0.1
 PHRASE_CHECK_BUDGET = 4000
 CACHE_BYTES = 128 * 2**20
 _NO_DATE = 2**64 - 1
+_NO_THREAD = 0  # the column's default: a document indexed without a thread_id
 _MICROS_PER_DAY = 86_400 * 10**6
 _LENGTHS = np.array([1.0] + [float(byte_to_length(b)) for b in range(1, 256)], dtype=np.float32)
 
 
 class Coordinated(WrappingQuery):
-    """`child`'s scores times the share of `words` a document holds; each word is a group of
-    alternative terms (a lemma, or a misspelt word's near spellings) looked up in `fields`."""
+    """`child`'s scores times the share of `words` a document holds; each word is a set of alternatives (a lemma,
+    a misspelt word's near spellings, a synonym group's terms), each a tuple of terms a document must all hold,
+    looked up in `fields`."""
 
-    def __init__(self, child: Query, words: list[frozenset[str]], fields: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        child: Query,
+        words: list[frozenset[tuple[str, ...]]],
+        fields: tuple[str, ...],
+        floor: float | None = None,
+    ) -> None:
         super().__init__(child)
-        self.words, self.fields = words, fields
+        self.words, self.fields, self.floor = words, fields, floor
 
     def _rewrap(self, child: Query) -> Coordinated:
-        return Coordinated(child, self.words, self.fields)
+        return Coordinated(child, self.words, self.fields, self.floor)
 
 
 class _Cache:
@@ -154,6 +168,15 @@ class _Leaf:
         found = cast("np.ndarray | None", _cache.get(key))
         if found is None:
             found = _read_lengths(self.reader, fieldname, self.size)
+            _cache.put(key, found, found.nbytes)
+        return found
+
+    def threads(self) -> np.ndarray:
+        """Per-document thread number (int64; -1: none, see _thread_numbers)."""
+        key = ("threads", self.segid)
+        found = cast("np.ndarray | None", _cache.get(key))
+        if found is None:
+            found = _read_threads(self.reader, self.size)
             _cache.put(key, found, found.nbytes)
         return found
 
@@ -232,6 +255,23 @@ def _read_lengths(reader: IndexReader, fieldname: str, size: int) -> np.ndarray:
     return _LENGTHS[raw]
 
 
+def _read_threads(reader: IndexReader, size: int) -> np.ndarray:
+    raw = np.full(size, _NO_THREAD, dtype=np.uint64)
+    if reader.has_column("thread_id"):
+        # whoosh's NumericColumn keeps big-endian fixed-width values: read them at once, not one call per document
+        column = reader.column_reader("thread_id", translate=False)
+        count = min(column._count, size)
+        if count:
+            raw[:count] = np.frombuffer(column._dbfile.get(column._basepos, count * 8), dtype=">u8")
+    return np.where(raw == _NO_THREAD, -1, raw.astype(np.int64))  # thread_number() is below 2**63
+
+
+def _thread_numbers(leaf: _Leaf, hits: np.ndarray) -> np.ndarray:
+    """The thread numbers of some of a segment's documents; one without a number is a thread of its own."""
+    numbers = leaf.threads()[hits]
+    return np.where(numbers < 0, -1 - (hits + leaf.offset), numbers)
+
+
 def _read_lift(reader: IndexReader, size: int) -> np.ndarray:
     lift = np.ones(size, dtype=np.float32)
     if reader.has_column("created_at"):
@@ -255,28 +295,50 @@ class _Result:
 
 
 class Matches:
-    """Every visible document a query matches, with its score, across the searcher's segments."""
+    """Every visible document a query matches, with its score, across the searcher's segments, and the threads they
+    make: a thread's score is its best document's, which stands for it (`top`)."""
 
-    def __init__(self, docnums: np.ndarray, scores: np.ndarray, exact: bool) -> None:
-        self._docnums, self._scores = docnums, scores
+    def __init__(
+        self,
+        docnums: np.ndarray,
+        scores: np.ndarray,
+        exact: bool,
+        threads: np.ndarray,
+        thread_of: Callable[[int], int | None] = lambda docnum: None,
+    ) -> None:
+        self._all_docnums, self._all_scores, self._threads = docnums, scores, threads
+        self._thread_of = thread_of  # the thread number of any document of the searcher, matching or not
         self.total_exact = exact
+        # sorted by thread, then best first: the first of each run of a thread is the document that stands for it
+        order = np.lexsort((docnums, -scores, threads))
+        self._order = order
+        sorted_threads = threads[order]
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = sorted_threads[1:] != sorted_threads[:-1]
+        self._starts = np.flatnonzero(first)
+        self._groups = np.empty(len(order), dtype=np.int64)
+        self._groups[order] = np.cumsum(first) - 1
+        heads = order[first]
+        self._docnums, self._scores, self._head_threads = docnums[heads], scores[heads], sorted_threads[first]
 
     @property
     def total(self) -> int:
+        """How many threads match (a post and its matching comments are one)."""
         return int(len(self._docnums))
 
     def top(self, n: int, after: tuple[float, int | None] | None = None) -> list[tuple[int, float]]:
-        """The n best (document number, score) pairs, best first; ties go to the older document.
+        """The n best threads as (document number, score) of the document standing for each, best first; ties go to
+        the older document.
 
-        `after` is the last hit of the previous page (keyset pagination): only what ranks below it
-        now is returned. Its score now counts (new documents change every score a little); the
-        score it had is used only when it no longer matches (docnum None: it has gone)."""
+        `after` is the last hit of the previous page (keyset pagination), by any document of its thread: only what
+        ranks below that thread now is returned. Its score now counts (new documents change every score a little);
+        the score it had is used only when it no longer matches (docnum None: it has gone)."""
         docnums, scores = self._docnums, self._scores
         if after is not None:
             score, docnum = np.float32(after[0]), after[1]
-            found = np.flatnonzero(docnums == docnum) if docnum is not None else np.zeros(0, dtype=np.int64)
-            if len(found):
-                score = scores[found[0]]
+            found = self._thread_index(docnum)
+            if found is not None:
+                score, docnum = scores[found], int(docnums[found])
             below = (scores < score) | ((scores == score) & (docnums > (docnum if docnum is not None else 2**62)))
             docnums, scores = docnums[below], scores[below]
         if n < len(docnums):
@@ -287,15 +349,42 @@ class Matches:
         order = np.lexsort((docnums, -scores))[:n]
         return [(int(d), float(s)) for d, s in zip(docnums[order], scores[order], strict=True)]
 
+    def members(self, docnum: int) -> list[tuple[int, float]]:
+        """The matching documents of `docnum`'s thread as (document number, score), best first."""
+        found = self._thread_index(docnum)
+        if found is None:
+            return []
+        start = self._starts[found]
+        end = self._starts[found + 1] if found + 1 < len(self._starts) else len(self._order)
+        rows = self._order[start:end]
+        return [(int(d), float(s)) for d, s in zip(self._all_docnums[rows], self._all_scores[rows], strict=True)]
+
     def docnums(self) -> np.ndarray:
-        return self._docnums
+        """Every matching document (all of a thread's, not one per thread)."""
+        return self._all_docnums
+
+    def groups(self) -> np.ndarray:
+        """The thread of each of `docnums()`, numbered from 0 (for field_values)."""
+        return self._groups
+
+    def _thread_index(self, docnum: int | None) -> int | None:
+        """The position among the threads of the one holding `docnum` (matching or not: a post whose comments do)."""
+        if docnum is None:
+            return None
+        hit = np.flatnonzero(self._all_docnums == docnum)
+        thread = self._threads[hit[0]] if len(hit) else self._thread_of(docnum)
+        if thread is None:
+            return None
+        at = int(np.searchsorted(self._head_threads, thread))
+        return at if at < len(self._head_threads) and self._head_threads[at] == thread else None
 
 
 def evaluate(searcher: Searcher, query: Query, allowed: np.ndarray, *, boosts: bool = True) -> Matches:
     """Score `query` over every document `allowed` (a bool array over the searcher's documents)."""
     evaluator = _Evaluator(searcher)
-    docnums, scores, exact = [], [], True
-    for leaf in _leaves(searcher, allowed):
+    docnums, scores, threads, exact = [], [], [], True
+    leaves = list(_leaves(searcher, allowed))
+    for leaf in leaves:
         result = evaluator.run(query, leaf)
         hits = np.flatnonzero(result.match & leaf.allowed)
         score = result.score[hits]
@@ -303,10 +392,19 @@ def evaluate(searcher: Searcher, query: Query, allowed: np.ndarray, *, boosts: b
             score = score * leaf.lift()[hits]
         docnums.append(hits + leaf.offset)
         scores.append(score)
+        threads.append(_thread_numbers(leaf, hits))
         exact = exact and not evaluator.truncated
     if not docnums:
-        return Matches(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), True)
-    return Matches(np.concatenate(docnums), np.concatenate(scores), exact)
+        empty = np.zeros(0, dtype=np.int64)
+        return Matches(empty, np.zeros(0, dtype=np.float32), True, empty)
+
+    def thread_of(docnum: int) -> int | None:
+        for leaf in leaves:
+            if leaf.offset <= docnum < leaf.offset + leaf.size:
+                return int(_thread_numbers(leaf, np.array([docnum - leaf.offset]))[0])
+        return None
+
+    return Matches(np.concatenate(docnums), np.concatenate(scores), exact, np.concatenate(threads), thread_of)
 
 
 def segment_docs(searcher: Searcher, query: Query) -> np.ndarray:
@@ -331,21 +429,45 @@ def _nodes(query: Query) -> Iterator[Query]:
         yield from _nodes(child)
 
 
-def field_values(searcher: Searcher, fieldnames: Iterable[str], docnums: np.ndarray) -> dict[str, Counter[str]]:
-    """For each keyword or ID field, how many of `docnums` carry each of its terms (a document may carry several)."""
+def field_values(
+    searcher: Searcher, fieldnames: Iterable[str], docnums: np.ndarray, groups: np.ndarray | None = None
+) -> dict[str, Counter[str]]:
+    """For each keyword or ID field, how many of `docnums` carry each of its terms (a document may carry several);
+    with `groups` (Matches.groups(): each document's thread, numbered from 0), how many threads hold a document
+    carrying it."""
+    threads = len(docnums) if groups is None or not len(groups) else int(groups.max()) + 1
+    if threads == len(docnums):
+        groups = None  # every thread is one document: counting documents counts threads
     counts: dict[str, Counter[str]] = {name: Counter() for name in fieldnames}
+    codes: dict[str, list[np.ndarray]] = {name: [] for name in counts}  # value number × threads + thread
+    numbering: dict[str, dict[str, int]] = {name: {} for name in counts}
     for leaf in _leaves(searcher, None):
-        inside = docnums[(docnums >= leaf.offset) & (docnums < leaf.offset + leaf.size)] - leaf.offset
+        within = (docnums >= leaf.offset) & (docnums < leaf.offset + leaf.size)
+        inside = docnums[within] - leaf.offset
         if not len(inside):
             continue
         mask = np.zeros(leaf.size, dtype=bool)
         mask[inside] = True
+        group_at = np.zeros(leaf.size, dtype=np.int64)
+        if groups is not None:
+            group_at[inside] = groups[within]
         for fieldname, counter in counts.items():
             terms, owners = _field_index(leaf, fieldname)
             names = _field_terms(leaf, fieldname)
-            per_term = np.bincount(terms[mask[owners]], minlength=len(names))
-            for i in np.flatnonzero(per_term).tolist():
-                counter[names[i]] += int(per_term[i])
+            held = mask[owners]
+            if groups is None:
+                per_term = np.bincount(terms[held], minlength=len(names))
+                for i in np.flatnonzero(per_term).tolist():
+                    counter[names[i]] += int(per_term[i])
+                continue
+            known = numbering[fieldname]
+            value = np.array([known.setdefault(name, len(known)) for name in names], dtype=np.int64)
+            codes[fieldname].append(value[terms[held]] * threads + group_at[owners[held]])
+    for fieldname, found in codes.items():
+        if found:
+            per_value = np.bincount(np.unique(np.concatenate(found)) // threads, minlength=len(numbering[fieldname]))
+            names = list(numbering[fieldname])
+            counts[fieldname].update({names[i]: int(per_value[i]) for i in np.flatnonzero(per_value).tolist()})
     return counts
 
 
@@ -474,14 +596,25 @@ class _Evaluator:
             held = np.zeros(leaf.size, dtype=np.float32)
             for word in node.words:
                 has = np.zeros(leaf.size, dtype=bool)
-                for fieldname in node.fields:
-                    for text in word:
-                        postings = leaf.postings(fieldname, text)
-                        if postings is not None:
-                            has[postings.ids] = True
+                for terms in word:
+                    has |= self._holds_all(terms, node.fields, leaf)
                 held += has
-            result.score *= COORD_FLOOR + (1 - COORD_FLOOR) * held / len(node.words)
+            floor = COORD_FLOOR if node.floor is None else node.floor
+            result.score *= floor + (1 - floor) * held / len(node.words)
         return result
+
+    @staticmethod
+    def _holds_all(terms: tuple[str, ...], fields: tuple[str, ...], leaf: _Leaf) -> np.ndarray:
+        """Documents holding every one of `terms`, each in any of `fields`."""
+        holds = np.ones(leaf.size, dtype=bool)
+        for text in terms:
+            has = np.zeros(leaf.size, dtype=bool)
+            for fieldname in fields:
+                postings = leaf.postings(fieldname, text)
+                if postings is not None:
+                    has[postings.ids] = True
+            holds &= has
+        return holds
 
     def _term_scores(self, fieldname: str, text: str, leaf: _Leaf) -> tuple[np.ndarray, np.ndarray] | None:
         postings = leaf.postings(fieldname, text)

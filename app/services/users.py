@@ -32,6 +32,7 @@ from app.models.users import (
     UserSession,
     UserUpdate,
 )
+from app.search.outbox import enqueue
 from app.security import check_new_password, hash_password, new_token, token_hash
 from app.services import audit
 from app.services.transactions import all_or_nothing
@@ -318,6 +319,7 @@ def create_user(
         ip=ip,
         detail={"role": str(data.role), "departments": data.department_ids},
     )
+    enqueue(session, f"person:{user.id}")  # found by name in search
     session.commit()
     session.refresh(user)
     return user
@@ -358,6 +360,7 @@ def update_user(*, session: Session, user: User, data: UserUpdate, actor: User, 
         detail=detail,
     )
     session.add(user)
+    enqueue(session, f"person:{user.id}")  # name, role, handle, departments or active state: what search shows
     session.commit()
     session.refresh(user)
     return user
@@ -471,6 +474,7 @@ def update_profile(*, session: Session, user: User, data: ProfileUpdate) -> User
     user.language = data.language
     user.timezone = data.timezone
     session.add(user)
+    enqueue(session, f"person:{user.id}")
     session.commit()
     session.refresh(user)
     return user
@@ -624,6 +628,8 @@ def rename_department(*, session: Session, department: Department, data: Departm
     )
     department.name = name
     session.add(department)
+    for member_id in session.exec(select(UserDepartment.user_id).where(UserDepartment.department_id == department.id)):
+        enqueue(session, f"person:{member_id}")  # their person documents name the department
     session.commit()
     session.refresh(department)
     return department

@@ -10,6 +10,7 @@ from app.models.search import GuideRequest, GuideRequestStatus
 from tests.search.conftest import is_indexed, wait_until
 
 MISSING = "як запобігти пролежням"
+TYPED_FIRST = "як запоб"  # what the nurse and the new hire search for before they finish typing the question
 GUIDE_TITLE = "Як запобігти пролежням у лежачих пацієнтів"
 GUIDE_BODY = """Пролежні виникають там, де шкіра довго притиснута до ліжка: крижі, п'яти, лопатки, потилиця.
 
@@ -24,10 +25,17 @@ GUIDE_BODY = """Пролежні виникають там, де шкіра до
 """
 
 
-def _search(page: Page, query: str) -> None:
-    """Type a query into the search box and press Enter, as a person does."""
+def _search(page: Page, query: str, *, typed: bool = False) -> None:
+    """Type a query into the search box and press Enter, as a person does (`typed`: key by key after what is in
+    the box, the titles suggested as they go)."""
     box = page.get_by_role("searchbox", name="Пошук у стрічці, базі знань і адаптації")
-    box.fill(query)
+    if typed:
+        if not query.startswith(box.input_value()):
+            box.fill("")
+        box.press("End")
+        box.press_sequentially(query[len(box.input_value()) :])
+    else:
+        box.fill(query)
     box.press("Enter")
     expect(page).to_have_title(re.compile(f"^{re.escape(query)} · Пошук"), timeout=15_000)
 
@@ -68,7 +76,8 @@ def test_nurse_search_gap_becomes_a_guide(people, demo) -> None:  # type: ignore
     people.shot(nurse, "typo-did-you-mean")
     nurse.locator(".search-suggestion").get_by_role("link", name="гігієна рук").click()
     expect(nurse.get_by_role("searchbox")).to_have_value("гігієна рук")
-    expect(hits.first.locator("mark").first).to_have_text(re.compile("гігієна", re.I))
+    protocol = hits.filter(has=nurse.get_by_role("link", name="Гігієна рук медичного персоналу"))
+    expect(protocol.locator("mark").first).to_have_text(re.compile("гігієна", re.I))
     people.shot(nurse, "suggestion-followed")
 
     # An inflected form the text does not have («рукавичками»; the protocol says «рукавичок», «Рукавички»). The nurse
@@ -116,8 +125,10 @@ def test_nurse_search_gap_becomes_a_guide(people, demo) -> None:  # type: ignore
     expect(nurse.locator(".notice.error")).to_have_count(0)
     people.shot(nurse, "filters-all")
 
-    # A clinical question the demo has no guide for.
-    _search(nurse, MISSING)
+    # A clinical question the demo has no guide for. The nurse presses Enter before she has typed it all, then
+    # finishes the question: one search, not two.
+    _search(nurse, TYPED_FIRST, typed=True)
+    _search(nurse, MISSING, typed=True)
     expect(nurse.get_by_text(f"Нічого не знайдено за запитом «{MISSING}».")).to_be_visible()
     expect(nurse.get_by_text("0 результатів")).to_be_visible()
     expect(nurse.get_by_text("Керівники бачать пошуки без результату")).to_be_visible()
@@ -126,24 +137,32 @@ def test_nurse_search_gap_becomes_a_guide(people, demo) -> None:  # type: ignore
     assert notice and box and notice["width"] > box["width"] * 0.9, "the notice is squeezed into the facets' column"
     people.shot(nurse, "nothing-found")
 
-    # A new hire of the same ward asks the same question, and so does a surgeon of another department.
-    for email in ("newhire@kolo.local", "surgeon@kolo.local"):
+    # A new hire of the same ward asks the same question in her words (after the same hasty Enter), and so does a
+    # surgeon of another department.
+    for email, question in (("newhire@kolo.local", "Як запобігти пролежням?"), ("surgeon@kolo.local", MISSING)):
         colleague = people.open(email)
         colleague.locator(".main-nav").get_by_role("link", name="Пошук").click()
-        _search(colleague, MISSING)
-        expect(colleague.get_by_text(f"Нічого не знайдено за запитом «{MISSING}».")).to_be_visible()
+        _search(colleague, TYPED_FIRST, typed=True)
+        _search(colleague, question, typed=True)
+        expect(colleague.get_by_text(f"Нічого не знайдено за запитом «{question}».")).to_be_visible()
 
     # The manager finds that search among the ones that found nothing and asks for a guide.
     manager = people.open("manager@kolo.local")
     manager.locator(".main-nav").get_by_role("link", name="Пошук").click()
     manager.get_by_role("link", name="Пошуки без результату").click()
     expect(manager.get_by_role("heading", name="Пошуки без результату", level=1)).to_be_visible()
+    # One row: the two forms of the question are one gap, and what was searched before it was typed is none.
+    expect(manager.locator("table.search-gaps tbody tr")).to_have_count(1)
     row = manager.get_by_role("row").filter(has=manager.get_by_role("link", name=MISSING, exact=True))
     expect(row).to_have_count(1)
     # Two people of his department asked it (the surgeon is not his to see), and no name is shown.
+    expect(row.get_by_role("cell").nth(1)).to_have_text("2")
     expect(row.get_by_role("cell").nth(2)).to_have_text("2")
     expect(row.get_by_role("cell").nth(3)).to_have_text("2")
     expect(manager.get_by_text(re.compile("завжди без імен"))).to_be_visible()
+    # It found nothing: the manager may make it a synonym of a word the documents use.
+    synonym = row.get_by_role("link", name=f"Додати «{MISSING}» як синонім до…")
+    expect(synonym).to_have_attribute("href", re.compile(r"^/search/synonyms/new\?term="))
     people.shot(manager, "gaps")
     row.get_by_text("Запит на настанову").click()
     expect(row.get_by_label("Назва")).to_have_value(MISSING)
@@ -157,11 +176,13 @@ def test_nurse_search_gap_becomes_a_guide(people, demo) -> None:  # type: ignore
     expect(requests).to_contain_text("відкрито")
     people.shot(manager, "guide-requested")
 
-    # The manager writes the guide in the knowledge base and publishes it.
-    manager.get_by_role("navigation").get_by_role("link", name="База знань").click()
-    manager.get_by_role("button", name="Нова стаття").click()
-    manager.get_by_role("link", name="Порожня стаття").click()
+    # The manager writes the guide himself: the request opens the editor with its title, and how many people
+    # searched for it (the surgeon too: everyone who searched is told when it is published), never who.
+    requests.get_by_role("link", name="Написати настанову").click()
     expect(manager.get_by_role("heading", name="Нова стаття", level=1)).to_be_visible()
+    expect(manager.get_by_label("Назва")).to_have_value("Профілактика пролежнів")
+    expect(manager.get_by_role("status").filter(has_text="шукали це")).to_have_text("3 людини шукали це")
+    people.shot(manager, "guide-editor")
     manager.get_by_label("Назва").fill(GUIDE_TITLE)
     manager.get_by_label("Текст (Markdown)").fill(GUIDE_BODY)
     manager.get_by_label("Мітки").fill("пролежні, догляд")

@@ -13,6 +13,7 @@ from app.search.reindex import current_generation
 from app.services.feed import access as feed_access
 from app.services.kb import access as kb_access
 from app.services.onboarding import access as onboarding_access
+from app.services.people import search as people_search
 from app.services.search import keys
 from tests.search.conftest import api_search, post, restarted_search, wait_until
 
@@ -22,12 +23,14 @@ KEY_FUNCTIONS = [
     kb_access.index_keys,
     onboarding_access.plan_index_keys,
     onboarding_access.checklist_index_keys,
+    people_search.index_keys,
     keys.reader_keys,
 ]
 # Read when the module is imported, next to the code objects: a file edited during a long run would otherwise be
 # read at lines that no longer hold the function.
 SOURCES = [inspect.getsource(f) for f in KEY_FUNCTIONS]
-EXPECTED = {"version": 2, "fingerprint": "84490d071e17d42da6d86272ab712fc14706f09bdccfe8dc38f181de16cf8fd9"}
+# 3: threads (comments under their post), people ("person:<id>", people_search.index_keys), templates' authors
+EXPECTED = {"version": 3, "fingerprint": "8142f91074362ef83be10dbba41ed0b8d18edb5e6a196a34ac3f0ade7ed9c89b"}
 
 
 def _logic(source: str) -> str:

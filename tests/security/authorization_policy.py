@@ -50,6 +50,14 @@ BODIES: dict[str, Body] = {
     "close_assignment": _fixed({"reason": "Звільнилася"}),
     "close_submit": _fixed({"reason": "Звільнилася"}),
     "create_rule": lambda ids: {"department_id": ids["surgery"], "template_id": 1},
+    "create_synonym_group": _fixed({"terms": ["п'ятихвилинка", "нарада"]}),
+    "update_synonym_group": _fixed({"terms": ["розклад", "графік", "розпорядок"]}),
+    "synonym_create_submit": _fixed({"terms": "п'ятихвилинка\nнарада"}),
+    "synonym_edit_submit": lambda ids: {"group": "shipped:ЗОЗ", "terms": "ЗОЗ\nзаклад охорони здоров'я"},
+    "synonym_remove_submit": _fixed({"group": "shipped:ЗОЗ"}),
+    "synonym_restore_submit": _fixed({"group": "shipped:ЗОЗ"}),
+    "return_article": _fixed({"comment": "Додайте джерело."}),
+    "return_article_page": _fixed({"comment": "Додайте джерело."}),
 }
 
 POLICY: dict[str, dict[str, str]] = {
@@ -145,7 +153,7 @@ POLICY: dict[str, dict[str, str]] = {
     "update_event": {"own": "LAAA", "other": "LFFF", "dept": "LNNF"},  # PATCH /api/v1/events/{event_id}
     "rsvp": {"own": "LVVV", "other": "LVVV", "dept": "LVVV"},  # POST /api/v1/events/{event_id}/rsvp
     "read_rsvps": {"own": "LAAA", "other": "LFAA", "dept": "LNNA"},  # GET /api/v1/events/{event_id}/rsvps
-    "feed_page": {"-": "AAAA"},  # GET /
+    "feed_page": {"-": "LAAA"},  # GET /
     "create_post_page": {"-": "LAAA"},  # POST /posts
     "post_detail_page": {"own": "LAAA", "other": "LAAA", "dept": "LNNA"},  # GET /posts/{post_id}
     "post_edit_page": {"own": "LAAA", "other": "LFFF", "dept": "LNNF"},  # GET /posts/{post_id}/edit
@@ -206,10 +214,10 @@ POLICY: dict[str, dict[str, str]] = {
         "draft": "LNAA",
     },  # POST /api/v1/articles/{article_id}/publish
     "return_article": {
-        "own": "LVVV",
-        "other": "LVVV",
-        "dept": "LVVV",
-        "draft": "LVVV",
+        "own": "LFCC",
+        "other": "LFCC",
+        "dept": "LNNC",
+        "draft": "LNCC",
     },  # POST /api/v1/articles/{article_id}/return
     "archive_article": {
         "own": "LFAA",
@@ -334,7 +342,7 @@ POLICY: dict[str, dict[str, str]] = {
         "dept": "LNNC",
         "draft": "LNAA",
     },  # POST /kb/{slug}/publish
-    "return_article_page": {"own": "LVVV", "other": "LVVV", "dept": "LNNV", "draft": "LNVV"},  # POST /kb/{slug}/return
+    "return_article_page": {"own": "LFCC", "other": "LFCC", "dept": "LNNC", "draft": "LNCC"},  # POST /kb/{slug}/return
     "archive_article_page": {
         "own": "LFAA",
         "other": "LFAA",
@@ -507,4 +515,16 @@ POLICY: dict[str, dict[str, str]] = {
     "search_go": {"-": "LVVV"},  # GET /search/go
     "search_gaps_page": {"-": "LFAA"},  # GET /search/gaps
     "search_gaps_request": {"-": "LFVV"},  # POST /search/gaps/requests
+    "read_synonym_groups": {"-": "LFAA"},  # GET /api/v1/search/synonyms
+    "create_synonym_group": {"-": "LFAA"},  # POST /api/v1/search/synonyms
+    "read_synonym_group": {"-": "LFAA"},  # GET /api/v1/search/synonyms/{group_id}
+    "update_synonym_group": {"-": "LFAA"},  # PATCH /api/v1/search/synonyms/{group_id}
+    "delete_synonym_group": {"-": "LFAA"},  # DELETE /api/v1/search/synonyms/{group_id}
+    "synonym_list_page": {"-": "LFAA"},  # GET /search/synonyms
+    "synonym_new_page": {"-": "LFAA"},  # GET /search/synonyms/new
+    "synonym_create_submit": {"-": "LFAA"},  # POST /search/synonyms/new
+    "synonym_edit_page": {"-": "LFNN"},  # GET /search/synonyms/edit (no ?group=: no such group)
+    "synonym_edit_submit": {"-": "LFAA"},  # POST /search/synonyms/edit
+    "synonym_remove_submit": {"-": "LFAA"},  # POST /search/synonyms/remove
+    "synonym_restore_submit": {"-": "LFAA"},  # POST /search/synonyms/restore
 }

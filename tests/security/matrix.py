@@ -17,6 +17,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from starlette.routing import Mount
 
+from app import limits
 from app.db import make_engine
 from tests.security.matrix_world import ROLES, World
 
@@ -42,10 +43,24 @@ def app_routes(app: FastAPI) -> Iterator[Route]:
                 yield Route(effective.name, method, effective.path)
 
 
-def outcome(response: Response) -> str:
-    """The letter POLICY uses (see tests/security/authorization_policy.py), else the status code."""
+def guarded_routes(app: FastAPI, guard: Callable[..., Any]) -> list[Route]:
+    """The routes that declare `guard` (`get_manager_user`, `get_admin_user`) through any chain of dependencies."""
+    return [
+        Route(effective.name, method, effective.path)
+        for route in app.routes
+        for effective in getattr(route, "effective_route_contexts", lambda r=route: [r])()
+        if hasattr(effective, "dependant") and limits.depends_on(effective.dependant, guard)
+        for method in sorted((getattr(effective, "methods", None) or set()) - {"HEAD"})
+    ]
+
+
+def outcome(response: Response, role: str) -> str:
+    """The letter POLICY uses (see tests/security/authorization_policy.py), else the status code. The home page sends
+    an anonymous caller to plain /login; a signed-in caller lands there too after signing out, and that is let
+    through."""
     code = response.status_code
-    if code == 401 or (code == 303 and response.headers.get("location", "").startswith("/login?next=")):
+    to_login = code == 303 and response.headers.get("location", "").startswith("/login")
+    if code == 401 or (to_login and (role == "anonymous" or response.headers["location"].startswith("/login?next="))):
         return "L"
     if 200 <= code < 400:
         return "A"
@@ -129,7 +144,7 @@ class Matrix:
         values = {**self.world.cases["other"], **self.world.cases["-"], **self._case_values(role, case)}
         values["task_id"] = values["template_task_id" if "/templates/" in route.path else "assigned_task_id"]
         values["rule_id"] = values["onboarding_rule_id" if "onboarding" in route.path else "patient_rule_id"]
-        return re.sub(r"{(\w+)}", lambda m: str(values[m.group(1)]), route.path)
+        return re.sub(r"{(\w+)(?::\w+)?}", lambda m: str(values[m.group(1)]), route.path)
 
     def call(self, route: Route, role: str, case: str, body: Callable[[dict[str, Any]], Any] | None) -> Response:
         """Send the route's request as `role`: the API with its token, pages with its session and CSRF token."""
@@ -151,15 +166,15 @@ class Matrix:
         if route.method in ("GET", "HEAD"):
             kwargs = {}
         response = self.client.request(route.method, path, headers=headers, follow_redirects=False, **kwargs)
-        if route.method != "GET" and outcome(response) == "A":
+        if route.method != "GET" and outcome(response, role) == "A":
             self.dirty = True
         return response
 
 
 def _params(path: str) -> list[str]:
     task = "template_task_id" if "/templates/" in path else "assigned_task_id"
-    names = re.findall(r"{(\w+)}", path)
+    names = re.findall(r"{(\w+)(?::\w+)?}", path)
     return [{"task_id": task, "rule_id": "onboarding_rule_id"}.get(n, n) for n in names]
 
 
-__all__ = ["ROLES", "Matrix", "Route", "app_routes", "outcome"]
+__all__ = ["ROLES", "Matrix", "Route", "app_routes", "guarded_routes", "outcome"]

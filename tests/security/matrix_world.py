@@ -160,10 +160,12 @@ def seed(client: TestClient, session: Session) -> World:
     )
     pattern = {"name": "Номер картки", "pattern": "КАРТ-\\d{6}"}
     patient_rule = s.api("admin", "POST", "/api/v1/patient-data/rules", json=pattern)
+    synonyms = s.api("manager", "POST", "/api/v1/search/synonyms", json={"terms": ["розклад", "графік"]})
     world.cases["-"] = {
         "category_id": category["id"],
         "onboarding_rule_id": onboarding_rule["id"],
         "patient_rule_id": patient_rule["id"],
+        "group_id": synonyms["id"],
         "token": "no-such-invite",
         **therapy_template,
     }

@@ -14,10 +14,11 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from app.config import Settings
+from app.deps import get_admin_user, get_manager_user
 from app.main import create_app
 from tests.conftest import PG_URL
 from tests.security.authorization_policy import BODIES, POLICY
-from tests.security.matrix import ROLES, Copies, Matrix, Route, app_routes, outcome
+from tests.security.matrix import ROLES, Copies, Matrix, Route, app_routes, guarded_routes, outcome
 from tests.security.matrix_world import seed
 
 _SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -85,7 +86,26 @@ def test_route_answers_every_role_as_the_policy_says(matrix: Matrix, name: str) 
     wrong = []
     for case, expected in POLICY[name].items():
         for role, want in zip(ROLES, expected, strict=True):
-            got = outcome(matrix.call(route, role, case, BODIES.get(name)))
+            got = outcome(matrix.call(route, role, case, BODIES.get(name)), role)
             if got != want:
                 wrong.append(f"{role} on {case}: {got}, expected {want}")
     assert wrong == [], f"{route.method} {route.path}"
+
+
+def test_routes_that_declare_a_guard_refuse_everyone_below_it(matrix: Matrix) -> None:
+    managers = guarded_routes(matrix.app, get_manager_user)
+    admins = guarded_routes(matrix.app, get_admin_user)
+    found = {(r.method, r.path) for r in managers} | {(r.method, r.path) for r in admins}
+    assert {("GET", "/admin"), ("GET", "/onboarding/dashboard"), ("GET", "/api/v1/patient-data/suspects")} <= found
+    assert {("POST", "/api/v1/patient-data/rules"), ("DELETE", "/api/v1/patient-data/rules/{rule_id}")} <= {
+        (r.method, r.path) for r in admins
+    }
+    below = [(route, ("staff",)) for route in managers] + [(route, ("staff", "manager")) for route in admins]
+    wrong = [
+        f"{route.method} {route.path}: {role} on {case} is {letters[ROLES.index(role)]}"
+        for route, roles in below
+        for case, letters in POLICY.get(route.name, {}).items()  # a route without a row fails above
+        for role in roles
+        if letters[ROLES.index(role)] not in "FN"
+    ]
+    assert wrong == []

@@ -281,6 +281,7 @@ def make_searches(db: Session, corpus: Corpus, people: Sequence[User], payloads:
                 department_ids=[departments[i % 2]],
                 text=text,
                 result_count=0,
+                shown=False,
             )
             for person in people
         ]

@@ -14,11 +14,13 @@ for module in pkgutil.walk_packages(app.__path__, "app."):
     importlib.import_module(module.name)
 from app import events, scheduler
 from app.commands import COMMANDS
+from app.search.outbox import RELATED
 from app.search.sources import SOURCES
 from app.services.uploads import ACCESS_CHECKS
 from app.services.patient_data.scan import READ_RULES
 registered = {
     "search sources": sorted(SOURCES),
+    "related search documents": sorted(RELATED),
     "upload checks": sorted(ACCESS_CHECKS),
     "event handlers": sorted(e for e, handlers in events._handlers.items() if handlers),
     "jobs": [job.name for job in scheduler.JOBS],
@@ -29,7 +31,8 @@ print(registered)
 assert not any(registered.values())
 from app.wiring import install
 install()
-assert set(SOURCES) == {"post", "comment", "event", "article", "task", "template"}, SOURCES
+assert set(SOURCES) == {"post", "comment", "event", "article", "task", "template", "person"}, SOURCES
+assert set(RELATED) == {"article"}
 assert set(COMMANDS) == {"import", "reindex", "scan", "audit", "backup", "restore"}
 assert set(READ_RULES) == {"post", "article"}
 assert len(scheduler.JOBS) == 3

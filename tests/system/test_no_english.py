@@ -60,8 +60,9 @@ class _VisibleText(HTMLParser):
     """The text a person sees or hears: element text (not scripts, styles, code) and the labelling attributes."""
 
     HIDDEN = {"script", "style", "code", "pre", "kbd", "samp", "template", "noscript", "svg", "textarea"}
-    # Excerpts of what people wrote, cut and highlighted (so not whole sentences of it): content throughout.
-    CONTENT_CLASSES = {"search-snippet"}
+    # Excerpts of what people wrote, cut and highlighted (so not whole sentences of it): content throughout. The terms
+    # of a synonym group too: the shipped thesaurus is content written for Kolo (UNICEF, AED), not interface.
+    CONTENT_CLASSES = {"search-snippet", "synonym-terms"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

@@ -33,6 +33,7 @@ from app.services.kb import (
 from app.services.kb.articles import RevisionConflict
 from app.services.kb.rendering import diff_lines, render_body
 from app.services.kb.skeletons import SKELETONS, get_skeleton
+from app.services.search import gaps
 from app.templating import render
 
 pages = APIRouter(prefix="/kb", include_in_schema=False)
@@ -105,16 +106,27 @@ def _editor(
 
 @pages.get("/new")
 def new_article_page(
-    request: Request, session: SessionDep, settings: SettingsDep, user: CurrentUser, template: str | None = None
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    user: CurrentUser,
+    template: str | None = None,
+    title: str = "",
+    guide: int | None = None,
 ) -> Response:
-    """The editor for a new article, optionally started from a template."""
+    """The editor for a new article, optionally started from a template, a title, and the guide request it answers
+    (how many people searched for it is shown, never who)."""
     chosen = get_skeleton(template)
     form = ArticleForm(
+        title=title.strip()[:200],
         body=chosen.body if chosen else "",
         template=template or "",
         review_interval_months=str(settings.kb_review_months),
     )
-    return _editor(request, session, user, form)
+    searched = None
+    if guide is not None:
+        searched = gaps.count_searchers(session=session, settings=settings, user=user, request_id=guide)
+    return _editor(request, session, user, form, searched=searched)
 
 
 @pages.post("/new")

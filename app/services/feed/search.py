@@ -1,4 +1,5 @@
-"""Search sources for the feed: posts, comments and events, with the visibility of their post."""
+"""Search sources for the feed: posts, comments and events, with the visibility of their post. A comment is in its
+post's thread: search shows it under the post, one hit per thread."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -94,8 +95,10 @@ class CommentSource:
             SearchDoc(
                 key=f"comment:{c.id}",
                 kind="comment",
-                title=_title(posts[c.post_id].html),
+                # found by what it says, shown under its post: the post's words would make every comment a match
+                title="",
                 body=plain_text(c.html),
+                thread=f"post:{c.post_id}",
                 author=names.get(c.author_id, ""),
                 author_id=c.author_id,
                 department_ids=departments[c.post_id],

@@ -305,6 +305,7 @@ def _change_settings(session: Session, user: User, article: KbArticle, data: Art
         detail["department_ids"] = sorted(set(data.department_ids))
     if "owner_id" in fields and data.owner_id is not None:
         _check_owner(session, data.owner_id)
+        enqueue(session, f"person:{article.owner_id}")  # the previous owner's person document lists the guide no more
         article.owner_id = data.owner_id
         detail["owner_id"] = data.owner_id
     if "requires_acknowledgement" in fields and data.requires_acknowledgement is not None:

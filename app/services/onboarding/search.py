@@ -38,6 +38,7 @@ class ChecklistSource:
                     title=template.name,
                     body="\n".join(p for p in parts if p),
                     visibility=access.checklist_index_keys(template),
+                    author_id=template.created_by_id,
                     department_ids=list(template.department_ids),
                     status=f"v{template.version}",
                     created_at=template.created_at,

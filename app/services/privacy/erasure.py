@@ -86,6 +86,7 @@ def erase_user(*, session: Session, settings: Settings, user: User, actor: User 
     user.deactivated_at = user.deactivated_at or utcnow()
     session.add(user)
     counts.mentions = _rewrite_mentions(session=session, old=old_handle, new=user.handle)
+    enqueue(session, f"person:{user.id}", PURGE)  # their name in search goes, off the disk too
     for article_id in session.exec(select(KbArticle.id).where(KbArticle.owner_id == user.id)).all():
         enqueue(session, f"article:{article_id}")  # the author shown in search becomes the pseudonym
     audit.record(

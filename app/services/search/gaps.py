@@ -2,6 +2,11 @@
 not find (or did not open), ask someone to write that guide, and when an article answering it is published,
 everyone who searched for it is told.
 
+Only a search the person ran is logged (search-as-you-type asks for titles and logs nothing), and one whose text
+continues what the same person searched a moment ago replaces that one: they were still typing. Queries are grouped
+by their lemmas ("пролежні", "Пролежнів?" and "про пролежні" are one row), shown as the form most people typed. A
+search counts as "found but not opened" only when its results were shown to the person.
+
 Search texts are personal data: a query shows only once `search_gap_min_people` different people asked it, never
 with who they were, and the log is kept `search_log_days` days."""
 
@@ -9,13 +14,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import Integer, String, cast, delete
 from sqlalchemy import select as sql_select
-from sqlmodel import Session, col, func, or_, select
+from sqlmodel import Session, col, func, select
 
 from app.config import Settings, get_settings
 from app.errors import InvalidInput, NotFound
@@ -32,6 +40,12 @@ from app.text import nfc
 _APOSTROPHES = str.maketrans({c: "'" for c in "’ʼ`‘ʹ"})
 _SPACES = re.compile(r"\s+")
 MAX_DAYS = 366
+TYPING_WINDOW = timedelta(seconds=60)  # a longer search this soon after a shorter one: the person was still typing
+# Words that make a query a question without saying what it is about ("що таке сепсис" is "сепсис").
+QUESTION_WORDS = """
+    як який яка яке які що чого чому де куди звідки коли скільки хто чий чия чиє чиї навіщо нащо чи таке можна
+    how what where when why who whom whose which do does did can should
+"""
 
 
 def normalize_query(text: str) -> str:
@@ -39,19 +53,63 @@ def normalize_query(text: str) -> str:
     return _SPACES.sub(" ", nfc(text).translate(_APOSTROPHES).lower()).strip()[:500]
 
 
-def log_query(*, session: Session, user: User, department_ids: list[int], text: str, result_count: int) -> int:
-    """Record a search and return its log id (for click tracking)."""
-    row = SearchQueryLog(
-        text=text[:500],
-        normalized=normalize_query(text),
-        result_count=result_count,
-        user_id=user.id,
-        department_ids=sorted(department_ids),
+@cache
+def _question_terms() -> frozenset[str]:
+    return frozenset(analyze(QUESTION_WORDS, mode="query"))
+
+
+def query_terms(text: str) -> list[str]:
+    """What a query asks about: its lemmas (stems for English words), stop and question words left out, sorted."""
+    return sorted(set(analyze(text, mode="query")) - _question_terms())
+
+
+def group_key(text: str) -> str:
+    """How the report groups queries: their terms in alphabetical order, or the normalized text when none is left."""
+    return " ".join(query_terms(text))[:500] or normalize_query(text)
+
+
+def log_query(
+    *,
+    session: Session,
+    user: User,
+    department_ids: list[int],
+    text: str,
+    result_count: int,
+    shown: bool,
+    now: datetime | None = None,
+) -> int:
+    """Record a search the person ran and return its log id (for click tracking); `shown`: its results were
+    displayed. A search continuing the text the person searched a moment ago replaces that search."""
+    normalized, now = normalize_query(text), now or utcnow()
+    row = _still_typing(session, user, normalized, now) or SearchQueryLog(text="", normalized="", user_id=user.id)
+    row.sqlmodel_update(
+        {
+            "text": text[:500],
+            "normalized": normalized,
+            "lemma_key": group_key(text),
+            "result_count": result_count,
+            "shown": shown,
+            "department_ids": sorted(department_ids),
+            "created_at": now,
+        }
     )
     session.add(row)
     session.commit()
     assert row.id is not None
     return row.id
+
+
+def _still_typing(session: Session, user: User, normalized: str, now: datetime) -> SearchQueryLog | None:
+    """The person's last search when it was a moment ago, nothing of it was opened, and `normalized` continues it."""
+    last = session.exec(
+        select(SearchQueryLog)
+        .where(col(SearchQueryLog.user_id) == user.id, col(SearchQueryLog.created_at) >= now - TYPING_WINDOW)
+        .order_by(col(SearchQueryLog.id).desc())
+        .limit(1)
+    ).first()
+    if last is None or last.clicked or last.normalized == normalized or not normalized.startswith(last.normalized):
+        return None
+    return last
 
 
 def record_click(*, session: Session, user: User, log_id: int) -> None:
@@ -65,13 +123,21 @@ def record_click(*, session: Session, user: User, log_id: int) -> None:
 
 @dataclass
 class _Gap:
-    """One query's missed searches in a report's scope: how many, by whom (counted, never shown)."""
+    """One group of queries' missed searches in a report's scope: how many, by whom (counted, never shown), and
+    the forms they were typed in."""
 
-    query: str
+    key: str
     searches: int = 0
     no_results: int = 0
     no_click: int = 0
     people: set[int] = field(default_factory=set)
+    form_people: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    form_searches: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def query(self) -> str:
+        """The form most people typed (then the most searched, the shortest)."""
+        return min(self.form_searches, key=lambda f: (-len(self.form_people[f]), -self.form_searches[f], len(f), f))
 
 
 def list_gaps(
@@ -89,15 +155,8 @@ def list_gaps(
     if not 1 <= days <= MAX_DAYS:
         raise InvalidInput("Choose a period between 1 and {max} days.", max=MAX_DAYS)
     rows = _gaps(session, settings, user, days=days, department_id=department_id, now=now)[:limit]
-    requests = {
-        g.query: g.id
-        for g in session.exec(
-            select(GuideRequest).where(
-                col(GuideRequest.status) == GuideRequestStatus.open,
-                col(GuideRequest.query).in_([r.query for r in rows]),
-            )
-        )
-    }
+    opened = session.exec(select(GuideRequest).where(col(GuideRequest.status) == GuideRequestStatus.open))
+    requests = {group_key(g.query): g.id for g in sorted(opened, key=lambda g: -(g.id or 0))}
     return [
         SearchGapPublic(
             query=r.query,
@@ -105,10 +164,15 @@ def list_gaps(
             people=len(r.people),
             no_results=r.no_results,
             no_click=r.no_click,
-            open_request_id=requests.get(r.query),
+            open_request_id=requests.get(r.key),
         )
         for r in rows
     ]
+
+
+def may_add_synonyms(user: User) -> bool:
+    """Whether the report offers `user` to make a query that found nothing a synonym (the synonyms page's rule)."""
+    return user.is_manager
 
 
 def report_departments(*, session: Session, user: User) -> list[int] | None:
@@ -138,34 +202,41 @@ def _gaps(
     scope = report_departments(session=session, user=user)
     wanted = {department_id} if department_id is not None else None
     gaps: dict[str, _Gap] = {}
-    for normalized, searched_in, user_id, searches, no_results, no_click in session.exec(_missed_searches(since)):
+    for key, normalized, searched_in, user_id, searches, no_results, no_click in session.exec(_missed_searches(since)):
         ids = set(json.loads(searched_in or "[]"))
         if (scope is not None and not ids & set(scope)) or (wanted is not None and not ids & wanted):
             continue
-        gap = gaps.setdefault(normalized, _Gap(normalized))
+        gap = gaps.setdefault(key, _Gap(key))
         gap.searches += int(searches)
         gap.no_results += int(no_results or 0)
         gap.no_click += int(no_click or 0)
-        gap.people.update([user_id] if user_id is not None else [])
+        gap.form_searches[normalized] += int(searches)
+        if user_id is not None:
+            gap.people.add(user_id)
+            gap.form_people[normalized].add(user_id)
     shown = [g for g in gaps.values() if len(g.people) >= settings.search_gap_min_people]
     return sorted(shown, key=lambda g: (-g.searches, g.query))
 
 
 def _missed_searches(since: datetime) -> Any:
-    """Searches since `since` that found nothing or were not opened, counted by query, departments and person."""
-    missed = (col(SearchQueryLog.result_count) == 0) | col(SearchQueryLog.clicked).is_(False)
+    """Searches since `since` that showed nothing or whose results were not opened, counted by group, form,
+    departments and person."""
+    shown, clicked = col(SearchQueryLog.shown), col(SearchQueryLog.clicked)
     departments = cast(SearchQueryLog.department_ids, String)  # JSON has no equality in PostgreSQL: group its text
     return (
         sql_select(  # SQLAlchemy's own: SQLModel's select() is typed for at most four columns
+            col(SearchQueryLog.lemma_key),
             col(SearchQueryLog.normalized),
             departments,
             col(SearchQueryLog.user_id),
             func.count(),
-            func.sum(_as_int(col(SearchQueryLog.result_count) == 0)),
-            func.sum(_as_int(col(SearchQueryLog.clicked).is_(False))),
+            func.sum(_as_int(shown.is_(False))),
+            func.sum(_as_int(shown.is_(True) & clicked.is_(False))),
         )
-        .where(col(SearchQueryLog.created_at) >= since, missed)
-        .group_by(col(SearchQueryLog.normalized), departments, col(SearchQueryLog.user_id))
+        .where(col(SearchQueryLog.created_at) >= since, shown.is_(False) | clicked.is_(False))
+        .group_by(
+            col(SearchQueryLog.lemma_key), col(SearchQueryLog.normalized), departments, col(SearchQueryLog.user_id)
+        )
     )
 
 
@@ -173,9 +244,9 @@ def _as_int(condition: Any) -> Any:
     return cast(condition, Integer)
 
 
-def _visible_queries(session: Session, settings: Settings, user: User) -> set[str]:
-    """The queries on `user`'s gap report over the whole time the log keeps."""
-    return {g.query for g in _gaps(session, settings, user, days=settings.search_log_days)}
+def _visible_keys(session: Session, settings: Settings, user: User) -> set[str]:
+    """The groups of queries on `user`'s gap report over the whole time the log keeps."""
+    return {g.key for g in _gaps(session, settings, user, days=settings.search_log_days)}
 
 
 def delete_old_searches(*, session: Session, now: datetime) -> int:
@@ -193,7 +264,7 @@ def create_guide_request(
     normalized = normalize_query(query)
     if not normalized:
         raise InvalidInput("Say which search the guide should answer.")
-    if normalized not in _visible_queries(session, settings, actor):
+    if group_key(normalized) not in _visible_keys(session, settings, actor):
         raise InvalidInput("Request a guide for a search on your report of searches that found nothing.")
     owner = users_service.get_user_or_raise(session=session, user_id=owner_id)
     assert owner.id is not None  # read from the database
@@ -210,7 +281,7 @@ def create_guide_request(
         recipient_ids=[owner.id],
         kind="search.guide_requested",
         actor=actor,
-        url="/kb/new",
+        url=guide_editor_url(request),
         message="{actor} asks you to write a guide: «{title}».",
         params={"title": title},
     )
@@ -219,23 +290,43 @@ def create_guide_request(
     return request
 
 
+def guide_editor_url(request: GuideRequest) -> str:
+    """The knowledge-base editor for the guide a request asks for: its title filled in, its searchers counted."""
+    return "/kb/new?" + urlencode({"title": request.title, "guide": request.id})
+
+
 def list_guide_requests(
     *, session: Session, settings: Settings, user: User, status: str | None = None
 ) -> list[GuideRequest]:
     """Guide requests `user` may see, newest first: theirs (asked or owned) and those for queries on their gap
     report; admins see all."""
-    query = select(GuideRequest).order_by(col(GuideRequest.id).desc()).limit(200)
-    if not user.is_admin:
-        query = query.where(
-            or_(
-                col(GuideRequest.requested_by_id) == user.id,
-                col(GuideRequest.owner_id) == user.id,
-                col(GuideRequest.query).in_(sorted(_visible_queries(session, settings, user))),
-            )
-        )
+    query = select(GuideRequest).order_by(col(GuideRequest.id).desc())
     if status:
         query = query.where(col(GuideRequest.status) == status)
-    return list(session.exec(query).all())
+    if user.is_admin:
+        return list(session.exec(query.limit(200)).all())
+    keys = _visible_keys(session, settings, user)
+    return [r for r in session.exec(query) if _may_see(user, r, keys)][:200]
+
+
+def _may_see(user: User, request: GuideRequest, report_keys: set[str]) -> bool:
+    """Whether `user` asked for or owns the request, or its query is on their gap report (`report_keys`)."""
+    return user.id in (request.requested_by_id, request.owner_id) or group_key(request.query) in report_keys
+
+
+def count_searchers(*, session: Session, settings: Settings, user: User, request_id: int) -> int | None:
+    """How many people searched for what a guide request asks (never who) while the log keeps them; None when
+    fewer than `search_gap_min_people`. 404 unless `user` may see the request."""
+    request = get_guide_request_or_raise(session=session, request_id=request_id)
+    if not user.is_admin and not _may_see(user, request, _visible_keys(session, settings, user)):
+        raise NotFound("This guide request does not exist.")
+    since = utcnow() - timedelta(days=settings.search_log_days)
+    people = session.exec(
+        select(func.count(func.distinct(SearchQueryLog.user_id))).where(
+            SearchQueryLog.lemma_key == group_key(request.query), col(SearchQueryLog.created_at) >= since
+        )
+    ).one()
+    return people if people >= settings.search_gap_min_people else None
 
 
 def answer_slugs(*, session: Session, requests: list[GuideRequest]) -> dict[int, str]:
@@ -256,7 +347,7 @@ def get_guide_request_or_raise(*, session: Session, request_id: int) -> GuideReq
 
 
 def _answers(request: GuideRequest, terms: set[str]) -> bool:
-    wanted = analyze(request.query, mode="query")
+    wanted = query_terms(request.query)
     return bool(wanted) and all(t in terms for t in wanted)
 
 
@@ -281,7 +372,7 @@ def _notify_searchers(session: Session, request: GuideRequest, article: KbArticl
     searcher_ids = set(
         session.exec(
             select(SearchQueryLog.user_id).where(
-                SearchQueryLog.normalized == request.query, col(SearchQueryLog.user_id).is_not(None)
+                SearchQueryLog.lemma_key == group_key(request.query), col(SearchQueryLog.user_id).is_not(None)
             )
         ).all()
     )

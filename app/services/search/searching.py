@@ -4,10 +4,8 @@ database (a stale index can never leak a thing), page with an opaque cursor, log
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from html import unescape
 
 from sqlmodel import Session, col, select
 
@@ -19,15 +17,15 @@ from app.search.index import STORAGE_ERRORS, IndexUnavailable
 from app.search.query import MAX_QUERY_CHARS, QueryResult, run_query
 from app.search.query import suggest_titles as query_titles
 from app.search.runtime import SearchRuntime
-from app.search.sources import SOURCES
 from app.services import users as users_service
-from app.services.search import gaps
+from app.services.search import gaps, synonyms
 from app.services.search.keys import reader_keys
+from app.services.search.results import SearchItem, readable_items
 from app.text import printable
 
 logger = logging.getLogger(__name__)
 
-KINDS = ("post", "comment", "event", "article", "task", "template")
+KINDS = ("post", "comment", "event", "article", "task", "template", "person")
 SUGGEST_LIMIT = 8
 
 
@@ -40,19 +38,6 @@ class SearchFilters:
     author_id: int | None = None
     date_from: date | None = None
     date_to: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class SearchItem:
-    """One result the caller may read; title_html and snippet are escaped, matches in <mark>."""
-
-    type: str
-    id: int
-    title: str
-    title_html: str
-    url: str
-    snippet: str
-    score: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +100,7 @@ def search(
                 limit=limit,
                 after=after,
                 with_facets=with_facets,
+                thesaurus=synonyms.current_thesaurus(session),
             )
     except IndexUnavailable:
         return SearchPage(degraded=True)
@@ -140,35 +126,14 @@ def search(
         page.next_cursor = encode_cursor(last.score, last.key)
     if log and after is None:
         page.log_id = gaps.log_query(
-            session=session, user=user, department_ids=departments, text=q, result_count=result.total
+            session=session,
+            user=user,
+            department_ids=departments,
+            text=q,
+            result_count=result.total,
+            shown=bool(page.items),  # what the page renders and the API returns: only these can go unopened
         )
     return page
-
-
-def readable_items(*, session: Session, user: User, result: QueryResult) -> list[SearchItem]:
-    """The hits, in ranked order, that each Source confirms the user may read now."""
-    ids_by_kind: dict[str, list[int]] = defaultdict(list)
-    for hit in result.hits:
-        kind, _, raw = hit.key.partition(":")
-        if kind in SOURCES and raw.isdigit():
-            ids_by_kind[kind].append(int(raw))
-    readable = {kind: SOURCES[kind].readable_ids(session, user, ids) for kind, ids in ids_by_kind.items()}
-    items = []
-    for hit in result.hits:
-        kind, _, raw = hit.key.partition(":")
-        if raw.isdigit() and int(raw) in readable.get(kind, set()):
-            items.append(
-                SearchItem(
-                    type=kind,
-                    id=int(raw),
-                    title=_unmark(hit.title_html),
-                    title_html=hit.title_html,
-                    url=hit.url,
-                    snippet=hit.snippet_html,
-                    score=round(hit.score, 4),
-                )
-            )
-    return items
 
 
 def suggest_titles(
@@ -203,10 +168,6 @@ def _after(cursor: str | None) -> tuple[float, str] | None:
 def _day_start(day: date | None, plus_days: int = 0) -> datetime | None:
     # Dates are the hospital's calendar days; midnight UTC is close enough for a search filter.
     return datetime.combine(day + timedelta(days=plus_days), time()) if day else None
-
-
-def _unmark(title_html: str) -> str:
-    return unescape(title_html.replace("<mark>", "").replace("</mark>", ""))
 
 
 def _facets(session: Session, result: QueryResult) -> dict[str, list[FacetValue]]:

@@ -1,0 +1,112 @@
+"""What a parsed query looks for, weighed: question words count little, synonyms count as the word they stand for.
+
+Public API:
+    expand(query, words, *, thesaurus, field_boosts, lemma, near) -> Expanded(query, concepts)
+    synonymous(words, thesaurus) -> set[str]   the words a synonym group stands for
+    QUESTION_WORDS                 the surface words a question is made of ("чи можна…", "що робити, якщо…", "how")
+    Concept                        frozenset of alternatives, each a tuple of terms a document must all hold
+
+A clinician asks "чи можна звільнити медсестру під час декрету"; the keyword form is "звільнення медсестри декрет".
+The question's own words (можна, під, робити, how, should…) keep a small weight, so they still order documents that
+hold every content word, but never lift a document that holds them and only one content word; they are not counted
+when Coordinated rewards documents holding more of the query's words. A query made of nothing but such words is
+searched as written.
+
+Synonym groups (app/search/thesaurus.py) add each other term of a group named by the query, as a phrase in every text
+field, weighted SYNONYM_BOOST; the group then counts as one of the query's words, held by a document that holds any
+of its terms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from whoosh.query import AndNot, Or, Phrase, Query, Term
+
+from app.search.analysis import analyze
+from app.search.thesaurus import Thesaurus
+
+Concept = frozenset[tuple[str, ...]]
+
+# Measured on bench/relevance.py's tuning halves (docs/benchmarks.md, "Relevance").
+QUESTION_WEIGHT = 0.05
+SYNONYM_BOOST = 0.75
+
+# Surface words: analysed below the way a query's words are (можна → можний, робити, need → need).
+QUESTION_WORDS = frozenset(
+    """
+    чи можна можно можуть може могти треба потрібно потрібен потрібна необхідно необхідний слід варто мусить
+    повинен повинна повинні має мають маю мати є як яким якою яку який яка яке які скільки коли де куди звідки
+    хто кого кому що чого чому навіщо нащо якщо коли-небудь робити зробити роблять чинити діяти вчинити
+    під через між перед після серед біля крім окрім замість щодо згідно відповідно стосовно разом також
+    проти без понад поза задля заради крізь вздовж навколо довкола всупереч внаслідок протягом впродовж завдяки
+    хіба невже мені мене нам нас йому їй їм
+    будь-який будь-яка будь-яке взагалі саме лише тільки просто дуже ще вже
+    what which who whom whose when where why how whether can could should would must may might shall will
+    do does did done doing need needs needed is are was were be been being have has had get gets getting
+    there any some about into
+    """.split()
+)
+_QUESTION_TOKENS = frozenset(t for word in QUESTION_WORDS for t in analyze(word, mode="query"))
+
+
+@dataclass(frozen=True, slots=True)
+class Expanded:
+    """The query to run and the words (concepts) a document is rewarded for holding more of."""
+
+    query: Query
+    concepts: list[Concept]
+
+
+def expand(
+    query: Query,
+    words: Sequence[str],
+    *,
+    thesaurus: Thesaurus,
+    field_boosts: Mapping[str, float],
+    lemma: Callable[[str], str],
+    near: Callable[[str], Sequence[str]],
+) -> Expanded:
+    """Weigh `query` (parsed, lemmas chosen, misspellings replaced) whose wanted words are `words`, in order, as the
+    analyser gave them; `lemma(word)` is the term `query` holds for a word, `near(term)` a misspelt term's near
+    spellings, which stand for it."""
+    question = {w for w in words if w in _QUESTION_TOKENS}
+    if len(question) == len(words):
+        question = set()
+    content = [w for w in words if w not in question]
+    spans = thesaurus.spans(content)
+    in_span = {i for span in spans for i in range(span.start, span.end)}
+    concepts: list[Concept] = [
+        frozenset({(lemma(w),), *((n,) for n in near(lemma(w)))}) for i, w in enumerate(content) if i not in in_span
+    ]
+    extra: list[Query] = []
+    for span in spans:
+        concepts.append(frozenset({tuple(lemma(w) for w in content[span.start : span.end]), *span.alternatives}))
+        extra.extend(_alternative(alt, field_boosts) for alt in span.alternatives)
+    return Expanded(_reweigh(query, {lemma(w) for w in question}, extra), concepts)
+
+
+def synonymous(words: Sequence[str], thesaurus: Thesaurus) -> set[str]:
+    """The words of a query that name a synonym group's term (never corrected as misspellings)."""
+    return {w for span in thesaurus.spans(words) for w in words[span.start : span.end]}
+
+
+def _alternative(tokens: tuple[str, ...], field_boosts: Mapping[str, float]) -> Query:
+    if len(tokens) == 1:
+        return Or([Term(f, tokens[0], boost=b * SYNONYM_BOOST) for f, b in field_boosts.items()])
+    return Or([Phrase(f, list(tokens), boost=b * SYNONYM_BOOST) for f, b in field_boosts.items()])
+
+
+def _reweigh(query: Query, question: set[str], extra: list[Query]) -> Query:
+    """Question words' terms at QUESTION_WEIGHT, the synonyms beside the query's words (exclusions stay outside)."""
+    if isinstance(query, AndNot):
+        return AndNot(_reweigh(query.a, question, extra), query.b)
+    if not question and not extra:
+        return query
+    parts = list(query.subqueries) if type(query) is Or else [query]
+    weighed = [
+        Term(p.fieldname, p.text, boost=p.boost * QUESTION_WEIGHT) if type(p) is Term and p.text in question else p
+        for p in parts
+    ]
+    return Or([*weighed, *extra], boost=query.boost if type(query) is Or else 1.0)

@@ -1,0 +1,1 @@
+"""People as search finds them: the person source (search.py)."""

@@ -1,0 +1,99 @@
+"""Question words, synonym groups, titles and ambiguous word forms, on a small index in tmp_path: what a clinician
+notices is which document comes first."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from whoosh.searching import Searcher
+
+from app.search.index import SearchDoc, add_documents, create_unwritten, writer
+from app.search.query import run_query
+from app.search.thesaurus import EMPTY, Thesaurus, read_groups, shipped_groups
+
+ALL = ["all"]
+
+
+def _doc(key: str, title: str, body: str) -> SearchDoc:
+    return SearchDoc(key=key, kind="article", title=title, body=body, visibility=ALL)
+
+
+DOCS = [
+    _doc(
+        "article:leave",
+        "Стаття 179. Відпустки у зв'язку з вагітністю та пологами",
+        "Жінкам надаються оплачувані відпустки у зв'язку з вагітністю та пологами тривалістю 70 календарних днів.",
+    ),
+    _doc("article:pay", "Стаття 115. Строки виплати", "Зарплата виплачується працівникам регулярно двічі на місяць."),
+    _doc(
+        "article:ministry",
+        "Стаття 14-1. Повноваження",
+        "Міністерство охорони здоров'я України затверджує порядок надання медичної допомоги.",
+    ),
+    _doc(
+        "article:disposal",
+        "Стаття 85",
+        "Утилізацію прострочених ліків та інших лікарських засобів проводять за правилами, які затверджує уряд.",
+    ),
+    _doc("news:cold", "Ліки від застуди", "Весна прийшла, а з нею й сезон застуди. Пийте чай з медом."),
+    _doc(
+        "article:dismissal",
+        "Стаття 40. Розірвання трудового договору",
+        "Не допускається звільнити медсестру з ініціативи роботодавця в період її хвороби.",
+    ),
+    _doc("news:can", "Чи можна пити каву", "Можна, кажуть медсестри, але краще чай."),
+    _doc("news:robot", "Новий робот у лабораторії", "Робот сортує пробірки."),
+    _doc("article:schedule", "Графік", "Графік роботи медсестри затверджує завідувач."),
+    _doc("article:hours", "Тривалість", "Тривалість робочого часу та роботи вночі."),
+    _doc("article:overtime", "Надурочні", "Надурочна робота медсестри оплачується у подвійному розмірі."),
+    _doc("article:pay-work", "Оплата", "Оплата за роботою, а не за часом."),
+    _doc("article:control", "Контроль", "Контроль за роботою відділення."),
+    _doc("article:shifts", "Зміни", "За роботою у нічну зміну стежить старша медсестра; у роботі допомагають колеги."),
+]
+
+
+@pytest.fixture(scope="module")
+def search(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., list[str]]]:
+    ix = create_unwritten(Path(tmp_path_factory.mktemp("expansion")))
+    with writer(ix, last_applied=0) as w:
+        add_documents(w, DOCS)
+    with ix.searcher() as searcher:
+
+        def keys(q: str, thesaurus: Thesaurus = EMPTY, s: Searcher = searcher) -> list[str]:
+            return [h.key for h in run_query(s, q, visibility_keys=ALL, thesaurus=thesaurus).hits]
+
+        yield keys
+
+
+def test_a_question_finds_what_its_keywords_find(search) -> None:  # type: ignore[no-untyped-def]
+    """«чи можна …»: «можна» is a question's word; the news story whose title repeats it must not come before the
+    article about dismissing a nurse."""
+    question = search("чи можна звільнити медсестру")
+    assert question[0] == "article:dismissal"
+    assert question[0] == search("звільнити медсестру")[0]
+
+
+def test_a_word_of_a_synonym_group_finds_the_laws_wording(search) -> None:  # type: ignore[no-untyped-def]
+    thesaurus = Thesaurus.from_groups(read_groups("декрет | відпустка у зв'язку з вагітністю та пологами\n"))
+    assert search("декрет") == []
+    assert search("скільки триває декрет", thesaurus)[0] == "article:leave"
+
+
+def test_a_phrase_of_a_group_finds_its_one_word_synonym(search) -> None:  # type: ignore[no-untyped-def]
+    thesaurus = Thesaurus.from_groups([["зарплата", "заробітна плата"]])
+    assert search("строки виплати заробітної плати", thesaurus)[0] == "article:pay"
+
+
+def test_the_shipped_thesaurus_knows_health_bodies(search) -> None:  # type: ignore[no-untyped-def]
+    thesaurus = Thesaurus.from_groups(shipped_groups())
+    assert len(thesaurus) >= 300
+    assert search("порядок МОЗ", thesaurus)[0] == "article:ministry"
+
+
+def test_a_title_sharing_one_word_does_not_drown_a_body_holding_them_all(search) -> None:  # type: ignore[no-untyped-def]
+    assert search("утилізація прострочених ліків")[0] == "article:disposal"
+
+
+def test_an_ambiguous_word_form_means_the_word_the_index_holds_most(search) -> None:  # type: ignore[no-untyped-def]
+    """«роботу» is a form of «робота» (work) and of «робот» (robot); in a hospital's texts it is work."""
+    assert search("про роботу")[0] != "news:robot"
