@@ -16,7 +16,7 @@ Public API:
     Matches.groups() (their threads, numbered), Matches.members(docnum) -> [(docnum, score)] of its thread, best first
     field_values(searcher, fieldnames, docnums, groups=None) -> {field: Counter[str]}   facet counts over the
                                                 matches (with `groups`: how many threads carry each value)
-    similar_terms(searcher, fieldname, text, maxdist) -> set[str]  same first letter, within maxdist edits
+    similar_terms(searcher, fieldname, text, maxdist) -> set[str]  within maxdist edits, same first letter first
     segment_docs(searcher, query) -> numpy bool array over the searcher's document numbers
     UnsupportedQuery(ValueError)                a kind of query node it does not evaluate (the input's fault)
 
@@ -493,15 +493,27 @@ def _field_index(leaf: _Leaf, fieldname: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def similar_terms(searcher: Searcher, fieldname: str, text: str, maxdist: int) -> set[str]:
-    """Terms of a field within `maxdist` edits of `text` (a transposition is one edit), sharing its
-    first letter: typos rarely hit it, and it makes the candidates a few thousand, not the whole
-    vocabulary."""
+    """Terms of a field within `maxdist` edits of `text` (a transposition is one edit), sharing its first letter:
+    typos rarely hit it, and it makes the candidates a few thousand, not the whole vocabulary. Only when no such
+    term is near does the whole vocabulary count ("ефібрилятор" for «дефібрилятор»): bench/relevance.py's
+    queries with their first letter dropped or changed, MRR@10 0.53 → 0.63, at 5.6 ms (median) per such word over
+    the 65,000 words of a 100k-document index, against 0.1 ms for the first letter's share."""
+    found = _similar(searcher, fieldname, text, maxdist, lambda terms: terms.get(text[:1], []))
+    if not found:
+        found = _similar(searcher, fieldname, text, maxdist, lambda terms: [t for ts in terms.values() for t in ts])
+    return found
+
+
+def _similar(
+    searcher: Searcher, fieldname: str, text: str, maxdist: int, candidates: Callable[[dict[str, list[str]]], list[str]]
+) -> set[str]:
     found: set[str] = set()
     for leaf in _leaves(searcher, None):
-        candidates = _by_initial(leaf, fieldname).get(text[:1], [])
         found.update(
             term
-            for term, _, _ in process.extract(text, candidates, scorer=OSA.distance, score_cutoff=maxdist, limit=None)
+            for term, _, _ in process.extract(
+                text, candidates(_by_initial(leaf, fieldname)), scorer=OSA.distance, score_cutoff=maxdist, limit=None
+            )
         )
     return found
 

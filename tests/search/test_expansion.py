@@ -46,6 +46,7 @@ DOCS = [
     _doc("article:schedule", "Графік", "Графік роботи медсестри затверджує завідувач."),
     _doc("article:hours", "Тривалість", "Тривалість робочого часу та роботи вночі."),
     _doc("article:overtime", "Надурочні", "Надурочна робота медсестри оплачується у подвійному розмірі."),
+    _doc("article:aed", "Автоматичний зовнішній дефібрилятор", "Де стоїть дефібрилятор і як ним користуватися."),
     _doc("article:pay-work", "Оплата", "Оплата за роботою, а не за часом."),
     _doc("article:control", "Контроль", "Контроль за роботою відділення."),
     _doc("article:shifts", "Зміни", "За роботою у нічну зміну стежить старша медсестра; у роботі допомагають колеги."),
@@ -97,3 +98,9 @@ def test_a_title_sharing_one_word_does_not_drown_a_body_holding_them_all(search)
 def test_an_ambiguous_word_form_means_the_word_the_index_holds_most(search) -> None:  # type: ignore[no-untyped-def]
     """«роботу» is a form of «робота» (work) and of «робот» (robot); in a hospital's texts it is work."""
     assert search("про роботу")[0] != "news:robot"
+
+
+@pytest.mark.parametrize("typed", ["дефібрилятр", "ефібрилятор", "вефібрилятор"])
+def test_a_misspelling_finds_the_word_even_when_the_first_letter_is_wrong(search, typed) -> None:  # type: ignore[no-untyped-def]
+    """A letter missing inside the word, the first letter dropped, the first letter mistyped."""
+    assert search(typed)[:1] == ["article:aed"]
