@@ -14,7 +14,8 @@ searched as written.
 
 Synonym groups (app/search/thesaurus.py) add each other term of a group named by the query, as a phrase in every text
 field, weighted SYNONYM_BOOST; the group then counts as one of the query's words, held by a document that holds any
-of its terms.
+of its terms. Inside a phrase that names a group, shorter runs naming other groups add their terms too: "прострочені
+ліки" also looks for "лікарські засоби", which the law on their disposal says.
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ def expand(
     extra: list[Query] = []
     for span in spans:
         concepts.append(frozenset({tuple(lemma(w) for w in content[span.start : span.end]), *span.alternatives}))
-        extra.extend(_alternative(alt, field_boosts) for alt in span.alternatives)
+        inner = thesaurus.spans(content[span.start : span.end], longest=span.end - span.start - 1)
+        alternatives = [*span.alternatives, *(alt for sub in inner for alt in sub.alternatives)]
+        extra.extend(_alternative(alt, field_boosts) for alt in alternatives)
     return Expanded(_reweigh(query, {lemma(w) for w in question}, extra), concepts)
 
 

@@ -7,7 +7,7 @@ Public API:
     group_key(term) -> str                          how terms are compared: those tokens, an unknown word's predicted
                                                     lemma for the word, joined by spaces
     Thesaurus.from_groups(groups) -> Thesaurus      immutable lookup; EMPTY has no groups
-    Thesaurus.spans(tokens) -> list[Span]           where a query's tokens name a group's term, longest first
+    Thesaurus.spans(tokens, longest=None) -> list[Span]   where a query's tokens name a group's term, longest first
 
 Format: one group per line, terms separated by " | ", the first term the group's head (its stable name: the synonyms
 page overrides a shipped group by it); "#" starts a comment line. Every term of a group stands for every other, so
@@ -102,13 +102,15 @@ class Thesaurus:
     def __len__(self) -> int:
         return len(self.groups)
 
-    def spans(self, tokens: Sequence[str]) -> list[Span]:
-        """Left to right, the longest token run at each position that names a term (runs never overlap)."""
+    def spans(self, tokens: Sequence[str], longest: int | None = None) -> list[Span]:
+        """Left to right, the longest token run (of at most `longest` tokens) at each position that names a term
+        (runs never overlap)."""
         found: list[Span] = []
         keys = [matching_token(t) for t in tokens] if self.groups else []
+        longest = self.longest if longest is None else longest
         i = 0
         while i < len(keys):
-            for end in range(min(len(keys), i + self.longest), i, -1):
+            for end in range(min(len(keys), i + longest), i, -1):
                 group = self.by_tokens.get(tuple(keys[i:end]))
                 if group is not None:
                     run = tuple(tokens[i:end])

@@ -35,6 +35,7 @@ DOCS = [
         "Стаття 85",
         "Утилізацію прострочених ліків та інших лікарських засобів проводять за правилами, які затверджує уряд.",
     ),
+    _doc("article:expired", "Стаття 23", "Лікарські засоби, термін придатності яких закінчився, підлягають знищенню."),
     _doc("news:cold", "Ліки від застуди", "Весна прийшла, а з нею й сезон застуди. Пийте чай з медом."),
     _doc(
         "article:dismissal",
@@ -83,6 +84,14 @@ def test_a_word_of_a_synonym_group_finds_the_laws_wording(search) -> None:  # ty
 def test_a_phrase_of_a_group_finds_its_one_word_synonym(search) -> None:  # type: ignore[no-untyped-def]
     thesaurus = Thesaurus.from_groups([["зарплата", "заробітна плата"]])
     assert search("строки виплати заробітної плати", thesaurus)[0] == "article:pay"
+
+
+def test_a_word_inside_a_groups_phrase_still_finds_its_own_synonyms(search) -> None:  # type: ignore[no-untyped-def]
+    """«прострочені ліки» names a group whose other term the law never uses; «ліки» alone is «лікарські засоби»."""
+    thesaurus = Thesaurus.from_groups(
+        [["прострочені ліки", "прострочені лікарські засоби"], ["ліки", "лікарський засіб"]]
+    )
+    assert "article:expired" in search("що робити з простроченими ліками", thesaurus)
 
 
 def test_the_shipped_thesaurus_knows_health_bodies(search) -> None:  # type: ignore[no-untyped-def]

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 from sqlmodel import Session, select
 
 from app.i18n import format_date
-from app.models.feed import Comment
+from app.models.feed import Comment, Post
 from app.models.users import User, UserUpdate
 from app.services import users as users_service
 from tests.conftest import sign_in
-from tests.factories import make_article, make_comment, make_post, make_user, publish_article
+from tests.factories import make_article, make_comment, make_event, make_post, make_user, publish_article
 from tests.search.conftest import api_search
 
 TODAY = format_date(datetime.now(UTC), "uk", "Europe/Kyiv")  # e.g. "2 грудня 2026"
@@ -79,6 +79,19 @@ class TestOneHitPerThread:
         session.commit()
         item = api_search(staff_client, "балони")["items"][0]
         assert item["id"] == post_id and item["comment"] is None and item["comments"] == 0
+
+    def test_an_event_is_one_hit_with_its_matching_comments_under_it(
+        self, session, staff, manager, staff_client, wait_indexed
+    ) -> None:  # type: ignore[no-untyped-def]
+        event = make_event(
+            session, manager, title="Тренінг з дефібриляції", body="Відпрацюємо дефібриляцію на манекені"
+        )
+        make_comment(session, staff, session.get(Post, event.post_id), body="А дефібриляція дітям теж буде?")
+        wait_indexed()
+        body = api_search(staff_client, "дефібриляція")
+        assert [(i["type"], i["id"]) for i in body["items"]] == [("event", event.id)]
+        assert body["items"][0]["url"] == f"/events/{event.id}" and body["items"][0]["comments"] == 1
+        assert body["items"][0]["comment"]["author"] == "Шевченко Марія"
 
     def test_pages_over_threads_never_repeat_or_skip_one(
         self, session, staff, manager, staff_client, wait_indexed

@@ -1,5 +1,6 @@
 """Search sources for the feed: posts, comments and events, with the visibility of their post. A comment is in its
-post's thread: search shows it under the post, one hit per thread."""
+post's thread: search shows it under the post, one hit per thread. An event's post is found as the event (its title,
+place and the post's text), never as a second hit beside it; comments on it are shown under the event."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -43,12 +44,23 @@ def _details(
     return departments, tags, {i: names.get(p.author_id, "") for i, p in posts.items()}
 
 
+def _events_of(session: Session, post_ids: Iterable[int]) -> dict[int, int]:
+    """post id → its event's id, for the posts that are events."""
+    wanted = list(set(post_ids))
+    if not wanted:
+        return {}
+    rows = session.exec(select(Event.post_id, Event.id).where(col(Event.post_id).in_(wanted))).all()
+    return {p: e for p, e in rows if e is not None}
+
+
 class PostSource:
     kind = "post"
 
     def load(self, session: Session, ids: list[int]) -> list[SearchDoc]:
-        """Live posts as documents."""
+        """Live posts that are not events, as documents."""
         posts = _live_posts(session, ids)
+        for post_id in _events_of(session, posts):
+            del posts[post_id]
         departments, tags, authors = _details(session, posts)
         return [
             SearchDoc(
@@ -88,6 +100,7 @@ class CommentSource:
         comments = session.exec(query).all()
         posts = _live_posts(session, [c.post_id for c in comments])
         departments, _tags, _authors = _details(session, posts)
+        events = _events_of(session, posts)
         names = {
             u.id: u.name for u in session.exec(select(User).where(col(User.id).in_({c.author_id for c in comments})))
         }
@@ -98,7 +111,7 @@ class CommentSource:
                 # found by what it says, shown under its post: the post's words would make every comment a match
                 title="",
                 body=plain_text(c.html),
-                thread=f"post:{c.post_id}",
+                thread=f"event:{events[c.post_id]}" if c.post_id in events else f"post:{c.post_id}",
                 author=names.get(c.author_id, ""),
                 author_id=c.author_id,
                 department_ids=departments[c.post_id],
