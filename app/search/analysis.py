@@ -57,6 +57,8 @@ _ENGLISH_RE = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
 _HOMOGLYPHS = str.maketrans("aceiopxyk", "асеіорхук")
 _MAX_TOKEN = 100
 _MAX_LEMMAS = 3
+# where an apostrophe is left out: after a consonant, before я, ю, є, ї («здоровя», «обєкт», «пїдестал»)
+_APOSTROPHE_SLOT = re.compile(r"(?<=[бвгґджзклмнпрстфхцчшщ])(?=[яюєї])")
 
 UK_STOP_WORDS = frozenset(
     """
@@ -96,30 +98,43 @@ def is_cyrillic(word: str) -> bool:
 
 
 @lru_cache(maxsize=200_000)
+def apostrophe_variants(word: str) -> tuple[str, ...]:
+    """The known words a Ukrainian word becomes with the apostrophe put back where it was left out, as people often
+    type it: «здоровя» → «здоров'я», «звязку» → «зв'язку» (the dictionary knows some apostrophe-less forms too)."""
+    if "'" in word or not is_cyrillic(word):
+        return ()
+    morph = get_morph()
+    candidates = (word[: m.start()] + "'" + word[m.start() :] for m in _APOSTROPHE_SLOT.finditer(word))
+    return tuple(c for c in candidates if morph.word_is_known(c))
+
+
+@lru_cache(maxsize=200_000)
 def index_lemmas(word: str) -> tuple[str, ...]:
-    """Up to 3 distinct lemmas of a Ukrainian word, other than the word itself."""
+    """Up to 3 distinct lemmas of a Ukrainian word, other than the word itself, then those of the word it is with
+    its apostrophe put back (so «здоровя» typed in a post is found by «здоров'я»)."""
     try:
-        parses = get_morph().parse(word)
+        morph = get_morph()
+        own = [p.normal_form for p in morph.parse(word)]
+        restored = [p.normal_form for v in apostrophe_variants(word) for p in morph.parse(v)]
     except Exception:  # a dictionary edge case must never fail indexing
         logger.warning("pymorphy3 failed on %r", word, exc_info=True)
         return ()
     lemmas: list[str] = []
-    for p in parses:
-        lemma = p.normal_form
-        if lemma != word and lemma not in lemmas:
-            lemmas.append(lemma)
-            if len(lemmas) == _MAX_LEMMAS:
-                break
+    for found in (own, restored):
+        new = [lemma for lemma in dict.fromkeys(found) if lemma != word and lemma not in lemmas]
+        lemmas.extend(new[:_MAX_LEMMAS])
     return tuple(lemmas)
 
 
 @lru_cache(maxsize=100_000)
 def query_lemma(word: str) -> str:
-    """Best lemma of a known Ukrainian word, else the word itself (keeps typos fuzzy-able)."""
+    """Best lemma of a known Ukrainian word (or of the word it is with its apostrophe put back), else the word itself
+    (keeps typos fuzzy-able)."""
     try:
         morph = get_morph()
         if not morph.word_is_known(word):
-            return word
+            restored = apostrophe_variants(word)
+            return query_lemma(restored[0]) if restored else word
         return str(morph.parse(word)[0].normal_form)
     except Exception:
         logger.warning("pymorphy3 failed on %r", word, exc_info=True)

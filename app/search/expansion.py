@@ -72,19 +72,20 @@ def expand(
     """Weigh `query` (parsed, lemmas chosen, misspellings replaced) whose wanted words are `words`, in order, as the
     analyser gave them; `lemma(word)` is the term `query` holds for a word, `near(term)` a misspelt term's near
     spellings, which stand for it."""
-    question = {w for w in words if w in _QUESTION_TOKENS}
+    spans = thesaurus.spans(words)  # a group's term may hold a question word: «відпустка без збереження зарплати»
+    in_span = {i for span in spans for i in range(span.start, span.end)}
+    question = {w for i, w in enumerate(words) if w in _QUESTION_TOKENS and i not in in_span}
     if len(question) == len(words):
         question = set()
-    content = [w for w in words if w not in question]
-    spans = thesaurus.spans(content)
-    in_span = {i for span in spans for i in range(span.start, span.end)}
     concepts: list[Concept] = [
-        frozenset({(lemma(w),), *((n,) for n in near(lemma(w)))}) for i, w in enumerate(content) if i not in in_span
+        frozenset({(lemma(w),), *((n,) for n in near(lemma(w)))})
+        for i, w in enumerate(words)
+        if i not in in_span and w not in question
     ]
     extra: list[Query] = []
     for span in spans:
-        concepts.append(frozenset({tuple(lemma(w) for w in content[span.start : span.end]), *span.alternatives}))
-        inner = thesaurus.spans(content[span.start : span.end], longest=span.end - span.start - 1)
+        concepts.append(frozenset({tuple(lemma(w) for w in words[span.start : span.end]), *span.alternatives}))
+        inner = thesaurus.spans(words[span.start : span.end], longest=span.end - span.start - 1)
         alternatives = [*span.alternatives, *(alt for sub in inner for alt in sub.alternatives)]
         extra.extend(_alternative(alt, field_boosts) for alt in alternatives)
     return Expanded(_reweigh(query, {lemma(w) for w in question}, extra), concepts)

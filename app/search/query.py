@@ -290,7 +290,8 @@ def _filter(
 
 class _CommonestLemma:
     """A word form of several words ("роботу": робота or робот) stands for the one the index holds most often, not
-    the dictionary's first guess (bench/relevance.py: Ukrainian MRR@10 +0.01, typos +0.06)."""
+    the dictionary's first guess (bench/relevance.py: Ukrainian MRR@10 +0.01, typos +0.06); so does a word typed
+    without its apostrophe that the dictionary also knows so ("звязку": зв'язок, not звязок)."""
 
     def __init__(self, searcher: Searcher, q: str) -> None:
         self.reader = searcher.reader()
@@ -299,9 +300,9 @@ class _CommonestLemma:
             word = normalize_word(m.group())
             if not is_cyrillic(word):
                 continue
-            lemmas = index_lemmas(word)
             best = query_lemma(word)
-            if len(lemmas) > 1 and best in lemmas:
+            lemmas = sorted({*index_lemmas(word), best})
+            if len(lemmas) > 1:
                 self.choices[best] = max(lemmas, key=lambda t: (self.frequency(t), t == best))
 
     def of(self, lemma: str) -> str:
@@ -384,7 +385,13 @@ def _coordinate(query: Query, concepts: list[expansion.Concept]) -> Query:
         return AndNot(_coordinate(query.a, concepts), query.b)
     if _is_null(query):
         return query
-    return engine.Coordinated(query, concepts, TEXT_FIELDS) if len(concepts) > 1 else query
+    return engine.Coordinated(query, concepts, TEXT_FIELDS) if _several_words(concepts) else query
+
+
+def _several_words(concepts: list[expansion.Concept]) -> bool:
+    """Whether a document may hold some of the query's words and not others: several words, or one phrase (a
+    synonym group's term of several words, which a document holding only one of them does not hold)."""
+    return len(concepts) > 1 or any(len(alternative) > 1 for concept in concepts for alternative in concept)
 
 
 def _title_share(query: Query, concepts: list[expansion.Concept]) -> Query:
@@ -392,7 +399,7 @@ def _title_share(query: Query, concepts: list[expansion.Concept]) -> Query:
     the words no longer outranks the article whose body holds them all (TITLE_COORD_FLOOR)."""
     if isinstance(query, AndNot):
         return AndNot(_title_share(query.a, concepts), query.b)
-    if type(query) is not Or or len(concepts) < 2:
+    if type(query) is not Or or not _several_words(concepts):
         return query
     titles = [p for p in query.subqueries if {name for name, _ in p.iter_all_terms(phrases=True)} == {"title"}]
     if not titles:

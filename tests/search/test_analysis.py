@@ -42,6 +42,11 @@ class TestMorphology:
     def test_unknown_word_keeps_surface_in_query(self) -> None:
         assert analyze("гігєна", mode="query") == ["гігєна"]
 
+    @pytest.mark.parametrize(("typed", "meant"), [("здоровя", "здоров'я"), ("сімї", "сім'ї"), ("мязи", "м'язи")])
+    def test_a_word_typed_without_its_apostrophe_is_the_word(self, typed: str, meant: str) -> None:
+        assert analyze(typed, mode="query") == analyze(meant, mode="query")
+        assert analyze(meant, mode="query")[0] in analyze(typed)  # a post typed so is found by the right spelling
+
     def test_english_is_stemmed(self) -> None:
         assert analyze("hospitals trained", mode="query") == analyze("hospital training")
 

@@ -36,6 +36,7 @@ DOCS = [
         "Утилізацію прострочених ліків та інших лікарських засобів проводять за правилами, які затверджує уряд.",
     ),
     _doc("article:expired", "Стаття 23", "Лікарські засоби, термін придатності яких закінчився, підлягають знищенню."),
+    _doc("article:unpaid", "Стаття 26", "Відпустку за свій рахунок надають за заявою працівника."),
     _doc("news:cold", "Ліки від застуди", "Весна прийшла, а з нею й сезон застуди. Пийте чай з медом."),
     _doc(
         "article:dismissal",
@@ -92,6 +93,12 @@ def test_a_word_inside_a_groups_phrase_still_finds_its_own_synonyms(search) -> N
         [["прострочені ліки", "прострочені лікарські засоби"], ["ліки", "лікарський засіб"]]
     )
     assert "article:expired" in search("що робити з простроченими ліками", thesaurus)
+
+
+def test_a_groups_term_may_hold_a_question_word(search) -> None:  # type: ignore[no-untyped-def]
+    """«без» weighs little in a question, but here it is part of the law's term for unpaid leave."""
+    thesaurus = Thesaurus.from_groups([["відпустка за свій рахунок", "відпустка без збереження заробітної плати"]])
+    assert search("відпустка без збереження заробітної плати", thesaurus)[0] == "article:unpaid"
 
 
 def test_the_shipped_thesaurus_knows_health_bodies(search) -> None:  # type: ignore[no-untyped-def]
