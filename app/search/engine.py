@@ -687,7 +687,7 @@ def _in_order(word_positions: list[list[int]], slop: int) -> bool:
     """True when some position of each word follows one of the previous word within `slop`."""
     current = set(word_positions[0])
     for positions in word_positions[1:]:
-        current = {p for p in positions if any(0 < p - q <= slop for q in current)}
+        current = {q + step for q in current for step in range(1, slop + 1)}.intersection(positions)
         if not current:
             return False
     return True

@@ -9,7 +9,7 @@ from whoosh.searching import Searcher
 
 from app.search.index import SearchDoc, add_documents, create_unwritten, writer
 from app.search.query import run_query
-from app.search.thesaurus import EMPTY, Thesaurus, read_groups, shipped_groups
+from app.search.thesaurus import EMPTY, Thesaurus, group_key, read_groups, shipped_groups
 
 ALL = ["all"]
 
@@ -105,6 +105,20 @@ def test_the_shipped_thesaurus_knows_health_bodies(search) -> None:  # type: ign
     thesaurus = Thesaurus.from_groups(shipped_groups())
     assert len(thesaurus) >= 300
     assert search("порядок МОЗ", thesaurus)[0] == "article:ministry"
+
+
+def test_the_shipped_thesaurus_keeps_its_own_rules() -> None:
+    """Its header's rules, which a hand edit of 1,200 lines can break unseen: a term in two groups would silently
+    belong to the first only; a head named twice would make the synonyms page override the wrong group."""
+    owners: dict[str, str] = {}
+    clashes = []
+    for group in shipped_groups():
+        keys = {group_key(t) for t in group}
+        assert len(keys) >= 2 and all(keys), group
+        clashes += [f"{t!r}: {owners[group_key(t)]} and {group[0]}" for t in group if group_key(t) in owners]
+        owners.update(dict.fromkeys(keys, group[0]))
+    assert clashes == []
+    assert len({g[0] for g in shipped_groups()}) == len(shipped_groups())
 
 
 def test_a_title_sharing_one_word_does_not_drown_a_body_holding_them_all(search) -> None:  # type: ignore[no-untyped-def]
