@@ -17,7 +17,7 @@ from app.models.notifications import Notification
 from app.models.search import SearchQueryLog
 from app.models.types import utcnow
 from app.models.users import User
-from tests.conftest import sign_in
+from tests.conftest import sign_in, sign_in_page
 from tests.factories import make_user
 from tests.forms import submit
 from tests.search.conftest import api_search, post
@@ -209,6 +209,13 @@ class TestGuideEditor:
         assert editor.status_code == 200
         assert 'name="title" value="протокол сепсису"' in editor.text
         assert '<p class="notice kb-searched" role="status">2 людини шукали це</p>' in editor.text  # no names
+
+    def test_a_preview_or_a_refusal_keeps_the_count(self, requested, new_client, staff) -> None:  # type: ignore[no-untyped-def]
+        staff_page = sign_in_page(new_client(), staff.email)
+        for fields in ({"body": "# Сепсис\n\nПерші кроки", "action": "preview"}, {"title": "", "action": "save"}):
+            shown = submit(staff_page, requested, "/kb/new", fields)
+            assert shown.status_code in (200, 422)
+            assert '<p class="notice kb-searched" role="status">2 людини шукали це</p>' in shown.text
 
     def test_the_count_needs_as_many_people_as_the_report(self, requested, staff_client, app) -> None:  # type: ignore[no-untyped-def]
         app.state.settings = app.state.settings.model_copy(update={"search_gap_min_people": 3})

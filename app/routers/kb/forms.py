@@ -31,6 +31,7 @@ class ArticleForm(ReasonForm):
     base_revision_id: str = ""
     action: str = "save"
     template: str = ""
+    guide: str = ""  # the guide request a new article answers (its searchers are counted above the form)
 
     def tag_list(self) -> list[str]:
         """Tags typed with commas."""

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.deps import CurrentUser, SessionDep, SettingsDep
+from app.deps import CurrentUser, SessionDep, SettingsDep, get_settings
 from app.errors import AppError
 from app.flash import flash
 from app.i18n import N_, zone
@@ -91,7 +91,13 @@ def _editor(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
+    searched = None
+    if article is None and form.guide.isdigit():  # kept through a preview or a refusal
+        searched = gaps.count_searchers(
+            session=session, settings=get_settings(request), user=user, request_id=int(form.guide)
+        )
     context = {
+        "searched": searched,
         "form": form,
         "article": article,
         "can_settings": access.can_change_settings(user=user, article=article),
@@ -122,11 +128,9 @@ def new_article_page(
         body=chosen.body if chosen else "",
         template=template or "",
         review_interval_months=str(settings.kb_review_months),
+        guide="" if guide is None else str(guide),
     )
-    searched = None
-    if guide is not None:
-        searched = gaps.count_searchers(session=session, settings=settings, user=user, request_id=guide)
-    return _editor(request, session, user, form, searched=searched)
+    return _editor(request, session, user, form)
 
 
 @pages.post("/new")
