@@ -81,7 +81,8 @@ SCHEMA_VERSION = 1
 #   2: an onboarding task carries the keys of everyone who may see its plan (mentor, department managers, admins)
 #   3: threads (a comment is found under its post: `thread`, `thread_id`; its title is no longer the post's), people
 #      ("person:<id>", visible to everyone signed in) and templates carrying the one who made them as their author
-#   4: an event's post is found as the event only (no second hit), its comments under the event
+#   4: an event's post is found as the event only (no second hit), its comments under the event; a word typed without
+#      its apostrophe also carries the lemmas of the word with it
 INDEX_VERSION = 4
 INDEX_VERSION_FILE = "INDEX_VERSION"
 WRITER_TIMEOUT = 10.0

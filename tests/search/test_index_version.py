@@ -30,7 +30,7 @@ KEY_FUNCTIONS = [
 # read at lines that no longer hold the function.
 SOURCES = [inspect.getsource(f) for f in KEY_FUNCTIONS]
 # 3: threads (comments under their post), people ("person:<id>", people_search.index_keys), templates' authors
-# 4: an event's post is indexed as the event only, its comments under the event
+# 4: an event's post is indexed as the event only, its comments under the event; apostrophe-less words' lemmas
 EXPECTED = {"version": 4, "fingerprint": "8142f91074362ef83be10dbba41ed0b8d18edb5e6a196a34ac3f0ade7ed9c89b"}
 
 
