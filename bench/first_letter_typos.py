@@ -27,7 +27,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import relevance as rel  # noqa: E402
 
 from app.search import engine  # noqa: E402
-from app.search.index import open_or_create  # noqa: E402
 from app.search.thesaurus import Thesaurus, shipped_groups  # noqa: E402
 
 _WORD = re.compile(r"\w+")
@@ -73,11 +72,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.index or Path(tmp) / "kolo"
-        if folder.exists():
-            ix = open_or_create(folder)
-        else:
-            names = ("uk_laws_health.jsonl", "uk_prose_bruk.jsonl", "en_medquad.jsonl")
-            ix = rel.build_kolo([d for n in names for d in rel.read_jsonl(args.corpus / n)], folder)
+        ix = rel.open_or_build(folder, rel.corpus_docs(args.corpus))
         thesaurus = Thesaurus.from_groups(shipped_groups())
         print(f"{len(misspelt)} misspelt queries\n")
         print("| typos corrected among | misspelt MRR@10 | hit@10 | as written MRR@10 | hit@10 |")

@@ -25,8 +25,10 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+
+from whoosh.index import Index
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -51,7 +53,18 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def build_kolo(docs: list[dict], folder: Path) -> object:
+def corpus_docs(corpus: Path) -> Iterator[dict]:
+    """The laws, the BRUK distractors and the MedQuAD passages, read as they are needed."""
+    for name in ("uk_laws_health.jsonl", "uk_prose_bruk.jsonl", "en_medquad.jsonl"):
+        yield from read_jsonl(corpus / name)
+
+
+def open_or_build(folder: Path, docs: Iterable[dict]) -> Index:
+    """Kolo's index kept in folder: opened when it is there, else built from docs."""
+    return open_or_create(folder) if folder.exists() else build_kolo(docs, folder)
+
+
+def build_kolo(docs: Iterable[dict], folder: Path) -> Index:
     """Kolo's Whoosh index with its analyzer and schema."""
     ix = create_unwritten(folder)
     with writer(ix, last_applied=0) as w:
@@ -144,8 +157,7 @@ def main() -> int:
     args = parser.parse_args()
     apply_settings(args.set)
     thesaurus = EMPTY if args.no_thesaurus else Thesaurus.from_groups(shipped_groups())
-    names = ("uk_laws_health.jsonl", "uk_prose_bruk.jsonl", "en_medquad.jsonl")
-    docs = [d for name in names for d in read_jsonl(args.corpus / name)]
+    docs = list(corpus_docs(args.corpus))
     en = [] if args.uk_only else read_jsonl(args.corpus / "qa_en_medquad.jsonl")
     if args.en_queries:
         en = random.Random(args.seed).sample(en, min(args.en_queries, len(en)))
@@ -159,7 +171,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
         folder = args.index or Path(tmp) / "kolo"
-        ix = open_or_create(folder) if args.index and args.index.exists() else build_kolo(docs, folder)
+        ix = open_or_build(folder, docs)
         kolo_build = time.perf_counter() - started
         started = time.perf_counter()
         db = build_fts(docs, Path(tmp) / "fts.db")

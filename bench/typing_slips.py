@@ -70,7 +70,6 @@ def main() -> int:
     sys.path[:0] = [str(root), str(root / "bench")]
     import relevance as rel
 
-    from app.search.index import open_or_create
     from app.search.thesaurus import Thesaurus, shipped_groups
 
     queries = [
@@ -86,11 +85,7 @@ def main() -> int:
     sets += [("the same, apostrophe left out", [{**q, "query": _APOSTROPHES.sub("", q["query"])} for q in titles])]
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.index or Path(tmp) / "kolo"
-        if folder.exists():
-            ix = open_or_create(folder)
-        else:
-            names = ("uk_laws_health.jsonl", "uk_prose_bruk.jsonl", "en_medquad.jsonl")
-            ix = rel.build_kolo([d for n in names for d in rel.read_jsonl(args.corpus / n)], folder)
+        ix = rel.open_or_build(folder, rel.corpus_docs(args.corpus))
         with ix.searcher() as searcher:
             search: Callable[[str], list[str]] = rel.kolo_search(searcher, Thesaurus.from_groups(shipped_groups()))
             print(f"code: {root}\n")
