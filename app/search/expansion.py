@@ -1,7 +1,7 @@
 """What a parsed query looks for, weighed: question words count little, synonyms count as the word they stand for.
 
 Public API:
-    expand(query, words, *, thesaurus, field_boosts, lemma, near) -> Expanded(query, concepts)
+    expand(query, words, *, thesaurus, field_boosts, lemma, near, derived) -> Expanded(query, concepts)
     synonymous(words, thesaurus) -> set[str]   the words a synonym group stands for
     QUESTION_WORDS                 the surface words a question is made of ("чи можна…", "що робити, якщо…", "how")
     Concept                        frozenset of alternatives, each a tuple of terms a document must all hold
@@ -16,6 +16,10 @@ Synonym groups (app/search/thesaurus.py) add each other term of a group named by
 field, weighted SYNONYM_BOOST; the group then counts as one of the query's words, held by a document that holds any
 of its terms. Inside a phrase that names a group, shorter runs naming other groups add their terms too: "прострочені
 ліки" also looks for "лікарські засоби", which the law on their disposal says.
+
+A verb also looks for the nouns of its action (app/search/derivation.py), weighted DERIVED_BOOST, and a document
+holding one of them holds the verb's word: "кому повідомити про інфекційну хворобу" finds «Повідомлення про випадки
+інфекційних хвороб».
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ Concept = frozenset[tuple[str, ...]]
 # Measured on bench/relevance.py's tuning halves (docs/benchmarks.md, "Relevance").
 QUESTION_WEIGHT = 0.05
 SYNONYM_BOOST = 0.75
+DERIVED_BOOST = 0.3
 
 # Surface words: analysed below the way a query's words are (можна → можний, робити, need → need).
 QUESTION_WORDS = frozenset(
@@ -68,26 +73,27 @@ def expand(
     field_boosts: Mapping[str, float],
     lemma: Callable[[str], str],
     near: Callable[[str], Sequence[str]],
+    derived: Callable[[str], Sequence[str]],
 ) -> Expanded:
     """Weigh `query` (parsed, lemmas chosen, misspellings replaced) whose wanted words are `words`, in order, as the
     analyser gave them; `lemma(word)` is the term `query` holds for a word, `near(term)` a misspelt term's near
-    spellings, which stand for it."""
+    spellings, which stand for it, `derived(term)` the nouns a verb's term names its action with."""
     spans = thesaurus.spans(words)  # a group's term may hold a question word: «відпустка без збереження зарплати»
     in_span = {i for span in spans for i in range(span.start, span.end)}
     question = {w for i, w in enumerate(words) if w in _QUESTION_TOKENS and i not in in_span}
     if len(question) == len(words):
         question = set()
+    content = [lemma(w) for i, w in enumerate(words) if i not in in_span and w not in question]
+    nouns = {term: derived(term) for term in content}
     concepts: list[Concept] = [
-        frozenset({(lemma(w),), *((n,) for n in near(lemma(w)))})
-        for i, w in enumerate(words)
-        if i not in in_span and w not in question
+        frozenset({(term,), *((n,) for n in near(term)), *((n,) for n in nouns[term])}) for term in content
     ]
-    extra: list[Query] = []
+    extra = [_alternative((n,), field_boosts, DERIVED_BOOST) for term in content for n in nouns[term]]
     for span in spans:
         concepts.append(frozenset({tuple(lemma(w) for w in words[span.start : span.end]), *span.alternatives}))
         inner = thesaurus.spans(words[span.start : span.end], longest=span.end - span.start - 1)
         alternatives = [*span.alternatives, *(alt for sub in inner for alt in sub.alternatives)]
-        extra.extend(_alternative(alt, field_boosts) for alt in alternatives)
+        extra.extend(_alternative(alt, field_boosts, SYNONYM_BOOST) for alt in alternatives)
     return Expanded(_reweigh(query, {lemma(w) for w in question}, extra), concepts)
 
 
@@ -96,10 +102,10 @@ def synonymous(words: Sequence[str], thesaurus: Thesaurus) -> set[str]:
     return {w for span in thesaurus.spans(words) for w in words[span.start : span.end]}
 
 
-def _alternative(tokens: tuple[str, ...], field_boosts: Mapping[str, float]) -> Query:
+def _alternative(tokens: tuple[str, ...], field_boosts: Mapping[str, float], weight: float) -> Query:
     if len(tokens) == 1:
-        return Or([Term(f, tokens[0], boost=b * SYNONYM_BOOST) for f, b in field_boosts.items()])
-    return Or([Phrase(f, list(tokens), boost=b * SYNONYM_BOOST) for f, b in field_boosts.items()])
+        return Or([Term(f, tokens[0], boost=b * weight) for f, b in field_boosts.items()])
+    return Or([Phrase(f, list(tokens), boost=b * weight) for f, b in field_boosts.items()])
 
 
 def _reweigh(query: Query, question: set[str], extra: list[Query]) -> Query:

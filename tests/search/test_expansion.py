@@ -51,6 +51,16 @@ DOCS = [
     _doc("article:aed", "Автоматичний зовнішній дефібрилятор", "Де стоїть дефібрилятор і як ним користуватися."),
     _doc("article:pay-work", "Оплата", "Оплата за роботою, а не за часом."),
     _doc("article:control", "Контроль", "Контроль за роботою відділення."),
+    _doc(
+        "article:notice",
+        "Стаття 14. Повідомлення про випадки інфекційних хвороб",
+        "Заклад охорони здоров'я протягом доби надсилає його до центру контролю та профілактики.",
+    ),
+    _doc(
+        "news:flu",
+        "Інфекційні хвороби взимку",
+        "Інфекційні хвороби взимку поширюються швидше: інфекційні хвороби передаються в закритих приміщеннях.",
+    ),
     _doc("article:shifts", "Зміни", "За роботою у нічну зміну стежить старша медсестра; у роботі допомагають колеги."),
 ]
 
@@ -119,6 +129,12 @@ def test_the_shipped_thesaurus_keeps_its_own_rules() -> None:
         owners.update(dict.fromkeys(keys, group[0]))
     assert clashes == []
     assert len({g[0] for g in shipped_groups()}) == len(shipped_groups())
+
+
+@pytest.mark.parametrize("question", ["кому повідомити про інфекційну хворобу", "куди повідомляють про інфекційні хвороби"])
+def test_a_question_asked_with_a_verb_finds_the_article_titled_with_its_noun(search, question) -> None:  # type: ignore[no-untyped-def]
+    """People ask «повідомити» (perfective) or «повідомляють» (imperfective); the law's article says «Повідомлення»."""
+    assert search(question)[0] == "article:notice"
 
 
 def test_a_title_sharing_one_word_does_not_drown_a_body_holding_them_all(search) -> None:  # type: ignore[no-untyped-def]
