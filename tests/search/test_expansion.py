@@ -131,7 +131,9 @@ def test_the_shipped_thesaurus_keeps_its_own_rules() -> None:
     assert len({g[0] for g in shipped_groups()}) == len(shipped_groups())
 
 
-@pytest.mark.parametrize("question", ["кому повідомити про інфекційну хворобу", "куди повідомляють про інфекційні хвороби"])
+@pytest.mark.parametrize(
+    "question", ["кому повідомити про інфекційну хворобу", "куди повідомляють про інфекційні хвороби"]
+)
 def test_a_question_asked_with_a_verb_finds_the_article_titled_with_its_noun(search, question) -> None:  # type: ignore[no-untyped-def]
     """People ask «повідомити» (perfective) or «повідомляють» (imperfective); the law's article says «Повідомлення»."""
     assert search(question)[0] == "article:notice"
