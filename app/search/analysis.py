@@ -127,6 +127,17 @@ def index_lemmas(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=100_000)
+def is_lemma(word: str) -> bool:
+    """Whether the word is, in one of its readings, the dictionary form: «учень» is (a pupil), though its first
+    reading is a form of «учення»."""
+    try:
+        return any(p.normal_form == word for p in get_morph().parse(word))
+    except Exception:
+        logger.warning("pymorphy3 failed on %r", word, exc_info=True)
+        return False
+
+
+@lru_cache(maxsize=100_000)
 def query_lemma(word: str) -> str:
     """Best lemma of a known Ukrainian word (or of the word it is with its apostrophe put back), else the word itself
     (keeps typos fuzzy-able)."""

@@ -61,6 +61,7 @@ DOCS = [
         "Інфекційні хвороби взимку",
         "Інфекційні хвороби взимку поширюються швидше: інфекційні хвороби передаються в закритих приміщеннях.",
     ),
+    _doc("article:pupils", "Профілактичні огляди", "Профілактичні огляди учнів проводять у вересні."),
     _doc("article:shifts", "Зміни", "За роботою у нічну зміну стежить старша медсестра; у роботі допомагають колеги."),
 ]
 
@@ -146,6 +147,11 @@ def test_a_title_sharing_one_word_does_not_drown_a_body_holding_them_all(search)
 def test_an_ambiguous_word_form_means_the_word_the_index_holds_most(search) -> None:  # type: ignore[no-untyped-def]
     """«роботу» is a form of «робота» (work) and of «робот» (robot); in a hospital's texts it is work."""
     assert search("про роботу")[0] != "news:robot"
+
+
+def test_a_word_typed_in_its_dictionary_form_finds_its_other_forms(search) -> None:  # type: ignore[no-untyped-def]
+    """«учень» is also a form of «учення»; the dictionary's first reading must not hide the pupils («учнів»)."""
+    assert search("учень")[:1] == ["article:pupils"]
 
 
 @pytest.mark.parametrize("typed", ["дефібрилятр", "ефібрилятор", "вефібрилятор"])
