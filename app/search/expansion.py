@@ -19,7 +19,8 @@ of its terms. Inside a phrase that names a group, shorter runs naming other grou
 
 A verb also looks for the nouns of its action (app/search/derivation.py), weighted DERIVED_BOOST, and a document
 holding one of them holds the verb's word: "кому повідомити про інфекційну хворобу" finds «Повідомлення про випадки
-інфекційних хвороб».
+інфекційних хвороб». A clipped compound also looks for its two words, as a synonym does (app/search/compounds.py):
+"медпрацівник" finds «медичний працівник».
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from whoosh.query import AndNot, Or, Phrase, Query, Term
 
 from app.search.analysis import analyze
+from app.search.compounds import compound_parts
 from app.search.thesaurus import Thesaurus
 
 Concept = frozenset[tuple[str, ...]]
@@ -85,10 +87,13 @@ def expand(
         question = set()
     content = [lemma(w) for i, w in enumerate(words) if i not in in_span and w not in question]
     nouns = {term: derived(term) for term in content}
+    parts = {term: compound_parts(term) for term in content}
     concepts: list[Concept] = [
-        frozenset({(term,), *((n,) for n in near(term)), *((n,) for n in nouns[term])}) for term in content
+        frozenset({(term,), *((n,) for n in near(term)), *((n,) for n in nouns[term]), *filter(None, [parts[term]])})
+        for term in content
     ]
     extra = [_alternative((n,), field_boosts, DERIVED_BOOST) for term in content for n in nouns[term]]
+    extra += [_alternative(p, field_boosts, SYNONYM_BOOST) for p in parts.values() if p]
     for span in spans:
         concepts.append(frozenset({tuple(lemma(w) for w in words[span.start : span.end]), *span.alternatives}))
         inner = thesaurus.spans(words[span.start : span.end], longest=span.end - span.start - 1)

@@ -61,6 +61,12 @@ DOCS = [
         "Інфекційні хвороби взимку",
         "Інфекційні хвороби взимку поширюються швидше: інфекційні хвороби передаються в закритих приміщеннях.",
     ),
+    _doc(
+        "article:medics",
+        "Стаття 77. Професійні права",
+        "Медичні працівники мають право на пільги та на захист професійної честі.",
+    ),
+    _doc("news:perks", "Донорам крові", "Пільги донорам крові: пільги на проїзд і пільги в аптеках."),
     _doc("article:pupils", "Профілактичні огляди", "Профілактичні огляди учнів проводять у вересні."),
     _doc("article:shifts", "Зміни", "За роботою у нічну зміну стежить старша медсестра; у роботі допомагають колеги."),
 ]
@@ -147,6 +153,11 @@ def test_a_title_sharing_one_word_does_not_drown_a_body_holding_them_all(search)
 def test_an_ambiguous_word_form_means_the_word_the_index_holds_most(search) -> None:  # type: ignore[no-untyped-def]
     """«роботу» is a form of «робота» (work) and of «робот» (robot); in a hospital's texts it is work."""
     assert search("про роботу")[0] != "news:robot"
+
+
+def test_a_clipped_compound_finds_its_two_words(search) -> None:  # type: ignore[no-untyped-def]
+    """Staff type «медпрацівникам»; the law says «медичні працівники»."""
+    assert search("пільги медпрацівникам")[0] == "article:medics"
 
 
 def test_a_word_typed_in_its_dictionary_form_finds_its_other_forms(search) -> None:  # type: ignore[no-untyped-def]
