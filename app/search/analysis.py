@@ -127,26 +127,19 @@ def index_lemmas(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=100_000)
-def is_lemma(word: str) -> bool:
-    """Whether the word is, in one of its readings, the dictionary form: «учень» is (a pupil), though its first
-    reading is a form of «учення»."""
-    try:
-        return any(p.normal_form == word for p in get_morph().parse(word))
-    except Exception:
-        logger.warning("pymorphy3 failed on %r", word, exc_info=True)
-        return False
-
-
-@lru_cache(maxsize=100_000)
 def query_lemma(word: str) -> str:
     """Best lemma of a known Ukrainian word (or of the word it is with its apostrophe put back), else the word itself
-    (keeps typos fuzzy-able)."""
+    (keeps typos fuzzy-able). A word that is itself a dictionary form in one of its readings is that word: «учень» is
+    a pupil, though the dictionary's first reading is a form of «учення»."""
     try:
         morph = get_morph()
         if not morph.word_is_known(word):
             restored = apostrophe_variants(word)
             return query_lemma(restored[0]) if restored else word
-        return str(morph.parse(word)[0].normal_form)
+        parses = morph.parse(word)
+        if any(p.normal_form == word for p in parses):
+            return word
+        return str(parses[0].normal_form)
     except Exception:
         logger.warning("pymorphy3 failed on %r", word, exc_info=True)
         return word

@@ -63,7 +63,6 @@ from app.search.analysis import (
     analyze,
     index_lemmas,
     is_cyrillic,
-    is_lemma,
     normalize_tag,
     normalize_word,
     query_lemma,
@@ -294,8 +293,7 @@ def _filter(
 class _CommonestLemma:
     """A word form of several words ("роботу": робота or робот) stands for the one the index holds most often, not
     the dictionary's first guess (bench/relevance.py: Ukrainian MRR@10 +0.01, typos +0.06); so does a word typed
-    without its apostrophe that the dictionary also knows so ("звязку": зв'язок, not звязок), and a word that is
-    itself a dictionary form is one of the choices ("учень": a pupil, not a form of учення)."""
+    without its apostrophe that the dictionary also knows so ("звязку": зв'язок, not звязок)."""
 
     def __init__(self, searcher: Searcher, q: str) -> None:
         self.reader = searcher.reader()
@@ -305,7 +303,7 @@ class _CommonestLemma:
             if not is_cyrillic(word):
                 continue
             best = query_lemma(word)
-            lemmas = sorted({*index_lemmas(word), best, *((word,) if is_lemma(word) else ())})
+            lemmas = sorted({*index_lemmas(word), best})
             if len(lemmas) > 1:
                 self.choices[best] = max(lemmas, key=lambda t: (self.frequency(t), t == best))
 

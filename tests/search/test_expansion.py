@@ -118,6 +118,11 @@ def test_a_groups_term_may_hold_a_question_word(search) -> None:  # type: ignore
     assert search("відпустка без збереження заробітної плати", thesaurus)[0] == "article:unpaid"
 
 
+def test_a_groups_term_in_its_dictionary_form_finds_the_words_other_forms(search) -> None:  # type: ignore[no-untyped-def]
+    """The group says «учень»; the text says «учнів»."""
+    assert search("школяр", Thesaurus.from_groups([["школяр", "учень"]]))[:1] == ["article:pupils"]
+
+
 def test_the_shipped_thesaurus_knows_health_bodies(search) -> None:  # type: ignore[no-untyped-def]
     thesaurus = Thesaurus.from_groups(shipped_groups())
     assert len(thesaurus) >= 300
