@@ -7,7 +7,8 @@ Misspellings: one long word (6+ letters) of each non-typo query of bench/relevan
 gets one slip at a random inner position (seeded). Apostrophes: every Ukrainian law title holding a word with an
 apostrophe, queried as that word with its neighbours (known-item: the article is the answer), typed with the
 apostrophe and without it. Documents and index are bench/relevance.py's (`--index` reuses one). `--code DIR` searches
-with another checkout's app/ (e.g. a worktree of an older commit) to compare, on an index that checkout built.
+with another checkout's app/ and bench/relevance.py (a worktree of a commit from 099bf28 on) to compare, on an index
+that checkout built; an older commit's own copy of this script measures it the same way.
 Prints MRR@10 and hit@10.
 """
 
