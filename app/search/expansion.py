@@ -1,7 +1,7 @@
 """What a parsed query looks for, weighed: question words count little, synonyms count as the word they stand for.
 
 Public API:
-    expand(query, words, *, thesaurus, field_boosts, lemma, near, derived) -> Expanded(query, concepts)
+    expand(query, words, *, thesaurus, field_boosts, lemma, near) -> Expanded(query, concepts)
     synonymous(words, thesaurus) -> set[str]   the words a synonym group stands for
     QUESTION_WORDS                 the surface words a question is made of ("чи можна…", "що робити, якщо…", "how")
     Concept                        frozenset of alternatives, each a tuple of terms a document must all hold
@@ -32,6 +32,7 @@ from whoosh.query import AndNot, Or, Phrase, Query, Term
 
 from app.search.analysis import analyze
 from app.search.compounds import compound_parts
+from app.search.derivation import verbal_nouns
 from app.search.thesaurus import Thesaurus
 
 Concept = frozenset[tuple[str, ...]]
@@ -75,18 +76,17 @@ def expand(
     field_boosts: Mapping[str, float],
     lemma: Callable[[str], str],
     near: Callable[[str], Sequence[str]],
-    derived: Callable[[str], Sequence[str]],
 ) -> Expanded:
     """Weigh `query` (parsed, lemmas chosen, misspellings replaced) whose wanted words are `words`, in order, as the
     analyser gave them; `lemma(word)` is the term `query` holds for a word, `near(term)` a misspelt term's near
-    spellings, which stand for it, `derived(term)` the nouns a verb's term names its action with."""
+    spellings, which stand for it."""
     spans = thesaurus.spans(words)  # a group's term may hold a question word: «відпустка без збереження зарплати»
     in_span = {i for span in spans for i in range(span.start, span.end)}
     question = {w for i, w in enumerate(words) if w in _QUESTION_TOKENS and i not in in_span}
     if len(question) == len(words):
         question = set()
     content = [lemma(w) for i, w in enumerate(words) if i not in in_span and w not in question]
-    nouns = {term: derived(term) for term in content}
+    nouns = {term: verbal_nouns(term) for term in content}
     parts = {term: compound_parts(term) for term in content}
     concepts: list[Concept] = [
         frozenset({(term,), *((n,) for n in near(term)), *((n,) for n in nouns[term]), *filter(None, [parts[term]])})

@@ -67,7 +67,6 @@ from app.search.analysis import (
     normalize_word,
     query_lemma,
 )
-from app.search.derivation import verbal_nouns
 from app.search.index import _naive_utc
 from app.search.snippets import Hit, page_hits
 from app.search.thesaurus import EMPTY, Thesaurus
@@ -166,7 +165,6 @@ def run_query(
         field_boosts=FIELD_BOOSTS,
         lemma=lemmas.of,
         near=lambda word: vocab.expansions.get(word, ()),
-        derived=lambda word: [n for n in verbal_nouns(word) if vocab.known(n)],
     )
     text_query = _coordinate(
         _split_common(searcher, _title_share(expanded.query, expanded.concepts)), expanded.concepts
