@@ -126,6 +126,12 @@ def index_lemmas(word: str) -> tuple[str, ...]:
     return tuple(lemmas)
 
 
+def is_dictionary_form(word: str, part: str) -> bool:
+    """Whether the dictionary knows the word as the dictionary form of a `part` of speech ("NOUN", "VERB")."""
+    morph = get_morph()
+    return morph.word_is_known(word) and any(part in p.tag and p.normal_form == word for p in morph.parse(word))
+
+
 @lru_cache(maxsize=100_000)
 def query_lemma(word: str) -> str:
     """Best lemma of a known Ukrainian word (or of the word it is with its apostrophe put back), else the word itself

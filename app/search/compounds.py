@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from app.search.analysis import get_morph
+from app.search.analysis import is_dictionary_form
 
 _CLIPPED = {
     "мед": "медичний",
@@ -33,12 +33,8 @@ _MIN_NOUN = 4  # «медсестра» → «сестра»; shorter rests are 
 @lru_cache(maxsize=20_000)
 def compound_parts(lemma: str) -> tuple[str, str] | None:
     """The adjective and the noun a clipped compound's lemma stands for, or None when it is not one."""
-    morph = get_morph()
     for clipped, adjective in _CLIPPED.items():
         rest = lemma[len(clipped) :]
-        if not lemma.startswith(clipped) or len(rest) < _MIN_NOUN or not morph.word_is_known(rest):
-            continue
-        for parse in morph.parse(rest):
-            if "NOUN" in parse.tag and parse.normal_form == rest:
-                return adjective, rest
+        if lemma.startswith(clipped) and len(rest) >= _MIN_NOUN and is_dictionary_form(rest, "NOUN"):
+            return adjective, rest
     return None

@@ -3,8 +3,8 @@
 "роботодавець звільняє медсестру" is answered by «Звільнення працівника»; "хто контролює …" by «Контроль за …»;
 "куди повідомити про інфекційну хворобу" by «Повідомлення про випадки …». The dictionary has no derivation links,
 so the nouns are formed by the usual rules (an imperfective's suffix dropped, -ти → -ння / -ення with the consonant
-alternations of Ukrainian, -ка, -а, -ація) and only those the dictionary knows as nouns are kept; the query layer
-keeps only those its index holds.
+alternations of Ukrainian, -ка, -а, -ація) and only those the dictionary knows as nouns are kept (one the index lacks
+matches nothing).
 
 Public API:
     verbal_nouns(lemma) -> tuple[str, ...]   («звільняти» → «звільнення»; not a verb → ())
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from app.search.analysis import get_morph
+from app.search.analysis import is_dictionary_form
 
 # before -ення: «попередити» → «попередження», «повідомити» → «повідомлення», «оплатити» → «оплачення»
 _ALTERNATIONS = (("ст", "щ"), ("т", "ч"), ("д", "дж"), ("с", "ш"), ("з", "ж"))
@@ -27,16 +27,12 @@ _MIN_LENGTH = 5
 @lru_cache(maxsize=20_000)
 def verbal_nouns(lemma: str) -> tuple[str, ...]:
     """The nouns (dictionary forms) of the action a verb lemma names, if it is one."""
-    morph = get_morph()
-    if not any("VERB" in p.tag and p.normal_form == lemma for p in morph.parse(lemma)):
+    if not is_dictionary_form(lemma, "VERB"):
         return ()
     return tuple(
         noun
         for noun in _candidates(lemma)
-        if len(noun) >= _MIN_LENGTH
-        and noun != lemma
-        and morph.word_is_known(noun)
-        and any("NOUN" in p.tag and p.normal_form == noun for p in morph.parse(noun))
+        if len(noun) >= _MIN_LENGTH and noun != lemma and is_dictionary_form(noun, "NOUN")
     )
 
 
