@@ -31,7 +31,7 @@ from app.routers import (
     users,
 )
 from app.scheduler import Scheduler
-from app.templating import ROOT
+from app.templating import ROOT, templates
 from app.wiring import install
 
 # One line per domain; each module exposes `api` and/or `pages`.
@@ -61,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings.upload_dir.mkdir(parents=True, exist_ok=True)
+    # A template edited on disk is picked up at once while developing; in production each render skips that check.
+    templates.env.auto_reload = settings.environment == "development"
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

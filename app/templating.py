@@ -1,5 +1,7 @@
 """Jinja2 templates with Kolo's translations, formats and per-request values."""
 
+import secrets
+import threading
 from collections.abc import Iterable, Mapping
 from contextvars import ContextVar
 from pathlib import Path
@@ -12,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from app import i18n
 from app.flash import take_flash
@@ -181,8 +184,42 @@ def device_label(user_agent: str) -> str:
     return " · ".join(part for part in (browser, system) if part) or (user_agent[:40] or "—")
 
 
+# Rendered cards (a post in the feed), keyed by everything they show: the template, the reader's language and time
+# zone, and the values given, the reader's own (reactions, rights, read or not) among them. A changed post is a new
+# key, so nothing is ever stale; the reader's CSRF token is put in after, in place of a marker.
+CARD_CACHE_SIZE = 4096
+_card_marker = secrets.token_hex(16)
+_cards: dict[tuple[Any, ...], str] = {}
+_cards_lock = threading.Lock()
+
+
+def _key_part(value: Any) -> str:
+    return value.model_dump_json() if isinstance(value, BaseModel) else repr(value)
+
+
+@pass_context
+def card(context: Context, name: str, **values: Any) -> Markup:
+    """The template `name` rendered with `values` (and the page's request and language), from the cache when the same
+    card was rendered before for the same language and time zone."""
+    request = context["request"]
+    parts = tuple((key, _key_part(value)) for key, value in sorted(values.items()))
+    key = (name, context["language"], request_timezone(request), request.scope.get("root_path", ""), parts)
+    html = _cards.get(key)
+    if html is None:
+        page_token = _page_csrf_token.set(_card_marker)
+        try:
+            html = templates.get_template(name).render({"request": request, "language": context["language"], **values})
+        finally:
+            _page_csrf_token.reset(page_token)
+        with _cards_lock:
+            if len(_cards) >= CARD_CACHE_SIZE:
+                del _cards[next(iter(_cards))]  # the oldest
+            _cards[key] = html
+    return Markup(html.replace(_card_marker, _page_csrf_token.get() or ""))
+
+
 templates.env.globals.update(
-    _=_gettext, ngettext=_ngettext, csrf_input=csrf_input, url=url, flash_message=_flash_message
+    _=_gettext, ngettext=_ngettext, csrf_input=csrf_input, url=url, flash_message=_flash_message, card=card
 )
 templates.env.filters.update(datetime=_datetime, date=_date, number=_number, device=device_label)
 

@@ -36,6 +36,8 @@ from app.services.feed import access, events, social
 from app.services.feed.text import inline_tags
 from app.text import normalize_tag
 
+TOP_LIMIT = 20  # the most posts the head of the feed shows
+
 
 @dataclass(frozen=True)
 class FeedFilters:
@@ -77,20 +79,25 @@ def _filtered(query: SelectOfScalar[Post], filters: FeedFilters) -> SelectOfScal
 
 
 def top_posts(*, session: Session, user: User) -> list[Post]:
-    """Unread must-read announcements, then active pins — the head of the unfiltered feed."""
-    departments = users_service.department_ids_of(session=session, user=user)
+    """Unread must-read announcements, then active pins — the head of the unfiltered feed. Two queries, each through
+    the index of its few posts (one query with OR reads every post)."""
+    readable = access.readable_clause(
+        user=user, department_ids=users_service.department_ids_of(session=session, user=user)
+    )
     now = utcnow()
-    unread = col(Post.must_read) & ~exists().where(
-        col(PostRead.post_id) == col(Post.id), col(PostRead.user_id) == user.id
+    unread = select(Post).where(
+        readable,
+        col(Post.must_read),
+        ~exists().where(col(PostRead.post_id) == col(Post.id), col(PostRead.user_id) == user.id),
     )
-    pinned = col(Post.pinned_at).is_not(None) & or_(col(Post.pinned_until).is_(None), col(Post.pinned_until) > now)
-    query = (
-        select(Post)
-        .where(access.readable_clause(user=user, department_ids=departments), unread | pinned)
-        .order_by(unread.desc(), col(Post.id).desc())
-        .limit(20)
+    pinned = select(Post).where(
+        readable,
+        col(Post.pinned_at).is_not(None),
+        or_(col(Post.pinned_until).is_(None), col(Post.pinned_until) > now),
     )
-    return list(session.exec(query).all())
+    first = list(session.exec(unread.order_by(col(Post.id).desc()).limit(TOP_LIMIT)).all())
+    pins = session.exec(pinned.order_by(col(Post.id).desc()).limit(TOP_LIMIT)).all()
+    return (first + [p for p in pins if p not in first])[:TOP_LIMIT]
 
 
 def list_feed(
