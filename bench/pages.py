@@ -1,9 +1,11 @@
 """Throughput and latency of Kolo's pages under load, beside `GET /healthz` on the same server in the same run.
 
     .venv/bin/python bench/pages.py [--data-dir DIR --index-dir DIR] [--duration 10] [--workers 1]
+    .venv/bin/python bench/pages.py --data-dir /tmp/big --without-search --settle 120   # bench/generate.py's data
 
 Without --data-dir it builds the demo (`kolo demo`) in a throw-away folder. Starts `kolo serve` (indexer and
-scheduler on, as in production), signs in as --user through the API, then loads each page with `wrk -t2 -c4` from a
+scheduler on, as in production), signs in as --user through the API, waits --settle seconds (the periodic jobs'
+first turn, minutes over thousands of people), then loads each page with `wrk -t2 -c4` from a
 second process (Debian's `wrk`), one page after the other, each for --duration seconds after a 2-second warm-up.
 Prints a Markdown table: requests per second, p50 and p95 latency, non-2xx answers, and each page's rate as a
 share of /healthz's.
@@ -109,6 +111,12 @@ def add_server_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--user", default="manager@kolo.local")
     parser.add_argument("--password", default="kolo-demo-2026")
+    parser.add_argument(
+        "--settle", type=float, default=0, help="seconds to wait after the start (the periodic jobs' first turn)"
+    )
+    parser.add_argument(
+        "--without-search", action="store_true", help="no indexer, no waiting for an index (data never indexed)"
+    )
 
 
 @contextlib.contextmanager
@@ -125,6 +133,8 @@ def running_server(args: argparse.Namespace) -> Iterator[tuple[str, str, int, Pa
     }
     if args.database_url:
         env["KOLO_DATABASE_URL"] = args.database_url
+    if args.without_search:
+        env["KOLO_START_INDEXER"] = "false"
     if args.data_dir is None:
         subprocess.run([KOLO, "demo"], env=env, check=True, capture_output=True)
     base = f"http://127.0.0.1:{args.port}"
@@ -140,7 +150,9 @@ def running_server(args: argparse.Namespace) -> Iterator[tuple[str, str, int, Pa
         script = work / "report.lua"
         script.write_text(REPORT)
         cookie = sign_in(base, args.user, args.password)
-        wait_indexed(base, cookie)
+        if not args.without_search:
+            wait_indexed(base, cookie)
+        time.sleep(args.settle)
         yield base, cookie, server.pid, script
     finally:
         os.killpg(server.pid, signal.SIGTERM)

@@ -67,6 +67,8 @@ def main() -> int:
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         frames = [f for f in stack.split(";") if "process " not in f and "thread " not in f]
+        if not frames:
+            continue
         n = int(count)
         total += n
         own[frames[-1]] += n

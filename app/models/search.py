@@ -1,4 +1,5 @@
-"""Search tables: the outbox (written with the content it describes), the query log and guide requests."""
+"""Search tables: the outbox (written with the content it describes), the index replicas that apply it, the query log
+and guide requests."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -16,6 +17,17 @@ class SearchOutbox(SQLModel, table=True):
     key: str = Field(max_length=64)
     op: str = Field(default="upsert", max_length=8)
     created_at: datetime = created_at_field()
+
+
+class SearchReplica(SQLModel, table=True):
+    """One copy of the search index (a node's index folder) and how far it has applied the outbox: rows every live
+    copy has applied are deleted."""
+
+    __tablename__ = "search_replica"
+
+    name: str = Field(primary_key=True, max_length=64)
+    applied_id: int = 0
+    seen_at: datetime = created_at_field()
 
 
 class SearchQueryLog(SQLModel, table=True):

@@ -87,6 +87,7 @@ INDEX_VERSION = 4
 INDEX_VERSION_FILE = "INDEX_VERSION"
 WRITER_TIMEOUT = 10.0
 WRITER_DELAY = 0.05
+PARALLEL_LIMIT_MB = 512  # each worker process of a parallel build sorts this much of its postings in memory
 
 
 class IndexUnavailable(Exception):
@@ -297,14 +298,19 @@ def get_last_applied(ix: Index) -> int:
 
 
 @contextmanager
-def writer(ix: Index, *, last_applied: int | None = None, optimize: bool = False) -> Iterator[IndexWriter]:
+def writer(
+    ix: Index, *, last_applied: int | None = None, optimize: bool = False, procs: int = 1
+) -> Iterator[IndexWriter]:
     """Yield a writer that waits for the lock; commit on success (with `optimize`, merging every segment so that
-    deleted documents leave the files), cancel on error.
+    deleted documents leave the files), cancel on error. With `procs` > 1, that many worker processes analyse the
+    documents, each into its own segment (kept as they are: merging them would write everything again); only a
+    process with no other threads may fork them (`kolo reindex`, not the server).
 
     Raises whoosh.index.LockError (re-exported here) when the lock is still held after
     WRITER_TIMEOUT seconds.
     """
-    w = ix.writer(timeout=WRITER_TIMEOUT, delay=WRITER_DELAY)
+    options = {"procs": procs, "multisegment": True, "limitmb": PARALLEL_LIMIT_MB} if procs > 1 else {}
+    w = ix.writer(timeout=WRITER_TIMEOUT, delay=WRITER_DELAY, **options)
     try:
         yield w
         if last_applied is not None:

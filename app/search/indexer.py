@@ -6,8 +6,9 @@ The leader applies ``search_outbox`` rows in id order, in batches; each batch is
 commit that also records the last applied id, so a crash loses nothing and applies nothing
 twice (replaying a row is harmless anyway: documents are replaced by key, loaded from the
 database as they are now). When there is no usable index, the leader rebuilds it first.
-The leader also deletes rows it applied more than a day ago, a batch at a time (a replica that
-was away longer than that must be rebuilt with `kolo reindex`).
+The leader records how far its folder (a replica, one per node) got, and deletes, a batch at a
+time, the rows every live replica has applied (app.search.replicas); a replica that was away so
+long that rows it needed may be gone rebuilds itself.
 """
 
 from __future__ import annotations
@@ -17,19 +18,18 @@ import threading
 import time
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 
 from filelock import FileLock, Timeout
 from sqlalchemy import Engine
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, select
 from whoosh.index import Index
 
 from app.models.search import SearchOutbox
-from app.models.types import utcnow
 from app.search.index import SearchDoc, add_documents, delete_keys, get_last_applied, writer
 from app.search.reindex import rebuild
+from app.search.replicas import is_stale, prune_applied, record_progress, replica_name
 from app.search.sources import SOURCES
 
 logger = logging.getLogger(__name__)
@@ -42,9 +42,9 @@ BATCH_SIZE = 500
 # On PostgreSQL an id can commit after a higher one; wait this long before skipping a hole
 # (a rolled-back transaction leaves one for ever).
 GAP_GRACE_SECONDS = 1.0
-PRUNE_AFTER = timedelta(days=1)
 PRUNE_BATCH = 1000
-PRUNE_EVERY_SECONDS = 300.0
+PRUNE_EVERY_SECONDS = 60.0
+HEARTBEAT_SECONDS = 60.0  # an idle replica says it is alive this often
 
 
 def pending_rows(session: Session, after: int, limit: int = BATCH_SIZE) -> Sequence[SearchOutbox]:
@@ -81,22 +81,6 @@ def apply_rows(ix: Index, session: Session, rows: Sequence[SearchOutbox]) -> Non
         add_documents(w, docs)
 
 
-def prune_applied(
-    session: Session, last_applied: int, *, older_than: timedelta = PRUNE_AFTER, batch: int = PRUNE_BATCH
-) -> int:
-    """Delete up to `batch` outbox rows already applied (id <= last_applied) and older than `older_than`."""
-    ids = session.exec(
-        select(SearchOutbox.id)
-        .where(col(SearchOutbox.id) <= last_applied, col(SearchOutbox.created_at) < utcnow() - older_than)
-        .order_by(col(SearchOutbox.id))
-        .limit(batch)
-    ).all()
-    if ids:
-        session.exec(delete(SearchOutbox).where(col(SearchOutbox.id).in_(ids)))
-        session.commit()
-    return len(ids)
-
-
 class IndexHolder(Protocol):
     """What the indexer needs of the search runtime that owns it (`app.search.runtime.SearchRuntime`)."""
 
@@ -124,6 +108,9 @@ class Indexer:
         runtime.index_dir.mkdir(parents=True, exist_ok=True)
         # thread_local=False: the lock is taken in the thread and released by stop() in another
         self._lock = FileLock(str(runtime.index_dir / LOCK_FILE), thread_local=False)
+        self.replica = replica_name(runtime.index_dir)
+        self._stale_checked = False
+        self._next_heartbeat = 0.0
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -177,6 +164,7 @@ class Indexer:
             return False
         logger.info("this process now indexes %s", self.runtime.index_dir)
         self._applied = None  # the previous leader may have applied more since we last looked
+        self._stale_checked = False
         return True
 
     def _pause(self, seconds: float) -> None:
@@ -186,28 +174,41 @@ class Indexer:
     def step(self) -> bool:
         """Rebuild when needed, else apply one batch; return whether more work may be waiting."""
         ix = self.runtime.index()
-        if ix is None:
+        if ix is None or (not self._stale_checked and self._away_too_long()):
             rebuild(engine=self.runtime.engine, index_dir=self.runtime.index_dir)
+            self._stale_checked = True
             return self.runtime.refresh()
+        self._stale_checked = True
         with Session(self.runtime.engine) as session:
             last = self._last_applied(ix)
             fetched = pending_rows(session, last, self.batch_size)
             rows = self._ready(fetched, last)
             apply_rows(ix, session, rows)
+            now = time.monotonic()
             if rows:
                 self._applied = (ix, int(rows[-1].id or 0))
-            if not rows and time.monotonic() >= self._next_prune:
-                self._prune(session, last)
+            if rows or now >= self._next_heartbeat:
+                record_progress(session, self.replica, self._applied[1] if self._applied else last)
+                self._next_heartbeat = now + HEARTBEAT_SECONDS
+            if not rows and now >= self._next_prune:
+                self._prune(session)
         return bool(rows) and len(rows) == len(fetched) == self.batch_size
+
+    def _away_too_long(self) -> bool:
+        with Session(self.runtime.engine) as session:
+            stale = is_stale(session, self.replica)
+        if stale:
+            logger.warning("the search index in %s was away too long to catch up: rebuilding", self.runtime.index_dir)
+        return stale
 
     def _last_applied(self, ix: Index) -> int:
         if self._applied is None or self._applied[0] is not ix:
             self._applied = (ix, get_last_applied(ix))
         return self._applied[1]
 
-    def _prune(self, session: Session, last: int) -> None:
-        """One batch of old applied rows; the next batch at once if this one was full, else later."""
-        pruned = prune_applied(session, last)
+    def _prune(self, session: Session) -> None:
+        """One batch of rows every replica has applied; the next batch at once if this one was full, else later."""
+        pruned = prune_applied(session, batch=PRUNE_BATCH)
         self._next_prune = time.monotonic() + (0 if pruned == PRUNE_BATCH else PRUNE_EVERY_SECONDS)
 
     def _ready(self, rows: Sequence[SearchOutbox], last: int) -> Sequence[SearchOutbox]:

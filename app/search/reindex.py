@@ -24,6 +24,7 @@ from app.config import Settings
 from app.db import make_engine
 from app.models.search import SearchOutbox
 from app.search.index import INDEX_VERSION, add_documents, create_unwritten, write_index_version, writer
+from app.search.replicas import record_progress, replica_name
 from app.search.sources import SOURCES
 
 logger = logging.getLogger(__name__)
@@ -74,17 +75,19 @@ def _chunks(ids: Sequence[int], size: int) -> Iterator[list[int]]:
         yield list(ids[start : start + size])
 
 
-def rebuild(*, engine: Engine, index_dir: Path, progress: bool = False) -> Path:
-    """Index every searchable row into a new generation (one commit) and publish it; return its folder."""
+def rebuild(*, engine: Engine, index_dir: Path, progress: bool = False, procs: int = 1) -> Path:
+    """Index every searchable row into a new generation (one commit; `procs` worker processes analyse the documents,
+    see index.writer) and publish it; return its folder."""
     path = _new_generation(index_dir)
     ix = create_unwritten(path)
     with Session(engine) as session:
         # Rows after this id are replayed by the indexer; replaying is harmless.
         last = int(session.exec(select(func.max(SearchOutbox.id))).one() or 0)
+        record_progress(session, replica_name(index_dir), last)  # from now on, later rows are kept for this copy
         plan = [(source, sorted(source.all_ids(session))) for source in SOURCES.values()]
         with (
             tqdm(total=sum(len(ids) for _, ids in plan), unit="doc", disable=not progress, desc="reindex") as bar,
-            writer(ix, last_applied=last) as w,
+            writer(ix, last_applied=last, procs=procs) as w,
         ):
             for source, ids in plan:
                 for chunk in _chunks(ids, LOAD_CHUNK):
@@ -104,7 +107,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     """Rebuild the search index from the database while search keeps answering."""
     engine = make_engine(settings.database_url)
     try:
-        path = rebuild(engine=engine, index_dir=settings.index_dir, progress=True)
+        path = rebuild(engine=engine, index_dir=settings.index_dir, progress=True, procs=args.procs)
     finally:
         engine.dispose()
     logger.info("search index ready: %s", path)
@@ -114,4 +117,10 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     """Add `kolo reindex` to the CLI."""
     parser = subparsers.add_parser("reindex", help="rebuild the search index from the database")
+    parser.add_argument(
+        "--procs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes that analyse the documents (default: one per core)",
+    )
     parser.set_defaults(func=cmd_reindex)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from functools import lru_cache
 
 import phonenumbers
-from sqlalchemy import or_
+from sqlalchemy import event, or_
 from sqlmodel import Session, col, select
 from translitua import UkrainianKMU, translit
 
@@ -208,10 +208,24 @@ def department_names_by_user(*, session: Session, user_ids: Iterable[int]) -> di
     return {user_id: sorted(names, key=uk_sort_key) for user_id, names in result.items()}
 
 
+_MEMO = "department_ids"  # session.info: each user's department ids read in this session, until its next flush
+
+
 def department_ids_of(*, session: Session, user: User) -> list[int]:
-    """The ids of the departments the user belongs to."""
+    """The ids of the departments the user belongs to (read once per session: a page asks for them several times)."""
     assert user.id is not None
-    return department_ids_by_user(session=session, user_ids=[user.id]).get(user.id, [])
+    memo: dict[int, list[int]] = session.info.get(_MEMO, {})
+    if user.id in memo and not (session.new or session.dirty or session.deleted):  # unflushed changes: ask again
+        return list(memo[user.id])
+    found = department_ids_by_user(session=session, user_ids=[user.id]).get(user.id, [])  # flushes what is pending
+    session.info.setdefault(_MEMO, {})[user.id] = found
+    return list(found)
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_department_ids(session: Session, _context: object) -> None:
+    """A write may have changed someone's departments: read them again."""
+    session.info.pop(_MEMO, None)
 
 
 def to_public(user: User, department_ids: list[int]) -> UserPublic:

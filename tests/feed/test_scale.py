@@ -8,9 +8,10 @@ from sqlmodel import Session
 
 from app.models.feed import Post
 from app.models.types import utcnow
-from app.models.users import User
-from tests.factories import make_post
-from tests.queries import count_sqlite_steps
+from app.models.users import User, UserDepartment
+from app.services import users as users_service
+from tests.factories import make_department, make_post
+from tests.queries import count_queries, count_sqlite_steps
 
 
 def _add_posts(session: Session, author: User, n: int) -> None:
@@ -42,3 +43,17 @@ def test_home_page_work_does_not_grow_with_the_posts(
     large = _home_page_steps(app, staff_page)
     assert "Прочитайте новий графік" in staff_page.get("/").text  # the head is still shown
     assert large < small * 3, f"{small} hundred steps at 1,000 posts, {large} hundred at 10,000"
+
+
+def test_the_home_page_reads_the_readers_departments_once(app, staff: User, staff_page: TestClient) -> None:  # type: ignore[no-untyped-def]
+    staff_page.get("/")
+    with count_queries(app) as statements:
+        assert staff_page.get("/").status_code == 200
+    assert sum("FROM user_department" in s for s in statements) == 1, statements
+
+
+def test_a_department_added_in_the_same_session_is_seen(session: Session, staff: User) -> None:
+    before = users_service.department_ids_of(session=session, user=staff)
+    ward = make_department(session, name="Приймальне відділення")
+    session.add(UserDepartment(user_id=staff.id, department_id=ward.id))  # not flushed yet
+    assert users_service.department_ids_of(session=session, user=staff) == [*before, ward.id]

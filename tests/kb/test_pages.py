@@ -224,3 +224,12 @@ class TestAttachments:
         page = manager_page.get("/kb/vkladennia").text
         upload_id = re.search(r'href="/uploads/(\d+)"', page).group(1)  # type: ignore[union-attr]
         assert staff_page.get(f"/uploads/{upload_id}").status_code == 404
+
+
+def test_the_owner_filter_offers_the_people_who_own_articles(staff_client, session, manager):
+    make_user(session, email="orderly@kolo.test", name="Санітар Петро")  # owns nothing
+    make_article(session, manager, title="Догляд за катетером")
+    page = staff_client.get("/kb")
+    owner_filter = re.search(r'<select name="owner">(.*?)</select>', page.text, re.S)
+    assert owner_filter is not None and manager.name in owner_filter.group(1)
+    assert "Санітар Петро" not in owner_filter.group(1)  # a thousand such names would bury the few owners

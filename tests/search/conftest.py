@@ -51,6 +51,13 @@ def wait_indexed(app: Any) -> Callable[[], None]:
 
 
 @pytest.fixture
+def index_ready(app: Any, client: TestClient) -> None:
+    """Wait until the started app has built its (empty) index: until then search answers "degraded", and a
+    degraded search is neither logged nor counted."""
+    wait_until(lambda: app.state.search.index() is not None)
+
+
+@pytest.fixture
 def held_rebuild(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     """The indexer's rebuild waits (up to 10 s) until the test sets the event: the test sees search while it runs."""
     release = threading.Event()

@@ -16,6 +16,8 @@ from tests.factories import make_user
 from tests.forms import submit
 from tests.search.conftest import api_search
 
+pytestmark = pytest.mark.usefixtures("index_ready")  # a degraded search is not logged
+
 WORD = "планований секрет"
 
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session, select
 
 from app.models.notifications import Notification
@@ -9,6 +10,8 @@ from app.models.search import GuideRequest, SearchQueryLog
 from tests.conftest import sign_in
 from tests.factories import make_user
 from tests.search.conftest import api_search, post
+
+pytestmark = pytest.mark.usefixtures("index_ready")  # a degraded search is not logged
 
 
 def test_queries_are_logged_with_count_and_department(staff_client, staff, session: Session) -> None:  # type: ignore[no-untyped-def]

@@ -192,7 +192,9 @@ class TestRestore:
         source_rows, restored_rows = table_rows(source.database_url), table_rows(target.database_url)
         assert restored_rows.keys() == source_rows.keys()
         for table_name, rows in source_rows.items():
-            assert restored_rows[table_name] == rows, table_name
+            if table_name != "search_replica":  # which copies of the index exist: this Kolo's own, not the archive's
+                assert restored_rows[table_name] == rows, table_name
+        assert len(restored_rows["search_replica"]) == 1
         assert sum(bool(rows) for rows in source_rows.values()) > 20  # the comparison compared every domain
         assert files_of(target.upload_dir) == files_of(source.upload_dir) and len(files_of(source.upload_dir)) == 3
         assert (target.data_dir / "secret_key").read_text() == "generated-on-first-start"

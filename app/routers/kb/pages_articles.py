@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.deps import CurrentUser, SessionDep, SettingsDep, get_settings
+from app.deps import CurrentUser, SessionDep, SettingsDep
 from app.errors import AppError
 from app.flash import flash
 from app.i18n import N_, zone
@@ -62,7 +62,7 @@ def article_list_page(
         cursor=cursor,
         limit=30,
     )
-    owners = {u.id: u.name for u in users_service.list_users(session=session, include_inactive=False)}
+    owners = articles.list_owners(session=session)
     return render(
         request,
         "kb/list.html",
@@ -94,7 +94,7 @@ def _editor(
     searched = None
     if article is None and form.guide.isdigit():  # kept through a preview or a refusal
         searched = gaps.count_searchers(
-            session=session, settings=get_settings(request), user=user, request_id=int(form.guide)
+            session=session, settings=request.app.state.settings, user=user, request_id=int(form.guide)
         )
     context = {
         "searched": searched,

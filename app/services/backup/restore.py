@@ -12,11 +12,13 @@ from tempfile import TemporaryDirectory
 
 from filelock import FileLock, Timeout
 from sqlalchemy import Engine
+from sqlmodel import Session, delete
 
 from app.config import Settings
 from app.db import make_engine
 from app.errors import Conflict, InvalidInput
 from app.migrations import upgrade
+from app.models.search import SearchReplica
 from app.search.indexer import LOCK_FILE
 from app.search.reindex import rebuild
 from app.services.backup.database import database_kind, knows_revision, load_database, tables_with_rows
@@ -157,8 +159,12 @@ def _place_secret_key(staged: Path, target: Path) -> None:
 
 
 def _rebuild_index(engine: Engine, index_dir: Path) -> None:
-    """The index is derived data, never archived: rebuilt now, so search answers from the first request."""
+    """The index is derived data, never archived: rebuilt now, so search answers from the first request. The archive's
+    record of the backed-up Kolo's index copies goes too: they are not this one's, and would hold the outbox back."""
     try:
+        with Session(engine) as session:
+            session.exec(delete(SearchReplica))
+            session.commit()
         rebuild(engine=engine, index_dir=index_dir)
     finally:
         engine.dispose()
