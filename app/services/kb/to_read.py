@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select as columns_of
 from sqlmodel import Session, col, exists, select
 
 from app.models.feed import Post, PostDepartment, PostRead
@@ -61,8 +62,14 @@ def _articles(session: Session, user: User, departments: list[int]) -> list[ToRe
         col(KbAcknowledgement.user_id) == user.id,
         col(KbAcknowledgement.version) >= col(KbArticle.current_major),
     )
-    rows = session.exec(
-        select(KbArticle).where(
+    rows = session.execute(  # the columns shown, not whole articles: a new hire may have hundreds to read
+        columns_of(
+            col(KbArticle.id),
+            col(KbArticle.slug),
+            col(KbArticle.title),
+            col(KbArticle.published_at),
+            col(KbArticle.current_major),
+        ).where(
             col(KbArticle.status) == ArticleStatus.published,
             col(KbArticle.requires_acknowledgement),
             access.readable_clause(user=user, user_departments=departments),
@@ -70,17 +77,17 @@ def _articles(session: Session, user: User, departments: list[int]) -> list[ToRe
             ~acknowledged,
         )
     ).all()
-    earlier = _acknowledged_before(session, user, [a.id for a in rows if a.id])
+    earlier = _acknowledged_before(session, user, [article_id for article_id, *_ in rows if article_id])
     return [
         ToReadItem(
             kind="article",
-            title=a.title,
-            url=f"/kb/{a.slug}",
-            since=a.published_at,
-            version=a.current_major,
-            again=a.id in earlier,
+            title=title,
+            url=f"/kb/{slug}",
+            since=published_at,
+            version=major,
+            again=article_id in earlier,
         )
-        for a in rows
+        for article_id, slug, title, published_at, major in rows
     ]
 
 
