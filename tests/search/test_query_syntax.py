@@ -1,10 +1,13 @@
 """Whatever a person types into search, it answers: every operator the parser accepts is evaluated (or refused with a
 clear 422), and no query can mark the index broken and leave everybody with a "degraded" search."""
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.search.conftest import post
+
+pytestmark = pytest.mark.usefixtures("index_ready")  # until the first index is built, search answers "degraded"
 
 WORDS = ["руки", "секунд", "антисептик", "здоров'я", "hand", "hygiene", "covid-19", "ПЛР", "ʼ", "’"]
 SYNTAX = [
