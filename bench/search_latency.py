@@ -1,16 +1,18 @@
 """Search latency through Kolo's HTTP API at scale, beside SQLite FTS5 on the same documents.
 
     .venv/bin/python bench/search_latency.py ../shared/corpus [--docs 100000] [--queries 500] [--reuse]
+        [--workers 2] [--clients 8] [--write-rates 10 20 40]
 
 Builds a throw-away Kolo (its own data and index folders under --workdir): the corpus documents
 plus posts made of its sentences up to --docs, inserted as feed posts; times `kolo reindex`;
-starts `kolo serve`; runs --queries mixed queries (English questions, Ukrainian queries, single
-terms, quoted phrases, misspellings) through GET /api/v1/search one at a time; then measures how
-long 100 new posts take to become searchable while another client writes --write-rate (20) posts
-per second through the API. FTS5 (unicode61) gets the same documents and
-queries in-process (no HTTP). Prints Markdown tables. --reuse keeps the database and index an
-earlier run built in --workdir (same --docs and --seed; the build time shown is that run's, and
-each run adds its freshness posts).
+starts `kolo serve --workers N` and times how long until a search answers from the index; runs
+--queries mixed queries (English questions, Ukrainian queries, single terms, quoted phrases,
+misspellings) through GET /api/v1/search, --clients of them at once; reads each process's memory;
+then, for each of --write-rates, measures how long 100 new posts take to become searchable while
+other clients write that many posts per second through the API. FTS5 (unicode61) gets the same
+documents and queries in-process (no HTTP), one at a time. Prints Markdown tables. --reuse keeps the
+database and index an earlier run built in --workdir (same --docs and --seed; the build time shown
+is that run's, and each run adds its freshness posts).
 """
 
 from __future__ import annotations
@@ -24,7 +26,6 @@ import re
 import shutil
 import signal
 import sqlite3
-import statistics
 import subprocess
 import sys
 import threading
@@ -127,18 +128,17 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children, in MB."""
-    total = 0
-    for candidate in [pid] + [
-        int(c) for c in subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
-    ]:
+def rss_by_process(pid: int) -> list[float]:
+    """Resident memory of a process and then of each of its children (the server's workers), in MB."""
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+    sizes = []
+    for candidate in [pid, *map(int, children)]:
         try:
             status = Path(f"/proc/{candidate}/status").read_text()
         except FileNotFoundError:
             continue
-        total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))  # type: ignore[union-attr]
-    return total / 1024
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)  # type: ignore[union-attr]
+    return sizes
 
 
 def folder_mb(path: Path) -> float:
@@ -252,6 +252,57 @@ def build_kolo(args: argparse.Namespace, env: dict[str, str], docs: list[tuple[s
     return seconds
 
 
+def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    return subprocess.Popen(
+        [KOLO, "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def first_answer(api: Api, query: str, started: float, timeout: float = 600) -> tuple[float, float]:
+    """Seconds from `started` (the server's start) until a search answers from the index, not "degraded", and that
+    answer's own milliseconds."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        asked = time.perf_counter()
+        try:
+            answer = api.get("/api/v1/search", q=query)
+        except OSError:  # not listening yet
+            time.sleep(0.05)
+            continue
+        if not answer["degraded"]:
+            return time.perf_counter() - started, 1000 * (time.perf_counter() - asked)
+        time.sleep(0.05)
+    raise TimeoutError("search stayed degraded")
+
+
+def run_queries(api: Api, queries: list[tuple[str, str]], clients: int) -> tuple[list[float], dict, int, float]:
+    """Every query through the API from `clients` threads at once: each one's milliseconds, the same by kind, how
+    many found nothing, and the queries per second."""
+
+    def ask(query: tuple[str, str]) -> tuple[str, float, bool]:
+        started = time.perf_counter()
+        found = bool(api.get("/api/v1/search", q=query[1])["items"])
+        return query[0], 1000 * (time.perf_counter() - started), found
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        answers = list(pool.map(ask, queries))
+    seconds = time.perf_counter() - began
+    by_kind: dict[str, list[float]] = {}
+    for kind, ms, _ in answers:
+        by_kind.setdefault(kind, []).append(ms)
+    return [ms for _, ms, _ in answers], by_kind, sum(not found for *_, found in answers), len(queries) / seconds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", type=Path)
@@ -260,11 +311,14 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=8191)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/kolo-latency"))
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--workers", type=int, default=1, help="the server's worker processes (kolo serve --workers)")
+    parser.add_argument("--clients", type=int, default=1, help="queries sent at once")
     parser.add_argument(
-        "--write-rate",
+        "--write-rates",
         type=float,
-        default=20.0,
-        help="posts per second another client writes while freshness is measured",
+        nargs="+",
+        default=[20.0],
+        help="posts per second other clients write while freshness is measured, one round each",
     )
     parser.add_argument("--reuse", action="store_true", help="reuse the database and index of an earlier run")
     args = parser.parse_args()
@@ -284,57 +338,46 @@ def main() -> int:
         .stdout.strip()
         .splitlines()[-1]
     )
-    server = subprocess.Popen(
-        [KOLO, "serve", "--port", str(args.port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    api = Api(f"http://127.0.0.1:{args.port}", token)
+    sentences = [body[:300] for _, body in docs[:2000]]
+    started = time.perf_counter()
+    server = start_server(env, args.port, args.workers)
     try:
-        api = Api(f"http://127.0.0.1:{args.port}", token)
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            try:
-                api.get("/healthz")
-                break
-            except OSError:
-                time.sleep(0.5)
-        for _, q in queries[:20]:
-            api.get("/api/v1/search", q=q)
-        times, empty, by_kind = [], 0, {}
-        for kind, q in queries:
-            started = time.perf_counter()
-            empty += not api.get("/api/v1/search", q=q)["items"]
-            times.append(1000 * (time.perf_counter() - started))
-            by_kind.setdefault(kind, []).append(times[-1])
-        memory = rss_mb(server.pid)
-        fresh, write_rate = freshness(api, [body[:300] for _, body in docs[:2000]], args.write_rate)
+        ready, first_ms = first_answer(api, queries[0][1], started)
+        run_queries(api, queries[:20], args.clients)  # warm
+        times, by_kind, empty, rate = run_queries(api, queries, args.clients)
+        memory = rss_by_process(server.pid)
+        fresh = [(wanted, *freshness(api, sentences, wanted)) for wanted in args.write_rates]
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        stop_server(server)
     (args.workdir / "fts.db").unlink(missing_ok=True)
     fts = fts_run(docs, queries, args.workdir / "fts.db")
-    print(f"{len(docs):,} documents, {len(queries)} queries ({empty} found nothing in Kolo)\n")
-    print("| | Kolo (HTTP API, Whoosh) | SQLite FTS5 (in-process) |\n|---|---|---|")
+    print(
+        f"{len(docs):,} documents, {len(queries)} queries ({empty} found nothing in Kolo); "
+        f"{args.workers} worker(s), {args.clients} client(s) at once: {rate:.1f} queries/s\n"
+    )
+    print("| | Kolo (HTTP API, Whoosh) | SQLite FTS5 (in-process, one at a time) |\n|---|---|---|")
     print(f"| build | {build:.0f} s (`kolo reindex`) | {fts['build']:.1f} s |")
     print(f"| query p50 | {percentile(times, 50):.1f} ms | {fts['p50']:.2f} ms |")
     print(f"| query p95 | {percentile(times, 95):.1f} ms | {fts['p95']:.2f} ms |")
     index = current_generation(args.workdir / "index") or args.workdir / "index"
     print(f"| index size | {folder_mb(index):.0f} MB | {fts['size']:.0f} MB |")
-    print(f"| server memory (RSS) | {memory:.0f} MB | — |")
+    sizes = " + ".join(f"{mb:.0f}" for mb in memory)
+    print(f"| server memory (RSS) | {sizes} MB (the supervisor, then each child process) | — |")
+    print(f"| from start to the first answer from the index | {ready:.1f} s (that query {first_ms:.0f} ms) | — |")
     print("\n| Kolo by kind of query | n | p50 | p95 | max |\n|---|---|---|---|---|")
     for kind, values in by_kind.items():
         print(
             f"| {kind} | {len(values)} | {percentile(values, 50):.1f} ms | {percentile(values, 95):.1f} ms "
             f"| {max(values):.1f} ms |"
         )
-    print(
-        f"\nPost creation → searchable (100 posts, {write_rate:.1f} writes/s in all): "
-        f"p50 {1000 * percentile(fresh, 50):.0f} ms, "
-        f"p95 {1000 * percentile(fresh, 95):.0f} ms, max {1000 * max(fresh):.0f} ms "
-        f"(mean {1000 * statistics.mean(fresh):.0f} ms)"
-    )
+    print("\n| others write (posts/s) | written in all, probes too (posts/s) | creation → searchable p50 | p95 | max |")
+    print("|---|---|---|---|---|")
+    for wanted, delays, achieved in fresh:
+        print(
+            f"| {wanted:g} | {achieved:.1f} | {1000 * percentile(delays, 50):.0f} ms "
+            f"| {1000 * percentile(delays, 95):.0f} ms | {1000 * max(delays):.0f} ms |"
+        )
     return 0
 
 

@@ -49,6 +49,7 @@ from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
 from app.search.analysis import kolo_analyzer, normalize_tag, surface_analyzer
+from app.search.pool import use_chunked_pool
 
 __all__ = [
     "INDEX_VERSION",
@@ -309,6 +310,7 @@ def writer(
     Raises whoosh.index.LockError (re-exported here) when the lock is still held after
     WRITER_TIMEOUT seconds.
     """
+    use_chunked_pool()
     options = {"procs": procs, "multisegment": True, "limitmb": PARALLEL_LIMIT_MB} if procs > 1 else {}
     w = ix.writer(timeout=WRITER_TIMEOUT, delay=WRITER_DELAY, **options)
     try:

@@ -23,6 +23,7 @@ from app.models.search import SearchReplica
 from app.models.users import User
 from tests.conftest import PG_URL
 from tests.factories import PASSWORD, make_token
+from tests.search.conftest import wait_until
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="nodes share a PostgreSQL database (KOLO_TEST_DATABASE_URL)")
 KOLO = str(Path(sys.executable).parent / "kolo")
@@ -45,16 +46,11 @@ def _call(base: str, path: str, headers: dict[str, str], body: Any = None) -> tu
         return error.code, None, dict(error.headers)
 
 
-def _wait(check: Any, timeout: float) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if found := check():
-                return found
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise AssertionError(f"not within {timeout} s")
+def _up(base: str) -> bool:
+    try:
+        return _call(base, "/healthz", {})[0] == 200
+    except OSError:  # not listening yet
+        return False
 
 
 @contextmanager
@@ -72,7 +68,7 @@ def _node(database_url: str, data_dir: Path, index_dir: Path) -> Iterator[str]:
     process = subprocess.Popen([KOLO, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(lambda: _call(base, "/healthz", {})[0] == 200, timeout=60)
+        wait_until(lambda: _up(base), timeout=60)
         yield base
     finally:
         process.terminate()
@@ -95,12 +91,12 @@ def test_two_nodes_share_content_search_and_sessions(
         assert status == 201
         with _node(database_url, data_dir, tmp_path / "index-b") as b:
             # B began with no index: it builds its own from the database and then finds what A had written
-            assert _wait(lambda: _finds(b, headers, "ротавірус"), timeout=60)
+            assert wait_until(lambda: _finds(b, headers, "ротавірус"), timeout=60)
 
             status, second, _ = _call(b, "/api/v1/posts", headers, {"body": "Інструктаж з дезінфекції ендоскопів"})
             assert status == 201
             written = time.monotonic()
-            assert _wait(lambda: _finds(a, headers, "ендоскопів"), timeout=10)
+            assert wait_until(lambda: _finds(a, headers, "ендоскопів"), timeout=10)
             print(f"written on B, found on A after {time.monotonic() - written:.2f} s")
 
             # a session opened on A is valid on B
