@@ -1,4 +1,4 @@
-"""Two Kolo nodes on one PostgreSQL, each with its own copy of the search index fed from the outbox: what is written
+"""Two Kolo nodes on one PostgreSQL (one of them with two workers), each with its own copy of the search index fed from the outbox: what is written
 on one is found on the other, a node started with an empty index catches up by itself, a session opened on one is
 valid on the other, and each copy records how far it got."""
 
@@ -54,8 +54,8 @@ def _up(base: str) -> bool:
 
 
 @contextmanager
-def _node(database_url: str, data_dir: Path, index_dir: Path) -> Iterator[str]:
-    """`kolo serve` on the shared database and data folder with its own index folder; its base URL."""
+def _node(database_url: str, data_dir: Path, index_dir: Path, workers: int = 1) -> Iterator[str]:
+    """`kolo serve --workers N` on the shared database and data folder with its own index folder; its base URL."""
     port = _free_port()
     env = {
         **os.environ,
@@ -65,7 +65,7 @@ def _node(database_url: str, data_dir: Path, index_dir: Path) -> Iterator[str]:
         "KOLO_SECRET_KEY": "two-nodes-share-this-secret-0123456789abcdef",
     }
     log = (index_dir.parent / f"{index_dir.name}.log").open("w")
-    process = subprocess.Popen([KOLO, "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen([KOLO, "serve", "--port", str(port), "--workers", str(workers)], env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: _up(base), timeout=60)
@@ -89,9 +89,10 @@ def test_two_nodes_share_content_search_and_sessions(
     with _node(database_url, data_dir, tmp_path / "index-a") as a:
         status, first, _ = _call(a, "/api/v1/posts", headers, {"body": "Нарада щодо ротавірусу в п'ятницю"})
         assert status == 201
-        with _node(database_url, data_dir, tmp_path / "index-b") as b:
-            # B began with no index: it builds its own from the database and then finds what A had written
-            assert wait_until(lambda: _finds(b, headers, "ротавірус"), timeout=60)
+        with _node(database_url, data_dir, tmp_path / "index-b", workers=2) as b:
+            # B began with no index: it builds its own from the database, and then each of its workers finds
+            # what A had written
+            assert wait_until(lambda: all(_finds(b, headers, "ротавірус") for _ in range(8)), timeout=60)
 
             status, second, _ = _call(b, "/api/v1/posts", headers, {"body": "Інструктаж з дезінфекції ендоскопів"})
             assert status == 201
