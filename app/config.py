@@ -4,6 +4,7 @@ import secrets
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import field_validator, model_validator
@@ -43,6 +44,18 @@ class Settings(BaseSettings):
     base_url: str = ""  # e.g. https://kolo.hospital.ua: absolute links are built from it, never from the Host header
     allowed_hosts: list[str] = []  # KOLO_ALLOWED_HOSTS='["kolo.lan"]' or '["*"]'; default: this machine's names
     force_https: bool = False  # Secure cookies and HSTS even when uvicorn sees plain HTTP (TLS ends at a proxy)
+    # Single sign-on through the institution's OpenID Connect provider: off until the issuer is set
+    oidc_issuer: str = ""  # e.g. https://login.hospital.ua/realms/staff (its /.well-known/openid-configuration)
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_name: str = ""  # the provider on the sign-in button ("Увійти через …"); default: the issuer's host
+    oidc_scopes: str = "openid email profile"
+    oidc_groups_claim: str = ""  # e.g. "groups": the claim whose values the two maps below read
+    # KOLO_OIDC_GROUP_ROLES='{"kolo-managers": "manager"}'
+    oidc_group_roles: dict[str, Literal["admin", "manager", "staff"]] = {}
+    oidc_group_departments: dict[str, str] = {}  # KOLO_OIDC_GROUP_DEPARTMENTS='{"surgery": "Хірургія"}'
+    sso_required: bool = False  # only the provider signs people in, but for the break-glass accounts
+    sso_break_glass: list[str] = []  # KOLO_SSO_BREAK_GLASS='["admin@hospital.ua"]': may still use a password
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":
@@ -59,6 +72,19 @@ class Settings(BaseSettings):
         if value and (parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query):
             raise ValueError("KOLO_BASE_URL must look like https://kolo.example.org (no path)")
         return parts.geturl()
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _check_issuer(cls, value: str) -> str:
+        parts = urlsplit(value.strip().rstrip("/"))
+        if value and (parts.scheme not in ("http", "https") or not parts.hostname):
+            raise ValueError("KOLO_OIDC_ISSUER must be the provider's URL, e.g. https://login.hospital.ua/realms/staff")
+        return parts.geturl()
+
+    @property
+    def sso_enabled(self) -> bool:
+        """Single sign-on is offered once the provider and this client are configured."""
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def trusted_hosts(self) -> list[str]:

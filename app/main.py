@@ -26,6 +26,7 @@ from app.routers import (
     privacy,
     search,
     search_synonyms,
+    sso,
     system,
     uploads,
     users,
@@ -38,6 +39,7 @@ from app.wiring import install
 ROUTER_MODULES = [
     system,
     auth,
+    sso,
     users,
     account,
     admin,

@@ -3,6 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.models.types import EnumString, StrictId, created_at_field, datetime_field
@@ -109,6 +110,20 @@ class UserPublic(SQLModel):
     timezone: str
     department_ids: list[int]
     url: str
+
+
+class UserIdentity(SQLModel, table=True):
+    """An account at the institution's identity provider (OpenID Connect) that signs in as this person."""
+
+    __tablename__ = "user_identity"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    issuer: str = Field(max_length=300)
+    subject: str = Field(max_length=255)  # the provider's `sub`: stable, unlike a name or an e-mail address
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_at: datetime = created_at_field()
+    last_login_at: datetime = created_at_field()
 
 
 class UserSession(SQLModel, table=True):

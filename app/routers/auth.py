@@ -16,6 +16,7 @@ from app.models.users import UserPublic
 from app.routers.forms import InviteForm, LanguageForm, LoginForm, ThemeForm, form_error
 from app.security import csrf_token
 from app.services import auth as auth_service
+from app.services import sso as sso_service
 from app.services import users as users_service
 from app.services.auth import SESSION_COOKIE
 from app.templating import render
@@ -56,6 +57,16 @@ def set_session_cookie(request: Request, response: Response, raw: str, settings:
     )
 
 
+def login_context(settings: SettingsDep, next_path: str, email: str = "") -> dict[str, object]:
+    """What the sign-in page shows: the form, and the identity provider's button when single sign-on is set up."""
+    return {
+        "next": next_path,
+        "email": email,
+        "sso": sso_service.provider_name(settings) if settings.sso_enabled else "",
+        "sso_required": settings.sso_enabled and settings.sso_required,
+    }
+
+
 @api.post("/login", response_model=LoginAnswer)
 def login(
     request: Request, response: Response, session: SessionDep, settings: SettingsDep, data: LoginRequest
@@ -84,11 +95,11 @@ def logout(request: Request, session: SessionDep, auth: CurrentAuth) -> Response
 
 
 @pages.get("/login")
-def login_page(request: Request, auth: AuthDep, next: str = "/") -> Response:
+def login_page(request: Request, auth: AuthDep, settings: SettingsDep, next: str = "/") -> Response:
     """The sign-in form."""
     if auth is not None:
         return RedirectResponse(safe_next(next), status_code=303)
-    return render(request, "auth/login.html", {"next": safe_next(next), "email": ""})
+    return render(request, "auth/login.html", login_context(settings, safe_next(next)))
 
 
 @pages.post("/login")
@@ -110,8 +121,8 @@ def login_submit(
             user_agent=request.headers.get("user-agent", ""),
         )
     except AppError as exc:
-        context = {"next": safe_next(form.next), "email": form.email, "error": form_error(request, exc)}
-        status = 429 if exc.status_code == 429 else 401
+        context = {**login_context(settings, safe_next(form.next), form.email), "error": form_error(request, exc)}
+        status = exc.status_code if exc.status_code in (403, 429) else 401
         return render(request, "auth/login.html", context, status_code=status)
     response = RedirectResponse(safe_next(form.next), status_code=303)
     set_session_cookie(request, response, raw, settings)

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select
 
 from app.config import Settings
-from app.errors import InvalidInput, NotFound, TooManyRequests, Unauthorized
+from app.errors import InvalidInput, NotFound, PermissionDenied, TooManyRequests, Unauthorized
 from app.models.audit import AuditEvent
 from app.models.types import utcnow
 from app.models.users import ApiToken, LoginThrottle, User, UserSession
@@ -149,10 +149,20 @@ def login(
     *, session: Session, settings: Settings, email: str, password: str, ip: str = "", user_agent: str = ""
 ) -> tuple[User, str]:
     """Check the password and open a new session; return the user and the raw cookie value."""
+    if not password_allowed(settings, email):
+        raise PermissionDenied("Your hospital signs you in through its identity provider: use the button above.")
     user = check_password(session=session, settings=settings, email=email, password=password, ip=ip)
     if user is None:
         raise Unauthorized("Wrong e-mail or password.")
     return user, open_session(session=session, user=user, ip=ip, user_agent=user_agent)
+
+
+def password_allowed(settings: Settings, email: str) -> bool:
+    """Whether a password may sign this address in: always, unless single sign-on is required and it is not one of
+    the break-glass accounts."""
+    if not (settings.sso_required and settings.sso_enabled):
+        return True
+    return users_service.normalize_email(email) in {users_service.normalize_email(e) for e in settings.sso_break_glass}
 
 
 def open_session(*, session: Session, user: User, ip: str = "", user_agent: str = "") -> str:

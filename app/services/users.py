@@ -339,6 +339,26 @@ def create_user(
     return user
 
 
+def set_from_directory(*, session: Session, user: User, role: Role | None, department_ids: list[int] | None) -> None:
+    """The role and departments the identity provider's groups give a person as they sign in (None: not mapped)."""
+    detail: dict[str, object] = {}
+    if role is not None and role != user.role:
+        detail["role"] = [str(user.role), str(role)]
+        user.role = role
+    if department_ids is not None and set(department_ids) != set(department_ids_of(session=session, user=user)):
+        _set_departments(session=session, user=user, department_ids=department_ids)
+        detail["departments"] = department_ids
+    if detail:
+        audit.record(
+            session=session,
+            action="user.updated",
+            subject=user.email,
+            target_type="user",
+            target_id=user.id,
+            detail={**detail, "by": "identity provider"},
+        )
+
+
 @all_or_nothing
 def update_user(*, session: Session, user: User, data: UserUpdate, actor: User, ip: str = "") -> User:
     """Change a person's name, role, handle, departments or active state (admins only)."""

@@ -1,6 +1,6 @@
-"""Two Kolo nodes on one PostgreSQL (one of them with two workers), each with its own copy of the search index fed from the outbox: what is written
-on one is found on the other, a node started with an empty index catches up by itself, a session opened on one is
-valid on the other, and each copy records how far it got."""
+"""Two Kolo nodes on one PostgreSQL (one of them with two workers), each with its own copy of the search index fed
+from the outbox: what is written on one is found on the other, a node started with an empty index catches up by
+itself, a session opened on one is valid on the other, and each copy records how far it got."""
 
 import json
 import os
@@ -65,7 +65,8 @@ def _node(database_url: str, data_dir: Path, index_dir: Path, workers: int = 1) 
         "KOLO_SECRET_KEY": "two-nodes-share-this-secret-0123456789abcdef",
     }
     log = (index_dir.parent / f"{index_dir.name}.log").open("w")
-    process = subprocess.Popen([KOLO, "serve", "--port", str(port), "--workers", str(workers)], env=env, stdout=log, stderr=subprocess.STDOUT)
+    command = [KOLO, "serve", "--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until(lambda: _up(base), timeout=60)
