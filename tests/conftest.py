@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import oidc_provider_mock
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
@@ -214,3 +215,17 @@ def manager_page(new_client, manager) -> TestClient:  # type: ignore[no-untyped-
 def admin_page(new_client, admin) -> TestClient:  # type: ignore[no-untyped-def]
     """A browser signed in as the administrator through the login page (no CSRF header)."""
     return sign_in_page(new_client(), admin.email)
+
+
+@pytest.fixture
+def oidc_provider() -> Iterator[str]:
+    """A real OpenID Connect provider on its own port (oidc-provider-mock): PUT /users/<sub> sets a person's claims,
+    and its authorization form signs in whoever's `sub` is typed."""
+    with oidc_provider_mock.run_server_in_thread() as server:
+        yield f"http://localhost:{server.server_port}"
+
+
+def with_sso(settings: Settings, issuer: str) -> Settings:
+    """The settings with single sign-on through `issuer`, which calls itself «Лікарня ID» on the button."""
+    update = {"oidc_issuer": issuer, "oidc_client_id": "kolo", "oidc_client_secret": "s3", "oidc_name": "Лікарня ID"}
+    return settings.model_copy(update=update)

@@ -2,11 +2,9 @@
 first sign-in creates or links the account, the state must come back from the same browser, a required SSO leaves
 passwords to the break-glass accounts, and groups set role and departments."""
 
-from collections.abc import Iterator
 from urllib.parse import quote, urlsplit
 
 import httpx
-import oidc_provider_mock
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
@@ -14,25 +12,13 @@ from sqlmodel import Session, select
 from app.config import Settings
 from app.models.users import User, UserIdentity
 from app.services import users as users_service
+from tests.conftest import with_sso
 from tests.factories import PASSWORD, make_user
 
 
 @pytest.fixture
-def provider() -> Iterator[str]:
-    with oidc_provider_mock.run_server_in_thread() as server:
-        yield f"http://localhost:{server.server_port}"
-
-
-@pytest.fixture
-def settings(settings: Settings, provider: str) -> Settings:
-    return settings.model_copy(
-        update={
-            "oidc_issuer": provider,
-            "oidc_client_id": "kolo",
-            "oidc_client_secret": "s3",
-            "oidc_name": "Лікарня ID",
-        }
-    )
+def settings(settings: Settings, oidc_provider: str) -> Settings:
+    return with_sso(settings, oidc_provider)
 
 
 def _at_provider(client: TestClient, provider: str, sub: str, claims: dict[str, object], next_path: str = "/"):  # type: ignore[no-untyped-def]
@@ -52,13 +38,13 @@ def _me(client: TestClient) -> dict:
 
 
 def test_the_sign_in_page_offers_the_provider_and_the_first_sign_in_creates_the_account(
-    client: TestClient, provider: str, session: Session
+    client: TestClient, oidc_provider: str, session: Session
 ) -> None:
     page = client.get("/login")
     assert "Увійти через Лікарня ID" in page.text and 'href="/auth/oidc?next=%2F"' in page.text
     answer = _at_provider(
         client,
-        provider,
+        oidc_provider,
         "u-1",
         {"email": "O.Kovalenko@Hospital.ua", "email_verified": True, "name": "Олена Коваленко"},
         "/kb",
@@ -70,28 +56,29 @@ def test_the_sign_in_page_offers_the_provider_and_the_first_sign_in_creates_the_
 
 
 def test_an_account_is_linked_once_by_its_verified_address_then_by_the_providers_subject(
-    client: TestClient, provider: str, session: Session
+    client: TestClient, oidc_provider: str, session: Session
 ) -> None:
     nurse = make_user(session, email="nurse@hospital.ua", name="Марія Шевчук")
-    _at_provider(client, provider, "n-7", {"email": "nurse@hospital.ua", "email_verified": True})
+    _at_provider(client, oidc_provider, "n-7", {"email": "nurse@hospital.ua", "email_verified": True})
     assert _me(client)["id"] == nurse.id
     client.cookies.clear()
-    _at_provider(client, provider, "n-7", {"email": "m.shevchuk@new-domain.ua", "email_verified": True})
-    assert _me(client)["id"] == nurse.id  # the address changed at the provider; the subject did not
+    _at_provider(client, oidc_provider, "n-7", {"email": "m.shevchuk@new-domain.ua", "email_verified": True})
+    assert _me(client)["id"] == nurse.id  # the address changed at the oidc_provider; the subject did not
 
 
 def test_an_unverified_address_does_not_open_someone_elses_account(
-    client: TestClient, provider: str, session: Session
+    client: TestClient, oidc_provider: str, session: Session
 ) -> None:
     make_user(session, email="head@hospital.ua", role="admin")
-    answer = _at_provider(client, provider, "intruder", {"email": "head@hospital.ua", "email_verified": False})
+    answer = _at_provider(client, oidc_provider, "intruder", {"email": "head@hospital.ua", "email_verified": False})
     assert answer.status_code == 403 and "не підтвердила цю адресу" in answer.text
     assert client.get("/api/v1/users/me").status_code == 401
     assert session.exec(select(UserIdentity)).all() == []
 
 
-def test_the_answer_must_come_back_to_the_browser_that_asked(client: TestClient, provider: str, app) -> None:  # type: ignore[no-untyped-def]
-    assert httpx.put(f"{provider}/users/a", json={"email": "a@hospital.ua", "email_verified": True}).status_code == 204
+def test_the_answer_must_come_back_to_the_browser_that_asked(client: TestClient, oidc_provider: str, app) -> None:  # type: ignore[no-untyped-def]
+    claims = {"email": "a@hospital.ua", "email_verified": True}
+    assert httpx.put(f"{oidc_provider}/users/a", json=claims).status_code == 204
     start = client.get("/auth/oidc", follow_redirects=False)
     back = urlsplit(httpx.post(start.headers["location"], data={"sub": "a"}).headers["location"])
     with TestClient(app) as other_browser:  # a link with a code sent to someone else: no cookie of this attempt
@@ -102,12 +89,14 @@ def test_the_answer_must_come_back_to_the_browser_that_asked(client: TestClient,
     assert forged.status_code == 422 and client.get("/api/v1/users/me").status_code == 401
 
 
-def test_a_deactivated_person_is_not_let_in(client: TestClient, provider: str, session: Session, admin: User) -> None:
+def test_a_deactivated_person_is_not_let_in(
+    client: TestClient, oidc_provider: str, session: Session, admin: User
+) -> None:
     gone = make_user(session, email="left@hospital.ua")
-    _at_provider(client, provider, "l", {"email": "left@hospital.ua", "email_verified": True})
+    _at_provider(client, oidc_provider, "l", {"email": "left@hospital.ua", "email_verified": True})
     client.cookies.clear()
     users_service.update_user(session=session, user=gone, data=users_service.UserUpdate(is_active=False), actor=admin)
-    answer = _at_provider(client, provider, "l", {"email": "left@hospital.ua", "email_verified": True})
+    answer = _at_provider(client, oidc_provider, "l", {"email": "left@hospital.ua", "email_verified": True})
     assert answer.status_code == 403 and "вимкнено" in answer.text
     assert client.get("/api/v1/users/me").status_code == 401
 
@@ -116,10 +105,10 @@ def test_a_provider_that_refuses_the_code_is_reported_not_a_crash(
     client: TestClient,
     settings: Settings,
     app,
-    provider: str,  # type: ignore[no-untyped-def]
+    oidc_provider: str,  # type: ignore[no-untyped-def]
 ) -> None:
-    app.state.settings = settings.model_copy(update={"oidc_client_secret": ""})  # the provider wants a secret
-    answer = _at_provider(client, provider, "a", {"email": "a@hospital.ua", "email_verified": True})
+    app.state.settings = settings.model_copy(update={"oidc_client_secret": ""})  # the oidc_provider wants a secret
+    answer = _at_provider(client, oidc_provider, "a", {"email": "a@hospital.ua", "email_verified": True})
     assert answer.status_code == 502 and "Лікарня ID не підтвердив вхід" in answer.text
     assert client.get("/api/v1/users/me").status_code == 401
 
@@ -157,7 +146,7 @@ def test_groups_set_role_and_departments_at_every_sign_in(
     client: TestClient,
     settings: Settings,
     app,
-    provider: str,
+    oidc_provider: str,
     session: Session,  # type: ignore[no-untyped-def]
 ) -> None:
     make_user(session, email="someone@hospital.ua", departments=["Хірургія", "Терапія"])
@@ -169,11 +158,11 @@ def test_groups_set_role_and_departments_at_every_sign_in(
         }
     )
     claims = {"email": "head.surgeon@hospital.ua", "email_verified": True, "name": "Іван Мельник"}
-    _at_provider(client, provider, "s", {**claims, "groups": ["kolo-managers", "surgery", "unknown"]})
+    _at_provider(client, oidc_provider, "s", {**claims, "groups": ["kolo-managers", "surgery", "unknown"]})
     me = _me(client)
     assert me["role"] == "manager" and _department_names(session, me["id"]) == ["Хірургія"]
     client.cookies.clear()
-    _at_provider(client, provider, "s", {**claims, "groups": []})  # moved out of both groups at the provider
+    _at_provider(client, oidc_provider, "s", {**claims, "groups": []})  # moved out of both groups at the oidc_provider
     me = _me(client)
     assert me["role"] == "staff" and _department_names(session, me["id"]) == []
 
