@@ -7,6 +7,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
+from app.config import Settings
 from app.deps import AuthDep, CurrentAuth, SessionDep, SettingsDep, client_ip
 from app.errors import AppError
 from app.flash import flash
@@ -57,7 +58,7 @@ def set_session_cookie(request: Request, response: Response, raw: str, settings:
     )
 
 
-def login_context(settings: SettingsDep, next_path: str, email: str = "") -> dict[str, object]:
+def login_context(settings: Settings, next_path: str, email: str = "") -> dict[str, object]:
     """What the sign-in page shows: the form, and the identity provider's button when single sign-on is set up."""
     return {
         "next": next_path,

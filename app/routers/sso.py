@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from app.config import Settings
 from app.deps import AuthDep, SessionDep, SettingsDep, client_ip
 from app.errors import AppError, NotFound
 from app.middleware import is_https
@@ -20,7 +21,7 @@ def _redirect_uri(request: Request) -> str:
     return str(request.url_for("sso_callback"))
 
 
-def _refused(request: Request, settings: SettingsDep, message: str, status_code: int) -> Response:
+def _refused(request: Request, settings: Settings, message: str, status_code: int) -> Response:
     response = render(request, "auth/login.html", {**login_context(settings, "/"), "error": message}, status_code)
     response.delete_cookie(PENDING_COOKIE, path="/auth/oidc")
     return response

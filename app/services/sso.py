@@ -112,7 +112,7 @@ def _sign(secret: str, payload: dict[str, Any]) -> str:
 def _unsign(secret: str, value: str) -> dict[str, Any] | None:
     body, _, signature = value.rpartition(".")
     expected = hmac.new(secret.encode(), f"oidc:{body}".encode(), hashlib.sha256).hexdigest()
-    if not body or not hmac.compare_digest(expected, signature):
+    if not body or not hmac.compare_digest(expected.encode(), signature.encode()):
         return None
     payload: dict[str, Any] = json.loads(base64.urlsafe_b64decode(body))
     return payload if time.time() - payload.get("at", 0) < PENDING_SECONDS else None
@@ -149,7 +149,7 @@ def finish(
 ) -> SignedIn:
     """Check the provider's answer, find or create the person and open a session."""
     pending = _unsign(settings.secret, cookie)
-    if pending is None or not hmac.compare_digest(pending["state"], state):
+    if pending is None or not hmac.compare_digest(pending["state"].encode(), state.encode()):  # bytes: any text
         raise InvalidInput("This sign-in was started too long ago or in another browser. Please start it again.")
     claims = _id_token_claims(settings, redirect_uri, code=code, verifier=pending["verifier"], nonce=pending["nonce"])
     user = _account(session, settings, claims, ip=ip)

@@ -79,14 +79,22 @@ def test_an_unverified_address_does_not_open_someone_elses_account(
 def test_the_answer_must_come_back_to_the_browser_that_asked(client: TestClient, oidc_provider: str, app) -> None:  # type: ignore[no-untyped-def]
     claims = {"email": "a@hospital.ua", "email_verified": True}
     assert httpx.put(f"{oidc_provider}/users/a", json=claims).status_code == 204
-    start = client.get("/auth/oidc", follow_redirects=False)
-    back = urlsplit(httpx.post(start.headers["location"], data={"sub": "a"}).headers["location"])
+
+    def provider_answer() -> str:  # a fresh attempt in `client`: the link the provider sends the browser back to
+        start = client.get("/auth/oidc", follow_redirects=False)
+        back = urlsplit(httpx.post(start.headers["location"], data={"sub": "a"}).headers["location"])
+        return f"{back.path}?{back.query}"
+
     with TestClient(app) as other_browser:  # a link with a code sent to someone else: no cookie of this attempt
-        refused = other_browser.get(f"{back.path}?{back.query}", follow_redirects=False)
+        refused = other_browser.get(provider_answer(), follow_redirects=False)
         assert refused.status_code == 422 and "в іншому браузері" in refused.text
         assert other_browser.get("/api/v1/users/me").status_code == 401
-    forged = client.get(f"{back.path}?{back.query.replace('state=', 'state=x')}", follow_redirects=False)
-    assert forged.status_code == 422 and client.get("/api/v1/users/me").status_code == 401
+    for forged_state in ("x", "стан"):  # any text, Cyrillic too, is a clear refusal
+        forged = client.get(provider_answer().replace("state=", "state=" + forged_state))
+        assert forged.status_code == 422 and client.get("/api/v1/users/me").status_code == 401
+    answer = provider_answer()
+    client.cookies.set("kolo_oidc", "%%%.zz", path="/auth/oidc")  # a tampered cookie
+    assert client.get(answer).status_code == 422
 
 
 def test_a_deactivated_person_is_not_let_in(
