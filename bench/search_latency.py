@@ -252,19 +252,28 @@ def build_kolo(args: argparse.Namespace, env: dict[str, str], docs: list[tuple[s
     return seconds
 
 
-def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
-    return subprocess.Popen(
-        [KOLO, "serve", "--port", str(port), "--workers", str(workers)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+def start_server(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
+    """`kolo serve`, its output in `log`."""
+    with log.open("w") as out:
+        return subprocess.Popen(
+            [KOLO, "serve", "--port", str(port), "--workers", str(workers)],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
-def stop_server(server: subprocess.Popen) -> None:
+def stop_server(server: subprocess.Popen, grace: float = 120) -> float:
+    """SIGTERM, then SIGKILL after `grace` seconds; the seconds it took to stop."""
+    started = time.perf_counter()
     os.killpg(server.pid, signal.SIGTERM)
-    server.wait(timeout=30)
+    try:
+        server.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    return time.perf_counter() - started
 
 
 def first_answer(api: Api, query: str, started: float, timeout: float = 600) -> tuple[float, float]:
@@ -284,14 +293,23 @@ def first_answer(api: Api, query: str, started: float, timeout: float = 600) -> 
     raise TimeoutError("search stayed degraded")
 
 
+def wait_all_ready(api: Api, query: str, in_a_row: int = 40) -> None:
+    """Until `in_a_row` answers one after another come from the index: every worker has opened it."""
+    row = 0
+    while row < in_a_row:
+        row = 0 if api.get("/api/v1/search", q=query)["degraded"] else row + 1
+
+
 def run_queries(api: Api, queries: list[tuple[str, str]], clients: int) -> tuple[list[float], dict, int, float]:
     """Every query through the API from `clients` threads at once: each one's milliseconds, the same by kind, how
     many found nothing, and the queries per second."""
 
     def ask(query: tuple[str, str]) -> tuple[str, float, bool]:
         started = time.perf_counter()
-        found = bool(api.get("/api/v1/search", q=query[1])["items"])
-        return query[0], 1000 * (time.perf_counter() - started), found
+        answer = api.get("/api/v1/search", q=query[1])
+        if answer["degraded"]:
+            raise RuntimeError("a worker answered from no index: wait_all_ready first")
+        return query[0], 1000 * (time.perf_counter() - started), bool(answer["items"])
 
     began = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
@@ -316,9 +334,9 @@ def main() -> int:
     parser.add_argument(
         "--write-rates",
         type=float,
-        nargs="+",
+        nargs="*",
         default=[20.0],
-        help="posts per second other clients write while freshness is measured, one round each",
+        help="posts per second other clients write while freshness is measured, one round each (none: no round)",
     )
     parser.add_argument("--reuse", action="store_true", help="reuse the database and index of an earlier run")
     args = parser.parse_args()
@@ -341,15 +359,16 @@ def main() -> int:
     api = Api(f"http://127.0.0.1:{args.port}", token)
     sentences = [body[:300] for _, body in docs[:2000]]
     started = time.perf_counter()
-    server = start_server(env, args.port, args.workers)
+    server = start_server(env, args.port, args.workers, args.workdir / "server.log")
     try:
         ready, first_ms = first_answer(api, queries[0][1], started)
+        wait_all_ready(api, queries[0][1])
         run_queries(api, queries[:20], args.clients)  # warm
         times, by_kind, empty, rate = run_queries(api, queries, args.clients)
         memory = rss_by_process(server.pid)
         fresh = [(wanted, *freshness(api, sentences, wanted)) for wanted in args.write_rates]
     finally:
-        stop_server(server)
+        stopped = stop_server(server)
     (args.workdir / "fts.db").unlink(missing_ok=True)
     fts = fts_run(docs, queries, args.workdir / "fts.db")
     print(
@@ -365,6 +384,7 @@ def main() -> int:
     sizes = " + ".join(f"{mb:.0f}" for mb in memory)
     print(f"| server memory (RSS) | {sizes} MB (the supervisor, then each child process) | — |")
     print(f"| from start to the first answer from the index | {ready:.1f} s (that query {first_ms:.0f} ms) | — |")
+    print(f"| from SIGTERM to stopped | {stopped:.1f} s | — |")
     print("\n| Kolo by kind of query | n | p50 | p95 | max |\n|---|---|---|---|---|")
     for kind, values in by_kind.items():
         print(

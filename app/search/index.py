@@ -338,12 +338,15 @@ class Searchers:
     Never uses Searcher.refresh(): in whoosh-reloaded it can return deleted or outdated
     documents (SEARCH.md). Usage: ``with searchers.searcher() as s: run_query(s, ...)``.
     A replaced searcher is closed once the last thread using it has finished, so a
-    long query never has its files closed underneath it. Safe to share across threads.
+    long query never has its files closed underneath it. Safe to share across threads: one reads at a time.
     """
 
     def __init__(self, ix: Index) -> None:
         self._ix = ix
         self._lock = threading.Lock()
+        # Whoosh's files keep one read position each (seek, then read): two threads reading through one searcher
+        # at once can read each other's bytes (a zlib error in a posting block, 1M documents, 8 clients at once)
+        self._reading = threading.RLock()
         self._current: _Lease | None = None
 
     @contextmanager
@@ -357,7 +360,8 @@ class Searchers:
                 lease = self._current = _Lease(self._ix.searcher())
             lease.users += 1
         try:
-            yield lease.searcher
+            with self._reading:
+                yield lease.searcher
         finally:
             with self._lock:
                 lease.users -= 1
