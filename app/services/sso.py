@@ -24,6 +24,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
+from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from app.config import Settings
@@ -222,9 +223,14 @@ def _link(session: Session, settings: Settings, claims: dict[str, Any], *, ip: s
         )
     if user is None:
         name = str(claims.get("name") or " ".join(filter(None, [claims.get("given_name"), claims.get("family_name")])))
-        user = users_service.create_user(
-            session=session, data=UserCreate(email=email, name=name or email.split("@")[0]), actor=None, ip=ip
-        )
+        try:
+            data = UserCreate(email=email, name=name.strip()[:200] or email.split("@")[0])
+        except ValidationError as error:
+            raise InvalidInput(
+                "The identity provider gave an e-mail address Kolo cannot use ({email}). Ask your administrator.",
+                email=email,
+            ) from error
+        user = users_service.create_user(session=session, data=data, actor=None, ip=ip)
     assert user.id is not None  # read from or written to the database
     session.add(UserIdentity(issuer=settings.oidc_issuer, subject=claims["sub"], user_id=user.id))
     audit.record(

@@ -76,6 +76,14 @@ def test_an_unverified_address_does_not_open_someone_elses_account(
     assert session.exec(select(UserIdentity)).all() == []
 
 
+def test_an_address_kolo_cannot_use_is_refused_with_a_message(client: TestClient, oidc_provider: str) -> None:
+    too_long = "о" * 250 + "@hospital.ua"  # over the 254 characters an address may have
+    answer = _at_provider(client, oidc_provider, "odd", {"email": too_long, "email_verified": True})
+    assert answer.status_code == 422 and "якою Коло не може користуватися" in answer.text
+    long_name = {"email": "long@hospital.ua", "email_verified": True, "name": "Дуже довге ім'я " * 30}
+    assert _at_provider(client, oidc_provider, "long", long_name).status_code == 303
+
+
 def test_the_answer_must_come_back_to_the_browser_that_asked(client: TestClient, oidc_provider: str, app) -> None:  # type: ignore[no-untyped-def]
     claims = {"email": "a@hospital.ua", "email_verified": True}
     assert httpx.put(f"{oidc_provider}/users/a", json=claims).status_code == 204
