@@ -150,7 +150,7 @@ def login(
 ) -> tuple[User, str]:
     """Check the password and open a new session; return the user and the raw cookie value."""
     if not password_allowed(settings, email):
-        raise PermissionDenied("Your hospital signs you in through its identity provider: use the button above.")
+        raise PermissionDenied("Your hospital signs you in through its identity provider: press «Sign in with …».")
     user = check_password(session=session, settings=settings, email=email, password=password, ip=ip)
     if user is None:
         raise Unauthorized("Wrong e-mail or password.")

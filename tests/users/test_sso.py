@@ -150,7 +150,7 @@ def test_when_sso_is_required_only_the_break_glass_account_uses_a_password(
     assert "Вхід із паролем (для адміністраторів)" in page.text
     form = {"email": "nurse@hospital.ua", "password": PASSWORD, "next": "/"}
     refused = client.post("/login", data={**form, "csrf_token": _csrf(page.text)}, follow_redirects=False)
-    assert refused.status_code == 403 and "натисніть кнопку вище" in refused.text
+    assert refused.status_code == 403 and "натисніть «Увійти через …»" in refused.text
     assert 'value="nurse@hospital.ua"' in refused.text  # the form keeps what was typed
     api = client.post("/api/v1/auth/login", json={"email": "nurse@hospital.ua", "password": PASSWORD})
     assert api.status_code == 403
