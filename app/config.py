@@ -56,6 +56,15 @@ class Settings(BaseSettings):
     oidc_group_departments: dict[str, str] = {}  # KOLO_OIDC_GROUP_DEPARTMENTS='{"surgery": "Хірургія"}'
     sso_required: bool = False  # only the provider signs people in, but for the break-glass accounts
     sso_break_glass: list[str] = []  # KOLO_SSO_BREAK_GLASS='["admin@hospital.ua"]': may still use a password
+    # Notifications by e-mail: off until the SMTP server is set (links in mails need KOLO_BASE_URL)
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"  # "tls": TLS from the start (port 465)
+    smtp_username: str = ""  # with a password: log in (AUTH) after TLS
+    smtp_password: str = ""
+    smtp_ca_file: str = ""  # the authority that signed the server's certificate, when not one the system trusts
+    smtp_timeout_seconds: float = 20
+    mail_from: str = ""  # e.g. "Kolo <kolo@hospital.ua>"; default: kolo@ and the base URL's host
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":
@@ -63,6 +72,10 @@ class Settings(BaseSettings):
             self.database_url = f"sqlite:///{self.data_dir / 'kolo.db'}"
         if self.secret_key.lower() in PLACEHOLDER_SECRETS and self.environment != "development":
             raise ValueError("KOLO_SECRET_KEY is a placeholder; set a long random value")
+        if self.smtp_host and not self.base_url:
+            raise ValueError("KOLO_SMTP_HOST is set but KOLO_BASE_URL is not: mails link to Kolo by its address")
+        if self.smtp_host and not self.mail_from:
+            self.mail_from = f"Kolo <kolo@{urlsplit(self.base_url).hostname}>"
         return self
 
     @field_validator("base_url")
@@ -85,6 +98,11 @@ class Settings(BaseSettings):
     def sso_enabled(self) -> bool:
         """Single sign-on is offered once the provider and this client are configured."""
         return bool(self.oidc_issuer and self.oidc_client_id)
+
+    @property
+    def mail_enabled(self) -> bool:
+        """E-mail notifications are offered once an SMTP server is configured."""
+        return bool(self.smtp_host)
 
     @property
     def trusted_hosts(self) -> list[str]:

@@ -16,7 +16,7 @@ ERROR_CLASSES = (
     "RevisionConflict",
 )
 KEYWORDS = {"_": None, "gettext": (2,), "ngettext": (2, 3), "N_": None, **{name: (1,) for name in ERROR_CLASSES}}
-METHOD_MAP = [("app/**.py", "python"), ("templates/**.html", "jinja2")]
+METHOD_MAP = [("app/**.py", "python"), ("templates/**.html", "jinja2"), ("templates/**.txt", "jinja2")]
 
 
 def extract_catalog() -> Catalog:

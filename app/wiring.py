@@ -17,6 +17,7 @@ from app.services.feed import search as feed_search
 from app.services.kb import access as kb_access
 from app.services.kb import attachments, reviews
 from app.services.kb import search as kb_search
+from app.services.mail import compose, sending
 from app.services.onboarding import hooks, reminders, tasks
 from app.services.onboarding import search as onboarding_search
 from app.services.patient_data import command as patient_data_command
@@ -26,6 +27,7 @@ from app.services.search import gaps
 
 HOURLY = 3600.0
 DAILY = 24 * HOURLY
+MAIL_TURN = 30.0  # a mail "at once" leaves within a minute
 
 
 def install() -> None:
@@ -71,6 +73,8 @@ def _jobs() -> None:
     register_job("kb.review_reminders", every_seconds=HOURLY)(reviews.send_review_reminders)
     register_job("onboarding.reminders", every_seconds=HOURLY)(reminders.send_reminders)
     register_job("search.log_retention", every_seconds=DAILY)(gaps.delete_old_searches)
+    register_job("mail.compose", every_seconds=MAIL_TURN)(compose.compose_job)
+    register_job("mail.send", every_seconds=MAIL_TURN)(sending.send_job)
 
 
 def _commands() -> None:

@@ -1,5 +1,6 @@
 """What a browser would run in a page: XSS tests assert that none of it came from what people typed."""
 
+import re
 from html.parser import HTMLParser
 
 KOLO_ICONS = ("icon", "nav-icon", "bell-icon")  # the classes of the page's own <svg> icons; no user text has one
@@ -33,3 +34,10 @@ def assert_no_active_markup(text: str) -> None:
     parser = ActiveMarkup()
     parser.feed(text)
     assert parser.found == []
+
+
+def flash_text(html: str) -> str:
+    """What the page's #flash region says."""
+    found = re.search(r'<div id="flash"[^>]*>(.*?)</div>', html, re.S)
+    assert found, "the page has no #flash region"
+    return re.sub(r"<[^>]+>", "", found.group(1)).strip()

@@ -1,6 +1,7 @@
-"""Notifications: what happened that a person should know about, and whether they have seen it."""
+"""Notifications: what happened that a person should know about, whether they have seen it, how they want to hear of
+it (in the app, by e-mail at once or in a daily digest) and the mails waiting to go out."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column
@@ -24,6 +25,38 @@ class Notification(SQLModel, table=True):
     created_at: datetime = created_at_field()
     updated_at: datetime = created_at_field()
     read_at: datetime | None = datetime_field()
+    delivery: str | None = Field(default=None, max_length=10, index=True)  # "email" or "digest" while not yet mailed
+    mailed_at: datetime | None = datetime_field()
+
+
+class NotificationSetting(SQLModel, table=True):
+    """One person's choices: a channel per category of notification and the hour of their daily digest."""
+
+    __tablename__ = "notification_setting"
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    channels: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    digest_hour: int = 8  # local time, in the person's time zone
+    last_digest_on: date | None = None  # the local day whose digest was composed
+
+
+class OutgoingMail(SQLModel, table=True):
+    """A mail waiting to be sent (or sent): composed once, retried until the SMTP server takes it."""
+
+    __tablename__ = "outgoing_mail"
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=100, unique=True)  # what it tells of ("notification:12", "digest:3:2026-12-04")
+    recipient_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    text_body: str
+    html_body: str
+    created_at: datetime = created_at_field()
+    next_attempt_at: datetime = created_at_field(index=True)
+    attempts: int = 0
+    locked_until: datetime | None = datetime_field()
+    sent_at: datetime | None = datetime_field()
+    failed_at: datetime | None = datetime_field()
+    last_error: str = Field(default="", max_length=500)
 
 
 class NotificationPublic(SQLModel):

@@ -129,6 +129,28 @@ class ProfileForm(BaseModel):
         }
 
 
+class NotificationSettingsForm(BaseModel):
+    """A channel per category of notification (the names of `notification_channels.CATEGORIES`) and the digest hour."""
+
+    mentions: str = "app"
+    replies: str = "app"
+    must_read: str = "app"
+    acknowledgements: str = "app"
+    reviews: str = "app"
+    onboarding: str = "app"
+    events: str = "app"
+    other: str = "app"
+    digest_hour: str = ""
+
+    def channels(self) -> dict[str, str]:
+        """The channel chosen for each category."""
+        return self.model_dump(exclude={"digest_hour"})
+
+    def hour(self) -> int:
+        """The digest hour, -1 (refused by the service) when it is not a number."""
+        return int(self.digest_hour) if self.digest_hour.isdigit() else -1
+
+
 class PasswordForm(BaseModel):
     """A new password, typed twice, and whether to end the API tokens too."""
 

@@ -11,6 +11,7 @@ from app.models.notifications import Notification, NotificationPublic
 from app.models.types import utcnow
 from app.models.users import User
 from app.pagination import clamp_limit, decode_cursor, encode_cursor
+from app.services import notification_channels as channels
 
 
 def notify(
@@ -27,7 +28,8 @@ def notify(
     """Add a notification for each recipient except the actor; never commits.
 
     `message` is an English msgid translated when shown; `{actor}` and `{count}` are filled in then.
-    With a `batch_key`, a recipient's unread notification with the same key counts up instead of a new row."""
+    With a `batch_key`, a recipient's unread notification with the same key counts up instead of a new row. Whoever
+    asked for this kind by e-mail (at once or in a digest) gets it marked so; `app.services.mail` sends it."""
     actor_id = actor.id if actor else None
     recipients = sorted({r for r in recipient_ids if r != actor_id})
     if not recipients:
@@ -42,11 +44,13 @@ def notify(
             )
         )
         existing = {row.recipient_id: row for row in rows}
+    mailed = channels.deliveries(session=session, recipient_ids=recipients, kind=kind)
     now = utcnow()
     for recipient_id in recipients:
         if row := existing.get(recipient_id):
             row.count += 1
             row.actor_id, row.updated_at = actor_id, now
+            row.delivery, row.mailed_at = mailed.get(recipient_id), None  # the next mail tells of this one too
             session.add(row)
             continue
         session.add(
@@ -58,6 +62,7 @@ def notify(
                 message=message,
                 params=params or {},
                 batch_key=batch_key,
+                delivery=mailed.get(recipient_id),
                 created_at=now,
                 updated_at=now,
             )

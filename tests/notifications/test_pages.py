@@ -1,4 +1,5 @@
-"""The notifications page and API: the list with batched counts, opening one, reading all, someone else's."""
+"""The notifications page and API: the list with batched counts, opening one, reading all, someone else's; the
+settings on a server that sends no mail."""
 
 from fastapi.testclient import TestClient
 
@@ -31,3 +32,17 @@ class TestNotificationsPage:
         manager_client.post(f"/api/v1/posts/{post['id']}/reactions", json={"emoji": "👍"})
         notification = staff_client.get("/api/v1/notifications").json()["items"][0]
         assert manager_client.post(f"/api/v1/notifications/{notification['id']}/read").status_code == 404
+
+
+class TestWithoutMail:
+    def test_the_settings_say_everything_stays_in_the_bell_and_email_is_refused(self, staff_page: TestClient) -> None:
+        page = staff_page.get("/account/notifications")
+        assert page.status_code == 200 and "Цей сервер не надсилає листів" in page.text
+        assert 'type="radio"' not in page.text
+        assert staff_page.get("/api/v1/account/notification-settings").json()["mail_enabled"] is False
+
+    def test_the_api_refuses_email_on_a_server_that_sends_none(self, staff_client: TestClient) -> None:
+        url = "/api/v1/account/notification-settings"
+        refused = staff_client.put(url, json={"channels": {"mentions": "email"}})
+        assert refused.status_code == 409 and "не надсилає листів" in refused.json()["detail"]
+        assert staff_client.put(url, json={"channels": {"mentions": "app"}}).status_code == 200

@@ -58,6 +58,7 @@ BODIES: dict[str, Body] = {
     "synonym_restore_submit": _fixed({"group": "shipped:ЗОЗ"}),
     "return_article": _fixed({"comment": "Додайте джерело."}),
     "return_article_page": _fixed({"comment": "Додайте джерело."}),
+    "update_notification_settings": _fixed({"digest_hour": 9}),
 }
 
 POLICY: dict[str, dict[str, str]] = {
@@ -96,6 +97,10 @@ POLICY: dict[str, dict[str, str]] = {
     "read_sessions": {"-": "LAAA"},  # GET /api/v1/sessions
     "revoke_session": {"own": "LAAA", "other": "LNNN"},  # DELETE /api/v1/sessions/{session_id}
     "account_page": {"-": "LAAA"},  # GET /account
+    "read_notification_settings": {"-": "LAAA"},  # GET /api/v1/account/notification-settings
+    "update_notification_settings": {"-": "LAAA"},  # PUT /api/v1/account/notification-settings
+    "notification_settings_page": {"-": "LAAA"},  # GET /account/notifications
+    "notification_settings_submit": {"-": "LVVV"},  # POST /account/notifications
     "profile_submit": {"-": "LVVV"},  # POST /account/profile
     "password_submit": {"-": "LVVV"},  # POST /account/password
     "session_revoke_submit": {"own": "LAAA", "other": "LNNN"},  # POST /account/sessions/{session_id}/revoke

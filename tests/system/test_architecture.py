@@ -35,7 +35,9 @@ assert set(SOURCES) == {"post", "comment", "event", "article", "task", "template
 assert set(RELATED) == {"article"}
 assert set(COMMANDS) == {"import", "reindex", "scan", "audit", "backup", "restore"}
 assert set(READ_RULES) == {"post", "article"}
-assert len(scheduler.JOBS) == 3
+assert {job.name for job in scheduler.JOBS} == {
+    "kb.review_reminders", "onboarding.reminders", "search.log_retention", "mail.compose", "mail.send"
+}
 """
 
 

@@ -6,13 +6,7 @@ from fastapi.testclient import TestClient
 
 from app.flash import FLASH_COOKIE
 from tests.forms import submit
-
-
-def flash_text(html: str) -> str:
-    """What the page's #flash region says."""
-    found = re.search(r'<div id="flash"[^>]*>(.*?)</div>', html, re.S)
-    assert found, "the page has no #flash region"
-    return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+from tests.markup import flash_text
 
 
 def test_a_saved_profile_says_so_once(staff_page: TestClient) -> None:
