@@ -178,3 +178,14 @@ class LoginThrottle(SQLModel, table=True):
     key: str = Field(max_length=400, primary_key=True)
     minute: int = Field(primary_key=True)  # minutes since the epoch, UTC
     attempts: int = 0
+
+
+class CalendarFeed(SQLModel, table=True):
+    """A person's private calendar feed: on while the row exists; its secret address is derived from `generation`
+    (a new address raises it, and the old one stops working)."""
+
+    __tablename__ = "calendar_feed"
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    generation: int = 1
+    created_at: datetime = created_at_field()
+    last_read_at: datetime | None = datetime_field()

@@ -13,8 +13,10 @@ from app.flash import flash
 from app.i18n import LANGUAGE_NAMES, N_
 from app.models.users import ProfileUpdate
 from app.pagination import Page
+from app.routers import calendar
 from app.routers.forms import PasswordForm, ProfileForm, TokenForm, form_error, form_status
 from app.services import auth as auth_service
+from app.services import calendar_feed
 from app.services import users as users_service
 from app.templating import render
 
@@ -123,6 +125,7 @@ def _account_page(
         "token_choices": users_service.TOKEN_VALIDITY_CHOICES,
         "token_default": users_service.TOKEN_VALID_DAYS,
         "timezones": TIMEZONES,
+        "calendar_url": calendar.address(request, calendar_feed.read_feed(session=session, user=user)),
         "language_names": LANGUAGE_NAMES,
         **extra,
     }

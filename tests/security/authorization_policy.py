@@ -101,6 +101,12 @@ POLICY: dict[str, dict[str, str]] = {
     "update_notification_settings": {"-": "LAAA"},  # PUT /api/v1/account/notification-settings
     "notification_settings_page": {"-": "LAAA"},  # GET /account/notifications
     "notification_settings_submit": {"-": "LVVV"},  # POST /account/notifications
+    "read_calendar": {"-": "LAAA"},  # GET /api/v1/account/calendar
+    "renew_calendar": {"-": "LAAA"},  # POST /api/v1/account/calendar
+    "delete_calendar": {"-": "LAAA"},  # DELETE /api/v1/account/calendar
+    "calendar_submit": {"-": "LAAA"},  # POST /account/calendar
+    "calendar_off_submit": {"-": "LAAA"},  # POST /account/calendar/off
+    "calendar_file": {"-": "NNNN"},  # GET /calendar/{token}.ics: no session needed; a made-up address is 404
     "profile_submit": {"-": "LVVV"},  # POST /account/profile
     "password_submit": {"-": "LVVV"},  # POST /account/password
     "session_revoke_submit": {"own": "LAAA", "other": "LNNN"},  # POST /account/sessions/{session_id}/revoke

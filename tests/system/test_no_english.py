@@ -43,7 +43,7 @@ PAGE_ALLOWED = {"/kb/import": {"title", "tags", "category", "body"}}
 # Not pages: files to download, machine answers and redirects.
 NOT_PAGES = (
     *("openapi", "healthz", "api_docs", "download_upload", "reads_csv", "event_ics", "export_category"),
-    *("acknowledgements_csv", "dashboard_csv", "search_go", "static", "login_page", "invite_page"),
+    *("acknowledgements_csv", "dashboard_csv", "search_go", "static", "login_page", "invite_page", "calendar_file"),
 )
 # Pages whose interesting state needs a query: searches with and without results, a diff.
 EXTRA = ("/search?q=гігієна", "/search?q=щзщзщзщ", "/search/suggest?q=гіг", "/kb?q=рук", "/admin/audit?action=user")

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import icalendar
 from sqlmodel import Session, col, select
 
 from app.errors import InvalidInput, NotFound, PermissionDenied
@@ -12,6 +13,7 @@ from app.models.feed import Event, EventCreate, EventUpdate, Post, Rsvp, RsvpSta
 from app.models.types import utcnow
 from app.models.users import User
 from app.search.outbox import enqueue
+from app.services import ics
 from app.services import notifications as notifications_service
 from app.services.feed import access
 from app.services.patient_data import guard
@@ -214,32 +216,22 @@ def enqueue_for_post(*, session: Session, post_id: int) -> None:
         enqueue(session, f"event:{event_id}")
 
 
-def _ics_time(value: datetime) -> str:
-    return value.astimezone(ZoneInfo("UTC")).strftime("%Y%m%dT%H%M%SZ")
-
-
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r", "").replace("\n", "\\n")
+def calendar_entry(*, event: Event, description: str, base_url: str, tentative: bool = False) -> icalendar.Event:
+    """The event as an entry of a calendar file."""
+    return ics.new_event(
+        uid=f"event-{event.id}@kolo",
+        summary=event.title,
+        start=event.starts_at,
+        end=event.ends_at,
+        description=description[:1000],
+        location=event.place or event.link,
+        url=f"{base_url.rstrip('/')}/events/{event.id}",
+        tentative=tentative,
+    )
 
 
 def to_ics(*, event: Event, description: str, base_url: str) -> str:
-    """An iCalendar file with the one event (times in UTC)."""
-    location = event.place or event.link
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Kolo//Feed//UK",
-        "CALSCALE:GREGORIAN",
-        "BEGIN:VEVENT",
-        f"UID:event-{event.id}@kolo",
-        f"DTSTAMP:{_ics_time(utcnow())}",
-        f"DTSTART:{_ics_time(event.starts_at)}",
-        f"DTEND:{_ics_time(event.ends_at)}",
-        f"SUMMARY:{_ics_text(event.title)}",
-        f"DESCRIPTION:{_ics_text(description[:1000])}",
-        f"LOCATION:{_ics_text(location)}",
-        f"URL:{base_url.rstrip('/')}/events/{event.id}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(lines) + "\r\n"
+    """An iCalendar file with the one event."""
+    calendar = ics.new_calendar()
+    calendar.add_component(calendar_entry(event=event, description=description, base_url=base_url))
+    return ics.to_text(calendar)
