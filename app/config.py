@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     smtp_ca_file: str = ""  # the authority that signed the server's certificate, when not one the system trusts
     smtp_timeout_seconds: float = 20
     mail_from: str = ""  # e.g. "Kolo <kolo@hospital.ua>"; default: kolo@ and the base URL's host
+    # Web Push to phones and desktops: off until a contact is set (push services ask for one, in the VAPID claims)
+    push_contact: str = ""  # e.g. "mailto:it@hospital.ua"
+    push_http_hosts: list[str] = []  # push endpoints allowed over plain http (an on-premises relay); others: https
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> "Settings":
@@ -103,6 +106,16 @@ class Settings(BaseSettings):
     def mail_enabled(self) -> bool:
         """E-mail notifications are offered once an SMTP server is configured."""
         return bool(self.smtp_host)
+
+    @property
+    def push_enabled(self) -> bool:
+        """Web Push is offered once a contact for the push services is configured."""
+        return bool(self.push_contact)
+
+    @property
+    def vapid_key_path(self) -> Path:
+        """This server's VAPID signing key, generated into the data folder on first use."""
+        return self.data_dir / "vapid_private.pem"
 
     @property
     def trusted_hosts(self) -> list[str]:

@@ -10,7 +10,7 @@ from app.commands import add_command
 from app.scheduler import register_job
 from app.search import outbox, reindex
 from app.search.sources import register as register_source
-from app.services import uploads
+from app.services import push, uploads
 from app.services.backup import command as backup_command
 from app.services.feed import access as feed_access
 from app.services.feed import search as feed_search
@@ -27,7 +27,7 @@ from app.services.search import gaps
 
 HOURLY = 3600.0
 DAILY = 24 * HOURLY
-MAIL_TURN = 30.0  # a mail "at once" leaves within a minute
+MAIL_TURN = 30.0  # a mail "at once" or a push leaves within a minute
 
 
 def install() -> None:
@@ -75,6 +75,7 @@ def _jobs() -> None:
     register_job("search.log_retention", every_seconds=DAILY)(gaps.delete_old_searches)
     register_job("mail.compose", every_seconds=MAIL_TURN)(compose.compose_job)
     register_job("mail.send", every_seconds=MAIL_TURN)(sending.send_job)
+    register_job("push.send", every_seconds=MAIL_TURN)(push.send_job)
 
 
 def _commands() -> None:

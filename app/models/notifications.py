@@ -27,6 +27,7 @@ class Notification(SQLModel, table=True):
     read_at: datetime | None = datetime_field()
     delivery: str | None = Field(default=None, max_length=10, index=True)  # "email" or "digest" while not yet mailed
     mailed_at: datetime | None = datetime_field()
+    push_pending: bool = Field(default=False, index=True)  # to be pushed to the recipient's devices
 
 
 class NotificationSetting(SQLModel, table=True):
@@ -37,6 +38,7 @@ class NotificationSetting(SQLModel, table=True):
     channels: dict[str, str] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     digest_hour: int = 8  # local time, in the person's time zone
     last_digest_on: date | None = None  # the local day whose digest was composed
+    push: list[str] | None = Field(default=None, sa_column=Column(JSON))  # categories pushed; None: the defaults
 
 
 class OutgoingMail(SQLModel, table=True):
@@ -57,6 +59,21 @@ class OutgoingMail(SQLModel, table=True):
     sent_at: datetime | None = datetime_field()
     failed_at: datetime | None = datetime_field()
     last_error: str = Field(default="", max_length=500)
+
+
+class PushSubscription(SQLModel, table=True):
+    """A browser's Web Push subscription (a phone, a desktop): where to post and the keys to encrypt for."""
+
+    __tablename__ = "push_subscription"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    # the browser session that subscribed: once it is signed out (or revoked), nothing more is pushed to it
+    session_id: int | None = Field(default=None, foreign_key="user_session.id", index=True, ondelete="CASCADE")
+    endpoint: str = Field(max_length=2000, unique=True)
+    p256dh: str = Field(max_length=200)
+    auth: str = Field(max_length=100)
+    created_at: datetime = created_at_field()
+    last_sent_at: datetime | None = datetime_field()
 
 
 class NotificationPublic(SQLModel):

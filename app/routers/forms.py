@@ -141,10 +141,11 @@ class NotificationSettingsForm(BaseModel):
     events: str = "app"
     other: str = "app"
     digest_hour: str = ""
+    push: list[str] = []  # the categories ticked «також на пристрої»
 
     def channels(self) -> dict[str, str]:
         """The channel chosen for each category."""
-        return self.model_dump(exclude={"digest_hour"})
+        return self.model_dump(exclude={"digest_hour", "push"})
 
     def hour(self) -> int:
         """The digest hour, -1 (refused by the service) when it is not a number."""

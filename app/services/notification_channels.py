@@ -1,5 +1,5 @@
 """How each person wants to hear of each category of notification: in the app only, by e-mail at once, or in a daily
-digest at an hour of their choosing."""
+digest at an hour of their choosing; and which categories are also pushed to their phones and desktops."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -23,19 +23,26 @@ class Category:
     label: str  # an English msgid
     kinds: tuple[str, ...]  # a kind ending in "." stands for every kind it begins
     default: Channel
+    pushed: bool  # pushed to the person's devices unless they choose otherwise
 
 
 CATEGORIES: tuple[Category, ...] = (
-    Category("mentions", N_("Mentions of me"), ("mention",), "email"),
-    Category("replies", N_("Replies and comments on my posts"), ("reply", "comment"), "digest"),
-    Category("must_read", N_("Announcements that must be read"), ("must_read",), "email"),
-    Category("acknowledgements", N_("Protocols to read and acknowledge"), ("kb.acknowledge", "kb.remind"), "email"),
+    Category("mentions", N_("Mentions of me"), ("mention",), "email", True),
+    Category("replies", N_("Replies and comments on my posts"), ("reply", "comment"), "digest", False),
+    Category("must_read", N_("Announcements that must be read"), ("must_read",), "email", True),
     Category(
-        "reviews", N_("Reviews of articles"), ("kb.submitted", "kb.returned", "kb.published", "kb.review_"), "digest"
+        "acknowledgements", N_("Protocols to read and acknowledge"), ("kb.acknowledge", "kb.remind"), "email", True
     ),
-    Category("onboarding", N_("Onboarding tasks and sign-offs"), ("onboarding.",), "email"),
-    Category("events", N_("Events I am going to"), ("event_",), "email"),
-    Category("other", N_("Everything else (reactions, guide requests)"), (), "app"),
+    Category(
+        "reviews",
+        N_("Reviews of articles"),
+        ("kb.submitted", "kb.returned", "kb.published", "kb.review_"),
+        "digest",
+        False,
+    ),
+    Category("onboarding", N_("Onboarding tasks and sign-offs"), ("onboarding.",), "email", True),
+    Category("events", N_("Events I am going to"), ("event_",), "email", True),
+    Category("other", N_("Everything else (reactions, guide requests)"), (), "app", False),
 )
 _BY_NAME = {c.name: c for c in CATEGORIES}
 
@@ -52,6 +59,15 @@ def category_of(kind: str) -> Category:
 class Choices:
     channels: dict[str, Channel]  # every category's channel
     digest_hour: int
+    push: frozenset[str]  # the categories pushed to the person's devices
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How one notification reaches one person beside the bell."""
+
+    mail: str | None  # "email", "digest" or None
+    push: bool
 
 
 def choices_of(setting: NotificationSetting | None) -> Choices:
@@ -61,7 +77,12 @@ def choices_of(setting: NotificationSetting | None) -> Choices:
         c.name: saved[c.name] if saved.get(c.name) in CHANNELS else c.default  # type: ignore[misc]
         for c in CATEGORIES
     }
-    return Choices(channels=channels, digest_hour=setting.digest_hour if setting else DEFAULT_DIGEST_HOUR)
+    pushed = setting.push if setting and setting.push is not None else [c.name for c in CATEGORIES if c.pushed]
+    return Choices(
+        channels=channels,
+        digest_hour=setting.digest_hour if setting else DEFAULT_DIGEST_HOUR,
+        push=frozenset(name for name in pushed if name in _BY_NAME),
+    )
 
 
 def read_choices(*, session: Session, user: User) -> Choices:
@@ -69,9 +90,12 @@ def read_choices(*, session: Session, user: User) -> Choices:
     return choices_of(session.get(NotificationSetting, user.id))
 
 
-def save_choices(*, session: Session, user: User, channels: dict[str, str], digest_hour: int) -> Choices:
-    """Keep the user's choices; an unknown category or channel, or an hour outside 0–23, is refused."""
-    unknown = sorted(set(channels) - set(_BY_NAME))
+def save_choices(
+    *, session: Session, user: User, channels: dict[str, str], digest_hour: int, push: list[str] | None = None
+) -> Choices:
+    """Keep the user's choices (`push` None: as they were); an unknown category or channel, or an hour outside 0–23,
+    is refused."""
+    unknown = sorted((set(channels) | set(push or ())) - set(_BY_NAME))
     if unknown:
         raise InvalidInput("Unknown kind of notification: {name}.", name=unknown[0])
     if any(value not in CHANNELS for value in channels.values()):
@@ -80,24 +104,24 @@ def save_choices(*, session: Session, user: User, channels: dict[str, str], dige
         raise InvalidInput("The digest hour is from 0 to 23.")
     assert user.id is not None
     setting = session.get(NotificationSetting, user.id) or NotificationSetting(user_id=user.id)
-    setting.channels = {**choices_of(setting).channels, **channels}
+    current = choices_of(setting)
+    setting.channels = {**current.channels, **channels}
     setting.digest_hour = digest_hour
+    setting.push = sorted(current.push if push is None else set(push))
     session.add(setting)
     session.commit()
     return choices_of(setting)
 
 
-def deliveries(*, session: Session, recipient_ids: Iterable[int], kind: str) -> dict[int, str]:
-    """How each of these people gets a notification of `kind` beside the bell: "email" or "digest" (absent: the app
-    only), in one query."""
+def deliveries(*, session: Session, recipient_ids: Iterable[int], kind: str) -> dict[int, Delivery]:
+    """How each of these people gets a notification of `kind` beside the bell, in one query."""
     ids = list(recipient_ids)
     category = category_of(kind)
-    saved = {
-        s.user_id: s for s in session.exec(select(NotificationSetting).where(col(NotificationSetting.user_id).in_(ids)))
-    }
-    out: dict[int, str] = {}
+    query = select(NotificationSetting).where(col(NotificationSetting.user_id).in_(ids))
+    saved = {s.user_id: s for s in session.exec(query)}
+    out: dict[int, Delivery] = {}
     for user_id in ids:
-        channel = choices_of(saved.get(user_id)).channels[category.name]
-        if channel != "app":
-            out[user_id] = channel
+        choices = choices_of(saved.get(user_id))
+        channel = choices.channels[category.name]
+        out[user_id] = Delivery(mail=None if channel == "app" else channel, push=category.name in choices.push)
     return out

@@ -29,7 +29,8 @@ def notify(
 
     `message` is an English msgid translated when shown; `{actor}` and `{count}` are filled in then.
     With a `batch_key`, a recipient's unread notification with the same key counts up instead of a new row. Whoever
-    asked for this kind by e-mail (at once or in a digest) gets it marked so; `app.services.mail` sends it."""
+    asked for this kind by e-mail (at once or in a digest) or on their devices gets it marked so; `app.services.mail`
+    and `app.services.push` send it."""
     actor_id = actor.id if actor else None
     recipients = sorted({r for r in recipient_ids if r != actor_id})
     if not recipients:
@@ -44,13 +45,14 @@ def notify(
             )
         )
         existing = {row.recipient_id: row for row in rows}
-    mailed = channels.deliveries(session=session, recipient_ids=recipients, kind=kind)
+    delivery = channels.deliveries(session=session, recipient_ids=recipients, kind=kind)
     now = utcnow()
     for recipient_id in recipients:
         if row := existing.get(recipient_id):
             row.count += 1
             row.actor_id, row.updated_at = actor_id, now
-            row.delivery, row.mailed_at = mailed.get(recipient_id), None  # the next mail tells of this one too
+            row.delivery, row.mailed_at = delivery[recipient_id].mail, None  # the next mail tells of this one too
+            row.push_pending = delivery[recipient_id].push
             session.add(row)
             continue
         session.add(
@@ -62,7 +64,8 @@ def notify(
                 message=message,
                 params=params or {},
                 batch_key=batch_key,
-                delivery=mailed.get(recipient_id),
+                delivery=delivery[recipient_id].mail,
+                push_pending=delivery[recipient_id].push,
                 created_at=now,
                 updated_at=now,
             )

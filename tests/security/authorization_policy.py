@@ -59,6 +59,8 @@ BODIES: dict[str, Body] = {
     "return_article": _fixed({"comment": "Додайте джерело."}),
     "return_article_page": _fixed({"comment": "Додайте джерело."}),
     "update_notification_settings": _fixed({"digest_hour": 9}),
+    "create_push_subscription": _fixed({"endpoint": "https://push.example/x", "keys": {"p256dh": "k", "auth": "a"}}),
+    "delete_push_subscription": _fixed({"endpoint": "https://push.example/x"}),
 }
 
 POLICY: dict[str, dict[str, str]] = {
@@ -101,6 +103,9 @@ POLICY: dict[str, dict[str, str]] = {
     "update_notification_settings": {"-": "LAAA"},  # PUT /api/v1/account/notification-settings
     "notification_settings_page": {"-": "LAAA"},  # GET /account/notifications
     "notification_settings_submit": {"-": "LVVV"},  # POST /account/notifications
+    "read_push_key": {"-": "LNNN"},  # GET /api/v1/push/key: push is not set up here (tests/notifications/test_push.py)
+    "create_push_subscription": {"-": "LNNN"},  # POST /api/v1/push/subscriptions: the same
+    "delete_push_subscription": {"-": "LAAA"},  # POST /api/v1/push/subscriptions/remove
     "read_calendar": {"-": "LAAA"},  # GET /api/v1/account/calendar
     "renew_calendar": {"-": "LAAA"},  # POST /api/v1/account/calendar
     "delete_calendar": {"-": "LAAA"},  # DELETE /api/v1/account/calendar

@@ -36,7 +36,7 @@ assert set(RELATED) == {"article"}
 assert set(COMMANDS) == {"import", "reindex", "scan", "audit", "backup", "restore"}
 assert set(READ_RULES) == {"post", "article"}
 assert {job.name for job in scheduler.JOBS} == {
-    "kb.review_reminders", "onboarding.reminders", "search.log_retention", "mail.compose", "mail.send"
+    "kb.review_reminders", "onboarding.reminders", "search.log_retention", "mail.compose", "mail.send", "push.send"
 }
 """
 
