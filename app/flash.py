@@ -6,7 +6,6 @@ page shows it; if it answers an htmx request with a fragment, the fragment carri
 The message is a msgid, translated into the reader's language when it is shown."""
 
 import base64
-import hashlib
 import hmac
 import json
 from typing import Any
@@ -14,6 +13,8 @@ from typing import Any
 from fastapi import Request
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.security import signature
 
 FLASH_COOKIE = "kolo_flash"
 FLASH_SECONDS = 120  # a redirect that is not followed within this long shows nothing later
@@ -38,7 +39,7 @@ def take_flash(request: Request) -> tuple[str, dict[str, str]] | None:
 
 
 def _signature(secret: str, payload: str) -> str:
-    return hmac.new(secret.encode(), payload.encode(), hashlib.sha256).hexdigest()[:32]
+    return signature(secret, "flash", payload)[:32]
 
 
 def _signed(secret: str, message: str, params: dict[str, str]) -> str:

@@ -91,9 +91,15 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def signature(secret: str, purpose: str, message: str) -> str:
+    """HMAC-SHA256 (hex) of `message` for one `purpose` ("csrf", "oidc", "calendar", "flash"): a value signed for one
+    use never passes for another."""
+    return hmac.new(secret.encode(), f"{purpose}:{message}".encode(), hashlib.sha256).hexdigest()
+
+
 def csrf_token(secret: str, seed: str) -> str:
     """The CSRF token bound to a session (or an anonymous visitor's cookie)."""
-    return hmac.new(secret.encode(), f"csrf:{seed}".encode(), hashlib.sha256).hexdigest()
+    return signature(secret, "csrf", seed)
 
 
 def csrf_valid(secret: str, seed: str, candidate: str | None) -> bool:

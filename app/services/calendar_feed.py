@@ -5,7 +5,6 @@ The address holds a secret derived from the person's id and the feed's `generati
 can be shown again at any time and nothing that opens it is stored; a new address raises the generation, which
 ends the old one at once; turning the feed off deletes the row."""
 
-import hashlib
 import hmac
 from datetime import timedelta
 
@@ -24,6 +23,7 @@ from app.models.onboarding import (
 )
 from app.models.types import utcnow
 from app.models.users import CalendarFeed, User
+from app.security import signature
 from app.services import ics
 from app.services import users as users_service
 from app.services.feed import access as feed_access
@@ -33,7 +33,7 @@ PAST = timedelta(days=90)  # events that ended longer ago are left out
 
 
 def _secret(key: str, user_id: int, generation: int) -> str:
-    return hmac.new(key.encode(), f"calendar:{user_id}:{generation}".encode(), hashlib.sha256).hexdigest()[:40]
+    return signature(key, "calendar", f"{user_id}:{generation}")[:40]
 
 
 def token_of(*, key: str, feed: CalendarFeed) -> str:

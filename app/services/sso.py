@@ -8,7 +8,6 @@ when the provider says it is verified, or to a new account. With a groups claim 
 the person's role and departments from it."""
 
 import base64
-import hashlib
 import hmac
 import json
 import logging
@@ -31,6 +30,7 @@ from app.config import Settings
 from app.errors import AppError, InvalidInput, PermissionDenied
 from app.models.types import utcnow
 from app.models.users import Department, Role, User, UserCreate, UserIdentity
+from app.security import signature
 from app.services import audit
 from app.services import users as users_service
 from app.services.auth import open_session
@@ -107,13 +107,13 @@ def _client(settings: Settings, redirect_uri: str) -> OAuth2Session:
 
 def _sign(secret: str, payload: dict[str, Any]) -> str:
     body = base64.urlsafe_b64encode(json.dumps(payload).encode()).decode()
-    return body + "." + hmac.new(secret.encode(), f"oidc:{body}".encode(), hashlib.sha256).hexdigest()
+    return body + "." + signature(secret, "oidc", body)
 
 
 def _unsign(secret: str, value: str) -> dict[str, Any] | None:
-    body, _, signature = value.rpartition(".")
-    expected = hmac.new(secret.encode(), f"oidc:{body}".encode(), hashlib.sha256).hexdigest()
-    if not body or not hmac.compare_digest(expected.encode(), signature.encode()):
+    body, _, signed = value.rpartition(".")
+    expected = signature(secret, "oidc", body)
+    if not body or not hmac.compare_digest(expected.encode(), signed.encode()):
         return None
     payload: dict[str, Any] = json.loads(base64.urlsafe_b64decode(body))
     return payload if time.time() - payload.get("at", 0) < PENDING_SECONDS else None
