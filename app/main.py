@@ -22,6 +22,7 @@ from app.routers import (
     kb,
     notification_settings,
     notifications,
+    offline,
     onboarding,
     patient_data,
     privacy,
@@ -54,6 +55,7 @@ ROUTER_MODULES = [
     patient_data,
     search,
     search_synonyms,
+    offline,
 ]
 
 logger = logging.getLogger(__name__)

@@ -66,6 +66,8 @@ POLICY: dict[str, dict[str, str]] = {
     "static": {"-": "AAAA"},  # GET /static
     "healthz": {"-": "AAAA"},  # GET /healthz
     "api_docs": {"-": "AAAA"},  # GET /docs
+    "offline_page": {"-": "AAAA"},  # GET /offline: as nobody sees it, for a signed-out device
+    "read_offline_articles": {"-": "LAAA"},  # GET /api/v1/offline/articles
     "login": {"-": "VVVV"},  # POST /api/v1/auth/login
     "logout": {"-": "LAAA"},  # POST /api/v1/auth/logout
     "login_page": {"-": "AAAA"},  # GET /login
