@@ -23,6 +23,7 @@ from app.routers import (
     kb,
     notification_settings,
     notifications,
+    offline,
     onboarding,
     patient_data,
     privacy,
@@ -58,6 +59,7 @@ ROUTER_MODULES = [
     patient_data,
     search,
     search_synonyms,
+    offline,
 ]
 
 logger = logging.getLogger(__name__)

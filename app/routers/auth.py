@@ -58,6 +58,11 @@ def set_session_cookie(request: Request, response: Response, raw: str, settings:
     )
 
 
+# Sent with the answer to signing out: the browser empties Kolo's caches and storage on this device (the pages the
+# service worker kept among them, static/js/sw.js), so the next person on a shared phone reads none of them.
+SIGNED_OUT_CLEARS = '"cache", "storage"'
+
+
 def login_context(settings: Settings, next_path: str, email: str = "") -> dict[str, object]:
     """What the sign-in page shows: the form, and the identity provider's button when single sign-on is set up."""
     return {
@@ -90,7 +95,7 @@ def login(
 def logout(request: Request, session: SessionDep, auth: CurrentAuth) -> Response:
     """End the current session."""
     auth_service.logout(session=session, auth=auth, ip=client_ip(request))
-    response = Response(status_code=204)
+    response = Response(status_code=204, headers={"Clear-Site-Data": SIGNED_OUT_CLEARS})
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 
@@ -134,7 +139,7 @@ def login_submit(
 def logout_submit(request: Request, session: SessionDep, auth: CurrentAuth) -> Response:
     """Sign out and return to the sign-in page."""
     auth_service.logout(session=session, auth=auth, ip=client_ip(request))
-    response = RedirectResponse("/login", status_code=303)
+    response = RedirectResponse("/login", status_code=303, headers={"Clear-Site-Data": SIGNED_OUT_CLEARS})
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
 

@@ -1,6 +1,7 @@
 // "Turn on for this device" on the notification settings page: asks the browser's permission, subscribes through
-// the service worker with the server's key and sends the subscription to Kolo (which pushes to it while this browser
-// stays signed in). A subscription the browser already has is sent again, so it serves whoever is signed in now.
+// Kolo's service worker (registered by offline.js on every page; sw.js shows the pushes) with the server's key and
+// sends the subscription to Kolo, which pushes to it while this browser stays signed in. A subscription the browser
+// already has is sent again, so it serves whoever is signed in now.
 (function () {
   "use strict";
   var box = document.querySelector("[data-push-device]");
@@ -43,9 +44,7 @@
     say(subscription ? "on" : Notification.permission === "denied" ? "blocked" : "off");
   }
 
-  navigator.serviceWorker.register(box.getAttribute("data-sw")).then(function () {
-    return navigator.serviceWorker.ready;
-  }).then(function (registration) {
+  navigator.serviceWorker.ready.then(function (registration) {
     registration.pushManager.getSubscription().then(function (subscription) {
       if (!subscription) return show(null);
       return post(box.getAttribute("data-subscribe-url"), subscription.toJSON()).then(function () { show(subscription); });
@@ -73,5 +72,5 @@
           .then(function () { show(null); });
       });
     });
-  }).catch(function () { say("unsupported"); });
+  });
 })();

@@ -68,6 +68,10 @@ POLICY: dict[str, dict[str, str]] = {
     "static": {"-": "AAAA"},  # GET /static
     "healthz": {"-": "AAAA"},  # GET /healthz
     "api_docs": {"-": "AAAA"},  # GET /docs
+    "web_manifest": {"-": "AAAA"},  # GET /manifest.webmanifest
+    "service_worker": {"-": "AAAA"},  # GET /sw.js
+    "offline_page": {"-": "AAAA"},  # GET /offline: as nobody sees it, for a signed-out device
+    "read_offline_articles": {"-": "LAAA"},  # GET /api/v1/offline/articles
     "login": {"-": "VVVV"},  # POST /api/v1/auth/login
     "logout": {"-": "LAAA"},  # POST /api/v1/auth/logout
     "login_page": {"-": "AAAA"},  # GET /login

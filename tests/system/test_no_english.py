@@ -44,6 +44,7 @@ PAGE_ALLOWED = {"/kb/import": {"title", "tags", "category", "body"}}
 NOT_PAGES = (
     *("openapi", "healthz", "api_docs", "download_upload", "reads_csv", "event_ics", "export_category"),
     *("acknowledgements_csv", "dashboard_csv", "search_go", "static", "login_page", "invite_page", "calendar_file"),
+    *("web_manifest", "service_worker"),
 )
 # Pages whose interesting state needs a query: searches with and without results, a diff.
 EXTRA = ("/search?q=гігієна", "/search?q=щзщзщзщ", "/search/suggest?q=гіг", "/kb?q=рук", "/admin/audit?action=user")

@@ -17,6 +17,7 @@ from app.models.users import User
 from app.routers.auth import safe_next
 from app.routers.forms import form_error, suspected
 from app.routers.kb.forms import AcknowledgeForm, ArticleForm, PreviewForm, PublishForm, ReasonForm, ReturnForm
+from app.routers.offline import is_offline_copy
 from app.services import users as users_service
 from app.services.kb import (
     access,
@@ -172,7 +173,8 @@ def article_page(
     asked to read it again sees what changed. `next`: where acknowledging it returns to (a path of this site)."""
     article = _article(session, user, slug)
     revision = public.visible_revision(session=session, user=user, article=article)
-    views.record_view(session=session, user=user, article=article, revision=revision)
+    if not is_offline_copy(request):  # the service worker keeping a copy for the device is no reader
+        views.record_view(session=session, user=user, article=article, revision=revision)
     context = _article_context(session, user, article, revision)
     return render(request, "kb/article.html", {**context, "next": _next(next)})
 

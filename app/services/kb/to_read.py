@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import ColumnElement, and_
 from sqlalchemy import select as columns_of
 from sqlmodel import Session, col, exists, select
 
@@ -56,6 +57,17 @@ def list_to_read(*, session: Session, user: User) -> ToRead:
     return ToRead(items=items)
 
 
+def asked_clause(*, user: User, user_departments: list[int]) -> ColumnElement[bool]:
+    """An SQL condition on KbArticle: a published protocol that asks this person to acknowledge it (whether or not
+    they have yet): it asks for acknowledgement, they may read it and they are in its audience."""
+    return and_(
+        col(KbArticle.status) == ArticleStatus.published,
+        col(KbArticle.requires_acknowledgement),
+        access.readable_clause(user=user, user_departments=user_departments),
+        audience.includes_clause(user_departments=user_departments),
+    )
+
+
 def _articles(session: Session, user: User, departments: list[int]) -> list[ToReadItem]:
     acknowledged = exists().where(
         col(KbAcknowledgement.article_id) == col(KbArticle.id),
@@ -69,13 +81,7 @@ def _articles(session: Session, user: User, departments: list[int]) -> list[ToRe
             col(KbArticle.title),
             col(KbArticle.published_at),
             col(KbArticle.current_major),
-        ).where(
-            col(KbArticle.status) == ArticleStatus.published,
-            col(KbArticle.requires_acknowledgement),
-            access.readable_clause(user=user, user_departments=departments),
-            audience.includes_clause(user_departments=departments),
-            ~acknowledged,
-        )
+        ).where(asked_clause(user=user, user_departments=departments), ~acknowledged)
     ).all()
     earlier = _acknowledged_before(session, user, [article_id for article_id, *_ in rows if article_id])
     return [
