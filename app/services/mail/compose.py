@@ -50,8 +50,17 @@ def _language(user: User, settings: Settings) -> str:
 
 
 def _queue(
-    session: Session, *, key: str, user: User, subject: str, text_body: str, html_body: str, now: datetime
+    session: Session,
+    *,
+    key: str,
+    user: User,
+    subject: str,
+    template: str,
+    language: str,
+    values: dict[str, object],
+    now: datetime,
 ) -> None:
+    """Write the mail (`template`.txt and .html rendered with `values`) into the queue, unless its key is there."""
     assert user.id is not None
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     row = OutgoingMail(
@@ -59,8 +68,8 @@ def _queue(
         recipient_id=user.id,
         to_address=user.email,
         subject=subject[:300],
-        text_body=text_body,
-        html_body=html_body,
+        text_body=_render(f"{template}.txt", language, user=user, **values),
+        html_body=_render(f"{template}.html", language, user=user, **values),
         created_at=now,
         next_attempt_at=now,
     )
@@ -115,14 +124,14 @@ def compose_immediate(*, session: Session, settings: Settings, now: datetime) ->
             continue
         language = _language(user, settings)
         [(item, link)] = _items(session, [row], language, settings.base_url)
-        values = {"user": user, "item": item, "link": link, "settings_link": settings.base_url + SETTINGS_PATH}
         _queue(
             session,
             key=f"notification:{row.id}:{row.count}",
             user=user,
             subject=item.text,
-            text_body=_render("notification.txt", language, **values),
-            html_body=_render("notification.html", language, **values),
+            template="notification",
+            language=language,
+            values={"item": item, "link": link, "settings_link": settings.base_url + SETTINGS_PATH},
             now=now,
         )
         queued += 1
@@ -157,20 +166,19 @@ def compose_digests(*, session: Session, settings: Settings, now: datetime) -> i
         if user is None:
             continue
         language = _language(user, settings)
-        values = {
-            "user": user,
-            "items": _items(session, rows, language, settings.base_url),
-            "day": i18n.format_day(local.date(), language),
-            "settings_link": settings.base_url + SETTINGS_PATH,
-            "home_link": settings.base_url + "/",
-        }
         _queue(
             session,
             key=f"digest:{user_id}:{local.date().isoformat()}",
             user=user,
             subject=i18n.ngettext(language, "Kolo: {n} new notification", "Kolo: {n} new notifications", len(rows)),
-            text_body=_render("digest.txt", language, **values),
-            html_body=_render("digest.html", language, **values),
+            template="digest",
+            language=language,
+            values={
+                "items": _items(session, rows, language, settings.base_url),
+                "day": i18n.format_day(local.date(), language),
+                "settings_link": settings.base_url + SETTINGS_PATH,
+                "home_link": settings.base_url + "/",
+            },
             now=now,
         )
         queued += 1
