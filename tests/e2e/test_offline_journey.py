@@ -24,6 +24,17 @@ KEPT = """async () => {
 }"""
 
 
+# The service worker is active (navigator.serviceWorker.ready never settles where none registers: wait 15 s at most).
+READY = """() => Promise.race([
+  navigator.serviceWorker.ready.then(() => true),
+  new Promise((resolve) => setTimeout(() => resolve(false), 15000)),
+])"""
+
+
+def _ready(page: Page) -> None:
+    assert page.evaluate(READY), "no service worker became active"
+
+
 def _kept(page: Page) -> list[str]:
     """`kolo-person-<id> <path>` for every page the phone keeps for someone."""
     return list(page.evaluate(KEPT))
@@ -31,7 +42,7 @@ def _kept(page: Page) -> list[str]:
 
 def _wait_until_kept(page: Page, expected: list[str]) -> None:
     """The service worker is ready and has kept these pages (it fetches them in turn after the page asked)."""
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    _ready(page)
     deadline = time.monotonic() + 20
     while sorted(expected) != _kept(page) and time.monotonic() < deadline:
         page.wait_for_timeout(200)
@@ -84,7 +95,7 @@ def test_a_nurse_reads_her_protocol_offline_and_the_next_person_reads_none_of_he
     assert _kept(phone) == []
 
     # The next person on this phone, still without a connection, gets none of the nurse's pages.
-    phone.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    _ready(phone)
     phone.context.set_offline(True)
     phone.goto(PROTOCOL)
     expect(phone.get_by_role("heading", name="Не збережено на цьому пристрої", level=1)).to_be_visible()
