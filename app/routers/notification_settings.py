@@ -116,8 +116,9 @@ def notification_settings_submit(
 ) -> Response:
     """Save the choices; a refused form comes back as it was filled in."""
     pushed = form.push if settings.push_enabled else None
+    wanted = form.channels() if settings.mail_enabled else {}  # without mail the form shows no channels: keep them
     try:
-        _save(session, settings, user, form.channels(), form.hour(), pushed)
+        _save(session, settings, user, wanted, form.hour(), pushed)
     except AppError as exc:
         typed = channels.Choices(
             channels=form.channels(),  # type: ignore[arg-type]  # shown again as typed, valid or not

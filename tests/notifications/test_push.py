@@ -12,9 +12,11 @@ from sqlmodel import Session, select
 from app.config import Settings
 from app.models.notifications import PushSubscription
 from app.models.users import User
+from app.services import notification_channels as channels
 from app.services import notifications as notifications_service
 from app.services import push
 from tests.conftest import sign_in
+from tests.forms import submit
 from tests.notifications.push_service import Browser, PushService, push_service
 
 
@@ -110,3 +112,13 @@ def test_the_settings_page_offers_this_device_and_the_categories(staff_client: T
     assert "Увімкнути на цьому пристрої" in page and 'src="/static/js/push.js"' in page
     assert page.count('name="push"') == 8 and 'name="push" value="mentions" checked' in page
     assert 'name="push" value="replies" checked' not in page
+
+
+def test_saving_push_choices_without_mail_keeps_the_mail_choices(
+    session: Session, staff, staff_page: TestClient
+) -> None:  # type: ignore[no-untyped-def]
+    channels.save_choices(session=session, user=staff, channels={"mentions": "digest"}, digest_hour=7)
+    saved = submit(staff_page, "/account/notifications", "/account/notifications", {"push": ["events"]})
+    assert saved.status_code == 200
+    choices = channels.read_choices(session=session, user=staff)
+    assert choices.push == {"events"} and choices.channels["mentions"] == "digest" and choices.digest_hour == 7
