@@ -22,6 +22,8 @@ from tests.factories import make_user
 from tests.forms import submit
 from tests.search.conftest import api_search, post
 
+pytestmark = pytest.mark.usefixtures("index_ready")  # a degraded search is not logged
+
 COLUMNS = ("query", "searches", "people", "no_results", "no_click")
 
 

@@ -136,10 +136,11 @@ def _hold_locks(*paths: Path) -> subprocess.Popen[str]:
 
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 4 MB tmpfs for the data folder (mounting needs root; CI runs as root)."""
+    """A 16 MB tmpfs for the data folder (mounting needs root; CI runs as root): room for what a start writes (the
+    database, the index its indexer builds), so that the test, not the start, is what fills it."""
     disk = tmp_path / "disk"
     disk.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(disk)], capture_output=True)
     if mounted.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
     yield disk
