@@ -13,8 +13,9 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from py_vapid import Vapid02
 from pywebpush import WebPushException, webpush
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
+from app import i18n
 from app.config import Settings, get_settings
 from app.errors import InvalidInput
 from app.models.notifications import Notification, PushSubscription
@@ -89,16 +90,16 @@ def unsubscribe(*, session: Session, user: User, endpoint: str) -> None:
 
 def device_count(*, session: Session, user: User) -> int:
     """On how many of the user's devices push is on."""
-    return len(session.exec(select(PushSubscription.id).where(PushSubscription.user_id == user.id)).all())
+    query = select(func.count()).select_from(PushSubscription).where(PushSubscription.user_id == user.id)
+    return int(session.exec(query).one())
 
 
-def _payload(session: Session, row: Notification, user: User, settings: Settings) -> str:
-    names = notifications_service.actor_names(session=session, rows=[row])
+def _payload(row: Notification, user: User, settings: Settings, actor_name: str | None) -> str:
     language = str(user.language or settings.default_language)
-    item = notifications_service.to_public(row, language=language, actor_name=names.get(row.actor_id or 0))
+    item = notifications_service.to_public(row, language=language, actor_name=actor_name)
     return json.dumps(
         {
-            "title": "Коло" if language == "uk" else "Kolo",
+            "title": i18n.gettext(language, "Kolo"),
             "body": item.text,
             "url": row.url,
             "tag": f"notification-{row.id}",
@@ -140,19 +141,22 @@ def send_due(*, session: Session, settings: Settings, now: datetime) -> int:
     recipients = {r.recipient_id for r in rows}
     devices = _signed_in_devices(session, recipients)
     people = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(recipients)))} if recipients else {}
+    names = notifications_service.actor_names(session=session, rows=rows)
     key = vapid_key(settings) if rows else None
     sent = 0
     for row in rows:
         row.push_pending = False
         session.add(row)
         user = people.get(row.recipient_id)
-        if user is None or not user.is_active:
+        mine = devices.get(row.recipient_id, [])
+        if user is None or not user.is_active or not mine:
             continue
-        for sub in devices.get(row.recipient_id, []):
+        payload = _payload(row, user, settings, names.get(row.actor_id or 0))
+        for sub in mine:
             try:
                 webpush(
                     {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}},
-                    data=_payload(session, row, user, settings),
+                    data=payload,
                     vapid_private_key=key,
                     vapid_claims={"sub": settings.push_contact},
                     ttl=TTL_SECONDS,

@@ -77,9 +77,8 @@ def _queue(
 
 
 def _items(
-    session: Session, rows: Sequence[Notification], language: str, base_url: str
+    rows: Sequence[Notification], names: dict[int, str], language: str, base_url: str
 ) -> list[tuple[NotificationPublic, str]]:
-    names = notifications_service.actor_names(session=session, rows=rows)
     return [
         (
             notifications_service.to_public(row, language=language, actor_name=names.get(row.actor_id or 0)),
@@ -115,6 +114,7 @@ def compose_immediate(*, session: Session, settings: Settings, now: datetime) ->
     _skip_stale(session, now)
     rows = session.exec(_waiting("email").order_by(col(Notification.id)).limit(BATCH)).all()
     people = _people(session, {r.recipient_id for r in rows})
+    names = notifications_service.actor_names(session=session, rows=rows)  # every actor named, in one query
     queued = 0
     for row in rows:
         row.mailed_at = now
@@ -123,7 +123,7 @@ def compose_immediate(*, session: Session, settings: Settings, now: datetime) ->
         if user is None:
             continue
         language = _language(user, settings)
-        [(item, link)] = _items(session, [row], language, settings.base_url)
+        [(item, link)] = _items([row], names, language, settings.base_url)
         _queue(
             session,
             key=f"notification:{row.id}:{row.count}",
@@ -147,6 +147,7 @@ def compose_digests(*, session: Session, settings: Settings, now: datetime) -> i
     for row in waiting:
         by_person.setdefault(row.recipient_id, []).append(row)
     people = _people(session, set(by_person))
+    names = notifications_service.actor_names(session=session, rows=waiting)
     stored = session.exec(select(NotificationSetting).where(col(NotificationSetting.user_id).in_(by_person))).all()
     setting_of = {s.user_id: s for s in stored}
     queued = 0
@@ -174,7 +175,7 @@ def compose_digests(*, session: Session, settings: Settings, now: datetime) -> i
             template="digest",
             language=language,
             values={
-                "items": _items(session, rows, language, settings.base_url),
+                "items": _items(rows, names, language, settings.base_url),
                 "day": i18n.format_day(local.date(), language),
                 "settings_link": settings.base_url + SETTINGS_PATH,
                 "home_link": settings.base_url + "/",
